@@ -1,0 +1,58 @@
+# ESSor — the two commands are `make demo` and `make test` (see README.md).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+ESSOR := $(BIN)/essor
+DEMO_ENV := DEBUG=1 ESSOR_DATA_DIR=$(CURDIR)/var
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test quality pytest browser-test serve worker venv bench clean
+
+$(BIN)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 ou plus récent est requis."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+venv: $(BIN)/.installed
+
+## demo: install, migrate the SQLite database, load geography and demo content, serve on :8000
+demo: venv
+	$(DEMO_ENV) $(ESSOR) migrate --no-input -v 0
+	$(DEMO_ENV) $(ESSOR) load_territories
+	$(DEMO_ENV) $(ESSOR) load_demo
+	@echo ""
+	@echo "ESSor (démonstration) : http://$(HOST):$(PORT)/"
+	@echo ""
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(DEMO_ENV) $(ESSOR) db_worker --queue-name '*' --no-reload -v 0 & \
+	  $(DEMO_ENV) $(ESSOR) runserver --noreload $(HOST):$(PORT)
+
+## test: lint, format check, migration check, the whole pytest suite (DATABASE_URL selects the database)
+test: quality pytest
+
+quality: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DEBUG=1 $(ESSOR) makemigrations --check --dry-run
+
+pytest: venv
+	$(BIN)/pytest -m "not browser"
+	$(BIN)/pytest -m browser -p no:randomly
+
+## serve: production-style server (needs SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL)
+serve: venv
+	$(ESSOR) migrate --no-input
+	$(ESSOR) collectstatic --no-input -v 0
+	$(BIN)/gunicorn essor.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
+
+worker: venv
+	$(ESSOR) db_worker --queue-name '*'
+
+bench: venv
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,1 @@
+"""ESSor — the regional platform of the social and solidarity economy."""

@@ -1,0 +1,61 @@
+"""Account operations that touch more than the user row."""
+
+import json
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.urls import reverse
+
+from essor.core.emails import queue_email
+
+from .tokens import make_confirmation_token
+
+
+def send_confirmation_email(user):
+    link = settings.ESSOR_BASE_URL + reverse(
+        "accounts:confirm_email", args=[make_confirmation_token(user)]
+    )
+    queue_email("accounts/emails/confirm_email", {"user": user, "link": link}, [user.email])
+
+
+def personal_data(user):
+    """Everything the platform holds about a person, as a JSON-ready dict (RGPD art. 15/20).
+
+    Other apps add their own section by listing a callable in PERSONAL_DATA_EXPORTERS."""
+    data = {
+        "compte": {
+            "email": user.email,
+            "prenom": user.first_name,
+            "nom": user.last_name,
+            "role_plateforme": user.get_platform_role_display(),
+            "inscrit_le": user.date_joined,
+            "derniere_connexion": user.last_login,
+            "email_confirme_le": user.email_confirmed_at,
+        },
+        "structures": [
+            {
+                "structure": m.organisation.name,
+                "role": m.get_role_display(),
+                "depuis": m.created_at,
+            }
+            for m in user.memberships.select_related("organisation")
+        ],
+    }
+    for exporter in PERSONAL_DATA_EXPORTERS:
+        data.update(exporter(user))
+    return data
+
+
+def personal_data_json(user):
+    return json.dumps(personal_data(user), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+
+
+# Filled by apps that hold personal data (requests, dossiers...): each callable takes a
+# user and returns {section_name: data}.
+PERSONAL_DATA_EXPORTERS = []
+
+
+def delete_account(user):
+    """Delete the person and what is only theirs; content published in an organisation's
+    name stays with the organisation, no longer linked to the person."""
+    user.delete()

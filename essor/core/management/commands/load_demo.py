@@ -1,0 +1,23 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from essor.accounts import demo as accounts_demo
+from essor.core.models import DemoDataset
+from essor.territories.models import Commune
+
+
+class Command(BaseCommand):
+    help = "Charge le contenu de démonstration (comptes, structures…), signalé comme tel."
+
+    def handle(self, *args, **options):
+        if not Commune.objects.exists():
+            self.stderr.write("Chargez d'abord la géographie : essor load_territories")
+            raise SystemExit(1)
+        with transaction.atomic():
+            accounts_demo.load()
+            DemoDataset.objects.update_or_create(
+                name="démonstration",
+                defaults={"description": "Comptes et contenus de démonstration de make demo."},
+            )
+        self.stdout.write("Contenu de démonstration chargé. Comptes de démonstration :")
+        self.stdout.write(accounts_demo.describe())

@@ -1,0 +1,12 @@
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django_tasks import task
+
+
+@task()
+def send_email(subject, body, to, html_body=None):
+    """Every e-mail of the platform leaves through this task, never from a request."""
+    message = EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, to)
+    if html_body:
+        message.attach_alternative(html_body, "text/html")
+    message.send()

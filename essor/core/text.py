@@ -1,0 +1,34 @@
+"""Rendering of user-written text: Markdown in, sanitised HTML out."""
+
+import unicodedata
+
+import markdown
+import nh3
+from django.utils.safestring import mark_safe
+
+ALLOWED_TAGS = {
+    "p", "br", "strong", "em", "a", "ul", "ol", "li", "blockquote", "code", "pre",
+    "h2", "h3", "h4", "table", "thead", "tbody", "tr", "th", "td", "hr",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}}
+
+
+def render_markdown(text):
+    """Markdown written by users or staff, rendered then sanitised: scripts, event
+    handlers, styles and javascript: links never reach the page."""
+    html = markdown.markdown(text or "", extensions=["tables", "sane_lists"])
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+    return mark_safe(clean)  # noqa: S308 - nh3 has just sanitised it
+
+
+def fold(text):
+    """Lower-case, accent-free form of a French text, for accent-insensitive matching."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(ascii_text.lower().replace("-", " ").replace("'", " ").split())

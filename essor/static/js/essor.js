@@ -1,0 +1,66 @@
+/* ESSor — small progressive enhancements. Every page works without this file. */
+(function () {
+  "use strict";
+
+  /* Commune picker: the ARIA 1.2 combobox pattern over an htmx-filled listbox. */
+  function setupCombobox(root) {
+    var input = root.querySelector("[role=combobox]");
+    var list = root.querySelector("[role=listbox]");
+    var status = root.querySelector("[data-combobox-status]");
+    var active = -1;
+
+    function options() {
+      return Array.prototype.slice.call(list.querySelectorAll("[role=option]:not([aria-disabled])"));
+    }
+    function open() {
+      list.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+    }
+    function close() {
+      list.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+      active = -1;
+    }
+    function highlight(index) {
+      var opts = options();
+      if (!opts.length) return;
+      active = (index + opts.length) % opts.length;
+      opts.forEach(function (opt, i) { opt.setAttribute("aria-selected", i === active ? "true" : "false"); });
+      input.setAttribute("aria-activedescendant", opts[active].id);
+      opts[active].scrollIntoView({ block: "nearest" });
+    }
+    function choose(option) {
+      input.value = option.getAttribute("data-value");
+      close();
+      if (status) status.textContent = "Commune choisie : " + input.value;
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+
+    list.addEventListener("htmx:afterSwap", function () {
+      var count = options().length;
+      active = -1;
+      if (list.children.length) open(); else close();
+      if (status) status.textContent = count ? count + " commune(s) proposée(s), flèches pour parcourir, Entrée pour choisir" : "Aucune commune trouvée";
+    });
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowDown") { event.preventDefault(); if (list.hidden && options().length) open(); highlight(active + 1); }
+      else if (event.key === "ArrowUp") { event.preventDefault(); highlight(active - 1); }
+      else if (event.key === "Enter" && !list.hidden && active >= 0) { event.preventDefault(); choose(options()[active]); }
+      else if (event.key === "Escape") { close(); }
+    });
+    list.addEventListener("mousedown", function (event) {
+      var option = event.target.closest("[role=option]:not([aria-disabled])");
+      if (option) { event.preventDefault(); choose(option); }
+    });
+    input.addEventListener("blur", function () { setTimeout(close, 100); });
+  }
+
+  function init(scope) {
+    scope.querySelectorAll("[data-combobox]").forEach(function (root) {
+      if (!root.dataset.ready) { root.dataset.ready = "1"; setupCombobox(root); }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  document.addEventListener("htmx:load", function (event) { init(event.target); });
+})();

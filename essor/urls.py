@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Administration d'ESSor"
+admin.site.site_title = "ESSor"
+admin.site.index_title = "Gestion de la plateforme"
+
+urlpatterns = [
+    path("", include("essor.core.urls")),
+    path("territoires/", include("essor.territories.urls")),
+    path("compte/", include("essor.accounts.urls")),
+    path("annuaire/", include("essor.directory.urls")),
+    path("gestion/", admin.site.urls),
+]
+
+handler400 = "essor.core.views.bad_request"
+handler403 = "essor.core.views.permission_denied"
+handler404 = "essor.core.views.page_not_found"
+handler500 = "essor.core.views.server_error"
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,98 @@
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from essor.core import report
+from essor.core.models import DemoDataset
+from essor.core.ratelimit import hit
+from essor.core.tasks import send_email
+from essor.core.text import fold, render_markdown
+
+from .utils import DB_TASKS, run_queued_tasks
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_says_what_the_ess_is_and_quotes_the_report_with_its_source(client):
+    page = client.get(reverse("core:home")).content.decode()
+    assert "économie sociale et solidaire" in page
+    assert "plus de 220 500 salariés" in page
+    assert "22 200 établissements employeurs" in page
+    assert "CRESS Limousin" in page
+    assert "2016" in page
+    assert "Haute-Vienne" in page  # the configured region's départements
+
+
+def test_report_quotes_are_the_report_s_own_words():
+    seed = report.DATA.parents[4] / "shared" / "seeds"
+    text = next(seed.glob("*.txt")).read_text() if seed.exists() else None
+    if text is None:
+        pytest.skip("the report is not beside this checkout")
+    flat = " ".join(text.replace("*", "").split())
+    for figure in report.key_figures():
+        assert " ".join(figure["quote"].split()) in flat
+
+
+def test_demo_banner_shows_only_while_demo_content_is_loaded(client):
+    assert "Démonstration" not in client.get(reverse("core:home")).content.decode()
+    DemoDataset.objects.create(name="demo")
+    assert "Démonstration" in client.get(reverse("core:home")).content.decode()
+
+
+@pytest.mark.parametrize("name", ["core:legal_notice", "core:privacy", "core:accessibility"])
+def test_legal_pages_render(client, name):
+    assert client.get(reverse(name)).status_code == 200
+
+
+def test_global_search_finds_communes_and_epcis_without_accents(client):
+    page = client.get(reverse("core:search"), {"q": "limoges"}).content.decode()
+    assert "CU Limoges Métropole" in page
+    assert "87000" in page
+    empty = client.get(reverse("core:search"), {"q": "zzzzqqq"}).content.decode()
+    assert "Aucun résultat" in empty
+
+
+def test_pages_carry_security_headers(client):
+    response = client.get(reverse("core:home"))
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_markdown_is_rendered_and_scripts_are_neutralised():
+    html = render_markdown(
+        "**gras** <script>alert(1)</script> [lien](javascript:alert(1)) <img src=x onerror=alert(1)>"
+    )
+    assert "<strong>gras</strong>" in html
+    assert "<script" not in html
+    assert "javascript:" not in html
+    assert "onerror" not in html
+
+
+def test_fold_removes_accents_case_and_hyphens():
+    assert (
+        fold("Économie  Sociale-et-Solidaire d'Aquitaine")
+        == "economie sociale et solidaire d aquitaine"
+    )
+
+
+def test_rate_limit_window_counts_hits():
+    assert [hit("k", 2, 60) for _ in range(3)][:2] == [0, 0]
+    assert hit("k", 2, 60) > 0
+
+
+def test_emails_leave_through_the_task_queue(settings):
+    send_email.enqueue(subject="Objet", body="Corps", to=["a@exemple.fr"])
+    assert mail.outbox[0].subject == "Objet"
+
+
+def test_the_database_queue_keeps_an_email_until_a_worker_runs_it(settings):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = DB_TASKS
+    send_email.enqueue(subject="Plus tard", body="Corps", to=["a@exemple.fr"])
+    assert mail.outbox == []
+    assert DBTaskResult.objects.count() == 1
+    assert run_queued_tasks() == 1
+    assert [m.subject for m in mail.outbox] == ["Plus tard"]
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
