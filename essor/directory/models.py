@@ -1,19 +1,401 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 
+from essor.accounts.enums import MembershipRole
+from essor.core.text import fold
+from essor.territories.models import Commune
+
+from . import nomenclatures
+from .enums import (
+    AdministrativeStatus,
+    ChangeKind,
+    ClaimStatus,
+    CoordinatePrecision,
+    Diffusion,
+    EssFamily,
+    ImportKind,
+    ImportStatus,
+    LabelKind,
+    Source,
+    SuggestionStatus,
+)
+from .ess import ess_family_reason
+from .identifiers import is_valid_rna, is_valid_siren, is_valid_siret
+
+
+def validate_siren(value):
+    if value and not is_valid_siren(value):
+        raise ValidationError(
+            "« %(value)s » n'est pas un numéro SIREN valide.", params={"value": value}
+        )
+
+
+def validate_siret(value):
+    if value and not is_valid_siret(value):
+        raise ValidationError(
+            "« %(value)s » n'est pas un numéro SIRET valide.", params={"value": value}
+        )
+
+
+def validate_rna(value):
+    if value and not is_valid_rna(value):
+        raise ValidationError(
+            "« %(value)s » n'est pas un numéro RNA valide (W suivi de 9 caractères).",
+            params={"value": value},
+        )
+
+
+class Label(models.Model):
+    """A label or agrément an organisation holds (SIAE kinds, EA, ESAT, GEIQ...)."""
+
+    code = models.SlugField("code", max_length=30, unique=True)
+    name = models.CharField("nom", max_length=150)
+    kind = models.CharField("nature", max_length=20, choices=LabelKind.choices)
+    description = models.TextField("description", blank=True)
+
+    class Meta:
+        verbose_name = "label ou agrément"
+        verbose_name_plural = "labels et agréments"
+        ordering = ["kind", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=AdministrativeStatus.ACTIVE)
+
+    def in_ess(self):
+        return self.exclude(ess_family="")
+
+    def publicly_listed(self):
+        return self.active().in_ess()
+
 
 class Organisation(models.Model):
-    """A legal unit of the ESS (unité légale). The directory issue completes it."""
+    """A legal unit (unité légale) of the ESS."""
 
+    # Identity — from SIRENE or the RNA when imported; not hand-editable then.
+    siren = models.CharField(
+        "SIREN", max_length=9, unique=True, null=True, blank=True, validators=[validate_siren]
+    )
+    rna = models.CharField(
+        "numéro RNA", max_length=10, unique=True, null=True, blank=True, validators=[validate_rna]
+    )
     name = models.CharField("nom", max_length=255)
-    siren = models.CharField("SIREN", max_length=9, unique=True, null=True, blank=True)
+    acronym = models.CharField("sigle", max_length=100, blank=True)
+    legal_category = models.CharField("catégorie juridique", max_length=4, blank=True)
+    ess_family = models.CharField(
+        "famille de l'ESS", max_length=20, choices=EssFamily.choices, blank=True
+    )
+    ess_flag = models.BooleanField("dans le champ de l'ESS selon SIRENE", null=True, blank=True)
+    is_esus = models.BooleanField("agrément ESUS", default=False)
+    is_mission_company = models.BooleanField("société à mission", default=False)
+    is_public_utility = models.BooleanField("reconnue d'utilité publique", default=False)
+    created_on = models.DateField("date de création", null=True, blank=True)
+    closed_on = models.DateField("date de fermeture", null=True, blank=True)
+    status = models.CharField(
+        "état",
+        max_length=10,
+        choices=AdministrativeStatus.choices,
+        default=AdministrativeStatus.ACTIVE,
+    )
+    diffusion = models.CharField(
+        "diffusion", max_length=1, choices=Diffusion.choices, default=Diffusion.PUBLIC
+    )
+    # Profile — written by the organisation's admins.
+    description = models.TextField("présentation (Markdown)", blank=True)
+    website = models.URLField("site web", blank=True)
+    public_email = models.EmailField("e-mail de contact public", blank=True)
+    public_phone = models.CharField(
+        "téléphone public",
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^\+?[0-9 .()-]{6,20}$", "Numéro de téléphone invalide.")],
+    )
+    logo = models.ImageField("logo", upload_to="logos/", blank=True)
+    networks = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="network_members",
+        verbose_name="réseaux",
+    )
+    labels = models.ManyToManyField(
+        Label, blank=True, related_name="organisations", verbose_name="labels et agréments"
+    )
+    sectors = models.JSONField("secteurs de l'ESS", default=list, blank=True)
+    # Provenance.
+    source = models.CharField(
+        "source", max_length=20, choices=Source.choices, default=Source.MANUAL
+    )
+    source_updated_at = models.DateTimeField("mise à jour de la source", null=True, blank=True)
+    is_synthetic = models.BooleanField("fictive (démonstration)", default=False)
+    search_text = models.TextField(editable=False, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    # Fields refreshed by imports; the profile form never edits them.
+    REGISTRY_FIELDS = [
+        "siren", "rna", "name", "acronym", "legal_category", "ess_family", "ess_flag",
+        "is_mission_company", "is_public_utility", "created_on", "closed_on", "status", "diffusion",
+    ]  # fmt: skip
 
     class Meta:
         verbose_name = "structure"
         ordering = ["name"]
+        indexes = [models.Index(fields=["ess_family", "status"])]
 
     def __str__(self):
         return self.name
 
     def get_absolute_url(self):
         return reverse("directory:organisation", args=[self.pk])
+
+    @property
+    def display_name(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    @property
+    def legal_category_label(self):
+        return nomenclatures.legal_category_label(self.legal_category)
+
+    @property
+    def ess_family_reason(self):
+        return ess_family_reason(self.legal_category, "O" if self.ess_flag else None)
+
+    @property
+    def is_from_registry(self):
+        return self.source in {Source.SIRENE, Source.RNA}
+
+    def refresh_search_text(self):
+        """The folded text the fallback search and the FTS index read."""
+        self.search_text = fold(" ".join(filter(None, [self.name, self.acronym, self.description])))
+
+
+class EstablishmentQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=AdministrativeStatus.ACTIVE)
+
+    def employers(self):
+        return self.filter(is_employer=True)
+
+    def in_region(self, region_code=None):
+        return self.filter(commune__region_id=region_code or settings.ESSOR_REGION)
+
+
+class Establishment(models.Model):
+    siret = models.CharField(
+        "SIRET", max_length=14, unique=True, null=True, blank=True, validators=[validate_siret]
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="establishments",
+        verbose_name="structure",
+    )
+    name = models.CharField("nom ou enseigne", max_length=255, blank=True)
+    address = models.CharField("adresse", max_length=255, blank=True)
+    postal_code = models.CharField("code postal", max_length=5, blank=True)
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, null=True, blank=True, related_name="establishments"
+    )
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    coordinate_precision = models.CharField(
+        "précision de la position", max_length=12, choices=CoordinatePrecision.choices, blank=True
+    )
+    naf = models.CharField("activité (NAF rév. 2)", max_length=6, blank=True)
+    headcount_band = models.CharField("tranche d'effectif", max_length=2, blank=True)
+    is_employer = models.BooleanField("employeur", default=False)
+    is_head_office = models.BooleanField("siège", default=False)
+    status = models.CharField(
+        "état",
+        max_length=10,
+        choices=AdministrativeStatus.choices,
+        default=AdministrativeStatus.ACTIVE,
+    )
+    diffusion = models.CharField(
+        "diffusion", max_length=1, choices=Diffusion.choices, default=Diffusion.PUBLIC
+    )
+    created_on = models.DateField("date de création", null=True, blank=True)
+    closed_on = models.DateField("date de fermeture", null=True, blank=True)
+    source = models.CharField(
+        "source", max_length=20, choices=Source.choices, default=Source.MANUAL
+    )
+    source_updated_at = models.DateTimeField("mise à jour de la source", null=True, blank=True)
+    is_synthetic = models.BooleanField("fictif (démonstration)", default=False)
+
+    objects = EstablishmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "établissement"
+        ordering = ["-is_head_office", "name"]
+        indexes = [
+            models.Index(fields=["status", "is_employer"]),
+            models.Index(fields=["naf"]),
+        ]
+
+    def __str__(self):
+        return self.name or self.organisation.name
+
+    @property
+    def naf_label(self):
+        return nomenclatures.naf_label(self.naf)
+
+    @property
+    def headcount_band_label(self):
+        return nomenclatures.headcount_band_label(self.headcount_band)
+
+    @property
+    def shows_address(self):
+        # INSEE withholds a partially-diffusible unit's address: so do we.
+        return self.diffusion == Diffusion.PUBLIC
+
+
+class OrganisationChange(models.Model):
+    """One change of an organisation's profile: who, when, what (old and new values).
+
+    Staff can revert a change; the revert is itself a change."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="changes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField("nature", max_length=20, choices=ChangeKind.choices)
+    # {"field": [old, new]}, values as stored (JSON-serialisable).
+    changes = models.JSONField("changements")
+    comment = models.TextField("commentaire", blank=True)
+    created_at = models.DateTimeField("le", auto_now_add=True)
+    reverted_by = models.OneToOneField(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reverts"
+    )
+
+    class Meta:
+        verbose_name = "modification"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.organisation} — {self.get_kind_display()} ({self.created_at:%d/%m/%Y})"
+
+
+class Claim(models.Model):
+    """ "C'est ma structure": a person asks to administer an organisation's listing."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="claims")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="claims"
+    )
+    message = models.TextField("message", blank=True, max_length=2000)
+    status = models.CharField(
+        "état", max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.PENDING
+    )
+    automatic = models.BooleanField("validée automatiquement (domaine de l'e-mail)", default=False)
+    created_at = models.DateTimeField("demandée le", auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField("décidée le", null=True, blank=True)
+    reason = models.TextField("motif", blank=True)
+
+    class Meta:
+        verbose_name = "revendication"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user"],
+                condition=models.Q(status="pending"),
+                name="one_pending_claim_per_user_and_org",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.organisation} ({self.get_status_display()})"
+
+
+class EditSuggestion(models.Model):
+    """A correction suggested by anyone logged in, applied only after moderation."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="suggestions"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # {"field": new_value}
+    proposed = models.JSONField("modifications proposées")
+    comment = models.TextField("explication", blank=True, max_length=2000)
+    status = models.CharField(
+        "état", max_length=10, choices=SuggestionStatus.choices, default=SuggestionStatus.PENDING
+    )
+    created_at = models.DateTimeField("proposée le", auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField("décidée le", null=True, blank=True)
+    reason = models.TextField("motif", blank=True)
+
+    class Meta:
+        verbose_name = "suggestion de correction"
+        verbose_name_plural = "suggestions de correction"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.organisation} ({self.get_status_display()})"
+
+
+class Invitation(models.Model):
+    """An organisation admin invites someone by e-mail to join the organisation."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField("adresse e-mail")
+    role = models.CharField(
+        "rôle", max_length=10, choices=MembershipRole.choices, default=MembershipRole.MEMBER
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "invitation"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} → {self.organisation}"
+
+
+class ImportRun(models.Model):
+    """One run of an importer, launched from the admin or the command line, with its report."""
+
+    kind = models.CharField("type", max_length=10, choices=ImportKind.choices)
+    status = models.CharField(
+        "état", max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    dry_run = models.BooleanField("simulation (rien n'est écrit)", default=False)
+    # Paths of the input files (under ESSOR_DATA_DIR/imports for uploads) and options.
+    parameters = models.JSONField("paramètres", default=dict)
+    report = models.JSONField("rapport", default=dict, blank=True)
+    errors = models.JSONField("erreurs", default=list, blank=True)
+    launched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    started_at = models.DateTimeField("commencé le", null=True, blank=True)
+    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "import"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} du {self.created_at:%d/%m/%Y %H:%M}"

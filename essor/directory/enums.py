@@ -1,0 +1,78 @@
+from django.db import models
+
+
+class EssFamily(models.TextChoices):
+    ASSOCIATION = "association", "Association"
+    COOPERATIVE = "cooperative", "Coopérative"
+    MUTUAL = "mutual", "Mutuelle"
+    FOUNDATION = "foundation", "Fondation"
+    COMMERCIAL = "commercial", "Société commerciale de l'ESS"
+
+
+class AdministrativeStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    CLOSED = "closed", "Fermée"
+
+
+class Diffusion(models.TextChoices):
+    """SIRENE's statutDiffusion: O public; P partially diffusible (identity and address
+    details withheld by INSEE at the person's request)."""
+
+    PUBLIC = "O", "Diffusible"
+    PARTIAL = "P", "Partiellement diffusible"
+
+
+class Source(models.TextChoices):
+    SIRENE = "sirene", "SIRENE (INSEE)"
+    RNA = "rna", "Répertoire national des associations"
+    CSV = "csv", "Liste de la CRESS"
+    REPORT = "report", "État des lieux 2016 des CRESS"
+    MANUAL = "manual", "Saisie sur ESSor"
+    SYNTHETIC = "synthetic", "Données synthétiques de démonstration"
+
+
+class CoordinatePrecision(models.TextChoices):
+    ADDRESS = "address", "Adresse"
+    COMMUNE_CENTRE = "commune", "Centre de la commune"
+    APPROXIMATE = "approximate", "Approximative"
+
+
+class LabelKind(models.TextChoices):
+    SIAE = "siae", "Insertion par l'activité économique (SIAE)"
+    DISABILITY = "disability", "Travail adapté et protégé"
+    AGREMENT = "agrement", "Agrément"
+    LABEL = "label", "Label"
+    NETWORK = "network", "Réseau"
+
+
+class ClaimStatus(models.TextChoices):
+    PENDING = "pending", "En attente de validation"
+    APPROVED = "approved", "Validée"
+    REJECTED = "rejected", "Refusée"
+
+
+class SuggestionStatus(models.TextChoices):
+    PENDING = "pending", "À modérer"
+    ACCEPTED = "accepted", "Acceptée"
+    REJECTED = "rejected", "Refusée"
+
+
+class ChangeKind(models.TextChoices):
+    EDIT = "edit", "Modification du profil"
+    SUGGESTION = "suggestion", "Suggestion acceptée"
+    IMPORT = "import", "Import"
+    REVERT = "revert", "Annulation"
+
+
+class ImportKind(models.TextChoices):
+    SIRENE = "sirene", "SIRENE (stocks INSEE)"
+    RNA = "rna", "RNA (associations)"
+    CSV = "csv", "Liste CSV de la CRESS"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "En file d'attente"
+    RUNNING = "running", "En cours"
+    SUCCEEDED = "succeeded", "Terminé"
+    REJECTED = "rejected", "Refusé (fichier invalide)"
+    FAILED = "failed", "Échec"
