@@ -81,3 +81,19 @@ def naf_label(code):
 def headcount_band_label(code):
     band = headcount_bands().get(code or "")
     return band["label"] if band else None
+
+
+# Employees estimated from a headcount band: the middle of the band (INSEE's bands are
+# closed intervals); 10 000 for the open top band "10 000 salariés et plus"; none for
+# non-employer units (NN) and for 00 (no employee at the end of the year).
+TOP_BAND_ESTIMATE = 10_000
+
+
+@cache
+def estimated_employees(band_code):
+    band = headcount_bands().get(band_code or "")
+    if not band or band["min"] is None or band["max"] == 0:
+        return 0
+    if band["max"] is None:
+        return TOP_BAND_ESTIMATE
+    return (band["min"] + band["max"]) / 2
