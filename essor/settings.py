@@ -9,6 +9,7 @@ ESSOR_TILE_URL.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -48,8 +49,16 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # The INSEE code of the region the platform serves; the whole of France is loaded,
 # this region is the default scope of the UI.
 ESSOR_REGION = env("ESSOR_REGION", "75")
+# Where people write to the CRESS that runs the platform (shown when no actor can answer).
+ESSOR_CONTACT_EMAIL = env("ESSOR_CONTACT_EMAIL", "")
 ESSOR_BASE_URL = env("ESSOR_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 ESSOR_TILE_URL = env("ESSOR_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+
+
+def _tile_origin(url):
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}"
+
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -67,6 +76,11 @@ INSTALLED_APPS = [
     "essor.territories",
     "essor.accounts",
     "essor.directory",
+    "essor.observatory",
+    "essor.initiatives",
+    "essor.resources",
+    "essor.support",
+    "essor.financing",
 ]
 
 MIDDLEWARE = [
@@ -189,7 +203,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:", "https://*.tile.openstreetmap.org"],
+        # The map tiles' server, from ESSOR_TILE_URL ("{s}" subdomains become "*").
+        "img-src": ["'self'", "data:", _tile_origin(ESSOR_TILE_URL)],
         "connect-src": ["'self'"],
         "font-src": ["'self'"],
         "object-src": ["'none'"],

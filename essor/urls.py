@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from essor.api import api
+
 admin.site.site_header = "Administration d'ESSor"
 admin.site.site_title = "ESSor"
 admin.site.index_title = "Gestion de la plateforme"
@@ -11,7 +13,13 @@ urlpatterns = [
     path("territoires/", include("essor.territories.urls")),
     path("compte/", include("essor.accounts.urls")),
     path("annuaire/", include("essor.directory.urls")),
+    path("accompagnement/", include("essor.support.urls")),
+    path("observatoire/", include("essor.observatory.urls")),
+    path("initiatives/", include("essor.initiatives.urls")),
+    path("ressources/", include("essor.resources.urls")),
+    path("financement/", include("essor.financing.urls")),
     path("gestion/", admin.site.urls),
+    path("api/", api.urls),
 ]
 
 handler400 = "essor.core.views.bad_request"

@@ -5,3 +5,11 @@ class DirectoryConfig(AppConfig):
     name = "essor.directory"
     label = "directory"
     verbose_name = "Annuaire"
+
+    def ready(self):
+        from essor.accounts.services import PERSONAL_DATA_EXPORTERS
+
+        from .services import personal_data
+
+        if personal_data not in PERSONAL_DATA_EXPORTERS:
+            PERSONAL_DATA_EXPORTERS.append(personal_data)

@@ -1,0 +1,157 @@
+"""python -m bench.search — the directory search benchmark, on SQLite then PostgreSQL.
+
+For each database: build it once (geography + 180,000 organisations and 250,000
+establishments, bench/search/generate.py), time the search and the map in-process
+(worker.py), then serve it with gunicorn on 127.0.0.1 and load it with wrk, 16
+connections. Prints one JSON document and writes it to --out."""
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+VAR = ROOT / "var" / "bench"
+PYTHON = sys.executable
+BIN = Path(PYTHON).parent
+DATABASES = {
+    "sqlite": f"sqlite:///{VAR / 'search.sqlite3'}",
+    "postgresql": os.environ.get(
+        "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/essor_search_bench"
+    ),
+}
+
+
+def environment(database_url):
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url,
+        DJANGO_SETTINGS_MODULE="essor.settings",
+        SECRET_KEY="bench-search-not-a-secret",  # noqa: S106 - a throw-away local server
+        DEBUG="0",
+        SECURE_SSL_REDIRECT="0",
+        ALLOWED_HOSTS="127.0.0.1,testserver",
+        ESSOR_DATA_DIR=str(VAR),
+        ESSOR_STATIC_ROOT=str(VAR / "static"),
+        LOG_LEVEL="WARNING",
+        PYTHONWARNINGS="ignore",
+    )
+    return env
+
+
+def worker(action, env, *extra):
+    command = [PYTHON, "-m", "bench.search.worker", action, *extra]
+    result = subprocess.run(
+        command, env=env, cwd=ROOT, stdout=subprocess.PIPE, check=True, text=True
+    )
+    return result.stdout
+
+
+def wait_until_up(url, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"gunicorn ne répond pas sur {url}")
+
+
+def parse_wrk(output):
+    def number(pattern, default=0.0):
+        match = re.search(pattern, output)
+        return float(match.group(1)) if match else default
+
+    def ms(pattern):
+        match = re.search(pattern + r"\s+([\d.]+)(us|ms|s)\b", output)
+        if not match:
+            return None
+        value, unit = float(match.group(1)), match.group(2)
+        return round(value / 1000 if unit == "us" else value * 1000 if unit == "s" else value, 1)
+
+    return {
+        "requests_per_second": number(r"Requests/sec:\s+([\d.]+)"),
+        "requests": int(number(r"(\d+) requests in")),
+        "non_2xx": int(number(r"Non-2xx or 3xx responses:\s+(\d+)")),
+        "socket_errors": output.split("Socket errors:")[1].splitlines()[0].strip()
+        if "Socket errors:" in output
+        else "none",
+        "latency_p50_ms": ms(r"50%"),
+        "latency_p99_ms": ms(r"99%"),
+    }
+
+
+def throughput(env, seconds, workers, connections):
+    port = "8799"
+    urls = VAR / "wrk-urls.txt"
+    urls.write_text(worker("urls", env))
+    subprocess.run(
+        [str(BIN / "essor"), "collectstatic", "--no-input", "-v", "0"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+    )
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), "essor.wsgi", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--log-level", "warning"],
+        env=env, cwd=ROOT,
+    )  # fmt: skip
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/annuaire/?q=coop")
+        result = subprocess.run(
+            ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s",
+             "-s", str(Path(__file__).parent / "wrk.lua"), f"http://127.0.0.1:{port}"],
+            env={**env, "BENCH_URLS": str(urls)}, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return {**parse_wrk(result.stdout), "connections": connections, "gunicorn_workers": workers,
+            "seconds": seconds, "distinct_urls": len(urls.read_text().splitlines())}  # fmt: skip
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--organisations", type=int, default=180_000)
+    parser.add_argument("--establishments", type=int, default=250_000)
+    parser.add_argument("--cases", type=int, default=60)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--wrk-seconds", type=int, default=30)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--skip-wrk", action="store_true")
+    parser.add_argument("--out", default=str(VAR / "search-results.json"))
+    args = parser.parse_args()
+    VAR.mkdir(parents=True, exist_ok=True)
+    report = {}
+    for name in args.databases.split(","):
+        env = environment(DATABASES[name])
+        print(f"[{name}] préparation…", file=sys.stderr)
+        size = [
+            "--organisations",
+            str(args.organisations),
+            "--establishments",
+            str(args.establishments),
+        ]
+        prepared = json.loads(worker("prepare", env, *size).strip().splitlines()[-1])
+        print(f"[{name}] mesures…", file=sys.stderr)
+        measures = json.loads(
+            worker("measure", env, "--cases", str(args.cases), "--rounds", str(args.rounds))
+        )
+        report[name] = {"prepared": prepared, **measures}
+        if not args.skip_wrk:
+            print(f"[{name}] débit (wrk, {args.wrk_seconds} s)…", file=sys.stderr)
+            report[name]["throughput"] = throughput(env, args.wrk_seconds, args.workers, 16)
+    Path(args.out).write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    print(json.dumps(report, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,208 @@
+"""Run inside one database (DATABASE_URL): `prepare` builds it, `measure` times it.
+
+Called by bench/search/__main__.py, one process per database, because the database
+is chosen by the settings at start-up."""
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import time
+
+QUERIES = [
+    "aide domicile", "coop", "jardins", "sport", "insertion", "culture", "economie solidaire",
+    "theatre", "mutuelle", "creche", "recyclage", "formation", "habitat", "velo", "musique",
+    "emploi", "familles", "sante", "loisirs", "patrimoine", "entraide", "danse", "association",
+    "numerique", "energies renouvelables",
+]  # fmt: skip
+DEPARTEMENTS = ["87", "33", "75", "69", "13", "59", "44", "35", "31", "67", "86", "23", "19",
+                "64", "24", "17", "79", "16", "40", "47"]  # fmt: skip
+CITIES = ["87085", "33063", "86194", "75056", "69123", "13055", "31555", "44109", "35238",
+          "59350", "67482", "64445", "17300", "23096", "19272", "24322", "79191", "16015"]  # fmt: skip
+FAMILIES = ["association", "cooperative", "mutual", "foundation", "commercial"]
+SECTIONS = ["Q", "S", "P", "R", "K", "N", "A"]
+SECTORS = ["action_sociale", "sport_loisirs", "enseignement", "arts_spectacles", "sante"]
+BANDS = ["01", "02", "03", "11", "12", "21"]
+# Whole Nouvelle-Aquitaine on a 1280×800 screen, and city centres at street level.
+REGION_VIEW = ((-1.80, 42.75, 2.65, 47.20), 7)
+CITY_VIEWS = [
+    ((-0.6300, 44.8100, -0.5300, 44.8650), 14),  # Bordeaux
+    ((1.2100, 45.8100, 1.3000, 45.8600), 14),  # Limoges
+    ((0.2900, 46.5550, 0.3750, 46.6050), 14),  # Poitiers
+    ((2.3000, 48.8400, 2.3900, 48.8800), 14),  # Paris
+    ((4.7900, 45.7300, 4.8800, 45.7800), 14),  # Lyon
+]
+
+
+def setup_django():
+    import django
+
+    django.setup()
+
+
+def prepare(args):
+    setup_django()
+    from django.core.management import call_command
+
+    from essor.directory.models import Establishment, Organisation
+    from essor.territories.models import Commune
+
+    from .generate import generate
+
+    call_command("migrate", verbosity=0, interactive=False)
+    if not Commune.objects.exists():
+        call_command("load_territories", verbosity=0)
+    organisations = Organisation.objects.filter(is_synthetic=True).count()
+    establishments = Establishment.objects.filter(is_synthetic=True).count()
+    if (organisations, establishments) == (args.organisations, args.establishments):
+        print(json.dumps({"prepared": "existing", "organisations": organisations}))
+        return
+    if organisations or establishments:
+        sys.exit("La base de mesure contient d'autres données : recréez-la (--regenerate).")
+    report = generate(
+        args.organisations, args.establishments, out=lambda m: print(m, file=sys.stderr)
+    )
+    print(json.dumps({"prepared": "generated", **report}))
+
+
+def percentiles(samples):
+    ordered = sorted(samples)
+    cuts = statistics.quantiles(ordered, n=100, method="inclusive")
+    return {
+        "n": len(ordered),
+        "p50_ms": round(cuts[49] * 1000, 1),
+        "p95_ms": round(cuts[94] * 1000, 1),
+        "max_ms": round(ordered[-1] * 1000, 1),
+    }
+
+
+def timed(function, items, rounds):
+    for item in items:  # warm-up: caches, prepared plans
+        function(item)
+    samples, extra = [], []
+    for _ in range(rounds):
+        for item in items:
+            started = time.perf_counter()
+            value = function(item)
+            samples.append(time.perf_counter() - started)
+            extra.append(value)
+    return samples, extra
+
+
+def text_cases(rng, count):
+    cases = []
+    for _ in range(count):
+        facets = rng.sample(["famille", "departement", "section", "secteur", "effectif", "esus"], 2)
+        params = {"q": rng.choice(QUERIES)}
+        for facet in facets:
+            params[facet] = {
+                "famille": lambda: rng.choice(FAMILIES),
+                "departement": lambda: rng.choice(DEPARTEMENTS),
+                "section": lambda: rng.choice(SECTIONS),
+                "secteur": lambda: rng.choice(SECTORS),
+                "effectif": lambda: rng.choice(BANDS),
+                "esus": lambda: "1",
+            }[facet]()
+        cases.append(params)
+    return cases
+
+
+def radius_cases(rng, count):
+    from essor.territories.models import Commune
+
+    labels = dict(Commune.objects.filter(code__in=CITIES).values_list("code", "name"))
+    cases = []
+    for _ in range(count):
+        code = rng.choice(CITIES)
+        params = {"commune": f"{labels[code]} ({code})", "rayon": str(rng.choice([10, 20, 50]))}
+        if rng.random() < 0.5:
+            params["q"] = rng.choice(QUERIES)
+        cases.append(params)
+    return cases
+
+
+def measure(args):
+    setup_django()
+    from django.db import connection
+    from django.test import Client
+
+    from essor.directory.search import SearchForm
+    from essor.directory.search_backends import get_backend
+
+    rng = random.Random(42)
+    backend = get_backend()
+    client = Client()
+    results = {"vendor": connection.vendor}
+
+    def backend_search(params):
+        form = SearchForm(params)
+        assert form.is_valid(), form.errors
+        filters = form.filters()
+        return backend.search(filters, sort=form.sort(filters)).total
+
+    def page(params):
+        response = client.get("/annuaire/", params)
+        assert response.status_code == 200, response.status_code
+        return len(response.content)
+
+    for name, cases in (
+        ("text_two_facets", text_cases(rng, args.cases)),
+        ("radius", radius_cases(rng, args.cases)),
+        ("no_criteria", [{}]),
+    ):
+        rounds = args.rounds if len(cases) > 1 else args.rounds * 20
+        samples, totals = timed(backend_search, cases, rounds)
+        results[f"search_{name}"] = {
+            **percentiles(samples),
+            "median_results": statistics.median(totals),
+        }
+        samples, sizes = timed(page, cases, rounds)
+        results[f"page_{name}"] = {**percentiles(samples), "median_bytes": statistics.median(sizes)}
+
+    def map_call(case):
+        (west, south, east, north), zoom, filters = case
+        params = {"bbox": f"{west},{south},{east},{north}", "zoom": zoom, **filters}
+        response = client.get("/annuaire/carte.json", params)
+        assert response.status_code == 200, response.content
+        return len(response.content)
+
+    map_filters = [
+        {}, {"q": "aide domicile"}, {"famille": "association"},
+        {"secteur": "action_sociale", "esus": "1"},
+    ]  # fmt: skip
+    for name, views in (("region", [REGION_VIEW]), ("city", CITY_VIEWS)):
+        cases = [(box, zoom, filters) for box, zoom in views for filters in map_filters]
+        samples, sizes = timed(map_call, cases, max(1, args.rounds * 20 // len(cases)))
+        results[f"map_{name}"] = {
+            **percentiles(samples),
+            "max_bytes": max(sizes),
+            "median_bytes": statistics.median(sizes),
+        }
+    print(json.dumps(results))
+
+
+def urls(args):
+    """The search pages wrk requests: text with two facets, radius searches, the landing."""
+    setup_django()
+    from urllib.parse import urlencode
+
+    rng = random.Random(7)
+    cases = text_cases(rng, args.cases) + radius_cases(rng, args.cases // 2) + [{}]
+    for params in cases:
+        print("/annuaire/" + (f"?{urlencode(params)}" if params else ""))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("action", choices=["prepare", "measure", "urls"])
+    parser.add_argument("--organisations", type=int, default=180_000)
+    parser.add_argument("--establishments", type=int, default=250_000)
+    parser.add_argument("--cases", type=int, default=60)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    {"prepare": prepare, "measure": measure, "urls": urls}[args.action](args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,648 @@
+"""Open-data API of the directory: ESS organisations and their establishments.
+
+Only what the public directory shows is published: organisations in the ESS and active
+(Organisation.objects.publicly_listed()) and their establishments. Nothing about people
+(accounts, memberships, claims, contact e-mails and phones) is exposed, and a partially
+diffusible establishment (SIRENE's statutDiffusion = P) keeps its address, postal code
+and position hidden, as INSEE does."""
+
+import csv
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models.functions import Lower
+from django.http import StreamingHttpResponse
+from ninja import Field, Path, Query, Router, Schema
+from ninja.errors import HttpError
+
+from essor.core.text import fold
+
+from .enums import AdministrativeStatus, EssFamily, Source
+from .identifiers import is_valid_rna
+from .models import Establishment, Organisation
+
+router = Router()
+
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 20
+# Far beyond any real directory, and within PostgreSQL's bigint for OFFSET and ids.
+MAX_OFFSET = 10_000_000
+MAX_ID = 2**63 - 1
+CSV_CHUNK_SIZE = 2000
+
+FAMILIES_DOC = ", ".join(f"`{value}` ({label})" for value, label in EssFamily.choices)
+SOURCES_DOC = ", ".join(f"`{value}` ({label})" for value, label in Source.choices)
+
+Famille = Literal[tuple(EssFamily.values)]
+Statut = Literal[tuple(AdministrativeStatus.values)]
+
+# Query parameters shared by both lists. Patterns reject what cannot be a code before it
+# reaches the database (a NUL byte, for one, is an error on PostgreSQL).
+DEPARTEMENT_PATTERN = r"^(0[1-9]|[1-8][0-9]|9[0-5]|2[AaBb]|97[1-8])$"
+COMMUNE_PATTERN = r"^([0-9]{2}|2[AaBb])[0-9]{3}$"
+EPCI_PATTERN = r"^[0-9]{9}$"
+NAF_PATTERN = r"^[0-9]{2}(\.[0-9]{1,2}|\.[0-9]{2}[A-Za-z])?$"
+LABEL_PATTERN = r"^[-a-zA-Z0-9_]{1,30}$"
+SIRET_PATTERN = r"^[0-9]{14}$"
+
+# Hints appended to a pattern mismatch, so that the error says what a good value is.
+FORMAT_HINTS = {
+    "departement": "code INSEE de département attendu, par exemple 87, 2A ou 971",
+    "commune": "code INSEE de commune à 5 caractères attendu, par exemple 87085",
+    "epci": "numéro SIREN de l'EPCI à 9 chiffres attendu",
+    "naf": "code ou début de code NAF attendu, par exemple 88, 88.9 ou 88.99B",
+    "label": "code de label attendu (lettres, chiffres, tirets)",
+    "siret": "numéro SIRET à 14 chiffres attendu",
+}
+
+
+def wants_csv(request):
+    """CSV when asked by ?format=csv, or by an Accept header that names CSV but not JSON."""
+    requested = request.GET.get("format")
+    if requested:
+        return requested == "csv"
+    accept = request.headers.get("Accept", "")
+    return "text/csv" in accept and "application/json" not in accept
+
+
+# --- Response models -------------------------------------------------------------------
+# Named in French: the class names are the schema names that the API's users read.
+
+
+class Erreur(Schema):
+    detail: str = Field(description="Explication de l'erreur, en français.")
+
+
+class ErreurParametre(Schema):
+    parametre: str = Field(description="Nom du paramètre refusé.")
+    message: str = Field(description="Ce qui ne va pas, en français.")
+
+
+class ErreurValidation(Erreur):
+    erreurs: list[ErreurParametre] = Field(description="Détail paramètre par paramètre.")
+
+
+class Label(Schema):
+    code: str = Field(description="Code du label ou de l'agrément (ex. « aci », « esat »).")
+    nom: str = Field(description="Nom du label ou de l'agrément.")
+
+
+class Reseau(Schema):
+    id: int = Field(description="Identifiant ESSor de la tête de réseau.")
+    nom: str = Field(description="Nom de la tête de réseau.")
+
+
+class Etablissement(Schema):
+    siret: str | None = Field(description="Numéro SIRET (14 chiffres), s'il est connu.")
+    nom: str | None = Field(description="Nom ou enseigne de l'établissement.")
+    structure_id: int = Field(description="Identifiant ESSor de la structure.")
+    structure_nom: str = Field(description="Nom de la structure (unité légale).")
+    siren: str | None = Field(description="Numéro SIREN de la structure.")
+    famille: str = Field(description=f"Famille de l'ESS de la structure : {FAMILIES_DOC}.")
+    adresse: str | None = Field(
+        description="Adresse (numéro et voie) ; vide quand la diffusion est partielle."
+    )
+    code_postal: str | None = Field(
+        description="Code postal ; vide quand la diffusion est partielle."
+    )
+    commune: str | None = Field(description="Code INSEE de la commune.")
+    commune_nom: str | None = Field(description="Nom de la commune.")
+    departement: str | None = Field(description="Code INSEE du département.")
+    epci: str | None = Field(description="Numéro SIREN de l'intercommunalité (EPCI).")
+    latitude: float | None = Field(
+        description="Latitude WGS 84 ; vide quand la diffusion est partielle."
+    )
+    longitude: float | None = Field(
+        description="Longitude WGS 84 ; vide quand la diffusion est partielle."
+    )
+    precision_position: str | None = Field(
+        description="Précision de la position : `address` (adresse), `commune` (centre de "
+        "la commune) ou `approximate` (approximative)."
+    )
+    naf: str | None = Field(description="Activité principale, code NAF rév. 2 (ex. 88.99B).")
+    naf_libelle: str | None = Field(description="Libellé de l'activité NAF.")
+    tranche_effectif: str | None = Field(description="Tranche d'effectif salarié INSEE (code).")
+    tranche_effectif_libelle: str | None = Field(description="Libellé de la tranche d'effectif.")
+    employeur: bool = Field(description="L'établissement emploie des salariés.")
+    siege: bool = Field(description="L'établissement est le siège de la structure.")
+    statut: str = Field(description="État administratif : `active` ou `closed` (fermé).")
+    diffusion_partielle: bool = Field(
+        description="Diffusion partielle décidée auprès de l'INSEE : l'adresse et la "
+        "position ne sont pas publiées."
+    )
+    date_creation: date | None = Field(description="Date de création.")
+    date_fermeture: date | None = Field(description="Date de fermeture.")
+    source: str = Field(description=f"Provenance des données : {SOURCES_DOC}.")
+    mise_a_jour_source: datetime | None = Field(
+        description="Date de la dernière mise à jour depuis la source."
+    )
+    fictif: bool = Field(description="Établissement fictif, créé pour la démonstration.")
+
+
+class Structure(Schema):
+    id: int = Field(description="Identifiant ESSor de la structure.")
+    siren: str | None = Field(description="Numéro SIREN (9 chiffres).")
+    rna: str | None = Field(description="Numéro au répertoire national des associations.")
+    nom: str = Field(description="Dénomination.")
+    sigle: str | None = Field(description="Sigle.")
+    categorie_juridique: str | None = Field(
+        description="Catégorie juridique INSEE (niveau III, 4 chiffres)."
+    )
+    categorie_juridique_libelle: str | None = Field(
+        description="Libellé de la catégorie juridique."
+    )
+    famille: str = Field(description=f"Famille de l'ESS : {FAMILIES_DOC}.")
+    famille_libelle: str = Field(description="Libellé de la famille de l'ESS.")
+    esus: bool = Field(description="Agrément « entreprise solidaire d'utilité sociale ».")
+    societe_a_mission: bool = Field(description="Société à mission.")
+    utilite_publique: bool = Field(description="Reconnue d'utilité publique.")
+    date_creation: date | None = Field(description="Date de création de l'unité légale.")
+    site_web: str | None = Field(description="Site web.")
+    labels: list[Label] = Field(description="Labels et agréments.")
+    secteurs: list[str] = Field(description="Secteurs de l'ESS (codes).")
+    source: str = Field(description=f"Provenance des données : {SOURCES_DOC}.")
+    mise_a_jour_source: datetime | None = Field(
+        description="Date de la dernière mise à jour depuis la source."
+    )
+    fictif: bool = Field(description="Structure fictive, créée pour la démonstration.")
+    page: str = Field(description="Adresse de la fiche de la structure sur ESSor.")
+
+
+class StructureDetaillee(Structure):
+    presentation: str | None = Field(description="Présentation, au format Markdown.")
+    reseaux: list[Reseau] = Field(description="Réseaux dont la structure est membre.")
+    etablissements: list[Etablissement] = Field(
+        description="Établissements de la structure, sièges d'abord."
+    )
+
+
+class PageStructures(Schema):
+    total: int = Field(description="Nombre de structures qui répondent aux filtres.")
+    limit: int = Field(description="Taille de la page.")
+    offset: int = Field(description="Position du premier résultat.")
+    resultats: list[Structure] = Field(description="Les structures de la page.")
+
+
+class PageEtablissements(Schema):
+    total: int = Field(description="Nombre d'établissements qui répondent aux filtres.")
+    limit: int = Field(description="Taille de la page.")
+    offset: int = Field(description="Position du premier résultat.")
+    resultats: list[Etablissement] = Field(description="Les établissements de la page.")
+
+
+# --- Rows ------------------------------------------------------------------------------
+
+
+def _or_none(value):
+    return value or None
+
+
+def organisation_row(organisation):
+    return {
+        "id": organisation.pk,
+        "siren": organisation.siren,
+        "rna": organisation.rna,
+        "nom": organisation.name,
+        "sigle": _or_none(organisation.acronym),
+        "categorie_juridique": _or_none(organisation.legal_category),
+        "categorie_juridique_libelle": organisation.legal_category_label,
+        "famille": organisation.ess_family,
+        "famille_libelle": organisation.get_ess_family_display(),
+        "esus": organisation.is_esus,
+        "societe_a_mission": organisation.is_mission_company,
+        "utilite_publique": organisation.is_public_utility,
+        "date_creation": organisation.created_on,
+        "site_web": _or_none(organisation.website),
+        "labels": [{"code": label.code, "nom": label.name} for label in organisation.labels.all()],
+        "secteurs": [str(sector) for sector in organisation.sectors or []],
+        "source": organisation.source,
+        "mise_a_jour_source": organisation.source_updated_at,
+        "fictif": organisation.is_synthetic,
+        "page": settings.ESSOR_BASE_URL + organisation.get_absolute_url(),
+    }
+
+
+def establishment_row(establishment):
+    organisation = establishment.organisation
+    commune = establishment.commune
+    # INSEE withholds a partially-diffusible unit's address and position: so do we.
+    public = establishment.shows_address
+    return {
+        "siret": establishment.siret,
+        "nom": _or_none(establishment.name),
+        "structure_id": organisation.pk,
+        "structure_nom": organisation.name,
+        "siren": organisation.siren,
+        "famille": organisation.ess_family,
+        "adresse": _or_none(establishment.address) if public else None,
+        "code_postal": _or_none(establishment.postal_code) if public else None,
+        "commune": commune.code if commune else None,
+        "commune_nom": commune.name if commune else None,
+        "departement": commune.departement_id if commune else None,
+        "epci": commune.epci_id if commune else None,
+        "latitude": establishment.latitude if public else None,
+        "longitude": establishment.longitude if public else None,
+        "precision_position": _or_none(establishment.coordinate_precision) if public else None,
+        "naf": _or_none(establishment.naf),
+        "naf_libelle": establishment.naf_label,
+        "tranche_effectif": _or_none(establishment.headcount_band),
+        "tranche_effectif_libelle": establishment.headcount_band_label,
+        "employeur": establishment.is_employer,
+        "siege": establishment.is_head_office,
+        "statut": establishment.status,
+        "diffusion_partielle": not public,
+        "date_creation": establishment.created_on,
+        "date_fermeture": establishment.closed_on,
+        "source": establishment.source,
+        "mise_a_jour_source": establishment.source_updated_at,
+        "fictif": establishment.is_synthetic,
+    }
+
+
+# --- CSV -------------------------------------------------------------------------------
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, list):
+        return "|".join(_csv_cell(item) for item in value)
+    if isinstance(value, dict):
+        return value.get("code", "")
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
+        # A spreadsheet would run a cell starting like a formula: neutralise it.
+        return "'" + value
+    return value
+
+
+def csv_response(rows, columns, filename):
+    """Stream `rows` (dicts) as a `;`-separated, UTF-8 CSV file with a BOM, so that a
+    French spreadsheet opens it with its accents and columns right."""
+    writer = csv.writer(_Echo(), delimiter=";")
+
+    def lines():
+        yield "\ufeff" + writer.writerow(columns)
+        for row in rows:
+            yield writer.writerow([_csv_cell(row[column]) for column in columns])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+ORGANISATION_CSV_COLUMNS = list(Structure.model_fields)
+ESTABLISHMENT_CSV_COLUMNS = list(Etablissement.model_fields)
+
+
+# --- Filters ---------------------------------------------------------------------------
+
+
+def _territory_filters(departement=None, epci=None, commune=None, naf=None):
+    """Lookups on establishments for the territory and activity filters."""
+    lookups = {}
+    if departement:
+        lookups["commune__departement_id"] = departement.upper()
+    if epci:
+        lookups["commune__epci_id"] = epci
+    if commune:
+        lookups["commune_id"] = commune.upper()
+    if naf:
+        lookups["naf__startswith"] = naf.upper()
+    return lookups
+
+
+def search_organisations(queryset, q):
+    """Organisations whose name, acronym or description hold every word of `q` (accents
+    and case ignored), or whose SIREN, SIRET or RNA number is `q`."""
+    q = "".join(c for c in q if c.isprintable()).strip()
+    compact = q.replace(" ", "")
+    if compact.isdigit() and len(compact) in {9, 14}:
+        return queryset.filter(siren=compact[:9])
+    if is_valid_rna(compact.upper()):
+        return queryset.filter(rna=compact.upper())
+    for word in fold(q).split()[:10]:
+        queryset = queryset.filter(
+            Q(search_text__contains=word) | Q(name__icontains=word) | Q(acronym__icontains=word)
+        )
+    return queryset
+
+
+def public_organisations():
+    return Organisation.objects.publicly_listed()
+
+
+def public_establishments():
+    return Establishment.objects.filter(organisation__in=public_organisations())
+
+
+# --- Endpoints -------------------------------------------------------------------------
+
+FORMAT_DESCRIPTION = (
+    "`json` (par défaut) ou `csv`. Le CSV (séparateur `;`, UTF-8 avec BOM) n'est pas "
+    "paginé : il contient toutes les lignes qui répondent aux filtres."
+)
+CSV_RESPONSE_DOC = {
+    "content": {
+        "text/csv": {
+            "schema": {"type": "string"},
+            "example": "\ufeffid;siren;rna;nom;…",
+        }
+    }
+}
+ERRORS = {400: ErreurValidation, 429: Erreur}
+RETRY_AFTER_DOC = {
+    429: {
+        "headers": {
+            "Retry-After": {
+                "description": "Nombre de secondes à attendre avant de réessayer.",
+                "schema": {"type": "integer"},
+            }
+        }
+    }
+}
+
+SearchParam = Annotated[
+    str,
+    Query(
+        None,
+        max_length=200,
+        examples=["insertion"],
+        description="Recherche dans le nom, le sigle et la présentation (sans tenir compte "
+        "des accents ni des majuscules), ou un numéro SIREN, SIRET ou RNA.",
+    ),
+]
+FamilleParam = Annotated[
+    Famille,
+    Query(
+        None,
+        examples=["association"],
+        description=f"Famille de l'ESS de la structure : {FAMILIES_DOC}.",
+    ),
+]
+DepartementParam = Annotated[
+    str,
+    Query(
+        None,
+        pattern=DEPARTEMENT_PATTERN,
+        examples=["87"],
+        description="Code INSEE du département (ex. 87, 2A).",
+    ),
+]
+EpciParam = Annotated[
+    str,
+    Query(
+        None,
+        pattern=EPCI_PATTERN,
+        examples=["248719312"],
+        description="Numéro SIREN de l'intercommunalité (EPCI).",
+    ),
+]
+CommuneParam = Annotated[
+    str,
+    Query(
+        None,
+        pattern=COMMUNE_PATTERN,
+        examples=["87085"],
+        description="Code INSEE de la commune (ex. 87085).",
+    ),
+]
+NafParam = Annotated[
+    str,
+    Query(
+        None,
+        pattern=NAF_PATTERN,
+        examples=["88.99B"],
+        description="Code NAF rév. 2 ou son début : « 88 » (division), « 88.9 », « 88.99B ».",
+    ),
+]
+LabelParam = Annotated[
+    str,
+    Query(
+        None,
+        pattern=LABEL_PATTERN,
+        examples=["aci"],
+        description="Code d'un label ou agrément (ex. « aci »).",
+    ),
+]
+EsusParam = Annotated[
+    bool,
+    Query(None, description="Structures agréées ESUS (true) ou non agréées (false)."),
+]
+EmployeurParam = Annotated[
+    bool,
+    Query(None, description="Établissements employeurs (true) ou non employeurs (false)."),
+]
+StatutParam = Annotated[
+    Statut,
+    Query(None, description="État administratif : `active` (en activité) ou `closed` (fermé)."),
+]
+TriParam = Annotated[
+    Literal["nom", "-nom"],
+    Query("nom", description="Ordre : `nom` (alphabétique) ou `-nom` (inverse)."),
+]
+LimitParam = Annotated[
+    int,
+    Query(
+        DEFAULT_PAGE_SIZE,
+        ge=1,
+        le=MAX_PAGE_SIZE,
+        description=f"Nombre de résultats par page (au plus {MAX_PAGE_SIZE}).",
+    ),
+]
+OffsetParam = Annotated[
+    int, Query(0, ge=0, le=MAX_OFFSET, description="Nombre de résultats à sauter.")
+]
+FormatParam = Annotated[Literal["json", "csv"], Query(None, description=FORMAT_DESCRIPTION)]
+
+
+@router.get(
+    "/structures/",
+    response={200: PageStructures, **ERRORS},
+    summary="Lister et rechercher les structures de l'ESS",
+    description=(
+        "Les structures (unités légales) de l'ESS publiées dans l'annuaire, triées par nom. "
+        "Les filtres de territoire et d'activité retiennent les structures qui ont au moins "
+        "un établissement actif dans ce territoire ou avec cette activité. "
+        "Ajouter `format=csv` (ou l'en-tête `Accept: text/csv`) pour un export CSV."
+    ),
+    operation_id="lister_structures",
+    tags=["Structures"],
+    openapi_extra={"responses": {200: CSV_RESPONSE_DOC, **RETRY_AFTER_DOC}},
+)
+def list_organisations(
+    request,
+    q: SearchParam = None,
+    famille: FamilleParam = None,
+    departement: DepartementParam = None,
+    epci: EpciParam = None,
+    commune: CommuneParam = None,
+    naf: NafParam = None,
+    label: LabelParam = None,
+    esus: EsusParam = None,
+    tri: TriParam = "nom",
+    limit: LimitParam = DEFAULT_PAGE_SIZE,
+    offset: OffsetParam = 0,
+    format: FormatParam = None,
+):
+    organisations = public_organisations()
+    if q:
+        organisations = search_organisations(organisations, q)
+    if famille:
+        organisations = organisations.filter(ess_family=famille)
+    if esus is not None:
+        organisations = organisations.filter(is_esus=esus)
+    if label:
+        organisations = organisations.filter(
+            Exists(
+                Organisation.labels.through.objects.filter(
+                    organisation_id=OuterRef("pk"), label__code__iexact=label
+                )
+            )
+        )
+    territory = _territory_filters(departement, epci, commune, naf)
+    if territory:
+        organisations = organisations.filter(
+            Exists(
+                Establishment.objects.active().filter(organisation_id=OuterRef("pk"), **territory)
+            )
+        )
+    # Case-insensitive, so that "les Amis" sorts with "Les Amis" on every database.
+    by_name = Lower("name")
+    organisations = organisations.order_by(
+        *((by_name.asc(), "pk") if tri == "nom" else (by_name.desc(), "-pk"))
+    )
+    organisations = organisations.prefetch_related("labels")
+
+    if wants_csv(request):
+        rows = (organisation_row(o) for o in organisations.iterator(chunk_size=CSV_CHUNK_SIZE))
+        return csv_response(rows, ORGANISATION_CSV_COLUMNS, "essor-structures.csv")
+    return {
+        "total": organisations.count(),
+        "limit": limit,
+        "offset": offset,
+        "resultats": [organisation_row(o) for o in organisations[offset : offset + limit]],
+    }
+
+
+@router.get(
+    "/structures/{id}/",
+    response={200: StructureDetaillee, 404: Erreur, **ERRORS},
+    summary="Détail d'une structure de l'ESS",
+    description="Une structure de l'ESS publiée dans l'annuaire, avec ses établissements.",
+    operation_id="detail_structure",
+    tags=["Structures"],
+    openapi_extra={"responses": RETRY_AFTER_DOC},
+)
+def organisation_detail(
+    request,
+    id: int = Path(..., ge=1, le=MAX_ID, description="Identifiant ESSor de la structure."),
+):
+    organisation = (
+        public_organisations()
+        .prefetch_related(
+            "labels",
+            Prefetch("networks", queryset=public_organisations().only("pk", "name")),
+            Prefetch(
+                "establishments",
+                queryset=Establishment.objects.select_related("commune").order_by(
+                    "-is_head_office", "name", "pk"
+                ),
+            ),
+        )
+        .filter(pk=id)
+        .first()
+    )
+    if organisation is None:
+        raise HttpError(404, f"Aucune structure de l'ESS publiée ne porte l'identifiant {id}.")
+    row = organisation_row(organisation)
+    row["presentation"] = _or_none(organisation.description)
+    row["reseaux"] = [{"id": n.pk, "nom": n.name} for n in organisation.networks.all()]
+    establishments = organisation.establishments.all()
+    for establishment in establishments:
+        # Spare one query per establishment: they all belong to this organisation.
+        establishment.organisation = organisation
+    row["etablissements"] = [establishment_row(e) for e in establishments]
+    return row
+
+
+@router.get(
+    "/etablissements/",
+    response={200: PageEtablissements, **ERRORS},
+    summary="Lister les établissements des structures de l'ESS",
+    description=(
+        "Les établissements des structures de l'ESS publiées dans l'annuaire, triés par "
+        "structure, sièges d'abord. Pour un établissement en diffusion partielle, "
+        "l'adresse, le code postal et la position ne sont pas publiés. "
+        "Ajouter `format=csv` (ou l'en-tête `Accept: text/csv`) pour un export CSV."
+    ),
+    operation_id="lister_etablissements",
+    tags=["Établissements"],
+    openapi_extra={"responses": {200: CSV_RESPONSE_DOC, **RETRY_AFTER_DOC}},
+)
+def list_establishments(
+    request,
+    famille: FamilleParam = None,
+    departement: DepartementParam = None,
+    epci: EpciParam = None,
+    commune: CommuneParam = None,
+    naf: NafParam = None,
+    employeur: EmployeurParam = None,
+    statut: StatutParam = None,
+    limit: LimitParam = DEFAULT_PAGE_SIZE,
+    offset: OffsetParam = 0,
+    format: FormatParam = None,
+):
+    establishments = public_establishments().filter(
+        **_territory_filters(departement, epci, commune, naf)
+    )
+    if famille:
+        establishments = establishments.filter(organisation__ess_family=famille)
+    if employeur is not None:
+        establishments = establishments.filter(is_employer=employeur)
+    if statut:
+        establishments = establishments.filter(status=statut)
+    establishments = establishments.select_related("organisation", "commune").order_by(
+        "organisation__name", "organisation_id", "-is_head_office", "name", "pk"
+    )
+
+    if wants_csv(request):
+        rows = (establishment_row(e) for e in establishments.iterator(chunk_size=CSV_CHUNK_SIZE))
+        return csv_response(rows, ESTABLISHMENT_CSV_COLUMNS, "essor-etablissements.csv")
+    return {
+        "total": establishments.count(),
+        "limit": limit,
+        "offset": offset,
+        "resultats": [establishment_row(e) for e in establishments[offset : offset + limit]],
+    }
+
+
+@router.get(
+    "/etablissements/{siret}/",
+    response={200: Etablissement, 404: Erreur, **ERRORS},
+    summary="Détail d'un établissement",
+    description="Un établissement d'une structure de l'ESS publiée, par son numéro SIRET.",
+    operation_id="detail_etablissement",
+    tags=["Établissements"],
+    openapi_extra={"responses": RETRY_AFTER_DOC},
+)
+def establishment_detail(
+    request,
+    siret: str = Path(..., pattern=SIRET_PATTERN, description="Numéro SIRET (14 chiffres)."),
+):
+    establishment = (
+        public_establishments().select_related("organisation", "commune").filter(siret=siret)
+    ).first()
+    if establishment is None:
+        raise HttpError(404, f"Aucun établissement publié ne porte le numéro SIRET {siret}.")
+    return establishment_row(establishment)

@@ -1,0 +1,541 @@
+# ruff: noqa: S608 - the f-strings join fixed table and column names and fragments built
+# here; every value a person typed travels as a query parameter.
+"""The search interface and the SQL both backends share.
+
+A result is an organisation (a legal unit): "vers qui se tourner ?" asks who, and an
+organisation with twelve establishments in the département is one answer, not twelve.
+Establishment-level filters (territory, NAF section, ESS sector, headcount band, radius,
+map zone) select the organisations having at least one active establishment that
+satisfies all of them together; the map shows those establishments.
+
+Facet counts are counts of organisations, computed for each facet with every filter
+except its own (choosing a value replaces the current one), so the count beside a value
+is exactly the number of results once it is chosen. All counts come from one SQL
+statement; the text match is computed once in a materialised CTE `t`.
+
+Both backends read the same two tables kept by triggers (migration 0003): they differ
+only in how text is matched and ranked.
+"""
+
+import hashlib
+import math
+from dataclasses import dataclass, field, replace
+
+from django.core.cache import cache
+
+EARTH_RADIUS_KM = 6371.0088
+# Every write to the directory bumps this generation (triggers); cached results carry it.
+BUMP = "UPDATE directory_search_state SET generation = generation + 1 WHERE id = 1"
+KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180
+
+
+@dataclass(frozen=True)
+class Near:
+    lat: float
+    lon: float
+    radius_km: float
+
+    def bounding_box(self):
+        """The box around the circle: an index range scan before the exact distance."""
+        dlat = self.radius_km / KM_PER_DEGREE
+        cos_lat = max(math.cos(math.radians(self.lat)), 0.01)
+        dlon = self.radius_km / (KM_PER_DEGREE * cos_lat)
+        return BBox(self.lon - dlon, self.lat - dlat, self.lon + dlon, self.lat + dlat)
+
+
+@dataclass(frozen=True)
+class BBox:
+    west: float
+    south: float
+    east: float
+    north: float
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    text: str = ""
+    family: str = ""
+    esus: bool = False
+    label: int | None = None
+    section: str = ""
+    sector: str = ""
+    band: str = ""
+    departement: str = ""
+    epci: str = ""
+    commune: str = ""
+    near: Near | None = None
+    zone: BBox | None = None
+    # The point distances are measured from (the chosen commune's centre).
+    origin: tuple | None = None
+
+    def without(self, facet):
+        return replace(self, **{facet: SearchFilters.__dataclass_fields__[facet].default})
+
+
+ORG_FACETS = ("family", "esus", "label")
+# facet name -> column of directory_search_site
+SITE_FACETS = {
+    "section": "section",
+    "sector": "sector",
+    "band": "band",
+    "departement": "dep",
+    "epci": "epci",
+}
+FACETS = ORG_FACETS + tuple(SITE_FACETS)
+SORTS = ("relevance", "distance", "name")
+
+
+@dataclass(frozen=True)
+class TextQuery:
+    terms: tuple
+    fuzzy: bool = False
+
+
+@dataclass
+class SearchResult:
+    total: int
+    ids: list
+    facets: dict = field(default_factory=dict)
+    fuzzy: bool = False
+
+
+@dataclass
+class Cell:
+    lat: float
+    lon: float
+    count: int
+    est_id: int
+    stacked: bool
+
+
+class SearchBackend:
+    """What the views need from a search engine. See SqlSearchBackend for the shared
+    implementation; a backend only supplies its text matching."""
+
+    vendor = ""
+    supports_fuzzy = False
+
+    def search(self, filters, *, sort="relevance", offset=0, limit=20, facets=True):
+        """SearchResult: the total, the organisation ids of the page, the facet counts."""
+        raise NotImplementedError
+
+    def ids(self, filters, *, sort="relevance", limit=None):
+        """All matching organisation ids, in order (the CSV export)."""
+        raise NotImplementedError
+
+    def summaries(self, filters, org_ids):
+        """{org_id: (matching establishments, a commune code, distance km or None)}."""
+        raise NotImplementedError
+
+    def map_cells(self, filters, bbox, cell_degrees):
+        """Matching establishments in `bbox`, aggregated on a grid of `cell_degrees`."""
+        raise NotImplementedError
+
+    def point_names(self, est_ids):
+        """{est_id: (org_id, organisation name)}."""
+        raise NotImplementedError
+
+    def sites_in(self, filters, bbox, limit):
+        """[(est_id, org_id)] of matching establishments in `bbox`."""
+        raise NotImplementedError
+
+    def rebuild(self):
+        """Rewrite the whole index from the directory tables."""
+        raise NotImplementedError
+
+
+class Sql:
+    """An SQL fragment with its parameters, in order."""
+
+    __slots__ = ("sql", "params")
+
+    def __init__(self, sql, params=()):
+        self.sql = sql
+        self.params = list(params)
+
+
+def _join(fragments, separator=" AND "):
+    return Sql(separator.join(f.sql for f in fragments), [p for f in fragments for p in f.params])
+
+
+def _where(fragments):
+    if not fragments:
+        return Sql("")
+    joined = _join(fragments)
+    return Sql(" WHERE " + joined.sql, joined.params)
+
+
+class SqlSearchBackend(SearchBackend):
+    name_order = "o.name_sort, o.org_id"
+    # The join that makes the planner start from the text matches `t` (a few thousand
+    # organisations) rather than from a facet's index over the whole table.
+    driving_join = "JOIN"
+    # Facet counts and pages are cached under the index's generation, which every
+    # write bumps (triggers of migration 0003): a hit is never stale.
+    cache_seconds = 3600
+
+    def __init__(self, connection):
+        self.connection = connection
+
+    # --- what a backend supplies -----------------------------------------------------
+
+    def text_matches(self, text):
+        """Sql selecting the org_id of the organisations matching `text` (a TextQuery)."""
+        raise NotImplementedError
+
+    def ranked_ids(self, text, conditions, offset, limit):
+        """Sql of the matching org ids, best first, under `conditions` (on alias o)."""
+        raise NotImplementedError
+
+    def has_text_match(self, terms):
+        raise NotImplementedError
+
+    # --- shared -------------------------------------------------------------------------
+
+    def resolve_text(self, filters):
+        """The text part of a search: exact (stemmed, prefix) matching, or — when nothing
+        at all matches the words — the approximate matching of the backend."""
+        from .text import terms as split_terms
+
+        words = tuple(split_terms(filters.text))
+        if not words:
+            return None
+        if self.has_text_match(words):
+            return TextQuery(words)
+        return TextQuery(words, fuzzy=True)
+
+    def generation(self):
+        return self._execute(Sql("SELECT generation FROM directory_search_state WHERE id = 1"))[0][
+            0
+        ]
+
+    def _execute(self, sql):
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql.sql, sql.params)
+            return cursor.fetchall()
+
+    def _with(self, text, sites=False):
+        """The CTEs: `t`, the organisations matching the text; with `sites`, `m`, all
+        the establishments of those organisations, read once for every facet."""
+        if text is None:
+            return Sql("")
+        match = self.text_matches(text)
+        ctes = [Sql(f"t AS MATERIALIZED ({match.sql})", match.params)]
+        if sites:
+            ctes.append(
+                Sql(
+                    "m AS MATERIALIZED (SELECT s.org_id, s.family, s.esus, s.dep, s.epci, "
+                    "s.section, s.sector, s.band, s.commune, s.lat, s.lon "
+                    f"FROM t {self.driving_join} directory_search_site s ON s.org_id = t.org_id)"
+                )
+            )
+        joined = _join(ctes, ", ")
+        return Sql(f"WITH {joined.sql} ", joined.params)
+
+    def _org_from(self, text):
+        if text is None:
+            return "directory_search_org o"
+        return f"t {self.driving_join} directory_search_org o ON o.org_id = t.org_id"
+
+    def _site_from(self, text):
+        if text is None:
+            return "directory_search_site s"
+        return f"t {self.driving_join} directory_search_site s ON s.org_id = t.org_id"
+
+    def _distance(self, alias, lat, lon):
+        # Haversine, in SQL that SQLite (3.35+ math functions, or Django's) and
+        # PostgreSQL both run.
+        return Sql(
+            f"2 * {EARTH_RADIUS_KM} * ASIN(SQRT("
+            f"POWER(SIN(RADIANS({alias}.lat - %s) / 2), 2) + COS(RADIANS(%s)) * "
+            f"COS(RADIANS({alias}.lat)) * POWER(SIN(RADIANS({alias}.lon - %s) / 2), 2)))",
+            [lat, lat, lon],
+        )
+
+    def _org_conditions(self, filters, alias, exclude=None):
+        conditions = []
+        if filters.family and exclude != "family":
+            conditions.append(Sql(f"{alias}.family = %s", [filters.family]))
+        if filters.esus and exclude != "esus":
+            conditions.append(Sql(f"{alias}.esus = %s", [True]))
+        if filters.label and exclude != "label":
+            conditions.append(
+                Sql(
+                    f"{alias}.org_id IN (SELECT organisation_id FROM "
+                    "directory_organisation_labels WHERE label_id = %s)",
+                    [filters.label],
+                )
+            )
+        return conditions
+
+    def _site_conditions(self, filters, alias, exclude=None):
+        conditions = []
+        for facet, column in (*SITE_FACETS.items(), ("commune", "commune")):
+            value = getattr(filters, facet)
+            if value and exclude != facet:
+                conditions.append(Sql(f"{alias}.{column} = %s", [value]))
+        for box in (filters.zone, filters.near.bounding_box() if filters.near else None):
+            if box:
+                conditions.append(
+                    Sql(
+                        f"{alias}.lat BETWEEN %s AND %s AND {alias}.lon BETWEEN %s AND %s",
+                        [box.south, box.north, box.west, box.east],
+                    )
+                )
+        if filters.near:
+            distance = self._distance(alias, filters.near.lat, filters.near.lon)
+            conditions.append(
+                Sql(f"{distance.sql} <= %s", [*distance.params, filters.near.radius_km])
+            )
+        return conditions
+
+    def _org_scope(self, filters, text, exclude=None, sites="directory_search_site"):
+        """Conditions on `o` (directory_search_org) for organisations matching filters;
+        the text is the driving table `t`, not a condition. `sites` is where their
+        establishments are read: the table, or `m` once materialised."""
+        conditions = self._org_conditions(filters, "o", exclude)
+        site = self._site_conditions(filters, "s")
+        if site:
+            joined = _join(site)
+            if text is None or sites != "directory_search_site":
+                sql = f"o.org_id IN (SELECT s.org_id FROM {sites} s WHERE {joined.sql})"
+            else:
+                # Few organisations: look their establishments up one by one.
+                sql = (
+                    "EXISTS (SELECT 1 FROM directory_search_site s "
+                    f"WHERE s.org_id = o.org_id AND {joined.sql})"
+                )
+            conditions.append(Sql(sql, joined.params))
+        return conditions
+
+    def _site_scope(self, filters, exclude=None):
+        return self._site_conditions(filters, "s", exclude) + self._org_conditions(filters, "s")
+
+    def _facet_statement(self, filters, text):
+        branches = []
+        org_from = self._org_from(text)
+        sites = "directory_search_site" if text is None else "m"
+
+        def org_where(exclude=None):
+            return _where(self._org_scope(filters, text, exclude, sites))
+
+        where = org_where()
+        branches.append(
+            Sql(
+                "SELECT 'org' AS facet, o.family AS value, "
+                "CASE WHEN o.esus THEN 1 ELSE 0 END AS flag, COUNT(*) AS n "
+                f"FROM {org_from}{where.sql} GROUP BY o.family, o.esus",
+                where.params,
+            )
+        )
+        if filters.family:
+            where = org_where("family")
+            branches.append(
+                Sql(
+                    f"SELECT 'family', o.family, 0, COUNT(*) FROM {org_from}{where.sql} "
+                    "GROUP BY o.family",
+                    where.params,
+                )
+            )
+        if filters.esus:
+            where = org_where("esus")
+            branches.append(
+                Sql(
+                    "SELECT 'esus', NULL, CASE WHEN o.esus THEN 1 ELSE 0 END, COUNT(*) "
+                    f"FROM {org_from}{where.sql} GROUP BY o.esus",
+                    where.params,
+                )
+            )
+        where = org_where("label")
+        branches.append(
+            Sql(
+                "SELECT 'label', CAST(ol.label_id AS VARCHAR(20)), 0, COUNT(*) "
+                f"FROM {org_from} JOIN directory_organisation_labels ol "
+                f"ON ol.organisation_id = o.org_id{where.sql} GROUP BY ol.label_id",
+                where.params,
+            )
+        )
+        for facet, column in SITE_FACETS.items():
+            where = _where([Sql(f"s.{column} IS NOT NULL"), *self._site_scope(filters, facet)])
+            if text is None:
+                # The (column, org_id) index yields each group's organisations in order.
+                sql = (
+                    f"SELECT '{facet}', s.{column}, 0, COUNT(DISTINCT s.org_id) "
+                    f"FROM directory_search_site s{where.sql} GROUP BY s.{column}"
+                )
+            else:
+                # `m` is in no order: distinct (value, organisation) pairs by hashing,
+                # where COUNT(DISTINCT) would sort every group.
+                sql = (
+                    f"SELECT '{facet}', value, 0, COUNT(*) FROM (SELECT DISTINCT s.{column} "
+                    f"AS value, s.org_id FROM m s{where.sql}) pairs GROUP BY value"
+                )
+            branches.append(Sql(sql, where.params))
+        union = _join(branches, " UNION ALL ")
+        prefix = self._with(text, sites=True)
+        return Sql(prefix.sql + union.sql, prefix.params + union.params)
+
+    def _read_facets(self, rows, filters):
+        total = 0
+        facets = {name: {} for name in FACETS}
+        for facet, value, flag, count in rows:
+            if facet == "org":
+                total += count
+                if not filters.family:
+                    facets["family"][value] = facets["family"].get(value, 0) + count
+                if not filters.esus and flag:
+                    facets["esus"]["1"] = facets["esus"].get("1", 0) + count
+            elif facet == "esus":
+                if flag:
+                    facets["esus"]["1"] = count
+            else:
+                facets[facet][value] = count
+        return total, facets
+
+    def _count(self, filters, text):
+        where = _where(self._org_scope(filters, text))
+        prefix = self._with(text)
+        rows = self._execute(
+            Sql(
+                f"{prefix.sql}SELECT COUNT(*) FROM {self._org_from(text)}{where.sql}",
+                prefix.params + where.params,
+            )
+        )
+        return rows[0][0]
+
+    def _page_sql(self, filters, text, sort, offset, limit):
+        prefix = self._with(text)
+        if sort == "distance" and filters.origin:
+            distance = self._distance("s", *filters.origin)
+            where = _where(self._site_scope(filters))
+            return Sql(
+                f"{prefix.sql}SELECT s.org_id, MIN({distance.sql}) AS d "
+                f"FROM {self._site_from(text)}{where.sql} GROUP BY s.org_id "
+                "ORDER BY d, s.org_id LIMIT %s OFFSET %s",
+                prefix.params + distance.params + where.params + [limit, offset],
+            )
+        if sort == "relevance" and text is not None:
+            return self.ranked_ids(text, self._org_scope(filters, text), offset, limit)
+        where = _where(self._org_scope(filters, text))
+        return Sql(
+            f"{prefix.sql}SELECT o.org_id FROM {self._org_from(text)}{where.sql} "
+            f"ORDER BY {self.name_order} LIMIT %s OFFSET %s",
+            prefix.params + where.params + [limit, offset],
+        )
+
+    def _cache_key(self, generation, filters, *parts):
+        digest = hashlib.sha1(repr((filters, parts)).encode(), usedforsecurity=False)
+        return f"essor:search:{self.vendor}:{generation}:{digest.hexdigest()}"
+
+    def search(self, filters, *, sort="relevance", offset=0, limit=20, facets=True):
+        generation = self.generation()
+        text = _UNRESOLVED
+
+        def text_query():
+            nonlocal text
+            if text is _UNRESOLVED:
+                text = self.resolve_text(filters)
+            return text
+
+        key = self._cache_key(generation, filters, "facets" if facets else "count")
+        summary = cache.get(key)
+        if summary is None:
+            if facets:
+                rows = self._execute(self._facet_statement(filters, text_query()))
+                total, counts = self._read_facets(rows, filters)
+            else:
+                total, counts = self._count(filters, text_query()), {}
+            summary = (total, counts, bool(text_query() and text_query().fuzzy))
+            cache.set(key, summary, self.cache_seconds)
+        total, counts, fuzzy = summary
+        ids = []
+        if total and offset < total and limit:
+            key = self._cache_key(generation, filters, "page", sort, offset, limit)
+            ids = cache.get(key)
+            if ids is None:
+                sql = self._page_sql(filters, text_query(), sort, offset, limit)
+                ids = [row[0] for row in self._execute(sql)]
+                cache.set(key, ids, self.cache_seconds)
+        return SearchResult(total, ids, counts, fuzzy=fuzzy)
+
+    def ids(self, filters, *, sort="relevance", limit=None):
+        text = self.resolve_text(filters)
+        sql = self._page_sql(filters, text, sort, 0, limit or 10_000_000)
+        return [row[0] for row in self._execute(sql)]
+
+    def summaries(self, filters, org_ids):
+        if not org_ids:
+            return {}
+        origin = filters.origin
+        distance = self._distance("s", *origin) if origin else Sql("NULL")
+        scope = [
+            Sql(f"s.org_id IN ({', '.join(['%s'] * len(org_ids))})", org_ids),
+            *self._site_conditions(filters, "s"),
+        ]
+        where = _where(scope)
+        rows = self._execute(
+            Sql(
+                "SELECT s.org_id, COUNT(*), MAX(CASE WHEN s.head THEN '1' ELSE '0' END "
+                f"|| COALESCE(s.commune, '')), MIN({distance.sql}) "
+                f"FROM directory_search_site s{where.sql} GROUP BY s.org_id",
+                distance.params + where.params,
+            )
+        )
+        return {
+            org_id: (count, (commune or "")[1:] or None, dist)
+            for org_id, count, commune, dist in rows
+        }
+
+    def _in_box(self, bbox):
+        return Sql(
+            "s.lat BETWEEN %s AND %s AND s.lon BETWEEN %s AND %s",
+            [bbox.south, bbox.north, bbox.west, bbox.east],
+        )
+
+    def map_cells(self, filters, bbox, cell_degrees):
+        text = self.resolve_text(filters)
+        where = _where([self._in_box(bbox), *self._site_scope(filters)])
+        prefix = self._with(text)
+        # Cells are anchored at (-90, -180), not at the viewport: a pan keeps clusters.
+        rows = self._execute(
+            Sql(
+                f"{prefix.sql}SELECT FLOOR((s.lat + 90.0) / %s) AS gy, "
+                "FLOOR((s.lon + 180.0) / %s) AS gx, COUNT(*), AVG(s.lat), AVG(s.lon), "
+                "MIN(s.est_id), MIN(s.lat), MAX(s.lat), MIN(s.lon), MAX(s.lon) "
+                f"FROM {self._site_from(text)}{where.sql} GROUP BY gy, gx",
+                prefix.params + [cell_degrees, cell_degrees] + where.params,
+            )
+        )
+        return [
+            Cell(lat, lon, count, est_id, count > 1 and south == north and west == east)
+            for _, _, count, lat, lon, est_id, south, north, west, east in rows
+        ]
+
+    def point_names(self, est_ids):
+        if not est_ids:
+            return {}
+        rows = self._execute(
+            Sql(
+                "SELECT s.est_id, s.org_id, o.name FROM directory_search_site s "
+                "JOIN directory_search_org o ON o.org_id = s.org_id "
+                f"WHERE s.est_id IN ({', '.join(['%s'] * len(est_ids))})",
+                est_ids,
+            )
+        )
+        return {est_id: (org_id, name) for est_id, org_id, name in rows}
+
+    def sites_in(self, filters, bbox, limit):
+        text = self.resolve_text(filters)
+        where = _where([self._in_box(bbox), *self._site_scope(filters)])
+        prefix = self._with(text)
+        return self._execute(
+            Sql(
+                f"{prefix.sql}SELECT s.est_id, s.org_id FROM {self._site_from(text)} "
+                f"JOIN directory_search_org o ON o.org_id = s.org_id{where.sql} "
+                f"ORDER BY {self.name_order}, s.est_id LIMIT %s",
+                prefix.params + where.params + [limit],
+            )
+        )
+
+
+_UNRESOLVED = object()

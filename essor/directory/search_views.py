@@ -1,0 +1,241 @@
+"""The directory search page (/annuaire/), its htmx partial, the CSV export of a result,
+and the map's endpoints: clusters (carte.json) and the cards a click opens."""
+
+import csv
+import json
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db.models import Max, Min
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET
+
+from essor.core.ratelimit import ratelimit
+from essor.territories.models import Commune
+
+from . import nomenclatures
+from .models import Establishment, Organisation
+from .search import SearchForm, map_data, parse_bbox, run_search, sites_in
+from .search_backends import get_backend
+
+DYNAMIC_TARGET = "search-dynamic"
+MAX_ZOOM = 19
+EXPORT_CHUNK = 500
+
+
+def _region_extent():
+    """The platform's region, framed by the map when no territory is chosen."""
+    key = f"directory:region-extent:{settings.ESSOR_REGION}"
+    extent = cache.get(key)
+    if extent is None:
+        box = Commune.objects.filter(region_id=settings.ESSOR_REGION).aggregate(
+            Min("latitude"), Max("latitude"), Min("longitude"), Max("longitude")
+        )
+        extent = [
+            box["longitude__min"] or -5.2,
+            box["latitude__min"] or 41.3,
+            box["longitude__max"] or 9.6,
+            box["latitude__max"] or 51.1,
+        ]
+        cache.set(key, extent, 24 * 3600)
+    return extent
+
+
+def _extent(form, filters):
+    """[west, south, east, north] the map frames for this search: the zone, the
+    circle, the commune, EPCI or département chosen, else the region."""
+    if filters.zone:
+        z = filters.zone
+        return [z.west, z.south, z.east, z.north]
+    if filters.near:
+        b = filters.near.bounding_box()
+        return [b.west, b.south, b.east, b.north]
+    data = form.cleaned_data
+    commune = data.get("commune")
+    if commune is not None and commune.latitude is not None:
+        return [commune.longitude - 0.06, commune.latitude - 0.04,
+                commune.longitude + 0.06, commune.latitude + 0.04]  # fmt: skip
+    for name, lookup in (("epci", "epci_id"), ("departement", "departement_id")):
+        territory = data.get(name)
+        if territory is not None:
+            box = Commune.objects.filter(**{lookup: territory.code}).aggregate(
+                Min("latitude"), Max("latitude"), Min("longitude"), Max("longitude")
+            )
+            if box["latitude__min"] is not None:
+                return [box["longitude__min"], box["latitude__min"],
+                        box["longitude__max"], box["latitude__max"]]  # fmt: skip
+    return _region_extent()
+
+
+def _map_context():
+    return {
+        "tile_url": settings.ESSOR_TILE_URL,
+        "map_endpoint": reverse("directory:search_map"),
+        "card_url": reverse("directory:search_map_card", args=[0]),
+        "place_url": reverse("directory:search_map_place"),
+    }
+
+
+@require_GET
+def search(request):
+    form = SearchForm(request.GET)
+    context = {"form": form, **_map_context()}
+    status = 200
+    if form.is_valid():
+        result = run_search(form)
+        state = form.query_string(exclude=("carte",))
+        context.update(
+            result=result,
+            state=state,
+            extent=",".join(f"{x:.4f}" for x in _extent(form, result.filters)),
+            page_query=form.query_string(),
+            zone_cleared=form.query_string(exclude=("zone",)),
+        )
+    else:
+        status = 400
+    partial = (
+        request.htmx
+        and not request.htmx.history_restore_request
+        and request.htmx.target == DYNAMIC_TARGET
+    )
+    template = "directory/search_results.html" if partial else "directory/search.html"
+    response = render(request, template, context, status=status)
+    if partial and status == 200:
+        query = form.query_string(page=result.page.number if result.page.number > 1 else None)
+        response["HX-Push-Url"] = reverse("directory:search") + (f"?{query}" if query else "")
+    # The same URL answers a whole page or a fragment: caches must tell them apart.
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+    return response
+
+
+# --- CSV export --------------------------------------------------------------------------------
+
+EXPORT_COLUMNS = [
+    "siren", "rna", "nom", "sigle", "categorie_juridique", "libelle_categorie_juridique",
+    "famille_ess", "agrement_esus", "site_web", "email_public", "telephone_public",
+    "etablissements_correspondants", "commune", "code_commune", "departement", "fiche_essor",
+]  # fmt: skip
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _cell(value):
+    # A spreadsheet would run a cell starting with these characters as a formula.
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _export_rows(form):
+    filters = form.filters()
+    backend = get_backend()
+    ids = backend.ids(filters, sort=form.sort(filters))
+    writer = csv.writer(_Echo(), delimiter=";")
+    yield "\ufeff" + writer.writerow(EXPORT_COLUMNS)
+    base = settings.ESSOR_BASE_URL
+    for start in range(0, len(ids), EXPORT_CHUNK):
+        chunk = ids[start : start + EXPORT_CHUNK]
+        organisations = Organisation.objects.in_bulk(chunk)
+        summaries = backend.summaries(filters, chunk)
+        communes = Commune.objects.in_bulk({s[1] for s in summaries.values() if s[1]})
+        for pk in chunk:
+            org = organisations.get(pk)
+            if org is None:
+                continue
+            count, code, _ = summaries.get(pk, (0, None, None))
+            commune = communes.get(code)
+            row = [
+                org.siren, org.rna, org.name, org.acronym, org.legal_category,
+                nomenclatures.legal_category_label(org.legal_category),
+                org.get_ess_family_display(), "oui" if org.is_esus else "non",
+                org.website, org.public_email, org.public_phone, count,
+                commune.name if commune else "", code or "",
+                commune.departement_id if commune else "",
+                base + org.get_absolute_url(),
+            ]  # fmt: skip
+            yield writer.writerow([_cell(v) for v in row])
+
+
+@require_GET
+@ratelimit("directory-search-export", limit=20, period=60, methods=("GET",))
+def export(request):
+    """The current result as CSV: the public fields of each organisation."""
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        errors = "; ".join(f"{form.fields[name].label if name in form.fields else name} : "
+                           f"{' '.join(messages)}" for name, messages in form.errors.items())  # fmt: skip
+        return _text_error(f"Export impossible, critères invalides — {errors}")
+    response = StreamingHttpResponse(_export_rows(form), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="annuaire-ess.csv"'
+    return response
+
+
+# --- map ---------------------------------------------------------------------------------
+
+
+def _text_error(message):
+    return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+
+
+def _json_error(message, status=400):
+    return JsonResponse(
+        {"erreur": message}, status=status, json_dumps_params={"ensure_ascii": False}
+    )
+
+
+@require_GET
+def map_json(request):
+    """Clusters and points of the establishments of the current result in a viewport:
+    ?bbox=west,south,east,north&zoom=N&<the search's parameters>."""
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        first = next(iter(form.errors.values()))
+        return _json_error(f"Critères de recherche invalides : {first[0]}")
+    try:
+        bbox = parse_bbox(request.GET.get("bbox", ""))
+    except ValidationError as error:
+        return _json_error(f"Paramètre bbox : {error.messages[0]}")
+    zoom = request.GET.get("zoom", "")
+    if not zoom.isdigit() or int(zoom) > MAX_ZOOM:
+        return _json_error(f"Paramètre zoom : un entier de 0 à {MAX_ZOOM} est attendu.")
+    data = map_data(form.filters(), bbox, int(zoom))
+    return HttpResponse(
+        json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+        content_type="application/json",
+    )
+
+
+@require_GET
+def map_card(request, pk):
+    """The card a click on a map point opens (an htmx fragment)."""
+    if not get_backend().point_names([pk]):
+        raise Http404("Cet établissement n'est pas dans l'annuaire.")
+    establishment = Establishment.objects.select_related("organisation", "commune").get(pk=pk)
+    return render(request, "directory/search_card.html", {"establishment": establishment})
+
+
+@require_GET
+def map_place(request):
+    """The organisations at one spot of the map (a cluster that zooming cannot split)."""
+    form = SearchForm(request.GET)
+    try:
+        bbox = parse_bbox(request.GET.get("bbox", ""))
+    except ValidationError as error:
+        return _text_error(f"Paramètre bbox : {error.messages[0]}")
+    if not form.is_valid():
+        return _text_error("Critères de recherche invalides.")
+    rows = sites_in(form.filters(), bbox)
+    establishments = Establishment.objects.select_related("organisation", "commune").in_bulk(
+        [est_id for est_id, _ in rows]
+    )
+    return render(
+        request,
+        "directory/search_place.html",
+        {"establishments": [establishments[e] for e, _ in rows if e in establishments]},
+    )

@@ -1,0 +1,579 @@
+"""Operations on the directory that cross domains: claims (accounts and directory),
+profile changes with their history, suggestions, members and invitations.
+
+Each service validates, writes in one transaction, then queues its e-mails. A refused
+operation raises DirectoryError with a French message and writes nothing."""
+
+import secrets
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from essor.accounts import perms
+from essor.accounts.enums import MembershipRole
+from essor.accounts.models import Membership
+from essor.core.emails import queue_email
+
+from .enums import ChangeKind, ClaimStatus, Source, SuggestionStatus
+from .models import Claim, EditSuggestion, Invitation, Organisation, OrganisationChange
+
+
+class DirectoryError(Exception):
+    """A refused operation; str(error) is the French message shown to the user."""
+
+
+# Visibility
+
+
+def is_publicly_visible(organisation):
+    """The public sees the organisations of the ESS perimeter only. Organisation has no
+    publication flag: being in the ESS (a family decided by the importers or the CRESS)
+    is what publishes a listing; closed ones stay visible, marked as closed."""
+    return bool(organisation.ess_family)
+
+
+# Profile fields and their history
+
+# What an organisation's admins edit. The registry fields (Organisation.REGISTRY_FIELDS)
+# are never among them: the next SIRENE or RNA import would overwrite a hand edit.
+PROFILE_FIELDS = [
+    "description",
+    "website",
+    "public_email",
+    "public_phone",
+    "logo",
+    "networks",
+    "labels",
+    "sectors",
+]
+# Identity fields a suggestion may correct, only where no register feeds them: the name
+# of a listing entered by the CRESS, the address of an establishment typed on ESSor.
+IDENTITY_FIELDS = ["name", "acronym", "address"]
+MANY_TO_MANY_FIELDS = {"networks", "labels"}
+
+FIELD_LABELS = {
+    "name": "Nom",
+    "acronym": "Sigle",
+    "address": "Adresse du siège",
+    "description": "Présentation",
+    "website": "Site web",
+    "public_email": "E-mail de contact public",
+    "public_phone": "Téléphone public",
+    "logo": "Logo",
+    "networks": "Réseaux",
+    "labels": "Labels et agréments",
+    "sectors": "Secteurs",
+}
+
+
+def field_label(field):
+    return FIELD_LABELS.get(field, field)
+
+
+def head_office(organisation):
+    return organisation.establishments.filter(is_head_office=True).order_by("pk").first()
+
+
+def suggestable_fields(organisation):
+    """The fields a correction may propose for this organisation."""
+    fields = []
+    if not organisation.is_from_registry:
+        fields += ["name", "acronym"]
+    office = head_office(organisation)
+    if office is not None and office.source not in {Source.SIRENE, Source.RNA}:
+        fields.append("address")
+    return fields + [f for f in PROFILE_FIELDS if f not in {"logo", "networks", "labels"}]
+
+
+def read_value(organisation, field):
+    """A field's value in the JSON-ready form OrganisationChange stores."""
+    if field in MANY_TO_MANY_FIELDS:
+        return sorted(getattr(organisation, field).values_list("pk", flat=True))
+    if field == "logo":
+        return organisation.logo.name or ""
+    if field == "sectors":
+        return sorted(organisation.sectors or [])
+    if field == "address":
+        office = head_office(organisation)
+        return office.address if office else None
+    return getattr(organisation, field)
+
+
+def _normalise(field, value):
+    if field in MANY_TO_MANY_FIELDS:
+        return sorted(v if isinstance(v, int) else v.pk for v in (value or []))
+    if field == "sectors":
+        return sorted(value or [])
+    if field == "logo":
+        return value or ""
+    return "" if value is None else value
+
+
+def _write_value(organisation, field, value):
+    """Set one field; return the Organisation column to save, if any."""
+    if field in MANY_TO_MANY_FIELDS:
+        getattr(organisation, field).set(value)
+        return None
+    if field == "address":
+        office = head_office(organisation)
+        office.address = value
+        office.save(update_fields=["address"])
+        return None
+    if field == "logo":
+        organisation.logo.name = value
+        return "logo"
+    setattr(organisation, field, value)
+    return field
+
+
+def _apply(organisation, changes):
+    columns = [
+        c for field, (_, new) in changes.items() if (c := _write_value(organisation, field, new))
+    ]
+    organisation.refresh_search_text()
+    organisation.save(update_fields=[*columns, "search_text", "updated_at"])
+
+
+def _check_fields(organisation, fields, allowed):
+    registry = set(Organisation.REGISTRY_FIELDS)
+    for field in fields:
+        if field not in allowed:
+            if field in registry:
+                raise DirectoryError(
+                    f"Le champ « {field_label(field)} » vient du répertoire "
+                    f"{organisation.get_source_display()} : il n'est pas modifiable à la main."
+                )
+            raise DirectoryError(f"Le champ « {field_label(field)} » n'est pas modifiable ici.")
+
+
+def _store_logo(organisation, upload):
+    """Save an uploaded logo under a name of ours (never the uploader's file name)."""
+    extension = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}[upload.image.format]
+    name = f"{organisation.pk}-{secrets.token_hex(8)}.{extension}"
+    field = Organisation._meta.get_field("logo")
+    return field.storage.save(field.generate_filename(organisation, name), upload)
+
+
+def update_profile(*, organisation, author, values, kind=ChangeKind.EDIT, comment=""):
+    """Write `values` ({field: new value}) and record an OrganisationChange with
+    {field: [old, new]} for the fields that really change. Returns the change, or None
+    when nothing changed.
+
+    `values["logo"]` may be an uploaded image (stored under a new name), "" or False to
+    remove the logo, or None to keep it. Old logo files are kept so a revert can restore
+    them."""
+    allowed = PROFILE_FIELDS if kind == ChangeKind.EDIT else suggestable_fields(organisation)
+    _check_fields(organisation, values, allowed)
+    values = dict(values)
+    if "logo" in values:
+        upload = values.pop("logo")
+        if upload is False or upload == "":
+            values["logo"] = ""
+        elif upload:
+            values["logo"] = _store_logo(organisation, upload)
+    changes = {}
+    for field, value in values.items():
+        old, new = read_value(organisation, field), _normalise(field, value)
+        if old != new:
+            changes[field] = [old, new]
+    if not changes:
+        return None
+    with transaction.atomic():
+        _apply(organisation, changes)
+        return OrganisationChange.objects.create(
+            organisation=organisation, author=author, kind=kind, changes=changes, comment=comment
+        )
+
+
+def revert_change(*, change, moderator):
+    """Restore the old values of `change`, as a new REVERT change. Refused when a field
+    has changed since: the revert would silently undo that later change too."""
+    if change.reverted_by_id is not None:
+        raise DirectoryError("Cette modification a déjà été annulée.")
+    if change.kind == ChangeKind.IMPORT:
+        raise DirectoryError(
+            "Une modification faite par un import ne s'annule pas : le prochain import "
+            "rétablirait les valeurs du répertoire."
+        )
+    organisation = change.organisation
+    allowed = PROFILE_FIELDS + suggestable_fields(organisation)
+    _check_fields(organisation, change.changes, allowed)
+    changed_since = [
+        field
+        for field, (_, new) in change.changes.items()
+        if read_value(organisation, field) != _normalise(field, new)
+    ]
+    if changed_since:
+        names = ", ".join(f"« {field_label(f)} »" for f in changed_since)
+        raise DirectoryError(
+            f"Impossible d'annuler : {names} a été modifié depuis. Annulez d'abord les "
+            "modifications plus récentes, ou corrigez le profil directement."
+        )
+    reverse_changes = {field: [new, old] for field, (old, new) in change.changes.items()}
+    with transaction.atomic():
+        _apply(organisation, reverse_changes)
+        revert = OrganisationChange.objects.create(
+            organisation=organisation,
+            author=moderator,
+            kind=ChangeKind.REVERT,
+            changes=reverse_changes,
+            comment=f"Annulation de la modification n° {change.pk}",
+        )
+        change.reverted_by = revert
+        change.save(update_fields=["reverted_by"])
+    return revert
+
+
+# Claims
+
+
+# Addresses at these domains belong to anyone: a website hosted there (a Facebook page,
+# a HelloAsso page) proves nothing about who its owner is.
+SHARED_DOMAINS = {
+    "facebook.com", "helloasso.com", "linkedin.com", "instagram.com", "google.com",
+    "gmail.com", "wordpress.com", "wixsite.com", "over-blog.com", "e-monsite.com",
+    "jimdo.com", "free.fr", "orange.fr", "wanadoo.fr", "sfr.fr", "laposte.net",
+    "yahoo.fr", "yahoo.com", "hotmail.fr", "hotmail.com", "outlook.fr", "outlook.com",
+    "live.fr", "gmx.fr", "proton.me", "protonmail.com", "icloud.com", "neuf.fr",
+}  # fmt: skip
+
+
+def website_domain(url):
+    host = (urlsplit(url or "").hostname or "").lower().rstrip(".")
+    return host.removeprefix("www.")
+
+
+def email_domain(email):
+    return (email or "").rpartition("@")[2].lower()
+
+
+def claim_is_automatic(user, organisation):
+    """The user proves they speak for the organisation when their confirmed address is
+    at the domain of its website (jean@scop-exemple.fr for www.scop-exemple.fr)."""
+    domain = website_domain(organisation.website)
+    return (
+        user.has_confirmed_email
+        and bool(domain)
+        and domain not in SHARED_DOMAINS
+        and email_domain(user.email) == domain
+    )
+
+
+def _make_admin(user, organisation):
+    Membership.objects.update_or_create(
+        user=user, organisation=organisation, defaults={"role": MembershipRole.ADMIN}
+    )
+    user.__dict__.pop("_membership_roles", None)
+
+
+def _link(name, *args):
+    return settings.ESSOR_BASE_URL + reverse(name, args=args)
+
+
+def claim_organisation(*, user, organisation, message=""):
+    """ "C'est ma structure". Approved at once when claim_is_automatic, else pending."""
+    if perms.is_organisation_admin(user, organisation):
+        raise DirectoryError("Vous administrez déjà cette structure.")
+    pending = Claim.objects.filter(
+        user=user, organisation=organisation, status=ClaimStatus.PENDING
+    ).exists()
+    if pending:
+        raise DirectoryError(
+            "Vous avez déjà une demande en attente pour cette structure : l'équipe de la "
+            "CRESS vous répondra par e-mail."
+        )
+    automatic = claim_is_automatic(user, organisation)
+    try:
+        with transaction.atomic():
+            claim = Claim.objects.create(
+                organisation=organisation,
+                user=user,
+                message=message,
+                status=ClaimStatus.APPROVED if automatic else ClaimStatus.PENDING,
+                automatic=automatic,
+                decided_at=timezone.now() if automatic else None,
+            )
+            if automatic:
+                _make_admin(user, organisation)
+    except IntegrityError as error:
+        # Two submissions at the same instant: the constraint keeps only one.
+        raise DirectoryError(
+            "Vous avez déjà une demande en attente pour cette structure."
+        ) from error
+    if automatic:
+        _notify_claim(claim)
+    return claim
+
+
+def _notify_claim(claim):
+    queue_email(
+        "directory/emails/claim_decided",
+        {
+            "claim": claim,
+            "organisation": claim.organisation,
+            "link": _link("directory:organisation", claim.organisation_id),
+        },
+        [claim.user.email],
+    )
+
+
+def _lock_pending(model, obj):
+    """Re-read the row under lock so two moderators cannot both decide it."""
+    locked = model.objects.select_for_update().get(pk=obj.pk)
+    if locked.status != "pending":
+        raise DirectoryError("Cette demande a déjà été traitée.")
+    return locked
+
+
+def approve_claim(*, claim, moderator):
+    with transaction.atomic():
+        claim = _lock_pending(Claim, claim)
+        claim.status = ClaimStatus.APPROVED
+        claim.decided_by = moderator
+        claim.decided_at = timezone.now()
+        claim.save(update_fields=["status", "decided_by", "decided_at"])
+        _make_admin(claim.user, claim.organisation)
+    _notify_claim(claim)
+    return claim
+
+
+def reject_claim(*, claim, moderator, reason):
+    if not (reason or "").strip():
+        raise DirectoryError("Indiquez le motif du refus : il est envoyé au demandeur.")
+    with transaction.atomic():
+        claim = _lock_pending(Claim, claim)
+        claim.status = ClaimStatus.REJECTED
+        claim.decided_by = moderator
+        claim.decided_at = timezone.now()
+        claim.reason = reason.strip()
+        claim.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    _notify_claim(claim)
+    return claim
+
+
+# Suggestions
+
+
+def suggest_edit(*, user, organisation, proposed, comment):
+    """Record a correction for moderation. `proposed` holds only the fields whose value
+    differs from the current one."""
+    _check_fields(organisation, proposed, suggestable_fields(organisation))
+    proposed = {
+        field: _normalise(field, value)
+        for field, value in proposed.items()
+        if _normalise(field, value) != read_value(organisation, field)
+    }
+    if not proposed and not (comment or "").strip():
+        raise DirectoryError("Indiquez au moins une correction ou une explication.")
+    return EditSuggestion.objects.create(
+        organisation=organisation, author=user, proposed=proposed, comment=comment.strip()
+    )
+
+
+def _notify_suggestion(suggestion):
+    if suggestion.author is None:
+        return
+    queue_email(
+        "directory/emails/suggestion_decided",
+        {
+            "suggestion": suggestion,
+            "organisation": suggestion.organisation,
+            "link": _link("directory:organisation", suggestion.organisation_id),
+        },
+        [suggestion.author.email],
+    )
+
+
+def accept_suggestion(*, suggestion, moderator):
+    """Apply the suggestion through update_profile (a SUGGESTION change in the history)."""
+    with transaction.atomic():
+        suggestion = _lock_pending(EditSuggestion, suggestion)
+        change = update_profile(
+            organisation=suggestion.organisation,
+            author=suggestion.author,
+            values=suggestion.proposed,
+            kind=ChangeKind.SUGGESTION,
+            comment=f"Suggestion n° {suggestion.pk}, acceptée par l'équipe de la CRESS",
+        )
+        suggestion.status = SuggestionStatus.ACCEPTED
+        suggestion.decided_by = moderator
+        suggestion.decided_at = timezone.now()
+        suggestion.save(update_fields=["status", "decided_by", "decided_at"])
+    _notify_suggestion(suggestion)
+    return change
+
+
+def reject_suggestion(*, suggestion, moderator, reason):
+    if not (reason or "").strip():
+        raise DirectoryError("Indiquez le motif du refus : il est envoyé à l'auteur.")
+    with transaction.atomic():
+        suggestion = _lock_pending(EditSuggestion, suggestion)
+        suggestion.status = SuggestionStatus.REJECTED
+        suggestion.decided_by = moderator
+        suggestion.decided_at = timezone.now()
+        suggestion.reason = reason.strip()
+        suggestion.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    _notify_suggestion(suggestion)
+    return suggestion
+
+
+# Members and invitations
+
+INVITATION_SALT = "essor.directory.invitation"
+INVITATION_MAX_AGE = 14 * 24 * 3600
+
+
+def make_invitation_token(invitation):
+    # The address is signed with the id: a token only ever opens its own invitation.
+    return signing.dumps(
+        {"invitation": invitation.pk, "email": invitation.email}, salt=INVITATION_SALT
+    )
+
+
+def read_invitation_token(token):
+    """The invitation a token opens; raise DirectoryError when it is invalid or expired."""
+    try:
+        data = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE)
+    except signing.SignatureExpired as error:
+        raise DirectoryError(
+            "Cette invitation a expiré. Demandez à la structure de vous inviter à nouveau."
+        ) from error
+    except signing.BadSignature as error:
+        raise DirectoryError("Ce lien d'invitation n'est pas valide.") from error
+    invitation = (
+        Invitation.objects.select_related("organisation")
+        .filter(pk=data["invitation"], email__iexact=data["email"])
+        .first()
+    )
+    if invitation is None:
+        raise DirectoryError("Cette invitation a été annulée.")
+    return invitation
+
+
+def invite_member(*, organisation, email, role, invited_by):
+    email = email.strip().lower()
+    if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
+        raise DirectoryError("Cette personne est déjà membre de la structure.")
+    if Invitation.objects.filter(
+        organisation=organisation, email__iexact=email, accepted_at__isnull=True
+    ).exists():
+        raise DirectoryError("Une invitation est déjà en attente pour cette adresse.")
+    invitation = Invitation.objects.create(
+        organisation=organisation, email=email, role=role, invited_by=invited_by
+    )
+    queue_email(
+        "directory/emails/invitation",
+        {
+            "invitation": invitation,
+            "organisation": organisation,
+            "invited_by": invited_by,
+            "link": _link("directory:invitation", make_invitation_token(invitation)),
+        },
+        [email],
+    )
+    return invitation
+
+
+def invitation_problem(invitation, user):
+    """Why `user` may not accept `invitation`, or None. Only the person it was sent to,
+    logged in with that confirmed address, may."""
+    if invitation.accepted_at is not None:
+        return "Cette invitation a déjà été acceptée."
+    if not user.has_confirmed_email or user.email.lower() != invitation.email.lower():
+        return (
+            "Cette invitation a été envoyée à une autre adresse e-mail : connectez-vous avec "
+            "le compte de cette adresse pour l'accepter."
+        )
+    return None
+
+
+def accept_invitation(*, invitation, user):
+    if problem := invitation_problem(invitation, user):
+        raise DirectoryError(problem)
+    with transaction.atomic():
+        membership, created = Membership.objects.get_or_create(
+            user=user, organisation=invitation.organisation, defaults={"role": invitation.role}
+        )
+        if not created and invitation.role == MembershipRole.ADMIN:
+            membership.role = MembershipRole.ADMIN
+            membership.save(update_fields=["role"])
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+    user.__dict__.pop("_membership_roles", None)
+    return membership
+
+
+def _check_an_admin_remains(membership, new_role=None):
+    if membership.role != MembershipRole.ADMIN or new_role == MembershipRole.ADMIN:
+        return
+    # Lock every admin row of the organisation, in one order, so that two admins removing
+    # each other at the same time are serialised instead of both succeeding.
+    admins = list(
+        Membership.objects.admins()
+        .filter(organisation_id=membership.organisation_id)
+        .select_for_update()
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if not [pk for pk in admins if pk != membership.pk]:
+        raise DirectoryError(
+            "La structure doit garder au moins un administrateur : nommez-en un autre avant."
+        )
+
+
+def change_member_role(*, membership, role):
+    if role not in MembershipRole.values:
+        raise DirectoryError("Rôle inconnu.")
+    with transaction.atomic():
+        _check_an_admin_remains(membership, role)
+        membership.role = role
+        membership.save(update_fields=["role"])
+    return membership
+
+
+def remove_member(*, membership):
+    with transaction.atomic():
+        _check_an_admin_remains(membership)
+        membership.delete()
+
+
+def cancel_invitation(*, invitation):
+    if invitation.accepted_at is not None:
+        raise DirectoryError("Cette invitation a déjà été acceptée.")
+    invitation.delete()
+
+
+def user_requests(user):
+    """A person's own claims and suggestions, for "Mes demandes"."""
+    claims = Claim.objects.filter(user=user).select_related("organisation")
+    suggestions = EditSuggestion.objects.filter(author=user).select_related("organisation")
+    return claims, suggestions
+
+
+def personal_data(user):
+    """The directory's part of a person's data export (see accounts.services)."""
+    return {
+        "revendications": [
+            {
+                "structure": claim.organisation.name,
+                "etat": claim.get_status_display(),
+                "message": claim.message,
+                "demandee_le": claim.created_at,
+            }
+            for claim in user_requests(user)[0]
+        ],
+        "suggestions": [
+            {
+                "structure": s.organisation.name,
+                "etat": s.get_status_display(),
+                "propositions": s.proposed,
+                "explication": s.comment,
+                "proposee_le": s.created_at,
+            }
+            for s in user_requests(user)[1]
+        ],
+    }

@@ -1,0 +1,309 @@
+"""Steps that cross domains or must validate before they save: publishing a tool (alerts),
+submitting a dossier (snapshot + one request per funder), a request's transitions (log,
+tour de table), and the tour de table itself."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from essor.accounts.perms import can_act_for_organisation, can_instruct_funding_requests
+
+from . import workflow
+from .enums import (
+    BudgetScope,
+    DossierStatus,
+    LineStatus,
+    RequestStatus,
+    ToolStatus,
+)
+from .matching import Profile, match
+from .models import ZERO, DossierVersion, FundingLine, FundingRequest, RequestEvent
+
+# Tools
+
+
+def tool_publish(*, tool):
+    from .tasks import alert_saved_searches
+
+    tool.status = ToolStatus.PUBLISHED
+    tool.published_at = tool.published_at or timezone.now()
+    tool.refresh_index()
+    tool.save()
+    transaction.on_commit(lambda: alert_saved_searches.enqueue(tool_id=tool.pk))
+
+
+def tool_archive(*, tool):
+    tool.status = ToolStatus.ARCHIVED
+    tool.save(update_fields=["status", "updated_at"])
+
+
+# Dossier
+
+
+def submission_problems(dossier):
+    """Everything that stops a dossier from being submitted, in plain French."""
+    problems = []
+    project = dossier.budget(BudgetScope.PROJECT)
+    structure = dossier.budget(BudgetScope.STRUCTURE)
+    if project.is_empty:
+        problems.append("Le budget prévisionnel du projet est vide.")
+    for budget, name in ((project, "du projet"), (structure, "de la structure")):
+        if not budget.is_balanced:
+            problems.append(
+                f"Le budget {name} n'est pas équilibré : charges {budget.total_charges} €, "
+                f"produits {budget.total_products} € (écart {budget.difference} €)."
+            )
+    if not any(line.funder_id for line in dossier.funding_lines.all()):
+        problems.append("Le tour de table ne nomme aucun financeur à qui envoyer le dossier.")
+    if not (dossier.sworn_accurate and dossier.sworn_obligations):
+        problems.append("Les déclarations sur l'honneur doivent être cochées.")
+    if not dossier.description.strip():
+        problems.append("La description du projet est vide.")
+    today = timezone.localdate()
+    for document in dossier.attachments.all():
+        if not document.is_valid_on(today):
+            problems.append(
+                f"La pièce « {document} » n'est plus valable depuis le "
+                f"{document.valid_until:%d/%m/%Y} : joignez-en une à jour."
+            )
+    return problems
+
+
+def snapshot(dossier):
+    """The whole dossier as plain data, so that what was sent never changes."""
+    organisation = dossier.organisation
+    head = organisation.establishments.order_by("-is_head_office", "pk").first()
+
+    def budget(scope):
+        b = dossier.budget(scope)
+        return {
+            "lines": [
+                {
+                    "account": line.account,
+                    "account_label": line.account_label,
+                    "label": line.label,
+                    "amount": str(line.amount),
+                }
+                for line in b.lines
+            ],
+            "total_charges": str(b.total_charges),
+            "total_products": str(b.total_products),
+        }
+
+    return {
+        "identity": {
+            "name": organisation.name,
+            "acronym": organisation.acronym,
+            "siren": organisation.siren or "",
+            "rna": organisation.rna or "",
+            "legal_category": organisation.legal_category,
+            "legal_category_label": organisation.legal_category_label or "",
+            "ess_family": organisation.get_ess_family_display(),
+            "is_esus": organisation.is_esus,
+            "address": " ".join(filter(None, [head.address, head.postal_code, head.commune.name]))
+            if head and head.commune
+            else "",
+            "email": organisation.public_email,
+            "website": organisation.website,
+        },
+        "project": {
+            "title": dossier.title,
+            "objectives": dossier.objectives,
+            "description": dossier.description,
+            "beneficiaries": dossier.beneficiaries,
+            "territory": dossier.territory,
+            "starts_on": dossier.starts_on.isoformat() if dossier.starts_on else "",
+            "ends_on": dossier.ends_on.isoformat() if dossier.ends_on else "",
+            "indicators": dossier.indicators,
+        },
+        "budgets": {
+            BudgetScope.STRUCTURE.value: budget(BudgetScope.STRUCTURE),
+            BudgetScope.PROJECT.value: budget(BudgetScope.PROJECT),
+        },
+        "funding": [
+            {
+                "funder": line.funder.name if line.funder else "",
+                "tool": line.tool.title if line.tool else "",
+                "amount_asked": str(line.amount_asked),
+                "status": line.get_status_display(),
+            }
+            for line in dossier.funding_lines.select_related("funder", "tool")
+        ],
+        "attachments": [
+            {
+                "id": document.pk,
+                "kind": document.get_kind_display(),
+                "title": str(document),
+                "valid_until": document.valid_until.isoformat() if document.valid_until else "",
+            }
+            for document in dossier.attachments.order_by("kind", "pk")
+        ],
+        "declarations": {
+            "sworn_accurate": dossier.sworn_accurate,
+            "sworn_obligations": dossier.sworn_obligations,
+        },
+    }
+
+
+def _freeze(dossier, user, reason):
+    number = (dossier.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    return DossierVersion.objects.create(
+        dossier=dossier, number=number, snapshot=snapshot(dossier), reason=reason, created_by=user
+    )
+
+
+@transaction.atomic
+def dossier_submit(*, dossier, user):
+    """Freeze the dossier as version 1 and open one request per funder of the tour de table.
+    Checks the permission itself: a forged POST goes through here too."""
+    if not can_act_for_organisation(user, dossier.organisation):
+        raise PermissionDenied("Vous n'agissez pas pour cette structure.")
+    # Locked: two clicks on "Déposer" must not open the requests twice.
+    locked = type(dossier).objects.select_for_update().get(pk=dossier.pk)
+    if not locked.is_draft():
+        raise ValidationError("Ce dossier a déjà été déposé.")
+    problems = submission_problems(dossier)
+    if problems:
+        raise ValidationError(problems)
+    asked = {}
+    for line in dossier.funding_lines.filter(funder__isnull=False):
+        entry = asked.setdefault(line.funder_id, {"amount": ZERO, "tool": line.tool_id})
+        entry["amount"] += line.amount_asked
+        line.status = LineStatus.ASKED
+        line.save(update_fields=["status"])
+    version = _freeze(dossier, user, "Dépôt du dossier")
+    for funder_id, entry in asked.items():
+        request = FundingRequest.objects.create(
+            dossier=dossier,
+            funder_id=funder_id,
+            tool_id=entry["tool"],
+            amount_asked=entry["amount"],
+        )
+        RequestEvent.objects.create(
+            request=request,
+            transition="submit",
+            from_status=RequestStatus.RECEIVED,
+            to_status=RequestStatus.RECEIVED,
+            user=user,
+            comment="Dossier déposé.",
+            version=version,
+        )
+    dossier.status = DossierStatus.SUBMITTED
+    dossier.save(update_fields=["status", "updated_at"])
+    return version
+
+
+# Requests
+
+
+def actor_for(user, request):
+    if can_instruct_funding_requests(user, request.funder):
+        return workflow.FUNDER
+    if can_act_for_organisation(user, request.dossier.organisation):
+        return workflow.APPLICANT
+    return None
+
+
+@transaction.atomic
+def request_transition(*, request, transition, user, comment="", amount=None):
+    """Take one step of the workflow table, log it and update the tour de table."""
+    request = FundingRequest.objects.select_for_update().get(pk=request.pk)
+    step = workflow.TRANSITIONS.get(transition)
+    if step is None:
+        raise ValidationError("Étape inconnue.")
+    if actor_for(user, request) != step.actor:
+        raise PermissionDenied("Cette étape ne vous revient pas.")
+    if request.status not in step.sources:
+        raise ValidationError(f"Impossible depuis l'état « {request.get_status_display()} ».")
+    comment = (comment or "").strip()
+    if step.comment_required and not comment:
+        raise ValidationError("Un motif est obligatoire pour cette étape.")
+    if step.amount_required:
+        if amount is None or amount <= 0:
+            raise ValidationError("Indiquez le montant accordé.")
+        if amount > request.amount_asked:
+            raise ValidationError("Le montant accordé dépasse le montant demandé.")
+    version = None
+    if step.actor == workflow.APPLICANT:
+        # The applicant's answer to a complement: what they send now is a new version.
+        version = _freeze(request.dossier, user, f"Complément pour {request.funder.name}")
+    previous = request.status
+    request.status = step.target
+    if step.amount_required:
+        request.amount_granted = amount
+    request.save()
+    RequestEvent.objects.create(
+        request=request,
+        transition=transition,
+        from_status=previous,
+        to_status=step.target,
+        user=user,
+        comment=comment,
+        amount=amount if step.amount_required else None,
+        version=version,
+    )
+    _sync_funding_lines(request)
+    return request
+
+
+def _sync_funding_lines(request):
+    lines = FundingLine.objects.filter(dossier=request.dossier, funder=request.funder)
+    if request.status in workflow.GRANTED_STATES:
+        remaining = request.amount_granted or ZERO
+        for line in lines:
+            share = min(line.amount_asked, remaining)
+            remaining -= share
+            line.status, line.amount_granted = LineStatus.GRANTED, share
+            line.save(update_fields=["status", "amount_granted"])
+    elif request.status in workflow.LOST_STATES:
+        lines.update(status=LineStatus.REFUSED, amount_granted=ZERO)
+
+
+# Tour de table
+
+
+@dataclass
+class TourDeTable:
+    need: Decimal  # the project's total charges
+    lines: list
+    granted: Decimal
+    pending: Decimal
+    refused: Decimal
+    gap: Decimal  # what is neither granted nor still hoped for
+    suggestions: list
+
+
+def tour_de_table(dossier, today=None):
+    """Asked vs granted vs the remaining gap, recomputed from the lines' current state,
+    with matching tools to fill the gap."""
+    lines = list(dossier.funding_lines.select_related("funder", "tool"))
+    need = dossier.budget(BudgetScope.PROJECT).total_charges
+    granted = pending = refused = ZERO
+    for line in lines:
+        if line.status == LineStatus.GRANTED:
+            granted += line.amount_granted or ZERO
+        elif line.status in (LineStatus.ASKED, LineStatus.PLANNED):
+            pending += line.amount_asked
+        elif line.status == LineStatus.REFUSED:
+            refused += line.amount_asked
+    # Own resources and sales (products other than subsidies) count as covered.
+    own = sum(
+        (
+            line.amount
+            for line in dossier.budget(BudgetScope.PROJECT).products
+            if line.account != "74"
+        ),
+        ZERO,
+    )
+    gap = max(need - own - granted - pending, ZERO)
+    suggestions = []
+    if gap > 0:
+        used = {line.tool_id for line in lines if line.tool_id}
+        profile = Profile.for_organisation(dossier.organisation, amount=int(gap), today=today)
+        eligible, _ = match(profile)
+        suggestions = [v for v in eligible if v.tool.pk not in used][:5]
+    return TourDeTable(need, lines, granted, pending, refused, gap, suggestions)

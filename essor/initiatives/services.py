@@ -1,0 +1,315 @@
+"""Steps that touch several things at once: the workflow (state, history, e-mail), the
+contact requests to carriers, the reports queue, and what other apps' pages show."""
+
+from django.conf import settings
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from essor.accounts.enums import MembershipRole
+from essor.accounts.models import Membership
+from essor.accounts.perms import can_act_for_organisation, can_moderate
+from essor.core.emails import queue_email
+
+from . import perms
+from .enums import CarrierRole, ReportStatus, Status, Transition
+from .models import Carrier, ContentReport, Initiative, InitiativeTransition, SpreadRequest
+from .workflow import NOTIFIED, TRANSITIONS
+
+
+class InitiativeError(Exception):
+    """A step refused, with the French sentence to show."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class NoRecipientError(InitiativeError):
+    pass
+
+
+def absolute_url(path):
+    return settings.ESSOR_BASE_URL + path
+
+
+def cress_contact():
+    """The CRESS's contact address, if the instance has one (setting ESSOR_CONTACT_EMAIL)."""
+    return getattr(settings, "ESSOR_CONTACT_EMAIL", "")
+
+
+# Paths of the section that an initiative's address must not shadow.
+RESERVED_SLUGS = {"proposer", "mes-initiatives", "moderation", "signalements"}
+
+
+def unique_slug(title, exclude_pk=None):
+    base = slugify(title)[:100].strip("-") or "initiative"
+    slug, n = base, 2
+    taken = Initiative.objects.exclude(pk=exclude_pk)
+    while slug in RESERVED_SLUGS or taken.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _log(initiative, transition, actor, comment="", from_status=""):
+    return InitiativeTransition.objects.create(
+        initiative=initiative,
+        transition=transition,
+        from_status=from_status,
+        to_status=initiative.status,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        comment=comment,
+    )
+
+
+# Writing
+
+
+@transaction.atomic
+def initiative_create(*, actor, organisation, initiative, themes, indicators=None):
+    """Save a new draft carried by `organisation`, written by `actor` (a member of it)."""
+    if not can_act_for_organisation(actor, organisation):
+        raise InitiativeError(
+            "Vous devez être membre de cette structure pour proposer une initiative en son nom."
+        )
+    initiative.status = Status.DRAFT
+    initiative.created_by = actor
+    initiative.slug = unique_slug(initiative.title)
+    initiative.save()
+    Carrier.objects.create(
+        initiative=initiative, organisation=organisation, role=CarrierRole.CARRIER
+    )
+    initiative.set_themes(themes)
+    if indicators is not None:
+        indicators.instance = initiative
+        indicators.save()
+    initiative.refresh_search_text()
+    initiative.save(update_fields=["search_text", "search_title"])
+    _log(initiative, Transition.CREATE, actor)
+    return initiative
+
+
+@transaction.atomic
+def initiative_update(*, actor, initiative, themes, changed_fields, indicators=None):
+    if not perms.can_edit(actor, initiative):
+        raise InitiativeError(
+            "Cette initiative ne peut pas être modifiée maintenant : elle est en cours de modération ou publiée (dépubliez-la d'abord)."
+        )
+    initiative.save()
+    initiative.set_themes(themes)
+    if indicators is not None:
+        indicators.save()
+    initiative.refresh_search_text()
+    initiative.save(update_fields=["search_text", "search_title"])
+    comment = ("Champs modifiés : " + ", ".join(changed_fields)) if changed_fields else ""
+    _log(initiative, Transition.EDIT, actor, comment, from_status=initiative.status)
+    return initiative
+
+
+def initiative_transition(*, initiative, transition, actor, comment=""):
+    """Take one step of the workflow (see workflow.py), log it, tell the author."""
+    comment = (comment or "").strip()
+    with transaction.atomic():
+        # Two moderators on the same initiative: the second sees the first one's result.
+        locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
+        initiative.status = locked.status
+        denial = perms.transition_denial(actor, initiative, transition)
+        if denial:
+            raise InitiativeError(denial)
+        step = TRANSITIONS[transition]
+        if step.reason_required and not comment:
+            raise InitiativeError(
+                "Indiquez un motif : il est conservé dans l'historique et transmis à l'auteur."
+            )
+        previous = initiative.status
+        initiative.status = step.target
+        fields = ["status", "updated_at"]
+        if step.target == Status.PUBLISHED:
+            initiative.published_at = timezone.now()
+            fields.append("published_at")
+        initiative.save(update_fields=fields)
+        entry = _log(initiative, transition, actor, comment, from_status=previous)
+        if transition == Transition.SUBMIT:
+            initiative.__dict__.pop("_submitters", None)
+    author = initiative.created_by
+    if transition in NOTIFIED and author and author.is_active and author.pk != actor.pk:
+        queue_email(
+            "initiatives/emails/decision",
+            {
+                "initiative": initiative,
+                "entry": entry,
+                "by_cress": can_moderate(actor),
+                "link": absolute_url(initiative.get_absolute_url()),
+            },
+            [author.email],
+        )
+    return entry
+
+
+# "Je veux essaimer cette initiative"
+
+
+def spread_recipients(initiative):
+    """Who receives a contact request: the admins of each carrying organisation, or the
+    organisation's public address when it has no admin on ESSor."""
+    recipients = []
+    for link in initiative.carriers.all():
+        if link.role != CarrierRole.CARRIER:
+            continue
+        admins = list(
+            Membership.objects.filter(
+                organisation_id=link.organisation_id,
+                role=MembershipRole.ADMIN,
+                user__is_active=True,
+            ).values_list("user__email", flat=True)
+        )
+        if admins:
+            recipients.extend(admins)
+        elif link.organisation.public_email:
+            recipients.append(link.organisation.public_email)
+    return list(dict.fromkeys(email.lower() for email in recipients))
+
+
+@transaction.atomic
+def spread_request_send(*, initiative, sender, name, email, organisation_name, message):
+    """Store the request and e-mail it to every recipient separately (nobody sees the
+    other carriers' addresses). Refused when nobody can receive it: then nothing is kept."""
+    if not initiative.is_published:
+        raise InitiativeError("Cette initiative n'est pas publiée.")
+    recipients = spread_recipients(initiative)
+    if not recipients:
+        raise NoRecipientError(
+            "Les porteurs de cette initiative ne peuvent pas encore être joints par ESSor : votre demande n'a pas été envoyée."
+        )
+    request = SpreadRequest.objects.create(
+        initiative=initiative,
+        sender=sender if sender is not None and sender.is_authenticated else None,
+        name=name,
+        email=email,
+        organisation_name=organisation_name,
+        message=message,
+        consent_at=timezone.now(),
+        recipient_count=len(recipients),
+    )
+    link = absolute_url(reverse("initiatives:spread_requests", args=[initiative.slug]))
+    for recipient in recipients:
+        queue_email(
+            "initiatives/emails/spread_request",
+            {"initiative": initiative, "request": request, "link": link},
+            [recipient],
+        )
+    return request
+
+
+# Reports of inappropriate content
+
+
+def content_report_create(*, initiative, reporter, reason, message="", reporter_email=""):
+    return ContentReport.objects.create(
+        initiative=initiative,
+        reporter=reporter if reporter is not None and reporter.is_authenticated else None,
+        reason=reason,
+        message=message,
+        reporter_email=reporter_email,
+    )
+
+
+@transaction.atomic
+def content_report_resolve(*, report, actor, unpublish, comment=""):
+    """Close a report; with `unpublish`, take the initiative down (a workflow step, so it
+    is logged and its author told, with the same comment)."""
+    if not perms.can_handle_content_reports(actor):
+        raise InitiativeError("Seule l'équipe de la CRESS traite les signalements.")
+    if report.status != ReportStatus.OPEN:
+        raise InitiativeError("Ce signalement a déjà été traité.")
+    if unpublish and report.initiative.status == Status.PUBLISHED:
+        initiative_transition(
+            initiative=report.initiative,
+            transition=Transition.UNPUBLISH,
+            actor=actor,
+            comment=comment,
+        )
+        report.status = ReportStatus.ACTIONED
+    else:
+        report.status = ReportStatus.DISMISSED
+    report.handled_by = actor
+    report.handled_at = timezone.now()
+    report.resolution = comment
+    report.save()
+    return report
+
+
+# What other sections show
+
+
+def initiatives_for_organisation(organisation):
+    """Published initiatives an organisation carries or partners, newest first."""
+    return list(
+        Initiative.objects.published()
+        .filter(carriers__organisation=organisation)
+        .distinct()
+        .for_listing()
+        .order_by("-published_at", "title")
+    )
+
+
+def initiatives_for_territory(departement=None, epci=None):
+    """Published initiatives of a département, or of an EPCI: those that name the EPCI
+    first, then those of its département(s). Accepts models or INSEE codes."""
+    from essor.territories.models import Commune
+
+    codes = []
+    query = models.Q()
+    if departement is not None:
+        codes = [getattr(departement, "code", departement)]
+    if epci is not None:
+        epci_code = getattr(epci, "code", epci)
+        query |= models.Q(epci_codes__contains=f" {epci_code} ")
+        codes = list(
+            Commune.objects.filter(epci_id=epci_code)
+            .values_list("departement_id", flat=True)
+            .distinct()
+            .order_by("departement_id")
+        )
+    for code in codes:
+        query |= models.Q(departement_codes__contains=f" {code} ")
+    if not query:
+        return []
+    initiatives = Initiative.objects.published().filter(query).for_listing()
+    if epci is not None:
+        initiatives = initiatives.annotate(
+            in_epci=models.Case(
+                models.When(epci_codes__contains=f" {epci_code} ", then=0), default=1
+            )
+        ).order_by("in_epci", "-published_at", "title")
+    else:
+        initiatives = initiatives.order_by("-published_at", "title")
+    return list(initiatives)
+
+
+# RGPD
+
+
+def personal_data(user):
+    return {
+        "demandes_essaimage": [
+            {
+                "initiative": r.initiative.title,
+                "nom": r.name,
+                "email": r.email,
+                "structure": r.organisation_name,
+                "message": r.message,
+                "envoyee_le": r.created_at,
+            }
+            for r in user.spread_requests.select_related("initiative")
+        ],
+        "initiatives_redigees": [
+            {"titre": i.title, "etat": i.get_status_display(), "creee_le": i.created_at}
+            for i in user.initiatives.all()
+        ],
+        "signalements": [
+            {"initiative": r.initiative.title, "motif": r.get_reason_display(), "le": r.created_at}
+            for r in ContentReport.objects.filter(reporter=user).select_related("initiative")
+        ],
+    }

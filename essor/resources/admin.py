@@ -1,0 +1,44 @@
+from django.contrib import admin
+from django.db import models
+
+from essor.core.admin import StaffAdmin
+
+from .models import Page, Training
+
+
+@admin.register(Page)
+class PageAdmin(StaffAdmin):
+    list_display = ["title", "slug", "is_published", "updated_at"]
+    list_filter = ["is_published"]
+    search_fields = ["title", "body"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["updated_at", "updated_by"]
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Training)
+class TrainingAdmin(StaffAdmin):
+    list_display = ["title", "organiser_label", "format", "is_illustrative", "is_published"]
+    list_filter = ["format", "is_published", "is_illustrative", "opco_fundable", "is_free"]
+    search_fields = ["title", "organiser_name", "organiser__name"]
+    autocomplete_fields = ["organiser"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    raw_id_fields = ["epci"]
+    fieldsets = [
+        (None, {"fields": ["title", "organiser", "organiser_name", "description", "url"]}),
+        ("Pour qui, comment", {"fields": ["audiences", "format", "duration", "next_session"]}),
+        ("Où", {"fields": ["region", "departement", "epci"]}),
+        ("Coût", {"fields": ["cost", "is_free", "opco_fundable"]}),
+        ("Publication", {"fields": ["is_published", "is_illustrative"]}),
+    ]
+
+    @admin.display(description="organisme")
+    def organiser_label(self, obj):
+        return obj.organiser_label
+
+    def save_model(self, request, obj, form, change):
+        obj.refresh_search_text()
+        super().save_model(request, obj, form, change)

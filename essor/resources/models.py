@@ -1,0 +1,156 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+
+from essor.core.text import fold
+from essor.directory.models import Organisation
+from essor.initiatives.fields import CodeListField
+from essor.territories.models import Departement, Epci, Region
+
+from .enums import Audience, TrainingFormat
+
+
+class Page(models.Model):
+    """A guide or page written by CRESS staff in Markdown (rendered sanitised)."""
+
+    title = models.CharField("titre", max_length=200)
+    slug = models.SlugField("adresse", max_length=120, unique=True)
+    summary = models.CharField("résumé", max_length=300, blank=True)
+    body = models.TextField("contenu (Markdown)")
+    is_published = models.BooleanField("publiée", default=False)
+    updated_at = models.DateTimeField("mise à jour le", auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "page ou guide"
+        verbose_name_plural = "pages et guides"
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("resources:page", args=[self.slug])
+
+
+class TrainingQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def for_audience(self, audience):
+        return self.filter(audiences__contains=f" {audience} ")
+
+    def serving_departement(self, departement):
+        """Trainings held in that département: set on it, on one of its EPCIs, on its
+        region, or on no territory at all (remote or everywhere)."""
+        return self.filter(
+            models.Q(departement=departement)
+            | models.Q(epci__communes__departement=departement)
+            | models.Q(region_id=departement.region_id)
+            | models.Q(departement__isnull=True, epci__isnull=True, region__isnull=True)
+        ).distinct()
+
+
+class Training(models.Model):
+    title = models.CharField("intitulé", max_length=200)
+    organiser = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="trainings",
+        verbose_name="organisme (annuaire)",
+    )
+    organiser_name = models.CharField(
+        "organisme (s'il n'est pas dans l'annuaire)", max_length=200, blank=True
+    )
+    description = models.TextField("description (Markdown)", blank=True)
+    audiences = CodeListField("publics", max_length=100, choices=Audience.choices, blank=False)
+    format = models.CharField("format", max_length=12, choices=TrainingFormat.choices)
+    duration = models.CharField(
+        "durée", max_length=100, help_text="Par exemple « 2 jours (14 h) »."
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="région",
+    )
+    departement = models.ForeignKey(
+        Departement,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="département",
+    )
+    epci = models.ForeignKey(
+        Epci,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="intercommunalité",
+    )
+    cost = models.CharField(
+        "coût", max_length=150, help_text="Par exemple « Gratuit » ou « 350 € HT par personne »."
+    )
+    is_free = models.BooleanField("gratuite", default=False)
+    opco_fundable = models.BooleanField(
+        "finançable par un OPCO",
+        default=False,
+        help_text="La formation peut être prise en charge par l'opérateur de compétences de l'employeur (à vérifier avec lui).",
+    )
+    url = models.URLField("page de l'organisme", blank=True)
+    next_session = models.DateField("prochaine session", null=True, blank=True)
+    is_illustrative = models.BooleanField(
+        "illustrative",
+        default=False,
+        help_text="Exemple de démonstration : affichée avec le badge « illustratif », ce n'est pas une offre réelle.",
+    )
+    is_published = models.BooleanField("publiée", default=True)
+    search_text = models.TextField(editable=False, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TrainingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "formation"
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("resources:training", args=[self.pk])
+
+    def clean(self):
+        if sum(bool(x) for x in (self.region_id, self.departement_id, self.epci_id)) > 1:
+            raise ValidationError(
+                "Choisissez un seul niveau de territoire : la région, un département ou une intercommunalité."
+            )
+        if not self.organiser_id and not self.organiser_name:
+            raise ValidationError("Indiquez l'organisme de formation (de l'annuaire ou son nom).")
+
+    @property
+    def organiser_label(self):
+        return self.organiser.display_name if self.organiser else self.organiser_name
+
+    @property
+    def territory(self):
+        return self.epci or self.departement or self.region
+
+    @property
+    def audience_labels(self):
+        return [Audience(code).label for code in self.audiences if code in Audience.values]
+
+    def refresh_search_text(self):
+        self.search_text = fold(
+            " ".join(filter(None, [self.title, self.description, self.organiser_label]))
+        )

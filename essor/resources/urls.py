@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "resources"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("qu-est-ce-que-l-ess/", views.what_is_ess, name="what_is_ess"),
+    path("formes-juridiques/", views.legal_forms_guide, name="legal_forms"),
+    path("formes-juridiques/<slug:slug>/", views.legal_form, name="legal_form"),
+    # Linked to by the orientation assistant: keep this address stable.
+    path("quelle-forme-pour-mon-projet/", views.legal_form_chooser, name="legal_form_chooser"),
+    path("formations/", views.trainings, name="trainings"),
+    path("formations/<int:pk>/", views.training, name="training"),
+    path("guides/<slug:slug>/", views.page, name="page"),
+]

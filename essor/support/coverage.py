@@ -1,0 +1,168 @@
+"""The coverage of the territory by support offers, for the CRESS team: for each EPCI of
+the region, phase of life and kind of help, how many published offers serve it — the
+report's « équité et maillage territorial »."""
+
+import math
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Avg, Sum
+
+from essor.territories.models import Commune, Epci
+
+from .enums import AreaLevel, HelpKind, Phase
+from .models import SupportOffer
+
+CELLS = [(phase, kind) for phase in Phase.values for kind in HelpKind.values]
+
+
+@dataclass
+class EpciCoverage:
+    code: str
+    name: str
+    departements: list
+    population: int
+    latitude: float | None
+    longitude: float | None
+    offer_ids: set = field(default_factory=set)
+    counts: dict = field(default_factory=dict)  # (phase, kind) -> number of offers
+    partial_ids: set = field(default_factory=set)
+    profiles: dict = field(default_factory=dict)  # offer id -> (phases, kinds)
+
+    @property
+    def covered_cells(self):
+        return sum(1 for cell in CELLS if self.counts.get(cell))
+
+    @property
+    def coverage_rate(self):
+        return round(100 * self.covered_cells / len(CELLS))
+
+    def count(self, phase="", kind=""):
+        """Offers serving the EPCI for this phase and kind (either may be "any")."""
+        if phase and kind:
+            return self.counts.get((phase, kind), 0)
+        return len(self.matching_ids(phase, kind))
+
+    def matching_ids(self, phase="", kind=""):
+        return {
+            offer_id
+            for offer_id, (phases, kinds) in self.profiles.items()
+            if (not phase or phase in phases) and (not kind or kind in kinds)
+        }
+
+    @property
+    def has_entry_point(self):
+        return any(HelpKind.FIRST_INFO in kinds for _, kinds in self.profiles.values())
+
+
+def coverage(region_code=None):
+    """[EpciCoverage] for every EPCI with communes in the region, computed with three
+    queries: EPCI with their population, their communes, the published offers."""
+    region_code = region_code or settings.ESSOR_REGION
+    epcis = (
+        Epci.objects.filter(communes__region_id=region_code)
+        .annotate(
+            population=Sum("communes__population"),
+            lat=Avg("communes__latitude"),
+            lon=Avg("communes__longitude"),
+        )
+        .order_by("name")
+    )
+    rows = {
+        e.code: EpciCoverage(e.code, e.name, [], e.population or 0, e.lat, e.lon) for e in epcis
+    }
+    communes_of = {}
+    for code, epci_id, departement_id in Commune.objects.filter(
+        region_id=region_code, epci__isnull=False
+    ).values_list("code", "epci_id", "departement_id"):
+        communes_of[code] = epci_id
+        if epci_id in rows and departement_id not in rows[epci_id].departements:
+            rows[epci_id].departements.append(departement_id)
+    epcis_of_departement = {}
+    for row in rows.values():
+        for departement in row.departements:
+            epcis_of_departement.setdefault(departement, set()).add(row.code)
+
+    profiles = {}
+    for offer in SupportOffer.objects.published().prefetch_related("areas"):
+        phases = set(offer.phases or Phase.values)
+        kinds = set(offer.help_kinds)
+        served = set()
+        for area in offer.areas.all():
+            if area.level == AreaLevel.NATIONAL or (
+                area.level == AreaLevel.REGION and area.code == region_code
+            ):
+                served |= set(rows)
+            elif area.level == AreaLevel.DEPARTEMENT:
+                served |= epcis_of_departement.get(area.code, set())
+            elif area.level == AreaLevel.EPCI and area.code in rows:
+                served.add(area.code)
+            elif area.level == AreaLevel.COMMUNE and area.code in communes_of:
+                # One commune served counts for its EPCI, flagged as partial.
+                rows[communes_of[area.code]].partial_ids.add(offer.pk)
+                served.add(communes_of[area.code])
+        for code in served:
+            rows[code].offer_ids.add(offer.pk)
+        profiles[offer.pk] = (phases, kinds)
+
+    for row in rows.values():
+        row.profiles = {pk: profiles[pk] for pk in row.offer_ids}
+        for phases, kinds in row.profiles.values():
+            for phase in phases:
+                for kind in kinds:
+                    row.counts[(phase, kind)] = row.counts.get((phase, kind), 0) + 1
+    return list(rows.values())
+
+
+def white_zones(rows, phase="", kind="", limit=30):
+    """The least-served EPCI first; the most populated first among equals."""
+    if phase or kind:
+        key = lambda r: (r.count(phase, kind), -r.population, r.name)  # noqa: E731
+    else:
+        key = lambda r: (r.covered_cells, -r.population, r.name)  # noqa: E731
+    return sorted(rows, key=key)[:limit]
+
+
+def level_of(count):
+    if count == 0:
+        return "none"
+    return "low" if count == 1 else "good"
+
+
+LEVEL_STYLE = {  # fill colour, wording of the legend
+    "none": ("#a4161a", "aucune offre (zone blanche)"),
+    "low": ("#d9822b", "une seule offre"),
+    "good": ("#0b6b4f", "deux offres ou plus"),
+}
+
+
+def svg_map(rows, phase="", kind="", width=640, height=560, margin=20):
+    """Circles at each EPCI's centre, sized by population and coloured by the number of
+    offers: drawn on the server, so the map needs no script and no tiles."""
+    located = [r for r in rows if r.latitude is not None]
+    if not located:
+        return {"width": width, "height": height, "circles": []}
+    lat0 = sum(r.latitude for r in located) / len(located)
+    scale_x = math.cos(math.radians(lat0))
+    xs = [r.longitude * scale_x for r in located]
+    ys = [r.latitude for r in located]
+    span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1
+    factor = (min(width, height) - 2 * margin) / span
+    biggest = max(r.population for r in located) or 1
+    circles = []
+    for row, x, y in zip(located, xs, ys, strict=True):
+        count = row.count(phase, kind)
+        level = level_of(count)
+        circles.append(
+            {
+                "row": row,
+                "cx": round(margin + (x - min(xs)) * factor, 1),
+                "cy": round(height - margin - (y - min(ys)) * factor, 1),
+                "r": round(3 + 14 * math.sqrt(row.population / biggest), 1),
+                "fill": LEVEL_STYLE[level][0],
+                "count": count,
+            }
+        )
+    # Small circles on top of big ones, so that every EPCI can be pointed at.
+    circles.sort(key=lambda c: -c["r"])
+    return {"width": width, "height": height, "circles": circles}

@@ -1,0 +1,123 @@
+from django.db import models
+
+
+class HelpKind(models.TextChoices):
+    """What an offer does for the person, from the first information to expertise."""
+
+    FIRST_INFO = "first_info", "Première information et orientation"
+    TRAINING = "training", "Formation"
+    INDIVIDUAL = "individual", "Accompagnement individuel"
+    COLLECTIVE = "collective", "Accompagnement collectif"
+    LEGAL = "legal", "Expertise juridique"
+    FINANCIAL = "financial", "Expertise financière"
+    HR = "hr", "Expertise ressources humaines"
+    DIGITAL = "digital", "Expertise numérique"
+    COMMERCIAL = "commercial", "Expertise commerciale"
+    FUNDING = "funding", "Financement"
+    HOSTING = "hosting", "Hébergement"
+    INCUBATION = "incubation", "Incubation ou couveuse"
+    NETWORKING = "networking", "Mise en réseau"
+    CAE = "cae", "Portage en coopérative d'activité et d'emploi (CAE)"
+
+
+class Phase(models.TextChoices):
+    """The life phases of a project or an organisation, in their natural order."""
+
+    IDEA = "idea", "Idée et émergence"
+    CREATION = "creation", "Création et démarrage"
+    DEVELOPMENT = "development", "Développement"
+    CONSOLIDATION = "consolidation", "Consolidation"
+    DIFFICULTY = "difficulty", "Difficulté et rebond"
+    TRANSFER = "transfer", "Transmission et reprise (dont reprise en SCOP)"
+
+
+class Audience(models.TextChoices):
+    INDIVIDUAL = "individual", "Personne seule"
+    CITIZENS = "citizens", "Collectif de citoyens"
+    ASSOCIATION = "association", "Association"
+    COOPERATIVE = "cooperative", "Coopérative"
+    ESS_COMPANY = "ess_company", "Entreprise de l'ESS"
+    CLASSIC_COMPANY = "classic_company", "Entreprise classique"
+    LOCAL_AUTHORITY = "local_authority", "Collectivité"
+
+
+class LegalForm(models.TextChoices):
+    ASSOCIATION = "association", "Association"
+    SCOP = "scop", "SCOP"
+    SCIC = "scic", "SCIC"
+    CAE = "cae", "Coopérative d'activité et d'emploi (CAE)"
+    COOPERATIVE = "cooperative", "Autre coopérative"
+    EMPLOYER_GROUP = "employer_group", "Groupement d'employeurs"
+    MUTUAL = "mutual", "Mutuelle"
+    FOUNDATION = "foundation", "Fondation ou fonds de dotation"
+    ESUS_COMPANY = "esus_company", "Société commerciale de l'ESS (ESUS)"
+
+
+class Cost(models.TextChoices):
+    FREE = "free", "Gratuit"
+    PAID = "paid", "Payant"
+    QUOTE = "quote", "Sur devis"
+    COVERED = "covered", "Pris en charge par un financeur"
+
+
+class Format(models.TextChoices):
+    IN_PERSON = "in_person", "Présentiel"
+    REMOTE = "remote", "À distance"
+    BOTH = "both", "Présentiel et à distance"
+
+
+class AreaLevel(models.TextChoices):
+    """The levels of a served territory, from the widest."""
+
+    NATIONAL = "national", "France entière"
+    REGION = "region", "Région"
+    DEPARTEMENT = "departement", "Département"
+    EPCI = "epci", "Intercommunalité"
+    COMMUNE = "commune", "Commune"
+
+
+class ProviderKind(models.TextChoices):
+    """The kind of support actor, as a person recognises it ("un DLA", "une CAE")."""
+
+    CRESS = "cress", "CRESS"
+    DLA = "dla", "Dispositif local d'accompagnement (DLA)"
+    BGE = "bge", "BGE (réseau d'appui aux entrepreneurs)"
+    URSCOP = "urscop", "Union régionale des SCOP (URSCOP)"
+    SOLIDARITY_FINANCE = "solidarity_finance", "Financeur solidaire (France Active…)"
+    CAE = "cae", "Coopérative d'activité et d'emploi (CAE)"
+    INCUBATOR = "incubator", "Incubateur ou fabrique à initiatives"
+    INNOVATION_AGENCY = "innovation_agency", "Agence d'innovation"
+    NETWORK = "network", "Réseau ou fédération de l'ESS"
+    LOCAL_HUB = "local_hub", "Pôle ou collectif territorial"
+    RESOURCE_CENTRE = "resource_centre", "Centre de ressources"
+    TRAINING_BODY = "training_body", "Organisme de formation"
+    PUBLIC_BODY = "public_body", "Collectivité ou service public"
+    OTHER = "other", "Autre acteur"
+
+
+class OfferStatus(models.TextChoices):
+    PENDING = "pending", "À modérer"
+    PUBLISHED = "published", "Publiée"
+    REJECTED = "rejected", "Refusée"
+    ARCHIVED = "archived", "Archivée"
+
+
+class ProjectKind(models.TextChoices):
+    """The assistant's "projet individuel ou collectif" question."""
+
+    INDIVIDUAL = "individual", "Un projet individuel"
+    COLLECTIVE = "collective", "Un projet collectif (plusieurs personnes, des habitants…)"
+    ORGANISATION = "organisation", "Une structure qui existe déjà"
+
+
+class RequestStatus(models.TextChoices):
+    NEW = "new", "Nouvelle"
+    IN_PROGRESS = "in_progress", "Prise en charge"
+    REDIRECTED = "redirected", "Réorientée"
+    CLOSED = "closed", "Close"
+
+
+class ParcoursStatus(models.TextChoices):
+    PENDING = "pending", "PDF en préparation"
+    READY = "ready", "PDF prêt"
+    FAILED = "failed", "Échec de la préparation du PDF"

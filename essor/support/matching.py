@@ -1,0 +1,608 @@
+"""The orientation engine: a person's answers in, offers ranked, grouped and explained in
+plain French out. Plain functions of the database, testable without HTTP.
+
+Two steps: an indexed query narrows the published offers to those whose served territory
+contains the place (see OfferArea.objects.covering), then each candidate is scored in
+Python against the answers. When too little fits, offers of the surrounding territories
+are added, and the page says so: the person never gets an empty answer."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Q
+
+from essor.accounts.models import Membership
+from essor.directory.nomenclatures import ess_sectors
+from essor.territories.forms import CODE_IN_LABEL
+from essor.territories.models import Commune, Departement
+
+from .enums import AreaLevel, Audience, Cost, HelpKind, LegalForm, Phase, ProjectKind
+from .models import OfferArea, SupportOffer, labels
+from .places import Place, surroundings
+
+# When the person ticks no need, what people at their phase usually look for first.
+DEFAULT_NEEDS = {
+    "": [HelpKind.FIRST_INFO, HelpKind.INDIVIDUAL],
+    Phase.IDEA: [HelpKind.FIRST_INFO, HelpKind.INDIVIDUAL, HelpKind.TRAINING],
+    Phase.CREATION: [HelpKind.INDIVIDUAL, HelpKind.FUNDING, HelpKind.FIRST_INFO],
+    Phase.DEVELOPMENT: [HelpKind.INDIVIDUAL, HelpKind.FUNDING, HelpKind.NETWORKING],
+    Phase.CONSOLIDATION: [HelpKind.INDIVIDUAL, HelpKind.FINANCIAL, HelpKind.HR],
+    Phase.DIFFICULTY: [HelpKind.INDIVIDUAL, HelpKind.FINANCIAL, HelpKind.FUNDING],
+    Phase.TRANSFER: [HelpKind.INDIVIDUAL, HelpKind.LEGAL, HelpKind.FINANCIAL, HelpKind.FUNDING],
+}
+
+COOPERATIVE_FORMS = {LegalForm.SCOP, LegalForm.SCIC, LegalForm.CAE, LegalForm.COOPERATIVE}
+
+SPECIALIST_OF = {
+    LegalForm.ASSOCIATION: "Spécialiste des associations",
+    LegalForm.SCOP: "Spécialiste des SCOP",
+    LegalForm.SCIC: "Spécialiste des SCIC",
+    LegalForm.CAE: "Spécialiste des coopératives d'activité et d'emploi",
+    LegalForm.COOPERATIVE: "Spécialiste des coopératives",
+    LegalForm.EMPLOYER_GROUP: "Spécialiste des groupements d'employeurs",
+    LegalForm.MUTUAL: "Spécialiste des mutuelles",
+    LegalForm.FOUNDATION: "Spécialiste des fondations et fonds de dotation",
+    LegalForm.ESUS_COMPANY: "Spécialiste des entreprises de l'ESS (ESUS)",
+}
+
+LOCALITY = {  # level -> (rank, points, wording of the coverage)
+    AreaLevel.COMMUNE: (5, 12, "intervient sur la commune"),
+    AreaLevel.EPCI: (4, 10, "intervient sur l'intercommunalité"),
+    AreaLevel.DEPARTEMENT: (3, 8, "tout le département"),
+    AreaLevel.REGION: (2, 4, "toute la région"),
+    AreaLevel.NATIONAL: (1, 0, "toute la France"),
+}
+
+MIN_FITTING = 3  # below this, the surroundings are searched too
+SHOWN_FIRST = 5  # the "most relevant" list of the results page
+NEARBY_RADIUS_KM = (50, 110)
+
+
+def lower_first(text):
+    """« Transmission et reprise (dont reprise en SCOP) » inside a sentence, acronyms kept."""
+    return text[:1].lower() + text[1:]
+
+
+def audiences_for(project, legal_form):
+    """The offer audiences that fit a person's "projet individuel ou collectif" answer."""
+    if project == ProjectKind.INDIVIDUAL:
+        return {Audience.INDIVIDUAL}
+    if project == ProjectKind.COLLECTIVE:
+        return {Audience.CITIZENS}
+    if project == ProjectKind.ORGANISATION:
+        if legal_form == LegalForm.ASSOCIATION:
+            return {Audience.ASSOCIATION}
+        if legal_form in COOPERATIVE_FORMS:
+            return {Audience.COOPERATIVE, Audience.ESS_COMPANY}
+        if legal_form:
+            return {Audience.ESS_COMPANY}
+        return {Audience.ASSOCIATION, Audience.COOPERATIVE, Audience.ESS_COMPANY}
+    return set()
+
+
+@dataclass
+class Criteria:
+    """The answers of the assistant (or what the free text was understood as)."""
+
+    commune: Commune | None = None
+    departement: Departement | None = None
+    phase: str = ""
+    project: str = ""
+    legal_form: str = ""  # "" is "je ne sais pas"
+    needs: list = field(default_factory=list)
+    sector: str = ""
+    text: str = ""
+
+    @property
+    def place(self):
+        if self.commune is not None:
+            return Place.of_commune(self.commune)
+        return Place(departement=self.departement)
+
+    @property
+    def effective_needs(self):
+        return list(self.needs) or list(DEFAULT_NEEDS.get(self.phase, DEFAULT_NEEDS[""]))
+
+    @property
+    def needs_were_guessed(self):
+        return not self.needs
+
+    def to_params(self):
+        """The answers as query parameters (the assistant's URLs) and as stored JSON."""
+        params = {}
+        if self.commune is not None:
+            # The picker's own label « Guéret (23096) »: a bare code could also be read as
+            # a postal code, the label cannot.
+            params["commune"] = self.commune.label
+        elif self.departement is not None:
+            params["departement"] = self.departement.code
+        for key, value in [
+            ("etape", self.phase),
+            ("projet", self.project),
+            ("forme", self.legal_form),
+            ("secteur", self.sector),
+        ]:
+            if value:
+                params[key] = value
+        if self.needs:
+            params["besoins"] = list(self.needs)
+        return params
+
+    @classmethod
+    def from_params(cls, params):
+        """Rebuild answers from stored JSON, leniently: unknown values are dropped."""
+        commune = None
+        departement = None
+        if params.get("commune"):
+            found = CODE_IN_LABEL.search(params["commune"])
+            code = found.group(1) if found else params["commune"]
+            commune = (
+                Commune.objects.select_related("departement", "epci").filter(code=code).first()
+            )
+        if commune is None and params.get("departement"):
+            departement = Departement.objects.filter(code=params["departement"]).first()
+
+        def pick(key, enum):
+            value = params.get(key) or ""
+            return value if value in enum.values else ""
+
+        needs = params.get("besoins") or []
+        if isinstance(needs, str):
+            needs = [needs]
+        return cls(
+            commune=commune,
+            departement=commune.departement if commune else departement,
+            phase=pick("etape", Phase),
+            project=pick("projet", ProjectKind),
+            legal_form=pick("forme", LegalForm),
+            needs=[n for n in needs if n in HelpKind.values],
+            sector=params.get("secteur") if params.get("secteur") in ess_sectors() else "",
+        )
+
+    def describe(self):
+        """[(question, answer)] in the person's words, for "what we understood"."""
+        rows = [("Où", self.place.label or "non précisé")]
+        rows.append(("Étape", Phase(self.phase).label if self.phase else "non précisée"))
+        rows.append(("Projet", ProjectKind(self.project).label if self.project else "non précisé"))
+        rows.append(
+            (
+                "Forme juridique",
+                LegalForm(self.legal_form).label if self.legal_form else "je ne sais pas",
+            )
+        )
+        needs = ", ".join(labels(HelpKind, self.effective_needs))
+        rows.append(
+            ("Besoins", needs + (" (proposés selon votre étape)" if not self.needs else ""))
+        )
+        rows.append(("Secteur", ess_sectors().get(self.sector, "non précisé")))
+        return rows
+
+    def summary_text(self):
+        return "\n".join(f"{question} : {answer}" for question, answer in self.describe())
+
+
+@dataclass
+class Match:
+    """One offer, and why it fits the person or does not."""
+
+    offer: SupportOffer
+    score: int = 0
+    reasons: list = field(default_factory=list)
+    cautions: list = field(default_factory=list)
+    matched_needs: list = field(default_factory=list)
+    level: str = ""
+    locality_rank: int = 0
+    fits: bool = True
+    phase_fits: bool = True
+    distance_km: float | None = None
+
+    @property
+    def is_nearby(self):
+        """Offered in a surrounding territory, not in the person's own."""
+        return self.distance_km is not None
+
+    @property
+    def sort_key(self):
+        return (-self.score, -self.locality_rank, self.offer.title, self.offer.pk)
+
+
+@dataclass
+class OrientationResult:
+    criteria: Criteria
+    place: Place
+    ranked: list = field(default_factory=list)
+    groups: list = field(default_factory=list)  # [(HelpKind value, label, [Match])]
+    entry_point: Match | None = None
+    nearby: list = field(default_factory=list)
+    others: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+
+    @property
+    def is_empty(self):
+        return not (self.ranked or self.nearby or self.others)
+
+    @property
+    def all_matches(self):
+        return self.ranked + self.nearby + self.others
+
+
+# What the results, the parcours and the request form show of an offer: the long
+# description stays in the database.
+LISTED_FIELDS = [
+    "provider__name", "provider__public_email", "provider_kind", "title", "help_kinds",
+    "phases", "audiences", "legal_forms", "sectors", "cost", "cost_details", "format",
+    "how_to_ask", "contact_email", "accepts_requests", "is_illustrative",
+    "illustrative_details", "status",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Area:
+    level: str
+    code: str
+    label: str
+
+
+def published_offers():
+    """Published offers as lists show them, each knowing whether its provider has members
+    on ESSor (to receive requests) without one more query per offer."""
+    return (
+        SupportOffer.objects.published()
+        .select_related("provider")
+        .only(*LISTED_FIELDS)
+        .annotate(
+            provider_has_members=Exists(
+                Membership.objects.filter(organisation_id=OuterRef("provider_id"))
+            )
+        )
+    )
+
+
+ROW_FIELDS = [
+    "pk", "provider_id", "provider__name", "provider_kind", "title", "help_kinds", "phases",
+    "audiences", "legal_forms", "sectors", "cost", "cost_details", "format",
+]  # fmt: skip
+
+
+@dataclass
+class ProviderStub:
+    pk: int
+    name: str
+
+
+class OfferRow:
+    """What scoring reads of an offer, without building a model instance: a question
+    weighs hundreds of candidates, and only the few shown become SupportOffer objects
+    (see hydrate)."""
+
+    is_row = True
+
+    def __init__(self, values):
+        (self.pk, provider_id, provider_name, self.provider_kind, self.title, self.help_kinds,
+         self.phases, self.audiences, self.legal_forms, self.sectors, self.cost,
+         self.cost_details, self.format) = values  # fmt: skip
+        self.provider = ProviderStub(provider_id, provider_name)
+        self.area_list = []
+
+    is_remote = SupportOffer.is_remote
+    legal_form_labels = SupportOffer.legal_form_labels
+    audience_labels = SupportOffer.audience_labels
+    sector_labels = SupportOffer.sector_labels
+
+
+def with_areas(offers):
+    """Attach each offer's served areas as plain tuples: one query, and none of the
+    per-instance work of prefetch_related."""
+    offers = list(offers)
+    by_offer = {offer.pk: [] for offer in offers}
+    rows = OfferArea.objects.filter(offer_id__in=list(by_offer)).values_list(
+        "offer_id", "level", "code", "label"
+    )
+    for offer_id, level, code, label in rows:
+        by_offer[offer_id].append(Area(level, code, label))
+    for offer in offers:
+        offer.area_list = by_offer[offer.pk]
+    return offers
+
+
+def candidates(place):
+    """The published offers whose territory covers the place, as rows with their areas."""
+    queryset = SupportOffer.objects.published().covering(place).values_list(*ROW_FIELDS)
+    return with_areas(OfferRow(values) for values in queryset)
+
+
+def hydrate(matches):
+    """Give the matches that will be shown their full offer (one query for all)."""
+    pending = [m for m in matches if getattr(m.offer, "is_row", False)]
+    if not pending:
+        return matches
+    offers = published_offers().in_bulk([m.offer.pk for m in pending])
+    for match in pending:
+        offer = offers.get(match.offer.pk)
+        if offer is not None:  # unpublished meanwhile: keep the row
+            offer.area_list = match.offer.area_list
+            match.offer = offer
+    return matches
+
+
+def _covering_area(areas, place, inside):
+    """The most local of the offer's areas that contains the place, and whether it
+    covers it only in part (an EPCI inside a département the person gave)."""
+    best, partial = None, False
+    for area in areas:
+        level = area.level
+        if level == AreaLevel.NATIONAL:
+            ok, part = True, False
+        elif level == AreaLevel.REGION:
+            ok, part = area.code == place.region_code, False
+        elif level == AreaLevel.DEPARTEMENT:
+            ok, part = area.code == place.departement_code, False
+        elif place.commune is not None:
+            if level == AreaLevel.EPCI:
+                ok = area.code == place.epci_code
+            else:
+                ok = area.code in place.commune_codes
+            part = False
+        else:
+            epcis, communes = inside
+            ok = area.code in (epcis if level == AreaLevel.EPCI else communes)
+            part = True
+        if ok and (best is None or LOCALITY[level][0] > LOCALITY[best.level][0]):
+            best, partial = area, part
+    return best, partial
+
+
+def evaluate(offer, criteria, place, *, area=None, partial=False):
+    """Score one offer against the answers and say why, in plain French."""
+    match = Match(offer=offer)
+    needs = criteria.effective_needs
+    kinds = set(offer.help_kinds)
+
+    # Where.
+    if area is not None:
+        rank, points, wording = LOCALITY[area.level]
+        match.level, match.locality_rank = area.level, rank
+        if partial:
+            match.reasons.append(f"Présent dans le département : {area.label}")
+            match.cautions.append(
+                "N'intervient que sur une partie du département : vérifiez votre commune"
+            )
+            points = points // 2
+        elif area.level == AreaLevel.EPCI:
+            match.reasons.append(f"Couvre {place.label} ({area.label})")
+        elif area.level == AreaLevel.NATIONAL and offer.is_remote:
+            match.reasons.append(f"Couvre {place.label} (à distance, partout en France)")
+        else:
+            match.reasons.append(f"Couvre {place.label} ({wording})")
+        match.score += points
+
+    # What help.
+    match.matched_needs = [need for need in needs if need in kinds]
+    if match.matched_needs:
+        match.score += 30 * min(len(match.matched_needs), 3)
+        if match.matched_needs[0] == needs[0]:
+            match.score += 5
+        match.reasons.append("Propose : " + ", ".join(labels(HelpKind, match.matched_needs)))
+    else:
+        match.fits = False
+        match.cautions.append(
+            "Ne propose pas ce que vous cherchez ("
+            + ", ".join(lower_first(x) for x in labels(HelpKind, needs))
+            + ")"
+        )
+
+    # When.
+    if criteria.phase:
+        if not offer.phases:
+            match.score += 6
+        elif criteria.phase in offer.phases:
+            match.score += 20
+            match.reasons.append(
+                f"Adapté à votre étape : {lower_first(Phase(criteria.phase).label)}"
+            )
+        else:
+            match.fits = match.phase_fits = False
+            match.cautions.append(
+                f"Ne concerne pas l'étape « {lower_first(Phase(criteria.phase).label)} »"
+            )
+
+    # Which legal form.
+    form = criteria.legal_form
+    if form and form in offer.legal_forms:
+        match.score += 30
+        if (
+            criteria.phase == Phase.TRANSFER
+            and form in {LegalForm.SCOP, LegalForm.SCIC}
+            and Phase.TRANSFER in offer.phases
+        ):
+            match.reasons.append(f"Spécialiste de la reprise en {LegalForm(form).label}")
+        else:
+            match.reasons.append(SPECIALIST_OF[form])
+    elif offer.legal_forms:
+        # Another form was chosen: the SCOP specialist is not the one to see for an association.
+        match.score -= 40 if form else 3
+        match.cautions.append("Spécialisé dans : " + ", ".join(offer.legal_form_labels))
+
+    # For whom.
+    wanted = audiences_for(criteria.project, form)
+    if offer.audiences and wanted:
+        common = [a for a in offer.audiences if a in wanted]
+        if common:
+            match.score += 10
+            match.reasons.append(
+                "S'adresse à votre situation : "
+                + ", ".join(lower_first(x) for x in labels(Audience, common))
+            )
+        else:
+            match.score -= 20
+            match.cautions.append(
+                "S'adresse plutôt à : " + ", ".join(lower_first(x) for x in offer.audience_labels)
+            )
+
+    # Which sector.
+    if offer.sectors:
+        if criteria.sector and criteria.sector in offer.sectors:
+            match.score += 15
+            match.reasons.append(
+                f"Spécialiste du secteur « {lower_first(ess_sectors()[criteria.sector])} »"
+            )
+        elif criteria.sector:
+            match.fits = False
+            match.cautions.append("Réservé aux secteurs : " + ", ".join(offer.sector_labels))
+        else:
+            match.score -= 4
+            match.cautions.append("Réservé aux secteurs : " + ", ".join(offer.sector_labels))
+
+    # At what cost, how.
+    if offer.cost == Cost.FREE:
+        match.score += 4
+        match.reasons.append("Gratuit")
+    elif offer.cost == Cost.COVERED:
+        match.score += 4
+        match.reasons.append("Pris en charge par un financeur")
+    elif offer.cost == Cost.PAID:
+        match.score -= 3
+        match.cautions.append("Payant" + (f" ({offer.cost_details})" if offer.cost_details else ""))
+    elif offer.cost == Cost.QUOTE:
+        match.score -= 2
+        match.cautions.append("Sur devis")
+    if offer.is_remote and not (area is not None and area.level == AreaLevel.NATIONAL):
+        match.reasons.append("Possible à distance")
+    return match
+
+
+def _inside(place):
+    """For a place known by its département only: the EPCI and commune codes inside it."""
+    if place.commune is not None or not place.departement_code:
+        return set(), set()
+    communes = Commune.objects.filter(departement_id=place.departement_code)
+    return (
+        set(communes.exclude(epci__isnull=True).values_list("epci_id", flat=True)),
+        set(communes.values_list("code", flat=True)),
+    )
+
+
+def rank(criteria, place, offers, inside=None):
+    """All the offers evaluated, fitting ones first and best first."""
+    inside = inside if inside is not None else _inside(place)
+    matches = []
+    for offer in offers:
+        area, partial = _covering_area(offer.area_list, place, inside)
+        matches.append(evaluate(offer, criteria, place, area=area, partial=partial))
+    return sorted(matches, key=lambda m: m.sort_key)
+
+
+def nearby_matches(criteria, place, exclude_ids=()):
+    """Fitting offers of the surrounding territories (communes, EPCI, départements and
+    régions within reach), nearest and best first, each saying where it is offered."""
+    for radius in NEARBY_RADIUS_KM:
+        around = surroundings(place, radius_km=radius)
+        if not around:
+            continue
+        lookup = {
+            AreaLevel.COMMUNE: around.communes,
+            AreaLevel.EPCI: around.epcis,
+            AreaLevel.DEPARTEMENT: around.departements,
+            AreaLevel.REGION: around.regions,
+        }
+        query = Q()
+        for level, mapping in lookup.items():
+            if mapping:
+                query |= Q(level=level, code__in=list(mapping))
+        area_ids = OfferArea.objects.filter(query).values("offer_id")
+        queryset = (
+            SupportOffer.objects.published()
+            .filter(pk__in=area_ids)
+            .exclude(pk__in=list(exclude_ids))
+            .values_list(*ROW_FIELDS)
+        )
+        offers = with_areas(OfferRow(values) for values in queryset)
+        found = []
+        for offer in offers:
+            nearest = None
+            for area in offer.area_list:
+                entry = lookup.get(area.level, {}).get(area.code)
+                if entry and (nearest is None or entry[1] < nearest[1]):
+                    nearest = (entry[0], entry[1])
+            if nearest is None:
+                continue
+            match = evaluate(offer, criteria, place)
+            if not match.fits:
+                continue
+            label, km = nearest
+            match.distance_km = km
+            match.reasons.insert(
+                0,
+                f"Territoire voisin : {label}, à environ {round(km)} km de {place.short_label}",
+            )
+            match.cautions.insert(0, f"Ne couvre pas {place.short_label}")
+            found.append(match)
+        if found:
+            return sorted(found, key=lambda m: (round(m.distance_km / 10), m.sort_key))
+    return []
+
+
+def pick_entry_point(matches):
+    """The territory's first-level entry point: the most local offer of first information
+    and orientation, generalists before specialists, one that suits the person's phase if
+    there is one."""
+    entries = [m for m in matches if HelpKind.FIRST_INFO in m.offer.help_kinds]
+    if not entries:
+        return None
+    return min(
+        entries,
+        key=lambda m: (
+            not m.phase_fits,
+            -m.locality_rank,
+            bool(m.offer.legal_forms or m.offer.sectors),
+            -m.score,
+            m.offer.title,
+            m.offer.pk,
+        ),
+    )
+
+
+def orient(criteria, *, per_group=5):
+    """The assistant's answer. Never empty when any offer is published nearby."""
+    place = criteria.place
+    result = OrientationResult(criteria=criteria, place=place)
+    if not place:
+        result.notes.append("Indiquez une commune ou un département pour trouver qui vous aide.")
+        return result
+    matches = rank(criteria, place, candidates(place))
+    result.ranked = [m for m in matches if m.fits]
+    result.entry_point = pick_entry_point(matches)
+    if len(result.ranked) < MIN_FITTING:
+        result.nearby = nearby_matches(criteria, place, exclude_ids=[m.offer.pk for m in matches])[
+            :per_group
+        ]
+        if result.entry_point is None:
+            result.entry_point = pick_entry_point(result.nearby)
+        if result.nearby:
+            result.notes.append(
+                "Peu d'offres de votre territoire correspondent à toutes vos réponses : "
+                "voici aussi celles des territoires voisins."
+            )
+    if not result.ranked and not result.nearby:
+        # Nothing fits: show what the territory offers anyway, first-level help first.
+        result.others = [m for m in matches if m.phase_fits][:per_group] or matches[:per_group]
+        if result.others:
+            result.notes.append(
+                "Aucune offre ne correspond exactement à vos réponses. Voici les acteurs de "
+                "votre territoire qui peuvent vous orienter."
+            )
+        else:
+            result.notes.append(
+                "Aucune offre d'accompagnement n'est encore publiée pour ce territoire. "
+                "La CRESS peut vous orienter : écrivez-lui, et revenez bientôt."
+            )
+    for need in criteria.effective_needs:
+        members = [m for m in result.ranked if need in m.offer.help_kinds][:per_group]
+        if not members:
+            members = [m for m in result.nearby if need in m.offer.help_kinds][:per_group]
+        result.groups.append((need, HelpKind(need).label, members))
+    shown = result.ranked[:SHOWN_FIRST] + result.nearby + result.others
+    shown += [m for _, _, members in result.groups for m in members]
+    if result.entry_point is not None:
+        shown.append(result.entry_point)
+    hydrate(shown)
+    return result

@@ -1,0 +1,225 @@
+"""Workflows of the support domain: offers (creation, moderation) and requests (sending,
+handling in an actor's inbox). Each function validates, writes in one transaction, logs
+and queues its e-mails; views only call them."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from essor.accounts.models import User
+from essor.accounts.perms import is_cress_staff
+from essor.core.emails import queue_email
+
+from .enums import OfferStatus, RequestStatus
+from .models import OfferArea, OfferEvent, RequestEvent, SupportRequest
+
+MAX_ACTORS_PER_REQUEST = 5
+
+
+def absolute(url):
+    return f"{settings.ESSOR_BASE_URL}{url}"
+
+
+def member_emails(organisation):
+    return list(
+        User.objects.filter(memberships__organisation=organisation, is_active=True)
+        .order_by("email")
+        .values_list("email", flat=True)
+    )
+
+
+# --- Offers ------------------------------------------------------------------------------
+
+
+def offer_set_areas(offer, areas):
+    """Replace the offer's served territory by [(level, code, label)]."""
+    offer.areas.all().delete()
+    OfferArea.objects.bulk_create(
+        [
+            OfferArea(offer=offer, level=level, code=code, label=label)
+            for level, code, label in areas
+        ]
+    )
+    summary = "; ".join(label for _, _, label in areas)
+    offer.territory_summary = summary if len(summary) <= 500 else summary[:497] + "…"
+    offer.save(update_fields=["territory_summary"])
+
+
+@transaction.atomic
+def offer_save(*, offer, author, areas):
+    """Create or edit an offer. An actor's new offer, or one refused or archived that they
+    correct, goes to moderation; CRESS staff's own offers are published at once. Edits
+    of a published offer stay published: its history records them."""
+    before = offer.status if offer.pk else ""
+    if is_cress_staff(author):
+        if not offer.pk:
+            offer.status = OfferStatus.PUBLISHED
+    elif not offer.pk or offer.status in {OfferStatus.REJECTED, OfferStatus.ARCHIVED}:
+        offer.status = OfferStatus.PENDING
+    if not offer.pk:
+        offer.created_by = author
+    offer.save()
+    offer_set_areas(offer, areas)
+    OfferEvent.objects.create(
+        offer=offer,
+        author=author,
+        from_status=before,
+        to_status=offer.status,
+        note="Création" if not before else "Modification",
+    )
+    return offer
+
+
+def _offer_decision(offer, moderator, status, note=""):
+    if offer.status == status:
+        raise ValidationError("L'offre est déjà dans cet état.")
+    before = offer.status
+    offer.status = status
+    offer.rejection_reason = note if status == OfferStatus.REJECTED else ""
+    offer.save(update_fields=["status", "rejection_reason", "updated_at"])
+    OfferEvent.objects.create(
+        offer=offer, author=moderator, from_status=before, to_status=status, note=note
+    )
+    recipients = member_emails(offer.provider)
+    if recipients and status in {OfferStatus.PUBLISHED, OfferStatus.REJECTED}:
+        queue_email(
+            "support/emails/offer_decision",
+            {
+                "offer": offer,
+                "published": status == OfferStatus.PUBLISHED,
+                "reason": note,
+                "url": absolute(reverse("support:offer_edit", args=[offer.pk])),
+            },
+            recipients,
+        )
+    return offer
+
+
+@transaction.atomic
+def offer_publish(*, offer, moderator):
+    return _offer_decision(offer, moderator, OfferStatus.PUBLISHED)
+
+
+@transaction.atomic
+def offer_reject(*, offer, moderator, reason):
+    return _offer_decision(offer, moderator, OfferStatus.REJECTED, reason)
+
+
+@transaction.atomic
+def offer_archive(*, offer, author):
+    return _offer_decision(offer, author, OfferStatus.ARCHIVED, "Archivée")
+
+
+# --- Requests ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_send(
+    *,
+    requester,
+    offers,
+    criteria,
+    message,
+    contact_name,
+    contact_email,
+    contact_phone="",
+    consent_text,
+):
+    """Send the person's situation and message to the providers of the chosen offers: one
+    request per provider, all in one batch. Only offers that can receive requests count."""
+    offers = [offer for offer in offers if offer.is_published and offer.can_receive_requests()]
+    if not offers:
+        raise ValidationError("Choisissez au moins un acteur qui reçoit les demandes.")
+    by_provider = {}
+    for offer in offers:
+        by_provider.setdefault(offer.provider_id, []).append(offer)
+    if len(by_provider) > MAX_ACTORS_PER_REQUEST:
+        raise ValidationError(
+            f"Vous pouvez écrire à {MAX_ACTORS_PER_REQUEST} acteurs au plus à la fois."
+        )
+    now = timezone.now()
+    sent = []
+    batch = None
+    for provider_offers in by_provider.values():
+        support_request = SupportRequest(
+            requester=requester,
+            provider=provider_offers[0].provider,
+            contact_name=contact_name,
+            contact_email=contact_email,
+            contact_phone=contact_phone,
+            situation=criteria.to_params(),
+            situation_text=criteria.summary_text(),
+            message=message,
+            consent_text=consent_text,
+            consented_at=now,
+        )
+        if batch is not None:
+            support_request.batch = batch
+        support_request.save()
+        batch = support_request.batch
+        support_request.offers.set(provider_offers)
+        RequestEvent.objects.create(
+            request=support_request, author=requester, to_status=RequestStatus.NEW
+        )
+        _notify_provider(support_request, provider_offers)
+        sent.append(support_request)
+    return sent
+
+
+def _notify_provider(support_request, offers):
+    provider = support_request.provider
+    recipients = member_emails(provider)
+    if recipients:
+        # Members read the request on ESSor: the e-mail carries no personal data.
+        queue_email(
+            "support/emails/request_received",
+            {
+                "support_request": support_request,
+                "offers": offers,
+                "url": absolute(reverse("support:inbox_detail", args=[support_request.pk])),
+            },
+            recipients,
+        )
+        return
+    # Nobody of the provider is on ESSor: the request is forwarded to its contact address,
+    # which the person consented to.
+    address = next((o.contact_email for o in offers if o.contact_email), provider.public_email)
+    queue_email(
+        "support/emails/request_forwarded",
+        {"support_request": support_request, "offers": offers},
+        [address],
+    )
+
+
+@transaction.atomic
+def request_move(
+    *, support_request, actor, status, note="", redirected_to=None, redirected_to_text=""
+):
+    """Move a request along its workflow (see REQUEST_TRANSITIONS), log it, tell the person."""
+    support_request = SupportRequest.objects.select_for_update().get(pk=support_request.pk)
+    if not support_request.can_move_to(status):
+        raise ValidationError(
+            f"Une demande « {support_request.get_status_display().lower()} » ne peut pas "
+            f"passer à « {RequestStatus(status).label.lower()} »."
+        )
+    before = support_request.status
+    support_request.status = status
+    if status == RequestStatus.REDIRECTED:
+        support_request.redirected_to = redirected_to
+        support_request.redirected_to_text = "" if redirected_to else redirected_to_text.strip()
+    support_request.save()
+    RequestEvent.objects.create(
+        request=support_request, author=actor, from_status=before, to_status=status, note=note
+    )
+    queue_email(
+        "support/emails/request_status",
+        {
+            "support_request": support_request,
+            "note": note,
+            "url": absolute(reverse("support:my_request", args=[support_request.pk])),
+        },
+        [support_request.requester.email],
+    )
+    return support_request

@@ -1,0 +1,136 @@
+"""The directory search in a real browser: typing, facets, the map, the back button."""
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tests.search_factories import (
+    BORDEAUX,
+    LIMOGES,
+    SAINT_JUNIEN,
+    EstablishmentFactory,
+    ListedOrganisationFactory,
+    commune,
+)
+
+from .conftest import axe_violations, screenshot
+
+BLANK_TILE = "data:image/gif;base64,R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw=="
+
+
+@pytest.fixture
+def directory(geography, settings):
+    # No tile server in tests: every tile is this blank image, no request at all.
+    settings.ESSOR_TILE_URL = BLANK_TILE
+    for name, code, family in [
+        ("Coopérative Limousin Actif", LIMOGES, "cooperative"),
+        ("Coopérative du Pays de la Porcelaine", SAINT_JUNIEN, "cooperative"),
+        ("Coopérative bordelaise de l'habitat", BORDEAUX, "cooperative"),
+        ("Association des jardins de Limoges", LIMOGES, "association"),
+    ]:
+        place = commune(code)
+        EstablishmentFactory(
+            organisation=ListedOrganisationFactory(name=name, ess_family=family),
+            commune=place,
+            latitude=place.latitude + 0.002,
+            longitude=place.longitude + 0.002,
+        )
+
+
+def query(page):
+    return {k: v[0] for k, v in parse_qs(urlsplit(page.url).query).items()}
+
+
+def test_search_filter_zoom_open_a_card_and_come_back(page, directory):
+    page.goto("/annuaire/")
+    page.get_by_role("heading", name="Carte des établissements").wait_for()
+    page.locator(".leaflet-container").wait_for()
+
+    page.get_by_label("Nom, sigle, activité, SIREN…").press_sequentially("coop", delay=60)
+    page.wait_for_url(re.compile(r"q=coop"))
+    results = page.locator("#search-results-title")
+    assert re.search(r"3\s+structures", results.inner_text())
+
+    page.get_by_label("Département").select_option("87")
+    page.wait_for_url(re.compile(r"departement=87"))
+    page.wait_for_function(
+        "document.querySelector('#search-results-title').textContent.includes('2 structures')"
+    )
+    assert page.get_by_role("status").inner_text().startswith("2 structures")
+
+    # The map framed the département; zoom in with its control.
+    page.wait_for_function("document.querySelector('[data-search-map]').dataset.loaded === '2'")
+    zoom_before = int(query(page)["carte"].split(",")[2])
+    page.get_by_role("button", name="Zoom in").click()
+    page.wait_for_function(
+        f"new URL(location.href).searchParams.get('carte').split(',')[2] == '{zoom_before + 1}'"
+    )
+    carte = query(page)["carte"]
+
+    # A point of the map, reached and opened with the keyboard.
+    point = page.locator(".map-point").first
+    point.wait_for()
+    assert point.get_attribute("role") == "button"
+    assert point.get_attribute("aria-label").endswith(": afficher la fiche")
+    point.focus()
+    page.keyboard.press("Enter")
+    card = page.locator("#map-card")
+    card.get_by_role("heading").wait_for()
+    assert page.evaluate("document.activeElement.id") == "map-card-title"
+    name = card.get_by_role("heading").inner_text()
+    shown = page.locator("[data-search-map]").get_attribute("data-loaded")
+    assert name in {"Coopérative Limousin Actif", "Coopérative du Pays de la Porcelaine"}
+    assert axe_violations(page) == []
+    screenshot(page, "annuaire-recherche-carte", full_page=True)
+
+    card.get_by_role("link", name=f"Voir la fiche de {name}").click()
+    page.wait_for_url(re.compile(r"/annuaire/structure/\d+/"))
+
+    page.go_back()
+    page.wait_for_url(re.compile(r"departement=87"))
+    page.locator(".leaflet-container").wait_for()
+    assert query(page)["q"] == "coop"
+    assert query(page)["carte"] == carte
+    assert page.get_by_label("Nom, sigle, activité, SIREN…").input_value() == "coop"
+    assert page.get_by_label("Département").input_value() == "87"
+    assert re.search(r"2\s+structures", results.inner_text())
+    page.wait_for_function(
+        f"document.querySelector('[data-search-map]').dataset.loaded === '{shown}'"
+    )
+    assert page.locator("#id_carte").input_value() == carte
+
+    # One step further back: the search before the département was chosen.
+    page.go_back()
+    page.wait_for_function("!location.search.includes('departement')")
+    page.wait_for_function(
+        "document.querySelector('#search-results-title').textContent.includes('3 structures')"
+    )
+    assert page.get_by_label("Département").input_value() == ""
+
+
+def test_search_in_this_zone_filters_the_list_by_the_map(page, directory):
+    page.goto("/annuaire/?q=coop")
+    page.wait_for_function("document.querySelector('[data-search-map]').dataset.loaded === '3'")
+    page.locator("#id_commune").fill("Limoges (87085)")
+    page.locator("#id_commune").dispatch_event("change")
+    page.wait_for_url(re.compile(r"commune=Limoges"))
+    page.get_by_role("button", name="Rechercher dans cette zone").click()
+    page.wait_for_url(re.compile(r"zone="))
+    assert page.get_by_text("Résultats limités à la zone choisie sur la carte").is_visible()
+    page.get_by_role("link", name="Retirer cette zone").click()
+    page.wait_for_function("!location.search.includes('zone=')")
+    assert axe_violations(page) == []
+
+
+def test_the_search_works_without_javascript(browser, live_server, directory):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/annuaire/")
+    page.get_by_label("Nom, sigle, activité, SIREN…").fill("coop")
+    page.get_by_label("Département").select_option("87")
+    page.get_by_role("search", name="Rechercher une structure").get_by_role("button").click()
+    assert "departement=87" in page.url
+    assert re.search(r"2\s+structures", page.locator("#search-results-title").inner_text())
+    assert page.get_by_text("La carte s'affiche quand JavaScript est activé").is_visible()
+    context.close()

@@ -1,0 +1,304 @@
+"""The RNA importer (the "waldec" export of the associations register) and its command.
+
+tests/data/rna/ holds a small waldec file in its real format: ';'-separated, ISO-8859-1,
+CRLF, the official header; the associations are fictitious."""
+
+import datetime
+import zipfile
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from essor.directory.enums import AdministrativeStatus, CoordinatePrecision, EssFamily, Source
+from essor.directory.importers.base import ImportRejected
+from essor.directory.importers.rna import RnaImporter
+from essor.directory.importers.sirene import SireneImporter
+from essor.directory.models import Establishment, Organisation
+from tests.factories import OrganisationFactory
+
+DATA = Path(__file__).parent / "data"
+RNA = DATA / "rna" / "rna_waldec_20250101.csv"
+SIRENE_UNITS = DATA / "sirene" / "StockUniteLegale_utf8.csv"
+SIRENE_ESTABLISHMENTS = DATA / "sirene" / "StockEtablissement_utf8.csv"
+ENCODING = "iso-8859-1"
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _empty_directory(db):
+    # Data migrations seed the report's organisations: these tests start from none.
+    Organisation.objects.all().delete()
+
+
+@pytest.fixture(autouse=True)
+def _region(settings):
+    settings.ESSOR_REGION = "75"
+
+
+def run(path=RNA, **options):
+    return RnaImporter(path, **options).run()
+
+
+def snapshot():
+    return {
+        "organisations": list(Organisation.objects.order_by("pk").values()),
+        "establishments": list(Establishment.objects.order_by("pk").values()),
+    }
+
+
+def lines():
+    return RNA.read_text(encoding=ENCODING).splitlines(keepends=True)
+
+
+def write(path, content_lines, encoding=ENCODING):
+    path.write_bytes("".join(content_lines).encode(encoding))
+    return path
+
+
+def number_of(text):
+    return next(n for n, line in enumerate(lines(), 1) if text in line)
+
+
+def test_associations_of_the_region_are_imported_with_a_head_office():
+    report = run()
+
+    assert set(Organisation.objects.values_list("rna", flat=True)) == {
+        "W872001234",
+        "W332004567",
+        "W863000111",
+        "W872005678",
+        "W401000222",
+        "W192000555",
+        "W471000999",
+        "W161000333",
+    }
+    assert report["skipped"] == {"associations_outside_region": 2, "associations_deleted": 1}
+    assert report["organisations"]["created"] == 8
+    for organisation in Organisation.objects.all():
+        head = organisation.establishments.get()
+        assert head.siret is None and head.is_head_office
+        assert head.source == Source.RNA
+    assert report["lines"] == {"rna": 11}
+
+
+def test_association_fields_are_mapped_from_the_rna():
+    run()
+
+    gardens = Organisation.objects.get(rna="W332004567")
+    assert gardens.name == "JARDINS SOLIDAIRES DE BORDEAUX"
+    assert gardens.acronym == "JSB"
+    assert (gardens.legal_category, gardens.ess_family) == ("9220", EssFamily.ASSOCIATION)
+    assert gardens.created_on == datetime.date(2008, 4, 12)
+    assert gardens.website == "http://jardins-bordeaux.example.org"
+    assert gardens.source == Source.RNA and gardens.siren is None
+    assert "jardins solidaires" in gardens.search_text
+    head = gardens.establishments.get()
+    assert head.address == "14 rue des Faures"
+    assert (head.postal_code, head.commune_id) == ("33000", "33063")
+    assert head.coordinate_precision == CoordinatePrecision.COMMUNE_CENTRE
+
+    school = Organisation.objects.get(rna="W863000111")
+    assert school.name == "ÉCOLE DES PARENTS DE LA VIENNE"
+    assert school.is_public_utility and school.legal_category == "9230"
+    assert school.website == ""  # "www.sans-protocole" is not an http(s) URL
+    assert school.establishments.get().address == "5 boulevard Solférino"
+
+    bridge = Organisation.objects.get(rna="W872005678")
+    assert bridge.status == AdministrativeStatus.CLOSED
+    assert bridge.closed_on == datetime.date(2018, 5, 4)
+    assert bridge.establishments.get().status == AdministrativeStatus.CLOSED
+
+    amicale = Organisation.objects.get(rna="W471000999")
+    assert amicale.created_on is None  # 0001-01-01 means no date
+    assert amicale.establishments.get().address == "3 bis avenue Jean Jaures"
+
+    # No SIRENE unit for this SIRET yet: the organisation keeps its SIREN for later.
+    assert Organisation.objects.get(rna="W401000222").siren == "478889991"
+
+
+def test_no_personal_data_of_individuals_is_imported():
+    run()
+
+    stored = str(snapshot())
+    for personal in ("DUPONT", "ROSES", "33800", "MME"):
+        assert personal not in stored
+
+
+def test_an_association_is_linked_to_its_sirene_organisation_through_its_siret():
+    SireneImporter(SIRENE_UNITS, SIRENE_ESTABLISHMENTS).run()
+    abzac = Organisation.objects.get(siren="399888775")
+    assert abzac.rna is None
+    sirene_establishments = Establishment.objects.count()
+
+    report = run()
+
+    abzac.refresh_from_db()
+    assert abzac.rna == "W161000333"
+    assert abzac.name == "COMITE DES FETES D'ABZAC"
+    assert abzac.source == Source.SIRENE
+    # SIRENE's establishments stand: no head office without SIRET is added.
+    assert abzac.establishments.count() == 1 and abzac.establishments.get().siret
+    livre = Organisation.objects.get(siren="775123458")
+    assert livre.rna == "W872001234" and livre.establishments.count() == 2
+    assert livre.website == "https://amisdulivre.example.org"
+    # The closed SIRENE club is found by its RNA number, also given by SIRENE.
+    assert Organisation.objects.filter(rna="W192000555").count() == 1
+    assert report["linked_to_sirene"] == 3
+    assert Establishment.objects.count() == sirene_establishments + 5
+
+
+def test_an_rna_organisation_is_adopted_by_sirene_later():
+    run()
+    ressourcerie = Organisation.objects.get(rna="W401000222")
+    assert ressourcerie.siren == "478889991"
+
+    run()  # nothing new, nothing duplicated
+    assert Organisation.objects.filter(siren="478889991").count() == 1
+
+
+def test_importing_the_rna_twice_changes_nothing():
+    run()
+    before = snapshot()
+
+    report = run()
+
+    assert snapshot() == before
+    assert report["organisations"]["created"] == report["organisations"]["updated"] == 0
+    assert report["establishments"]["created"] == report["establishments"]["updated"] == 0
+
+
+def test_a_website_set_by_the_organisation_is_kept():
+    OrganisationFactory(rna="W332004567", website="https://jardins.example.fr", source=Source.RNA)
+
+    run()
+
+    assert Organisation.objects.get(rna="W332004567").website == "https://jardins.example.fr"
+
+
+def test_dry_run_writes_nothing():
+    report = run(dry_run=True)
+
+    assert report["organisations"]["created"] == 8
+    assert report["establishments"]["created"] == 8
+    assert not Organisation.objects.exists()
+
+
+def test_all_regions_imports_associations_elsewhere(tmp_path):
+    path = write(tmp_path / "rna.csv", [line for line in lines() if ";69123;" not in line])
+
+    run(path, all_regions=True)
+
+    assert Organisation.objects.filter(rna="W751000444").exists()
+    assert Organisation.objects.get(rna="W751000444").establishments.get().commune_id == "75104"
+
+
+def test_a_zip_with_one_file_per_departement_is_read_whole(tmp_path):
+    header, *rows = lines()
+    archive = tmp_path / "rna_waldec_20250101.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+        for departement in ("33", "87"):
+            z.writestr(
+                f"rna_waldec_20250101_dpt_{departement}.csv",
+                "".join([header] + [r for r in rows if f";{departement}0" in r]).encode(ENCODING),
+            )
+
+    run(archive)
+
+    assert set(Organisation.objects.values_list("rna", flat=True)) == {
+        "W872001234",
+        "W332004567",
+        "W872005678",
+    }
+
+
+# Malformed files
+
+
+@pytest.fixture
+def imported():
+    run()
+    return snapshot()
+
+
+def assert_rejected(imported, path, match):
+    with pytest.raises(ImportRejected) as rejected:
+        run(path)
+    assert match in str(rejected.value), str(rejected.value)
+    assert snapshot() == imported
+
+
+def test_a_missing_column_is_rejected(tmp_path, imported):
+    content = lines()
+    content[0] = content[0].replace("adrs_codeinsee", "adrs_code_insee")
+    assert_rejected(
+        imported,
+        write(tmp_path / "rna.csv", content),
+        "ligne 1 : colonne obligatoire absente : « adrs_codeinsee » "
+        "(« adrs_code_insee » est-elle mal orthographiée ?).",
+    )
+
+
+def test_a_truncated_line_is_rejected(tmp_path, imported):
+    target = number_of("W863000111")
+    content = lines()
+    content[target - 1] = ";".join(content[target - 1].split(";")[:20]) + "\r\n"
+    assert_rejected(
+        imported,
+        write(tmp_path / "rna.csv", content),
+        f"ligne {target} : 20 champ(s) au lieu de 40",
+    )
+
+
+def test_a_file_in_utf8_is_rejected_as_misencoded(tmp_path, imported):
+    target = number_of("W863000111")
+    assert_rejected(
+        imported,
+        write(tmp_path / "rna.csv", lines(), encoding="utf-8"),
+        f"ligne {target} : caractères mal décodés dans « titre » : le fichier semble encodé "
+        "en UTF-8 et non en ISO-8859-1",
+    )
+
+
+def test_an_invalid_siret_is_rejected(tmp_path, imported):
+    target = number_of("W401000222")
+    content = lines()
+    content[target - 1] = content[target - 1].replace("47888999100012", "47888999100013")
+    assert_rejected(
+        imported,
+        write(tmp_path / "rna.csv", content),
+        f"ligne {target} : SIRET invalide « 47888999100013 ».",
+    )
+
+
+def test_an_unknown_commune_is_rejected(tmp_path, imported):
+    target = number_of("W872005678")
+    content = lines()
+    content[target - 1] = content[target - 1].replace(";87085;", ";87999;")
+    assert_rejected(
+        imported,
+        write(tmp_path / "rna.csv", content),
+        f"ligne {target} : commune inconnue « 87999 ».",
+    )
+
+
+def test_an_invalid_rna_number_is_rejected(tmp_path, imported):
+    target = number_of("W471000999")
+    content = lines()
+    content[target - 1] = content[target - 1].replace("W471000999", "0471000999")
+    assert_rejected(
+        imported,
+        write(tmp_path / "rna.csv", content),
+        f"ligne {target} : numéro RNA invalide « 0471000999 »",
+    )
+
+
+def test_the_command_reports_and_fails_on_bad_files(tmp_path, capsys):
+    call_command("import_rna", str(RNA))
+    assert "Structures : 8 créé(s)" in capsys.readouterr().out
+
+    content = lines()
+    content[3] = content[3][:40] + "\r\n"
+    with pytest.raises(CommandError, match="ligne 4 :"):
+        call_command("import_rna", str(write(tmp_path / "rna.csv", content)))

@@ -1,0 +1,547 @@
+"""Directory search: French full text, facets, territory, the page and its export.
+
+Every test runs on the database of the run: SQLite (FTS5) by default, PostgreSQL
+with DATABASE_URL — the suite runs on both in CI."""
+
+import csv
+import io
+from dataclasses import replace
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from essor.directory.enums import AdministrativeStatus, EssFamily
+from essor.directory.models import Establishment, Label, Organisation
+from essor.directory.search import search_organisations
+from essor.directory.search_backends import Near, SearchFilters, get_backend
+from essor.directory.search_backends.text import light_stem, terms
+from tests.search_factories import (
+    BORDEAUX,
+    GUERET,
+    LIMOGES,
+    SAINT_JUNIEN,
+    TULLE,
+    EstablishmentFactory,
+    LabelFactory,
+    ListedOrganisationFactory,
+    commune,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def found(text, **filters):
+    result = get_backend().search(SearchFilters(text=text, **filters), facets=False, limit=50)
+    return [Organisation.objects.get(pk=pk).name for pk in result.ids]
+
+
+def listed(name, where=LIMOGES, **fields):
+    organisation = ListedOrganisationFactory(name=name, **fields)
+    EstablishmentFactory(organisation=organisation, commune=commune(where))
+    return organisation
+
+
+# --- French full text ------------------------------------------------------------------
+
+
+def test_a_prefix_finds_the_word_as_it_is_typed():
+    listed("Coopérative d'activité et d'emploi Coopaname")
+    listed("Association des jardins")
+    assert found("coop") == ["Coopérative d'activité et d'emploi Coopaname"]
+    assert found("co") == ["Coopérative d'activité et d'emploi Coopaname"]
+
+
+def test_accents_and_case_are_ignored_both_ways():
+    listed("Économie solidaire en Creuse")
+    assert found("economie") == ["Économie solidaire en Creuse"]
+    assert found("ÉCONOMIE") == ["Économie solidaire en Creuse"]
+    listed("ECONOMIE SOCIALE LIMOUSINE")
+    assert set(found("économie")) == {"Économie solidaire en Creuse", "ECONOMIE SOCIALE LIMOUSINE"}
+
+
+def test_inflected_forms_find_each_other():
+    listed("Coopérative agricole du Limousin")
+    listed("Réseau des économies solidaires")
+    assert found("coopératives") == ["Coopérative agricole du Limousin"]
+    assert found("économiques") == ["Réseau des économies solidaires"]
+    assert found("solidaire") == ["Réseau des économies solidaires"]
+
+
+def test_a_prefix_typed_past_the_stem_still_matches():
+    listed("Coopérative de production")
+    assert found("cooperati") == ["Coopérative de production"]
+
+
+def test_a_misspelt_name_finds_the_nearest_names():
+    listed("Limousin Actif")
+    listed("Bordeaux Solidaire")
+    assert found("Limouzin") == ["Limousin Actif"]
+    result = get_backend().search(SearchFilters(text="Limouzin"), facets=False)
+    assert result.fuzzy
+
+
+def test_exact_words_do_not_fall_back_to_approximate_names():
+    listed("Limousin Actif")
+    listed("Limoges Habitat")
+    result = get_backend().search(SearchFilters(text="limousin"), facets=False)
+    assert not result.fuzzy
+    assert result.total == 1
+
+
+def test_acronym_siren_activity_description_and_labels_are_searched():
+    organisation = listed(
+        "Association d'entraide",
+        acronym="ADEX",
+        siren="552100554",
+        description="Maraîchage biologique et paniers solidaires.",
+    )
+    establishment = organisation.establishments.get()
+    establishment.naf = "88.10A"  # Aide à domicile
+    establishment.save()
+    organisation.labels.add(LabelFactory(code="test-esat", name="Atelier protégé test"))
+    for query in ("adex", "552100554", "maraichage", "aide a domicile", "atelier protege"):
+        assert found(query) == ["Association d'entraide"], query
+
+
+def test_stop_words_do_not_restrict_the_match():
+    listed("Association pour l'économie sociale et solidaire")
+    assert found("économie de la solidarité") == [
+        "Association pour l'économie sociale et solidaire"
+    ]
+
+
+def test_relevance_puts_name_matches_before_description_matches():
+    listed("Les amis du vélo", description="Nous réparons des bicyclettes.")
+    listed("Atelier de réparation", description="Un atelier vélo pour tous.")
+    assert found("velo") == ["Les amis du vélo", "Atelier de réparation"]
+
+
+def test_the_light_stemmer_keeps_a_useful_prefix():
+    assert light_stem("economiques") == "econom"
+    assert light_stem("cooperatives") == "cooperat"
+    assert light_stem("coop") == "coop"
+    assert light_stem("sociaux") == "social"
+    assert terms("L'économie de la Creuse, économie !") == ["economie", "creuse"]
+    assert terms("de la") == ["de", "la"]
+
+
+def test_only_active_organisations_of_the_ess_are_listed():
+    listed("Coopérative ouverte")
+    listed("Coopérative fermée", status=AdministrativeStatus.CLOSED)
+    listed("Coopérative hors ESS", ess_family="")
+    assert found("cooperative") == ["Coopérative ouverte"]
+
+
+# --- the index follows every write ---------------------------------------------------------
+
+
+def test_the_index_follows_bulk_writes_of_importers():
+    organisations = Organisation.objects.bulk_create(
+        [
+            Organisation(name=f"Mutuelle numéro {i}", ess_family=EssFamily.MUTUAL, siren=None)
+            for i in range(3)
+        ]
+    )
+    Establishment.objects.bulk_create(
+        [Establishment(organisation=o, commune_id=GUERET, naf="65.12Z") for o in organisations]
+    )
+    result = get_backend().search(SearchFilters(text="mutuelle", departement="23"))
+    assert result.total == 3
+    assert result.facets["family"] == {"mutual": 3}
+    assert result.facets["section"] == {"K": 3}
+
+    for organisation in organisations:
+        organisation.name = organisation.name.replace("Mutuelle", "Caisse")
+    Organisation.objects.bulk_update(organisations, ["name"])
+    assert found("mutuelle") == []
+    assert len(found("caisse")) == 3
+
+    Establishment.objects.filter(organisation__in=organisations[:1]).update(commune_id=TULLE)
+    facets = get_backend().search(SearchFilters(text="caisse")).facets
+    assert facets["departement"] == {"23": 2, "19": 1}
+
+    Organisation.objects.filter(pk=organisations[1].pk).update(status=AdministrativeStatus.CLOSED)
+    assert len(found("caisse")) == 2
+    Organisation.objects.filter(pk=organisations[2].pk).delete()
+    assert len(found("caisse")) == 1
+
+
+def test_the_index_follows_labels_and_their_names():
+    organisation = listed("Chantier d'insertion du Limousin")
+    label = LabelFactory(code="test-aci", name="Chantier test")
+    organisation.labels.add(label)
+    result = get_backend().search(SearchFilters(label=label.pk))
+    assert result.total == 1
+    label.name = "Atelier renommé"
+    label.save()
+    assert found("renomme") == ["Chantier d'insertion du Limousin"]
+    organisation.labels.remove(label)
+    assert get_backend().search(SearchFilters(label=label.pk)).total == 0
+    assert found("renomme") == []
+
+
+def test_establishment_changes_move_the_organisation_between_facets():
+    organisation = listed("Crèche parentale")
+    establishment = organisation.establishments.get()
+    establishment.commune = commune(BORDEAUX)
+    establishment.naf = "85.59A"
+    establishment.save()
+    facets = get_backend().search(SearchFilters()).facets
+    assert facets["departement"] == {"33": 1}
+    assert facets["section"] == {"P": 1}
+    establishment.delete()
+    facets = get_backend().search(SearchFilters()).facets
+    assert facets["departement"] == {}
+    # Still listed: an organisation without establishment is found by its name.
+    assert found("creche") == ["Crèche parentale"]
+
+
+def test_the_index_can_be_rebuilt_from_the_tables():
+    listed("Coopérative reconstruite")
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM directory_search_site")
+        cursor.execute("DELETE FROM directory_search_org")
+    assert get_backend().search(SearchFilters()).total == 0
+    call_command("rebuild_search_index", stdout=io.StringIO())
+    assert get_backend().search(SearchFilters()).total == 1  # the cache was invalidated
+    result = get_backend().search(SearchFilters(text="reconstruite"))
+    assert result.total == 1
+    assert result.facets["departement"] == {"87": 1}
+
+
+# --- facets --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def directory():
+    """A small directory with every facet represented, some organisations on several
+    départements, one without establishment."""
+    aci = LabelFactory(code="test-aci", name="Atelier chantier test")
+    ea = LabelFactory(code="test-ea", name="Entreprise adaptée test")
+    rows = [
+        ("Coopérative Limousin Actif", EssFamily.COOPERATIVE, True, [aci],
+         [(LIMOGES, "64.19Z", "11"), (GUERET, "64.19Z", "01")]),
+        ("Coopérative d'habitants", EssFamily.COOPERATIVE, False, [],
+         [(SAINT_JUNIEN, "41.20A", "02")]),
+        ("Association d'aide à domicile", EssFamily.ASSOCIATION, False, [aci, ea],
+         [(LIMOGES, "88.10A", "21"), (LIMOGES, "88.10A", "12"), (TULLE, "88.10A", "11")]),
+        ("Association sportive", EssFamily.ASSOCIATION, True, [],
+         [(BORDEAUX, "93.12Z", "01")]),
+        ("Mutuelle de santé", EssFamily.MUTUAL, False, [ea],
+         [(GUERET, "65.12Z", "22")]),
+        ("Fondation pour la coopération", EssFamily.FOUNDATION, False, [], []),
+    ]  # fmt: skip
+    for name, family, esus, labels, sites in rows:
+        organisation = ListedOrganisationFactory(name=name, ess_family=family, is_esus=esus)
+        organisation.labels.set(labels)
+        for index, (code, naf, band) in enumerate(sites):
+            EstablishmentFactory(
+                organisation=organisation,
+                commune=commune(code),
+                naf=naf,
+                headcount_band=band,
+                is_head_office=index == 0,
+            )
+    return {"aci": aci, "ea": ea}
+
+
+FIELD_VALUE = {"esus": lambda v: v == "1", "label": int}
+
+
+def assert_facet_counts_are_result_counts(filters):
+    backend = get_backend()
+    result = backend.search(filters)
+    assert result.facets, "no facet"
+    checked = 0
+    for facet, counts in result.facets.items():
+        for value, count in counts.items():
+            narrowed = replace(filters, **{facet: FIELD_VALUE.get(facet, str)(value)})
+            total = backend.search(narrowed, facets=False).total
+            assert total == count, f"{facet}={value}: facet says {count}, result has {total}"
+            checked += 1
+    return result, checked
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        SearchFilters(),
+        SearchFilters(text="coop"),
+        SearchFilters(family=EssFamily.COOPERATIVE),
+        SearchFilters(esus=True),
+        SearchFilters(departement="87", section="Q"),
+        SearchFilters(text="association", band="11"),
+        SearchFilters(near=Near(45.8336, 1.2476, 40), sector="action_sociale"),
+    ],
+    ids=["all", "text", "family", "esus", "territory+section", "text+band", "radius+sector"],
+)
+def test_facet_counts_equal_the_counts_of_the_filtered_result(directory, filters):
+    _, checked = assert_facet_counts_are_result_counts(filters)
+    assert checked >= 3
+
+
+def test_facets_count_organisations_not_establishments(directory):
+    result = get_backend().search(SearchFilters())
+    assert result.total == 6
+    # Three establishments in Haute-Vienne, but two organisations.
+    assert result.facets["departement"]["87"] == 3
+    assert result.facets["departement"] == {"87": 3, "23": 2, "19": 1, "33": 1}
+    assert result.facets["family"] == {
+        "cooperative": 2, "association": 2, "mutual": 1, "foundation": 1,
+    }  # fmt: skip
+    assert result.facets["esus"] == {"1": 2}
+    assert result.facets["label"] == {
+        str(directory["aci"].pk): 2,
+        str(directory["ea"].pk): 2,
+    }
+
+
+def test_establishment_filters_apply_to_one_same_establishment(directory):
+    # The aid association has an establishment in Haute-Vienne and one with 10-19
+    # employees (band 11) — but not both at once.
+    result = get_backend().search(SearchFilters(departement="19", band="21"))
+    assert result.total == 0
+    result = get_backend().search(SearchFilters(departement="87", band="21"))
+    assert result.total == 1
+
+
+def test_a_chosen_facet_keeps_the_counts_of_its_alternatives(directory):
+    result = get_backend().search(SearchFilters(departement="87"))
+    assert result.total == 3
+    assert result.facets["departement"]["23"] == 2
+
+
+# --- territory and sort ----------------------------------------------------------------------
+
+
+def test_a_radius_keeps_the_organisations_within_it_nearest_first(directory):
+    limoges = commune(LIMOGES)
+    filters = SearchFilters(
+        near=Near(limoges.latitude, limoges.longitude, 40),
+        origin=(limoges.latitude, limoges.longitude),
+    )
+    backend = get_backend()
+    result = backend.search(filters, sort="distance")
+    names = [Organisation.objects.get(pk=pk).name for pk in result.ids]
+    assert names[-1] == "Coopérative d'habitants"  # Saint-Junien, about 28 km
+    assert set(names) == {
+        "Coopérative Limousin Actif", "Association d'aide à domicile", "Coopérative d'habitants",
+    }  # fmt: skip
+    summaries = backend.summaries(filters, result.ids)
+    distances = [summaries[pk][2] for pk in result.ids]
+    assert distances == sorted(distances)
+    assert 20 < distances[-1] < 35
+    assert (
+        backend.search(replace(filters, near=Near(limoges.latitude, limoges.longitude, 10))).total
+        == 2
+    )
+
+
+def test_commune_and_epci_filters(directory):
+    limoges = commune(LIMOGES)
+    assert get_backend().search(SearchFilters(commune=LIMOGES)).total == 2
+    assert get_backend().search(SearchFilters(epci=limoges.epci_id)).total == 2
+
+
+def test_name_order_folds_accents_like_both_databases(directory):
+    listed("Économie et territoires")
+    listed("Zèbre solidaire")
+    listed("Entraide")
+    ids = get_backend().search(SearchFilters(), sort="name", limit=20).ids
+    names = [Organisation.objects.get(pk=pk).name for pk in ids]
+    assert names.index("Économie et territoires") < names.index("Entraide")
+    assert names.index("Entraide") < names.index("Fondation pour la coopération")
+    assert names[-1] == "Zèbre solidaire"
+
+
+# --- the page ----------------------------------------------------------------------------------
+
+
+def test_the_search_page_works_without_javascript(client, directory):
+    response = client.get(reverse("directory:search"), {"q": "coop", "famille": "cooperative"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" in html
+    assert "2 structures" in html
+    assert "Coopérative Limousin Actif" in html
+    assert "Coopérative d&#x27;habitants" in html
+    # The family facet keeps its alternatives: the foundation's name matches "coop" too.
+    assert 'id="famille-foundation"' in html
+    assert 'method="get"' in html
+
+
+def test_the_displayed_count_of_an_option_is_the_count_once_chosen(client, directory):
+    response = client.get(reverse("directory:search"), {"q": "association"})
+    result = response.context["result"]
+    for value, _label, count, _selected in result.facets["departement"].options:
+        chosen = client.get(reverse("directory:search"), {"q": "association", "departement": value})
+        assert chosen.context["result"].total == count
+
+
+def test_htmx_gets_the_results_fragment_and_the_canonical_url(client, directory):
+    response = client.get(
+        reverse("directory:search"),
+        {"q": "coop", "famille": "", "section": "", "esus": "", "carte": "45.8,1.2,9"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="search-dynamic",
+    )
+    assert response.status_code == 200
+    assert "<html" not in response.content.decode()
+    assert response["HX-Push-Url"] == "/annuaire/?q=coop&carte=45.8%2C1.2%2C9"
+    assert "HX-Request" in response["Vary"]
+    # Going back: htmx asks the whole page again.
+    restored = client.get(
+        response["HX-Push-Url"],
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_HISTORY_RESTORE_REQUEST="true",
+        HTTP_HX_TARGET="search-dynamic",
+    )
+    assert "<html" in restored.content.decode()
+    assert 'value="coop"' in restored.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"famille": "pirates"}, "Sélectionnez un choix valide"),
+        ({"departement": "999"}, "Ce département est inconnu."),
+        ({"epci": "123"}, "SIREN (9 chiffres)"),
+        ({"label": "inconnu"}, "Ce label ou agrément est inconnu."),
+        ({"zone": "1,2,3"}, "ouest,sud,est,nord"),
+        ({"zone": "3,2,1,4"}, "l&#x27;ouest doit être avant l&#x27;est"),
+        ({"rayon": "10"}, "Choisissez la commune autour de laquelle chercher."),
+        ({"commune": "Saint-Martin"}, "Plusieurs communes correspondent"),
+        ({"page": "0"}, "supérieure ou égale à 1"),
+    ],
+)
+def test_bad_parameters_get_a_french_message_and_a_400(client, params, message):
+    response = client.get(reverse("directory:search"), params)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert "Certains critères ne peuvent pas être appliqués" in response.content.decode()
+
+
+def test_commune_with_radius_offers_the_distance_sort(client, directory):
+    response = client.get(
+        reverse("directory:search"), {"commune": "Limoges (87085)", "rayon": "50"}
+    )
+    result = response.context["result"]
+    assert result.sort == "distance"
+    # The natural sort submits no value: it follows the search until someone picks one.
+    assert result.sort_choices == [("", "Distance", True), ("nom", "Nom", False)]
+    assert result.total == 3
+    assert "à 0" in response.content.decode() or " m<" in response.content.decode()
+
+
+def test_the_natural_sort_follows_the_search_until_one_is_chosen(client, directory):
+    response = client.get(reverse("directory:search"), {"q": "coop", "tri": ""})
+    assert response.context["result"].sort == "relevance"
+    response = client.get(reverse("directory:search"), {"q": "coop", "tri": "nom"})
+    assert response.context["result"].sort == "name"
+    assert response.context["result"].sort_choices == [
+        ("", "Pertinence", False),
+        ("nom", "Nom", True),
+    ]
+
+
+def test_pagination_moves_through_the_result_and_clamps_old_links(client):
+    for index in range(45):
+        listed(f"Association numéro {index:02d}")
+    response = client.get(reverse("directory:search"), {"q": "association", "page": "3"})
+    assert response.context["result"].page.number == 3
+    assert len(response.context["result"].items) == 5
+    response = client.get(reverse("directory:search"), {"q": "association", "page": "99"})
+    assert response.context["result"].page.number == 3
+    assert "Page suivante" not in response.content.decode()
+
+
+def test_query_count_does_not_grow_with_the_number_of_results(
+    client, django_assert_max_num_queries
+):
+    def queries_for(count, prefix):
+        for index in range(count):
+            organisation = listed(f"{prefix} {index}", is_esus=index % 2 == 0)
+            organisation.labels.add(LabelFactory(code=f"t-{prefix[:4]}-{index}"))
+        url = reverse("directory:search")
+        params = {"q": prefix, "departement": "87"}
+        client.get(url, params)  # warm the process caches (region extent)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url, params)
+        assert response.context["result"].total == count
+        return len(captured)
+
+    one = queries_for(1, "Pommier")
+    forty = queries_for(40, "Cerisier")
+    assert one == forty
+    with django_assert_max_num_queries(14):
+        client.get(reverse("directory:search"), {"q": "cerisier", "departement": "87"})
+
+
+def test_the_global_search_still_finds_organisations_best_first(client):
+    listed("Limousin Actif")
+    listed("Actif en Limousin", description="Limousin, Limousin, Limousin")
+    organisations = search_organisations("limousin actif")
+    assert [o.name for o in organisations[:20]][0] in {"Limousin Actif", "Actif en Limousin"}
+    assert len(organisations[:20]) == 2
+    response = client.get(reverse("core:search"), {"q": "limousin"})
+    assert "Limousin Actif" in response.content.decode()
+
+
+# --- CSV export ----------------------------------------------------------------------------
+
+
+def read_csv(response):
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(content), delimiter=";"))
+
+
+def test_the_export_holds_the_current_result_with_public_fields_only(client, directory):
+    Organisation.objects.filter(name="Coopérative Limousin Actif").update(
+        website="https://limousin-actif.example", public_email="contact@limousin-actif.example"
+    )
+    response = client.get(reverse("directory:search_export"), {"q": "coop", "departement": "87"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    rows = read_csv(response)
+    assert sorted(r["nom"] for r in rows) == [
+        "Coopérative Limousin Actif",
+        "Coopérative d'habitants",
+    ]
+    first = next(r for r in rows if r["nom"] == "Coopérative Limousin Actif")
+    assert first["site_web"] == "https://limousin-actif.example"
+    assert first["famille_ess"] == "Coopérative"
+    assert first["agrement_esus"] == "oui"
+    assert first["commune"] == "Limoges"
+    assert first["fiche_essor"].endswith(
+        reverse(
+            "directory:organisation",
+            args=[Organisation.objects.get(name="Coopérative Limousin Actif").pk],
+        )
+    )
+    assert "description" not in first
+    assert not any("search_text" in key or "is_synthetic" in key for key in first)
+
+
+def test_the_export_neutralises_spreadsheet_formulas(client):
+    listed('=HYPERLINK("http://evil.example") solidaire')
+    rows = read_csv(client.get(reverse("directory:search_export"), {"q": "solidaire"}))
+    assert rows[0]["nom"].startswith("'=")
+
+
+def test_the_export_refuses_bad_parameters_in_french(client):
+    response = client.get(reverse("directory:search_export"), {"famille": "pirates"})
+    assert response.status_code == 400
+    assert "Export impossible" in response.content.decode()
+
+
+def test_the_page_links_the_export_of_the_same_state(client, directory):
+    response = client.get(reverse("directory:search"), {"q": "coop", "esus": "1"})
+    assert f"{reverse('directory:search_export')}?q=coop&amp;esus=1" in response.content.decode()
+
+
+def test_a_label_renamed_by_a_queryset_update_is_searched_by_its_new_name(directory):
+    Label.objects.filter(code="test-ea").update(name="Entreprise adaptée renommée")
+    assert set(found("renommee")) == {"Association d'aide à domicile", "Mutuelle de santé"}
