@@ -18,6 +18,7 @@ from essor.core.ratelimit import client_ip, hit
 from essor.core.text import render_markdown
 from essor.directory.api import FORMAT_HINTS, wants_csv
 from essor.directory.api import router as directory_router
+from essor.observatory.api import router as observatory_router
 
 # Requests per minute and client IP; settings.ESSOR_API_RATE_LIMIT overrides it, and
 # None there switches the limit off (the schemathesis run does).
@@ -153,6 +154,7 @@ api = NinjaAPI(
     throttle=ClientIpThrottle(),
 )
 api.add_router("/", directory_router)
+api.add_router("/observatoire/", observatory_router)
 
 
 # --- Errors, in French -----------------------------------------------------------------

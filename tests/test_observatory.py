@@ -381,7 +381,6 @@ def api():
             "/evolution?niveau=region&code=75&ventilation=famille&categorie=association&pas=mois",
             400,
         ),
-        ("/territoires?niveau=commune", 400),
     ],
 )
 def test_the_api_refuses_bad_parameters(api, url, status):
@@ -712,3 +711,27 @@ def test_choropleth_classes_split_the_values_and_keep_secret_and_empty_apart():
     assert result["has_secret"] and result["has_empty"]
     view_box = [float(v) for v in result["view_box"].split()]
     assert view_box[2] < 613 / 2  # cropped to the région, not the whole of France
+
+
+def test_the_api_router_documents_its_operations_in_openapi():
+    from ninja import NinjaAPI
+
+    api = NinjaAPI(urls_namespace="observatory-test-api")
+    api.add_router("/observatoire/", router)
+    schema = api.get_openapi_schema(path_prefix="/api/")
+    assert {
+        "/api/observatoire/indicateurs",
+        "/api/observatoire/evolution",
+        "/api/observatoire/territoires",
+    } <= set(schema["paths"])
+    operation = schema["paths"]["/api/observatoire/indicateurs"]["get"]
+    assert operation["summary"] == "Indicateurs d'un territoire"
+    assert "secret statistique" in str(schema["components"])
+
+
+def test_the_communes_of_the_served_region_are_listed_without_a_departement(api):
+    response = api.get("/territoires?niveau=commune")
+    assert response.status_code == 200
+    codes = {row["code"] for row in response.json()}
+    assert "87085" in codes
+    assert "75056" not in codes  # Paris is not in Nouvelle-Aquitaine

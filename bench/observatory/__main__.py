@@ -41,11 +41,13 @@ BANDS += [("12", 5), ("21", 2), ("22", 1), ("31", 0.3), ("32", 0.3), ("41", 0.1)
 
 
 def configure():
-    tmp = Path(tempfile.mkdtemp(prefix="essor-bench-observatory-"))
-    os.environ["DATABASE_URL"] = os.environ.get(
-        "ESSOR_BENCH_DATABASE_URL", f"sqlite:///{tmp / 'bench.sqlite3'}"
-    )
-    os.environ["ESSOR_DATA_DIR"] = str(tmp)
+    database_url = os.environ.get("ESSOR_BENCH_DATABASE_URL")
+    if not database_url:
+        tmp = Path(tempfile.mkdtemp(prefix="essor-bench-observatory-"))
+        database_url = f"sqlite:///{tmp / 'bench.sqlite3'}"
+        os.environ["ESSOR_DATA_DIR"] = str(tmp)
+        print(f"Base SQLite : {tmp / 'bench.sqlite3'} (à effacer après usage)")
+    os.environ["DATABASE_URL"] = database_url
     os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
     import django
 

@@ -9,6 +9,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -16,8 +17,9 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-VAR = ROOT / "var" / "bench"
+VAR = ROOT / "bench" / "out" / "search"
 PYTHON = sys.executable
+REDIS_PORT = "6391"
 BIN = Path(PYTHON).parent
 DATABASES = {
     "sqlite": f"sqlite:///{VAR / 'search.sqlite3'}",
@@ -88,7 +90,30 @@ def parse_wrk(output):
     }
 
 
-def throughput(env, seconds, workers, connections):
+def start_redis():
+    """A private, memory-only Redis on loopback: the cache the gunicorn workers share,
+    as in production (REDIS_URL). None when redis-server is not installed."""
+    if not shutil.which("redis-server"):
+        return None
+    server = subprocess.Popen(
+        ["redis-server", "--port", REDIS_PORT, "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no", "--maxmemory", "256mb", "--maxmemory-policy", "allkeys-lru"],
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    time.sleep(1)
+    return server
+
+
+def warm_up(port, urls):
+    """Request every page once, one at a time; returns the seconds it took."""
+    started = time.monotonic()
+    for path in urls:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=60) as response:  # noqa: S310 - loopback
+            response.read()
+    return round(time.monotonic() - started, 1)
+
+
+def throughput(env, seconds, workers, connections, settings="essor.settings"):
     port = "8799"
     urls = VAR / "wrk-urls.txt"
     urls.write_text(worker("urls", env))
@@ -101,10 +126,13 @@ def throughput(env, seconds, workers, connections):
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "essor.wsgi", "--bind", f"127.0.0.1:{port}",
          "--workers", str(workers), "--log-level", "warning"],
-        env=env, cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": settings}, cwd=ROOT,
     )  # fmt: skip
+    warm = None
     try:
         wait_until_up(f"http://127.0.0.1:{port}/annuaire/?q=coop")
+        if settings == "essor.settings":
+            warm = warm_up(port, urls.read_text().splitlines())
         result = subprocess.run(
             ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s",
              "-s", str(Path(__file__).parent / "wrk.lua"), f"http://127.0.0.1:{port}"],
@@ -114,7 +142,9 @@ def throughput(env, seconds, workers, connections):
         server.terminate()
         server.wait(timeout=30)
     return {**parse_wrk(result.stdout), "connections": connections, "gunicorn_workers": workers,
-            "seconds": seconds, "distinct_urls": len(urls.read_text().splitlines())}  # fmt: skip
+            "seconds": seconds, "distinct_urls": len(urls.read_text().splitlines()),
+            "settings": settings, "warm_up_seconds": warm,
+            "load_average": os.getloadavg()}  # fmt: skip
 
 
 def main():
@@ -141,6 +171,11 @@ def main():
             str(args.establishments),
         ]
         prepared = json.loads(worker("prepare", env, *size).strip().splitlines()[-1])
+        # DEBUG off: pages name their static files through the manifest.
+        subprocess.run(
+            [str(BIN / "essor"), "collectstatic", "--no-input", "-v", "0"],
+            env=env, cwd=ROOT, check=True,
+        )  # fmt: skip
         print(f"[{name}] mesures…", file=sys.stderr)
         measures = json.loads(
             worker("measure", env, "--cases", str(args.cases), "--rounds", str(args.rounds))
@@ -148,7 +183,22 @@ def main():
         report[name] = {"prepared": prepared, **measures}
         if not args.skip_wrk:
             print(f"[{name}] débit (wrk, {args.wrk_seconds} s)…", file=sys.stderr)
-            report[name]["throughput"] = throughput(env, args.wrk_seconds, args.workers, 16)
+            redis = start_redis()
+            try:
+                cached_env = (
+                    {**env, "REDIS_URL": f"redis://127.0.0.1:{REDIS_PORT}/0"} if redis else env
+                )
+                report[name]["throughput"] = throughput(
+                    cached_env, args.wrk_seconds, args.workers, 16
+                )
+            finally:
+                if redis:
+                    redis.terminate()
+                    redis.wait(timeout=30)
+            print(f"[{name}] débit sans cache (wrk, {args.wrk_seconds} s)…", file=sys.stderr)
+            report[name]["throughput_no_cache"] = throughput(
+                env, args.wrk_seconds, args.workers, 16, "bench.search.settings_nocache"
+            )
     Path(args.out).write_text(json.dumps(report, indent=2, ensure_ascii=False))
     print(json.dumps(report, indent=2, ensure_ascii=False))
 

@@ -8,6 +8,8 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.core.paginator import Page, Paginator
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from essor.territories.forms import CommuneField
 from essor.territories.models import Commune, Departement, Epci
@@ -39,7 +41,7 @@ VIEW_RE = re.compile(rf"^({NUMBER}),({NUMBER}),(\d{{1,2}})$")
 
 
 def parse_bbox(value):
-    """ "west,south,east,north" in degrees -> BBox, or ValidationError in French."""
+    """Read "west,south,east,north" (degrees) into a BBox, or raise a French ValidationError."""
     match = BBOX_RE.match((value or "").replace(" ", ""))
     if not match:
         raise forms.ValidationError(
@@ -237,12 +239,30 @@ class _Total:
         return []
 
 
+def count_text(number):
+    """12345 -> "12 345" (French digit grouping, a narrow no-break space)."""
+    return f"{number:,}".replace(",", "\u202f")
+
+
 @dataclass
 class Facet:
     name: str  # the query parameter
     label: str
     options: list  # [(value, label, count, selected)]
     selected: str = ""
+
+    @property
+    def options_html(self):
+        # Built here rather than in a template loop: a page holds ~200 options and the
+        # template engine would spend most of the page's time on them.
+        return format_html_join(
+            "",
+            '<option value="{}"{}>{} ({})</option>',
+            (
+                (value, mark_safe(" selected") if selected else "", label, count_text(count))  # noqa: S308
+                for value, label, count, selected in self.options
+            ),
+        )
 
 
 @dataclass
@@ -390,13 +410,15 @@ def _facets(form, counts):
     selected_label = data.get("label")
     label_counts = {int(k): v for k, v in counts.get("label", {}).items()}
     label_ids = set(label_counts) | ({selected_label.pk} if selected_label else set())
-    labels = Label.objects.filter(pk__in=label_ids).order_by("name") if label_ids else []
+    labels = (
+        Label.objects.filter(pk__in=label_ids).order_by("name").values_list("pk", "code", "name")
+    )
     facets["label"] = Facet(
         "label",
         "Label ou agrément",
         [
-            (lab.code, lab.name, label_counts.get(lab.pk, 0), selected_label == lab)
-            for lab in labels
+            (code, name, label_counts.get(pk, 0), bool(selected_label) and selected_label.pk == pk)
+            for pk, code, name in labels
         ],
         selected_label.code if selected_label else "",
     )
@@ -404,13 +426,15 @@ def _facets(form, counts):
     selected_dep = data["departement"].code if data.get("departement") else ""
     dep_counts = counts.get("departement", {})
     dep_codes = set(dep_counts) | ({selected_dep} if selected_dep else set())
-    departements = Departement.objects.filter(code__in=dep_codes).order_by("code")
+    departements = (
+        Departement.objects.filter(code__in=dep_codes).order_by("code").values_list("code", "name")
+    )
     facets["departement"] = Facet(
         "departement",
         "Département",
         [
-            (d.code, f"{d.name} ({d.code})", dep_counts.get(d.code, 0), d.code == selected_dep)
-            for d in departements
+            (code, f"{name} ({code})", dep_counts.get(code, 0), code == selected_dep)
+            for code, name in departements
         ],
         selected_dep,
     )
@@ -419,11 +443,11 @@ def _facets(form, counts):
     epci_counts = counts.get("epci", {})
     top = sorted(epci_counts, key=lambda code: -epci_counts[code])[:EPCI_FACET_SIZE]
     epci_codes = set(top) | ({selected_epci} if selected_epci else set())
-    epcis = Epci.objects.filter(code__in=epci_codes).order_by("name")
+    epcis = Epci.objects.filter(code__in=epci_codes).order_by("name").values_list("code", "name")
     facets["epci"] = Facet(
         "epci",
         "Intercommunalité (EPCI)",
-        [(e.code, e.name, epci_counts.get(e.code, 0), e.code == selected_epci) for e in epcis],
+        [(code, name, epci_counts.get(code, 0), code == selected_epci) for code, name in epcis],
         selected_epci,
     )
     return facets

@@ -4,6 +4,7 @@ with the same statistical secrecy (a masked value is null, and "secret" says why
 from datetime import datetime
 from typing import Literal
 
+from django.conf import settings
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
@@ -38,14 +39,14 @@ SECRET_DOC = (
 class Territoire(Schema):
     niveau: str = Field(description="region, departement, epci ou commune.")
     code: str = Field(description="Code INSEE (SIREN pour un EPCI).")
-    nom: str
+    nom: str = Field(description="Nom du territoire.")
 
 
 class Indicateur(Schema):
     categorie: str = Field(description="Code de la catégorie ; vide pour l'ensemble.")
-    libelle: str
+    libelle: str = Field(description="Libellé de la catégorie.")
     etablissements: int | None = Field(description="Établissements de l'ESS en activité.")
-    etablissements_employeurs: int | None
+    etablissements_employeurs: int | None = Field(description="Établissements employeurs.")
     salaries_estimes: int | None = Field(
         description="Salariés estimés d'après les tranches d'effectif (centre de la tranche)."
     )
@@ -56,34 +57,36 @@ class Indicateur(Schema):
 
 
 class Indicateurs(Schema):
-    territoire: Territoire
-    ventilation: str
+    territoire: Territoire = Field(description="Le territoire décrit.")
+    ventilation: str = Field(description="ensemble, famille, secteur, taille ou famille-secteur.")
     calcule_le: datetime | None = Field(description="Date du dernier calcul des indicateurs.")
-    lignes: list[Indicateur]
+    lignes: list[Indicateur] = Field(description="Une ligne par catégorie.")
 
 
 class Periode(Schema):
     periode: str = Field(description="Année (2024) ou mois (2024-05).")
-    creations: int | None
-    fermetures: int | None
+    creations: int | None = Field(description="Établissements créés sur la période.")
+    fermetures: int | None = Field(description="Établissements fermés sur la période.")
     solde: int | None = Field(description="Créations moins fermetures.")
     secret: str | None = Field(description=SECRET_DOC)
 
 
 class Evolution(Schema):
-    territoire: Territoire
-    pas: str
-    ventilation: str
-    categorie: str
-    lignes: list[Periode]
+    territoire: Territoire = Field(description="Le territoire décrit.")
+    pas: str = Field(description="annee ou mois.")
+    ventilation: str = Field(description="ensemble, famille ou secteur.")
+    categorie: str = Field(description="Catégorie suivie ; vide pour l'ensemble.")
+    lignes: list[Periode] = Field(description="Une ligne par période.")
 
 
 class TerritoireIndicateurs(Schema):
-    code: str
-    nom: str
-    etablissements: int | None
-    etablissements_employeurs: int | None
-    salaries_estimes: int | None
+    code: str = Field(description="Code INSEE (SIREN pour un EPCI).")
+    nom: str = Field(description="Nom du territoire.")
+    etablissements: int | None = Field(description="Établissements de l'ESS en activité.")
+    etablissements_employeurs: int | None = Field(description="Établissements employeurs.")
+    salaries_estimes: int | None = Field(
+        description="Salariés estimés d'après les tranches d'effectif."
+    )
     part_emploi_salarie_pct: float | None = Field(
         description="Part de l'ESS dans l'emploi salarié total, si un tableau de référence "
         "a été importé ; null sinon."
@@ -91,8 +94,21 @@ class TerritoireIndicateurs(Schema):
     secret: str | None = Field(description=SECRET_DOC)
 
 
+class ErreurParametre(Schema):
+    parametre: str = Field(description="Nom du paramètre refusé.")
+    message: str = Field(description="Pourquoi il est refusé.")
+
+
 class Erreur(Schema):
-    detail: str
+    detail: str = Field(description="Explication de l'erreur, en français.")
+    erreurs: list[ErreurParametre] | None = Field(
+        None, description="Pour un paramètre invalide : le détail, paramètre par paramètre."
+    )
+
+
+# A bad parameter is a 400 (the platform's API turns validation errors into French
+# 400s) and too many requests a 429.
+ERRORS = {400: Erreur, 429: Erreur}
 
 
 def _territory(niveau, code):
@@ -124,7 +140,7 @@ def _indicator(figure):
 
 @router.get(
     "/indicateurs",
-    response={200: Indicateurs, 404: Erreur},
+    response={200: Indicateurs, 404: Erreur, **ERRORS},
     summary="Indicateurs d'un territoire",
 )
 def indicators(
@@ -153,7 +169,7 @@ def indicators(
 
 @router.get(
     "/evolution",
-    response={200: Evolution, 400: Erreur, 404: Erreur},
+    response={200: Evolution, 404: Erreur, **ERRORS},
     summary="Créations et fermetures d'un territoire",
 )
 def evolution(
@@ -204,18 +220,18 @@ def evolution(
 
 
 class TerritoryFilters(Schema):
-    niveau: Niveau
+    niveau: Niveau = Field(description="region, departement, epci ou commune.")
     region: str | None = Field(None, pattern=CODE_PATTERN, description="Code de région.")
     departement: str | None = Field(
         None,
         pattern=CODE_PATTERN,
-        description="Code de département (obligatoire pour les communes).",
+        description="Code de département (sans lui, les communes de la région servie).",
     )
 
 
 @router.get(
     "/territoires",
-    response={200: list[TerritoireIndicateurs], 400: Erreur},
+    response={200: list[TerritoireIndicateurs], **ERRORS},
     summary="Indicateurs de tous les territoires d'un niveau",
 )
 def territories(request, filters: Query[TerritoryFilters]):
@@ -240,11 +256,12 @@ def territories(request, filters: Query[TerritoryFilters]):
                 ).values("code")
             )
     else:
-        if not filters.departement:
-            raise HttpError(400, "Le paramètre « departement » est obligatoire pour les communes.")
-        territories = Commune.objects.filter(
-            departement_id=filters.departement, parent__isnull=True
-        )
+        # Without a département, the communes of the region the platform serves.
+        territories = Commune.objects.filter(parent__isnull=True)
+        if filters.departement:
+            territories = territories.filter(departement_id=filters.departement)
+        else:
+            territories = territories.filter(region_id=filters.region or settings.ESSOR_REGION)
     pairs = list(territories.distinct().order_by("code").values_list("code", "name"))
     totals = figures.totals_of(level, [code for code, _ in pairs])
     references = figures.reference_employment(level, [code for code, _ in pairs])

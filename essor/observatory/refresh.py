@@ -1,9 +1,10 @@
 """The full recompute of the observatory's tables from the directory.
 
-Everything is aggregated by the database (one GROUP BY per territory level and
-breakdown), secrecy is decided in memory on those aggregates, and the old cells are
-swapped for the new ones in one transaction: a page reads either the previous set or
-the new one, never a mix."""
+The database aggregates the directory (a GROUP BY by commune and category for the
+stock, another by commune, category and month for each kind of event); those partial
+aggregates are rolled up in memory to every territory and breakdown, secrecy is decided
+on them, and the old cells are swapped for the new ones in one transaction: a page
+reads either the previous set or the new one, never a mix."""
 
 import logging
 import time

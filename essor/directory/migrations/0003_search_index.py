@@ -145,7 +145,9 @@ CREATE INDEX directory_search_site_commune ON directory_search_site (commune, or
 CREATE INDEX directory_search_site_section ON directory_search_site (section, org_id);
 CREATE INDEX directory_search_site_sector ON directory_search_site (sector, org_id);
 CREATE INDEX directory_search_site_band ON directory_search_site (band, org_id);
-CREATE INDEX directory_search_site_point ON directory_search_site (lat, lon);
+-- The map reads a viewport's points and filters them without touching the table.
+CREATE INDEX directory_search_site_point ON directory_search_site
+    (lat, lon, family, esus, section, sector, band, dep, epci, commune, org_id);
 CREATE VIRTUAL TABLE directory_search_fts USING fts5(
     name, ident, activity, description,
     tokenize = "unicode61 remove_diacritics 2", prefix = '2 3 4'
@@ -305,7 +307,9 @@ CREATE INDEX directory_search_site_commune ON directory_search_site (commune, or
 CREATE INDEX directory_search_site_section ON directory_search_site (section, org_id);
 CREATE INDEX directory_search_site_sector ON directory_search_site (sector, org_id);
 CREATE INDEX directory_search_site_band ON directory_search_site (band, org_id);
-CREATE INDEX directory_search_site_point ON directory_search_site (lat, lon) INCLUDE (est_id, org_id);
+-- The map reads a viewport's points and filters them without touching the table.
+CREATE INDEX directory_search_site_point ON directory_search_site (lat, lon)
+    INCLUDE (est_id, org_id, family, esus, section, sector, band, dep, epci, commune);
 
 CREATE OR REPLACE FUNCTION essor_search_refresh_orgs(ids bigint[]) RETURNS void
 LANGUAGE plpgsql AS $$

@@ -11,7 +11,10 @@ satisfies all of them together; the map shows those establishments.
 Facet counts are counts of organisations, computed for each facet with every filter
 except its own (choosing a value replaces the current one), so the count beside a value
 is exactly the number of results once it is chosen. All counts come from one SQL
-statement; the text match is computed once in a materialised CTE `t`.
+statement: the text is matched once (CTE `t`), and the establishments of the
+organisations the text and organisation filters select are read once (CTEs `d`, `m`)
+for all the establishment facets. Counts and pages are then cached under the index's
+generation, which every write to the directory bumps.
 
 Both backends read the same two tables kept by triggers (migration 0003): they differ
 only in how text is matched and ranked.
@@ -19,7 +22,7 @@ only in how text is matched and ranked.
 
 import hashlib
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from django.core.cache import cache
 
@@ -68,9 +71,6 @@ class SearchFilters:
     # The point distances are measured from (the chosen commune's centre).
     origin: tuple | None = None
 
-    def without(self, facet):
-        return replace(self, **{facet: SearchFilters.__dataclass_fields__[facet].default})
-
 
 ORG_FACETS = ("family", "esus", "label")
 # facet name -> column of directory_search_site
@@ -82,7 +82,6 @@ SITE_FACETS = {
     "epci": "epci",
 }
 FACETS = ORG_FACETS + tuple(SITE_FACETS)
-SORTS = ("relevance", "distance", "name")
 
 
 @dataclass(frozen=True)
@@ -113,7 +112,6 @@ class SearchBackend:
     implementation; a backend only supplies its text matching."""
 
     vendor = ""
-    supports_fuzzy = False
 
     def search(self, filters, *, sort="relevance", offset=0, limit=20, facets=True):
         """SearchResult: the total, the organisation ids of the page, the facet counts."""
@@ -205,30 +203,38 @@ class SqlSearchBackend(SearchBackend):
         return TextQuery(words, fuzzy=True)
 
     def generation(self):
-        return self._execute(Sql("SELECT generation FROM directory_search_state WHERE id = 1"))[0][
-            0
-        ]
+        rows = self._execute(Sql("SELECT generation FROM directory_search_state WHERE id = 1"))
+        return rows[0][0]
 
     def _execute(self, sql):
         with self.connection.cursor() as cursor:
             cursor.execute(sql.sql, sql.params)
             return cursor.fetchall()
 
-    def _with(self, text, sites=False):
-        """The CTEs: `t`, the organisations matching the text; with `sites`, `m`, all
-        the establishments of those organisations, read once for every facet."""
-        if text is None:
-            return Sql("")
-        match = self.text_matches(text)
-        ctes = [Sql(f"t AS MATERIALIZED ({match.sql})", match.params)]
-        if sites:
+    def _with(self, text, driving=None):
+        """The CTEs: `t`, the organisations matching the text; with `driving` (Sql on
+        `o`), `d`, those also matching the organisation filters, and `m`, all the
+        establishments of `d`, read once for every establishment facet."""
+        ctes = []
+        if text is not None:
+            match = self.text_matches(text)
+            ctes.append(Sql(f"t AS MATERIALIZED ({match.sql})", match.params))
+        if driving is not None:
             ctes.append(
                 Sql(
-                    "m AS MATERIALIZED (SELECT s.org_id, s.family, s.esus, s.dep, s.epci, "
-                    "s.section, s.sector, s.band, s.commune, s.lat, s.lon "
-                    f"FROM t {self.driving_join} directory_search_site s ON s.org_id = t.org_id)"
+                    f"d AS MATERIALIZED (SELECT o.org_id FROM {self._org_from(text)}{driving.sql})",
+                    driving.params,
                 )
             )
+            ctes.append(
+                Sql(
+                    "m AS MATERIALIZED (SELECT s.org_id, s.dep, s.epci, s.section, s.sector, "
+                    "s.band, s.commune, s.lat, s.lon "
+                    f"FROM d {self.driving_join} directory_search_site s ON s.org_id = d.org_id)"
+                )
+            )
+        if not ctes:
+            return Sql("")
         joined = _join(ctes, ", ")
         return Sql(f"WITH {joined.sql} ", joined.params)
 
@@ -289,16 +295,17 @@ class SqlSearchBackend(SearchBackend):
             )
         return conditions
 
-    def _org_scope(self, filters, text, exclude=None, sites="directory_search_site"):
+    def _org_scope(self, filters, text, exclude=None):
         """Conditions on `o` (directory_search_org) for organisations matching filters;
-        the text is the driving table `t`, not a condition. `sites` is where their
-        establishments are read: the table, or `m` once materialised."""
+        the text is the driving table `t`, not a condition."""
         conditions = self._org_conditions(filters, "o", exclude)
         site = self._site_conditions(filters, "s")
         if site:
             joined = _join(site)
-            if text is None or sites != "directory_search_site":
-                sql = f"o.org_id IN (SELECT s.org_id FROM {sites} s WHERE {joined.sql})"
+            if text is None:
+                sql = (
+                    f"o.org_id IN (SELECT s.org_id FROM directory_search_site s WHERE {joined.sql})"
+                )
             else:
                 # Few organisations: look their establishments up one by one.
                 sql = (
@@ -314,10 +321,9 @@ class SqlSearchBackend(SearchBackend):
     def _facet_statement(self, filters, text):
         branches = []
         org_from = self._org_from(text)
-        sites = "directory_search_site" if text is None else "m"
 
         def org_where(exclude=None):
-            return _where(self._org_scope(filters, text, exclude, sites))
+            return _where(self._org_scope(filters, text, exclude))
 
         where = org_where()
         branches.append(
@@ -355,10 +361,16 @@ class SqlSearchBackend(SearchBackend):
                 where.params,
             )
         )
+        # Establishment facets: from `m` (the establishments of the organisations the
+        # text and organisation filters select, read once) when those narrow the
+        # search; from the table and its (column, org_id) indexes otherwise.
+        org_conditions = self._org_conditions(filters, "o")
+        driving = _where(org_conditions) if text is not None or org_conditions else None
         for facet, column in SITE_FACETS.items():
-            where = _where([Sql(f"s.{column} IS NOT NULL"), *self._site_scope(filters, facet)])
-            if text is None:
-                # The (column, org_id) index yields each group's organisations in order.
+            where = _where(
+                [Sql(f"s.{column} IS NOT NULL"), *self._site_conditions(filters, "s", facet)]
+            )
+            if driving is None:
                 sql = (
                     f"SELECT '{facet}', s.{column}, 0, COUNT(DISTINCT s.org_id) "
                     f"FROM directory_search_site s{where.sql} GROUP BY s.{column}"
@@ -372,7 +384,7 @@ class SqlSearchBackend(SearchBackend):
                 )
             branches.append(Sql(sql, where.params))
         union = _join(branches, " UNION ALL ")
-        prefix = self._with(text, sites=True)
+        prefix = self._with(text, driving)
         return Sql(prefix.sql + union.sql, prefix.params + union.params)
 
     def _read_facets(self, rows, filters):

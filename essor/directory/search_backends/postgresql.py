@@ -39,7 +39,6 @@ def fuzzy_matches(text):
 
 class PostgreSQLSearchBackend(SqlSearchBackend):
     vendor = "postgresql"
-    supports_fuzzy = True
     # Byte order, as SQLite sorts the folded names: both backends list alike.
     name_order = 'o.name_sort COLLATE "C", o.org_id'
 

@@ -23,7 +23,6 @@ def match_expression(text):
 
 class SQLiteSearchBackend(SqlSearchBackend):
     vendor = "sqlite"
-    supports_fuzzy = True
     # SQLite keeps the left table of a CROSS JOIN as the outer loop.
     driving_join = "CROSS JOIN"
 
