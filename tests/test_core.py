@@ -96,3 +96,9 @@ def test_the_database_queue_keeps_an_email_until_a_worker_runs_it(settings):
     assert run_queued_tasks() == 1
     assert [m.subject for m in mail.outbox] == ["Plus tard"]
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+
+
+def test_markdown_excerpts_read_as_plain_text():
+    from essor.core.templatetags.essor_text import markdown_text
+
+    assert markdown_text("Structure **fictive** <script>x</script>").strip() == "Structure fictive"

@@ -96,6 +96,7 @@ def generate(count, seed):
     communes = list(
         Commune.objects.filter(region_id=settings.ESSOR_REGION, parent__isnull=True)
         .exclude(population=None)
+        .order_by("code")
         .values_list("code", "population")
     )
     codes = [code for code, _ in communes]

@@ -5,6 +5,7 @@ from essor.accounts import demo as accounts_demo
 from essor.core.models import DemoDataset
 from essor.directory import demo as directory_demo
 from essor.financing import demo as financing_demo
+from essor.observatory.refresh import refresh_indicators
 from essor.resources import demo as resources_demo
 from essor.support import demo as support_demo
 from essor.territories.models import Commune
@@ -28,5 +29,7 @@ class Command(BaseCommand):
                 name="démonstration",
                 defaults={"description": "Comptes et contenus de démonstration de make demo."},
             )
+        # The demo has no import to trigger the observatory's refresh: run it here.
+        self.stdout.write(f"Indicateurs de l'observatoire : {refresh_indicators().summary()}")
         self.stdout.write("Contenu de démonstration chargé. Comptes de démonstration :")
         self.stdout.write(accounts_demo.describe())

@@ -1,0 +1,12 @@
+from django import template
+from django.utils.html import strip_tags
+
+from essor.core.text import render_markdown
+
+register = template.Library()
+
+
+@register.filter
+def markdown_text(text):
+    """Markdown as plain text, for excerpts: "**fictive**" reads "fictive"."""
+    return strip_tags(render_markdown(text))
