@@ -104,30 +104,46 @@ def timed(function, items, rounds):
     return samples, cpu, extra
 
 
-def name_queries(rng, count):
-    """What people type to find a known organisation: two words of its name."""
-    from essor.directory.models import Organisation
+def name_cases(rng, count):
+    """What people type to find an organisation they know of — two words of its name —
+    with two facets it does have (its family, its head office's département...)."""
+    from essor.directory import nomenclatures
+    from essor.directory.models import Establishment
 
-    names = list(
-        Organisation.objects.filter(is_synthetic=True)
+    heads = list(
+        Establishment.objects.filter(is_synthetic=True, is_head_office=True)
         .order_by("pk")
-        .values_list("name", flat=True)[:: max(1, 180_000 // (count * 4))]
-    )
-    queries = []
-    for name in rng.sample(names, count):
+        .values_list(
+            "organisation__name", "organisation__ess_family", "organisation__is_esus",
+            "commune__departement_id", "naf", "headcount_band",
+        )[:: max(1, 180_000 // (count * 4))]
+    )  # fmt: skip
+    cases = []
+    for name, family, esus, departement, naf, band in rng.sample(heads, count):
         words = [w for w in name.replace("'", " ").split() if len(w) > 3]
-        queries.append(" ".join(words[:1] + words[-1:]))
-    return queries
+        own = {
+            "famille": family,
+            "departement": departement,
+            "section": nomenclatures.naf_activities()[naf]["section"],
+            "secteur": nomenclatures.ess_sector_of(naf),
+            "effectif": band,
+        }
+        if esus:
+            own["esus"] = "1"
+        params = {"q": " ".join(words[:1] + words[-1:])}
+        params.update({k: own[k] for k in rng.sample(sorted(own), 2)})
+        cases.append(params)
+    return cases
 
 
 def text_cases(rng, count):
-    """Half activity words (broad: thousands of organisations), half names (narrow)."""
-    names = name_queries(rng, count)
+    """Half activity words (broad: thousands of organisations) with two random facets,
+    half names (narrow) with two facets of the organisation named."""
+    names = name_cases(rng, count // 2)
     cases = []
-    for index in range(count):
+    for _ in range(count - len(names)):
         facets = rng.sample(["famille", "departement", "section", "secteur", "effectif", "esus"], 2)
-        query = rng.choice(QUERIES) if index % 2 == 0 else names[index]
-        params = {"q": query}
+        params = {"q": rng.choice(QUERIES)}
         for facet in facets:
             params[facet] = {
                 "famille": lambda: rng.choice(FAMILIES),
@@ -138,7 +154,7 @@ def text_cases(rng, count):
                 "esus": lambda: "1",
             }[facet]()
         cases.append(params)
-    return cases
+    return cases + names
 
 
 def radius_cases(rng, count):

@@ -2,6 +2,7 @@
 and the map's endpoints: clusters (carte.json) and the cards a click opens."""
 
 import csv
+import hashlib
 import json
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Max, Min
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
@@ -21,6 +23,7 @@ from . import nomenclatures
 from .models import Establishment, Organisation
 from .search import SearchForm, map_data, parse_bbox, run_search, sites_in
 from .search_backends import get_backend
+from .search_backends.base import SqlSearchBackend
 
 DYNAMIC_TARGET = "search-dynamic"
 MAX_ZOOM = 19
@@ -80,33 +83,55 @@ def _map_context():
     }
 
 
+def _results(request, form):
+    """The results fragment of a valid search and the page it shows, cached under the
+    index's generation (every write bumps it) and the search's canonical state: a page
+    asked again skips both the search and the rendering of ~200 facet options."""
+    requested = form.cleaned_data.get("page") or 1
+    state = form.query_string(page=requested)
+    backend = get_backend()
+    digest = hashlib.sha1(state.encode(), usedforsecurity=False).hexdigest()
+    key = f"essor:search-page:{backend.vendor}:{backend.generation()}:{digest}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    result = run_search(form)
+    context = {
+        "form": form,
+        "result": result,
+        "state": form.query_string(exclude=("carte",)),
+        "extent": ",".join(f"{x:.4f}" for x in _extent(form, result.filters)),
+        "page_query": form.query_string(),
+        "zone_cleared": form.query_string(exclude=("zone",)),
+    }
+    html = render_to_string("directory/search_results.html", context, request)
+    cached = (html, result.page.number)
+    cache.set(key, cached, SqlSearchBackend.cache_seconds)
+    return cached
+
+
 @require_GET
 def search(request):
     form = SearchForm(request.GET)
-    context = {"form": form, **_map_context()}
-    status = 200
-    if form.is_valid():
-        result = run_search(form)
-        state = form.query_string(exclude=("carte",))
-        context.update(
-            result=result,
-            state=state,
-            extent=",".join(f"{x:.4f}" for x in _extent(form, result.filters)),
-            page_query=form.query_string(),
-            zone_cleared=form.query_string(exclude=("zone",)),
-        )
-    else:
-        status = 400
     partial = (
         request.htmx
         and not request.htmx.history_restore_request
         and request.htmx.target == DYNAMIC_TARGET
     )
-    template = "directory/search_results.html" if partial else "directory/search.html"
-    response = render(request, template, context, status=status)
-    if partial and status == 200:
-        query = form.query_string(page=result.page.number if result.page.number > 1 else None)
-        response["HX-Push-Url"] = reverse("directory:search") + (f"?{query}" if query else "")
+    if form.is_valid():
+        status = 200
+        results, page = _results(request, form)
+    else:
+        status = 400
+        results = render_to_string("directory/search_results.html", {"form": form}, request)
+    if partial:
+        response = HttpResponse(results, status=status)
+        if status == 200:
+            query = form.query_string(page=page if page > 1 else None)
+            response["HX-Push-Url"] = reverse("directory:search") + (f"?{query}" if query else "")
+    else:
+        context = {"form": form, "results": results, **_map_context()}
+        response = render(request, "directory/search.html", context, status=status)
     # The same URL answers a whole page or a fragment: caches must tell them apart.
     patch_vary_headers(response, ["HX-Request", "HX-Target"])
     return response
