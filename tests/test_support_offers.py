@@ -349,3 +349,49 @@ def test_an_actor_sees_their_offers_and_an_empty_inbox(client):
     mine = client.get(reverse("support:my_offers")).content.decode()
     assert "URSCOP de démonstration" in mine and "Reprise en SCOP" in mine
     assert "Aucune demande" in client.get(reverse("support:inbox")).content.decode()
+
+
+# --- Territory pages ---------------------------------------------------------------------
+
+
+def test_a_territory_lists_the_offers_serving_it_the_most_local_first(client):
+    from essor.support.services import offers_for_territory
+
+    gueret = commune(GUERET)
+    national = make_offer(
+        OrganisationFactory(name="A national"), areas=[("national", "FR", "France entière")]
+    )
+    departemental = make_offer(OrganisationFactory(name="B creusois"), areas=[CREUSE])
+    local = make_offer(
+        OrganisationFactory(name="C local"), areas=[("epci", gueret.epci_id, gueret.epci.name)]
+    )
+    in_town = make_offer(
+        OrganisationFactory(name="D guérétois"), areas=[("commune", GUERET, "Guéret")]
+    )
+    make_offer(areas=[("departement", "87", "Haute-Vienne (87)")])
+    make_offer(areas=[CREUSE], status=OfferStatus.PENDING)
+
+    assert offers_for_territory(departement="23") == [local, in_town, departemental, national]
+    assert offers_for_territory(epci=gueret.epci) == [local, in_town, departemental, national]
+    assert offers_for_territory(commune=gueret) == [local, in_town, departemental, national]
+    elsewhere = Commune.objects.filter(departement_id="23").exclude(epci_id=gueret.epci_id).first()
+    assert offers_for_territory(commune=elsewhere) == [departemental, national]
+
+    page = client.get(gueret.departement.get_absolute_url()).content.decode()
+    assert "Accompagnements sur ce territoire" in page and in_town.get_absolute_url() in page
+    assert "?departement=23" in page
+    page = client.get(elsewhere.get_absolute_url()).content.decode()
+    assert departemental.title in page and in_town.get_absolute_url() not in page
+
+
+def test_the_observatory_portrait_lists_the_territorys_offers():
+    from essor.observatory.enums import TerritoryLevel
+    from essor.observatory.links import territory_sections
+
+    offer = make_offer(areas=[CREUSE])
+
+    class Territory:
+        level, code = TerritoryLevel.DEPARTEMENT, "23"
+
+    sections = {s["title"]: s["items"] for s in territory_sections(Territory())}
+    assert sections["Offres d'accompagnement sur le territoire"] == [offer]

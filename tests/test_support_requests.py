@@ -251,3 +251,21 @@ def test_the_inbox_makes_the_same_few_queries_whatever_the_number_of_requests(
     with django_assert_max_num_queries(6):
         response = client.get(reverse("support:inbox"))
     assert response.content.decode().count("Inès Roux") == 6
+
+
+def test_the_personal_data_export_holds_the_requests_a_person_sent_and_not_others(client, world):
+    client.force_login(world["person"])
+    send(client, [world["urscop_offer"]])
+    other = UserFactory(email="autre@exemple.fr")
+    client.force_login(other)
+    send(client, [world["dla_offer"]], message="Une autre demande, pas la sienne.")
+
+    client.force_login(world["person"])
+    data = client.get(reverse("accounts:export_data")).json()
+
+    [sent] = data["demandes_accompagnement"]
+    assert sent["acteur"] == "URSCOP de test" and sent["offres"] == ["Reprise en SCOP"]
+    assert sent["email"] == "ines@exemple.fr" and "retraite" in sent["message"]
+    assert "URSCOP de test" in sent["consentement"]
+    assert [step["etat"] for step in sent["historique"]] == ["Nouvelle"]
+    assert "pas la sienne" not in str(data)

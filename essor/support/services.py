@@ -4,7 +4,7 @@ and queues its e-mails; views only call them."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,8 +12,8 @@ from essor.accounts.models import User
 from essor.accounts.perms import is_cress_staff
 from essor.core.emails import queue_email
 
-from .enums import OfferStatus, RequestStatus
-from .models import OfferArea, OfferEvent, RequestEvent, SupportRequest
+from .enums import AreaLevel, OfferStatus, RequestStatus
+from .models import OfferArea, OfferEvent, RequestEvent, SupportOffer, SupportRequest
 
 MAX_ACTORS_PER_REQUEST = 5
 
@@ -223,3 +223,100 @@ def request_move(
         [support_request.requester.email],
     )
     return support_request
+
+
+# --- Territories -------------------------------------------------------------------------
+
+# The nearer an area, the earlier its offers are listed on a territory's page.
+_LEVEL_ORDER = {
+    AreaLevel.COMMUNE: 0,
+    AreaLevel.EPCI: 0,
+    AreaLevel.DEPARTEMENT: 1,
+    AreaLevel.REGION: 2,
+    AreaLevel.NATIONAL: 3,
+}
+
+
+def offers_for_territory(departement=None, epci=None, commune=None):
+    """Published offers serving a commune, an EPCI or a département (models or codes),
+    the most local first: those for a commune or an intercommunality, then the
+    département's, the région's, the national ones. An offer serving one commune of an
+    EPCI or a département serves part of it, and is listed."""
+    from essor.territories.models import Commune, Departement
+
+    from .places import Place
+
+    if commune is not None:
+        if not isinstance(commune, Commune):
+            commune = Commune.objects.select_related("departement").filter(code=commune).first()
+        if commune is None:
+            return []
+        return _nearest_first(OfferArea.objects.covering(Place.of_commune(commune)))
+    if epci is not None:
+        communes = Commune.objects.filter(epci_id=getattr(epci, "code", epci))
+        query = models.Q(level=AreaLevel.EPCI, code=getattr(epci, "code", epci))
+    elif departement is not None:
+        communes = Commune.objects.filter(departement_id=getattr(departement, "code", departement))
+        query = models.Q(
+            level=AreaLevel.EPCI,
+            code__in=communes.filter(epci__isnull=False).values("epci_id"),
+        )
+    else:
+        return []
+    departement_codes = set(communes.values_list("departement_id", flat=True))
+    region_codes = set(
+        Departement.objects.filter(code__in=departement_codes).values_list("region_id", flat=True)
+    )
+    query |= models.Q(level=AreaLevel.COMMUNE, code__in=communes.values("code"))
+    query |= models.Q(level=AreaLevel.DEPARTEMENT, code__in=departement_codes)
+    query |= models.Q(level=AreaLevel.REGION, code__in=region_codes)
+    query |= models.Q(level=AreaLevel.NATIONAL)
+    return _nearest_first(OfferArea.objects.filter(query))
+
+
+def _nearest_first(areas):
+    nearest = {}
+    areas = areas.filter(offer__status=OfferStatus.PUBLISHED)
+    for offer_id, level in areas.values_list("offer_id", "level"):
+        nearest[offer_id] = min(nearest.get(offer_id, 9), _LEVEL_ORDER[level])
+    offers = SupportOffer.objects.filter(pk__in=nearest).select_related("provider")
+    return sorted(offers, key=lambda o: (nearest[o.pk], o.provider.name.casefold(), o.title))
+
+
+# --- Personal data -------------------------------------------------------------------------
+
+
+def personal_data(user):
+    """The support requests a person sent, with what the actors answered, and their
+    saved parcours: their section of the RGPD export."""
+    from .models import Parcours
+
+    requests = user.support_requests.select_related("provider", "redirected_to").prefetch_related(
+        "events", "offers"
+    )
+    return {
+        "demandes_accompagnement": [
+            {
+                "acteur": r.provider.name,
+                "offres": [o.title for o in r.offers.all()],
+                "nom": r.contact_name,
+                "email": r.contact_email,
+                "telephone": r.contact_phone,
+                "situation": r.situation_text,
+                "message": r.message,
+                "consentement": r.consent_text,
+                "consentement_le": r.consented_at,
+                "etat": r.status_label,
+                "envoyee_le": r.created_at,
+                "historique": [
+                    {"etat": e.get_to_status_display(), "message": e.note, "le": e.created_at}
+                    for e in r.events.all()
+                ],
+            }
+            for r in requests
+        ],
+        "parcours_createur": [
+            {"lieu": p.place_label, "reponses": p.criteria, "cree_le": p.created_at}
+            for p in Parcours.objects.filter(owner=user)
+        ],
+    }
