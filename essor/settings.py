@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
@@ -39,8 +40,6 @@ _DEV_SECRET = "essor-insecure-development-key-do-not-use-in-production"  # noqa:
 SECRET_KEY = env("SECRET_KEY", _DEV_SECRET if DEBUG else "")
 if not SECRET_KEY:
     # Refuse to start a production instance with a guessable key.
-    from django.core.exceptions import ImproperlyConfigured
-
     raise ImproperlyConfigured("SECRET_KEY doit être défini quand DEBUG est désactivé.")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
@@ -138,6 +137,13 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The directory search's in-memory facet index (essor/directory/search_backends/memory.py):
+# "background" reads it again in a thread after each write, searching in SQL meanwhile;
+# "inline" reads it before answering (tests); "off" always searches in SQL.
+ESSOR_SEARCH_MEMORY = env("ESSOR_SEARCH_MEMORY", "background")
+if ESSOR_SEARCH_MEMORY not in ("background", "inline", "off"):
+    raise ImproperlyConfigured("ESSOR_SEARCH_MEMORY vaut background, inline ou off.")
 
 CSRF_FAILURE_VIEW = "essor.core.views.csrf_failure"
 AUTH_USER_MODEL = "accounts.User"

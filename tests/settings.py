@@ -12,6 +12,8 @@ os.environ.setdefault("SESSION_COOKIE_SECURE", "0")
 os.environ.setdefault("CSRF_COOKIE_SECURE", "0")
 os.environ.setdefault("ESSOR_TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 os.environ.setdefault("ESSOR_BASE_URL", "http://testserver")
+# Searches read the in-memory index before answering: results never depend on a thread.
+os.environ.setdefault("ESSOR_SEARCH_MEMORY", "inline")
 
 from essor.settings import *  # noqa: E402, F403
 

@@ -17,7 +17,7 @@ from django.urls import reverse
 from essor.directory.enums import AdministrativeStatus, EssFamily
 from essor.directory.models import Establishment, Label, Organisation
 from essor.directory.search import search_organisations
-from essor.directory.search_backends import Near, SearchFilters, get_backend
+from essor.directory.search_backends import BBox, Near, SearchFilters, get_backend
 from essor.directory.search_backends.text import light_stem, terms
 from tests.search_factories import (
     BORDEAUX,
@@ -313,6 +313,82 @@ def test_a_chosen_facet_keeps_the_counts_of_its_alternatives(directory):
     result = get_backend().search(SearchFilters(departement="87"))
     assert result.total == 3
     assert result.facets["departement"]["23"] == 2
+
+
+# --- the in-memory index and SQL -------------------------------------------------------------
+
+
+def _everything(filters, sort):
+    backend = get_backend()
+    cache.clear()
+    result = backend.search(filters, sort=sort, limit=50)
+    cells = backend.map_cells(filters, BBox(-5.0, 41.0, 9.0, 51.5), 0.4)
+    sites = backend.sites_in(filters, BBox(-5.0, 41.0, 9.0, 51.5), 100)
+    cells = sorted((c.est_id, c.count, round(c.lat, 6), round(c.lon, 6), c.stacked) for c in cells)
+    return result, backend.ids(filters, sort=sort), cells, sites
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        SearchFilters(),
+        SearchFilters(text="coop"),
+        SearchFilters(text="cooperative limousin"),
+        SearchFilters(text="limouzin"),
+        SearchFilters(text="sante", family=EssFamily.MUTUAL),
+        SearchFilters(esus=True, departement="87"),
+        SearchFilters(section="Q", band="21"),
+        SearchFilters(text="association", sector="action_sociale", epci="248719312"),
+        SearchFilters(commune=LIMOGES, origin=(45.8336, 1.2476)),
+        SearchFilters(near=Near(45.8336, 1.2476, 40), origin=(45.8336, 1.2476)),
+        SearchFilters(zone=BBox(0.5, 45.0, 2.5, 46.5), family=EssFamily.COOPERATIVE),
+    ],
+    ids=[
+        "all", "text", "two-words", "approximate", "text+family", "esus+dep", "section+band",
+        "text+sector+epci", "commune", "radius", "zone+family",
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("sort", ["relevance", "name", "distance"])
+def test_the_memory_index_and_sql_give_the_same_answers(directory, settings, filters, sort):
+    """The in-memory index answers once it holds the index's generation, SQL before:
+    a person must not see the difference — same totals, counts, order, map."""
+    label = directory["aci"]
+    filters_with_label = replace(filters, label=label.pk) if filters.text == "coop" else filters
+    settings.ESSOR_SEARCH_MEMORY = "off"
+    in_sql = _everything(filters_with_label, sort)
+    settings.ESSOR_SEARCH_MEMORY = "inline"
+    in_memory = _everything(filters_with_label, sort)
+    assert in_memory == in_sql
+    assert in_sql[0].total or filters.text == "limouzin"
+
+
+def test_after_a_write_searches_run_in_sql_while_the_index_is_read_again(monkeypatch, settings):
+    """In production the snapshot is read in a background thread: until it is ready the
+    search runs in SQL (None here), and no second reading starts meanwhile."""
+    import threading
+    import time
+    from types import SimpleNamespace
+
+    from essor.directory.search_backends import memory
+
+    settings.ESSOR_SEARCH_MEMORY = "background"
+    readings, release = [], threading.Event()
+
+    def slow_load(backend, generation):
+        readings.append(generation)
+        release.wait(5)
+        return SimpleNamespace(generation=generation)
+
+    monkeypatch.setattr(memory, "load", slow_load)
+    backend = get_backend()
+    assert memory.current(backend, 7) is None
+    assert memory.current(backend, 7) is None
+    release.set()
+    deadline = time.monotonic() + 5
+    while memory.current(backend, 7) is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert memory.current(backend, 7).generation == 7
+    assert readings == [7]
 
 
 # --- territory and sort ----------------------------------------------------------------------

@@ -131,8 +131,11 @@ def throughput(env, seconds, workers, connections, settings="essor.settings"):
     warm = None
     try:
         wait_until_up(f"http://127.0.0.1:{port}/annuaire/?q=coop")
-        if settings == "essor.settings":
-            warm = warm_up(port, urls.read_text().splitlines())
+        # Each page once: with the cache, this fills it; without, it makes every worker
+        # read its in-memory index (in a thread, a second or two), as a server that has
+        # been up for a while has.
+        warm = warm_up(port, urls.read_text().splitlines())
+        time.sleep(5)
         result = subprocess.run(
             ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s",
              "-s", str(Path(__file__).parent / "wrk.lua"), f"http://127.0.0.1:{port}"],

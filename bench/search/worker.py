@@ -173,17 +173,29 @@ def radius_cases(rng, count):
 
 def measure(args):
     setup_django()
+    from django.conf import settings
     from django.db import connection
     from django.test import Client
 
     from essor.directory.search import SearchForm
-    from essor.directory.search_backends import get_backend
+    from essor.directory.search_backends import get_backend, memory
     from essor.directory.search_backends.base import SqlSearchBackend
 
     rng = random.Random(42)
     backend = get_backend()
     client = Client()
     results = {"vendor": connection.vendor, "load_average_before": os.getloadavg()}
+    # The in-memory index, read as a server process reads it after a write (once per
+    # generation), then used by every search below.
+    settings.ESSOR_SEARCH_MEMORY = "inline"
+    started = time.perf_counter()
+    snapshot = memory.load(backend, backend.generation())
+    results["memory_index"] = {
+        "load_seconds": round(time.perf_counter() - started, 2),
+        "megabytes": round(snapshot.nbytes / 2**20, 1),
+        "organisations": snapshot.size,
+        "establishments": len(snapshot.est_id),
+    }
 
     def backend_search(params):
         form = SearchForm(params)

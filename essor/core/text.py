@@ -1,5 +1,6 @@
 """Rendering of user-written text: Markdown in, sanitised HTML out."""
 
+import threading
 import unicodedata
 
 import markdown
@@ -13,10 +14,22 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}}
 
 
+_local = threading.local()
+
+
+def _converter():
+    # Building a Markdown instance costs more than converting a short text: one per
+    # thread, reset between texts.
+    converter = getattr(_local, "converter", None)
+    if converter is None:
+        converter = _local.converter = markdown.Markdown(extensions=["tables", "sane_lists"])
+    return converter.reset()
+
+
 def render_markdown(text):
     """Markdown written by users or staff, rendered then sanitised: scripts, event
     handlers, styles and javascript: links never reach the page."""
-    html = markdown.markdown(text or "", extensions=["tables", "sane_lists"])
+    html = _converter().convert(text or "")
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -24,6 +24,7 @@ import hashlib
 import math
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.core.cache import cache
 
 EARTH_RADIUS_KM = 6371.0088
@@ -88,6 +89,8 @@ FACETS = ORG_FACETS + tuple(SITE_FACETS)
 class TextQuery:
     terms: tuple
     fuzzy: bool = False
+    # What a backend looks for, term by term (PostgreSQL: stems and words).
+    prefixes: tuple = ()
 
 
 @dataclass
@@ -163,6 +166,29 @@ def _where(fragments):
     return Sql(" WHERE " + joined.sql, joined.params)
 
 
+# Relevance, the same on both databases: first the organisations whose name (or acronym,
+# SIREN, RNA) holds every word, then those whose activity does, then the rest (words
+# found in the description); within each tier the shortest name — the one nearest to
+# what was typed — then the name order. For approximate matches on PostgreSQL, the
+# trigram similarity takes the place of the tier.
+RELEVANCE = "tier, then name length, then name"
+
+
+def id_list(text):
+    """An array of the ids of a comma-separated list (SQL's group_concat, string_agg)."""
+    return np.fromstring(text or "", dtype=np.int64, sep=",")
+
+
+def tiered(everything, second, first):
+    """(ids, ranks) of text hits from comma-separated lists of ids: all the matches,
+    those of the second tier's columns, those of the first's (RELEVANCE)."""
+    ids = id_list(everything)
+    ranks = np.full(len(ids), 2.0)
+    ranks[np.isin(ids, id_list(second))] = 1
+    ranks[np.isin(ids, id_list(first))] = 0
+    return ids, ranks
+
+
 class SqlSearchBackend(SearchBackend):
     name_order = "o.name_sort, o.org_id"
     # The join that makes the planner start from the text matches `t` (a few thousand
@@ -182,7 +208,13 @@ class SqlSearchBackend(SearchBackend):
         raise NotImplementedError
 
     def ranked_ids(self, text, conditions, offset, limit):
-        """Sql of the matching org ids, best first, under `conditions` (on alias o)."""
+        """Sql of the matching org ids, best first, under `conditions` (on alias o):
+        ordered by RELEVANCE."""
+        raise NotImplementedError
+
+    def text_hits(self, text):
+        """([org_id], [rank]) of the organisations matching `text` (a TextQuery), rank
+        as in RELEVANCE: lower is better."""
         raise NotImplementedError
 
     def has_text_match(self, terms):
@@ -198,9 +230,10 @@ class SqlSearchBackend(SearchBackend):
         words = tuple(split_terms(filters.text))
         if not words:
             return None
-        if self.has_text_match(words):
-            return TextQuery(words)
-        return TextQuery(words, fuzzy=True)
+        return self.text_query(words, fuzzy=not self.has_text_match(words))
+
+    def text_query(self, terms, fuzzy=False):
+        return TextQuery(terms, fuzzy)
 
     def generation(self):
         rows = self._execute(Sql("SELECT generation FROM directory_search_state WHERE id = 1"))
@@ -441,23 +474,22 @@ class SqlSearchBackend(SearchBackend):
 
     def search(self, filters, *, sort="relevance", offset=0, limit=20, facets=True):
         generation = self.generation()
-        text = _UNRESOLVED
-
-        def text_query():
-            nonlocal text
-            if text is _UNRESOLVED:
-                text = self.resolve_text(filters)
-            return text
-
+        plan = _Plan(self, filters, generation)
         key = self._cache_key(generation, filters, "facets" if facets else "count")
         summary = cache.get(key)
         if summary is None:
-            if facets:
-                rows = self._execute(self._facet_statement(filters, text_query()))
+            if plan.snapshot is not None:
+                if facets:
+                    total, counts = plan.snapshot.facet_counts(filters, plan.text_mask)
+                else:
+                    orgs, _ = plan.snapshot.matching(filters, plan.text_mask)
+                    total, counts = int(orgs.sum()), {}
+            elif facets:
+                rows = self._execute(self._facet_statement(filters, plan.text))
                 total, counts = self._read_facets(rows, filters)
             else:
-                total, counts = self._count(filters, text_query()), {}
-            summary = (total, counts, bool(text_query() and text_query().fuzzy))
+                total, counts = self._count(filters, plan.text), {}
+            summary = (total, counts, bool(plan.text and plan.text.fuzzy))
             cache.set(key, summary, self.cache_seconds)
         total, counts, fuzzy = summary
         ids = []
@@ -465,15 +497,12 @@ class SqlSearchBackend(SearchBackend):
             key = self._cache_key(generation, filters, "page", sort, offset, limit)
             ids = cache.get(key)
             if ids is None:
-                sql = self._page_sql(filters, text_query(), sort, offset, limit)
-                ids = [row[0] for row in self._execute(sql)]
+                ids = plan.ordered(sort, offset, limit)
                 cache.set(key, ids, self.cache_seconds)
         return SearchResult(total, ids, counts, fuzzy=fuzzy)
 
     def ids(self, filters, *, sort="relevance", limit=None):
-        text = self.resolve_text(filters)
-        sql = self._page_sql(filters, text, sort, 0, limit or 10_000_000)
-        return [row[0] for row in self._execute(sql)]
+        return _Plan(self, filters, self.generation()).ordered(sort, 0, limit)
 
     def summaries(self, filters, org_ids):
         if not org_ids:
@@ -505,7 +534,10 @@ class SqlSearchBackend(SearchBackend):
         )
 
     def map_cells(self, filters, bbox, cell_degrees):
-        text = self.resolve_text(filters)
+        plan = _Plan(self, filters, self.generation())
+        if plan.snapshot is not None:
+            return plan.snapshot.cells(filters, plan.text_mask, bbox, cell_degrees)
+        text = plan.text
         where = _where([self._in_box(bbox), *self._site_scope(filters)])
         prefix = self._with(text)
         # Cells are anchored at (-90, -180), not at the viewport: a pan keeps clusters.
@@ -537,7 +569,10 @@ class SqlSearchBackend(SearchBackend):
         return {est_id: (org_id, name) for est_id, org_id, name in rows}
 
     def sites_in(self, filters, bbox, limit):
-        text = self.resolve_text(filters)
+        plan = _Plan(self, filters, self.generation())
+        if plan.snapshot is not None:
+            return plan.snapshot.sites_listed(filters, plan.text_mask, bbox, limit)
+        text = plan.text
         where = _where([self._in_box(bbox), *self._site_scope(filters)])
         prefix = self._with(text)
         return self._execute(
@@ -548,6 +583,51 @@ class SqlSearchBackend(SearchBackend):
                 prefix.params + where.params + [limit],
             )
         )
+
+
+class _Plan:
+    """One search's text (resolved once, on demand) and the in-memory snapshot of the
+    index when it is up to date (memory.py); without it, everything runs in SQL."""
+
+    def __init__(self, backend, filters, generation):
+        self.backend, self.filters = backend, filters
+        from . import memory
+
+        self.snapshot = memory.current(backend, generation)
+        self._text = _UNRESOLVED
+        self._arrays = None
+
+    @property
+    def text(self):
+        if self._text is _UNRESOLVED:
+            self._text = self.backend.resolve_text(self.filters)
+        return self._text
+
+    def _text_arrays(self):
+        if self._arrays is None:
+            if self.text is None:
+                self._arrays = (None, None)
+            else:
+                ids, ranks = self.backend.text_hits(self.text)
+                size = self.snapshot.size
+                positions, found = self.snapshot.org_indexes(ids)
+                mask = np.zeros(size, bool)
+                mask[positions] = True
+                rank = np.full(size, np.inf)
+                rank[positions] = np.asarray(ranks, dtype=np.float64)[found]
+                self._arrays = (mask, rank)
+        return self._arrays
+
+    @property
+    def text_mask(self):
+        return self._text_arrays()[0]
+
+    def ordered(self, sort, offset, limit):
+        if self.snapshot is not None:
+            mask, rank = self._text_arrays()
+            return self.snapshot.ordered(self.filters, mask, rank, sort, offset, limit)
+        sql = self.backend._page_sql(self.filters, self.text, sort, offset, limit or 10_000_000)
+        return [row[0] for row in self.backend._execute(sql)]
 
 
 _UNRESOLVED = object()

@@ -4,16 +4,34 @@
 index, ranked with ts_rank; trigram word similarity on the folded name (pg_trgm, GiST)
 when no organisation matches the words — "Limouzin" still finds "Limousin Actif"."""
 
-from .base import BUMP, Sql, SqlSearchBackend, _join, _where
+from .base import BUMP, Sql, SqlSearchBackend, TextQuery, _where, tiered
 
 
-def tsquery(text):
-    """Every term as a prefix, both stemmed (French) and as typed (simple)."""
-    parts = [
-        Sql("(to_tsquery('french', %s) || to_tsquery('simple', %s))", [f"{t}:*", f"{t}:*"])
-        for t in text.terms
-    ]
-    return _join(parts, " && ")
+def tsquery(text, weights=""):
+    """Every term as a prefix, both stemmed (French) and as typed (text.prefixes); with
+    `weights`, found only in the parts of the document of those weights (A: name and
+    identifiers, B: activity, D: description)."""
+    # Prefixes are [a-z0-9]+ (stems of text.terms): they cannot break the syntax.
+    expression = " & ".join(
+        "(" + " | ".join(f"{prefix}:*{weights}" for prefix in prefixes) + ")"
+        for prefixes in text.prefixes
+    )
+    return Sql("to_tsquery('simple', %s)", [expression])
+
+
+# term -> its French stem ("" for a stop word), as PostgreSQL's dictionary gives it.
+_stems = {}
+MAX_STEMS = 50_000
+
+
+def tier(text):
+    """The relevance tier (base.RELEVANCE) of a document matching `text`, in SQL."""
+    first, second = tsquery(text, "A"), tsquery(text, "AB")
+    return Sql(
+        f"CASE WHEN document @@ ({first.sql}) THEN 0 WHEN document @@ ({second.sql}) THEN 1 "
+        "ELSE 2 END",
+        first.params + second.params,
+    )
 
 
 # The approximate fallback keeps the FUZZY_CANDIDATES names nearest to the query (a
@@ -42,10 +60,35 @@ class PostgreSQLSearchBackend(SqlSearchBackend):
     # Byte order, as SQLite sorts the folded names: both backends list alike.
     name_order = 'o.name_sort COLLATE "C", o.org_id'
 
-    def has_text_match(self, terms):
-        from .base import TextQuery
+    def text_query(self, terms, fuzzy=False):
+        return TextQuery(terms, fuzzy, self.prefixes(terms))
 
-        query = tsquery(TextQuery(terms))
+    def prefixes(self, terms):
+        """For each term, the prefixes to look for: its French stem and the word as
+        typed ("cooperati" is past the stem "cooper"), or the stem alone when the word
+        starts with it — each prefix more costs a scan of the index."""
+        missing = sorted({t for t in terms if t not in _stems})
+        if missing:
+            if len(_stems) > MAX_STEMS:
+                _stems.clear()
+            rows = self._execute(
+                Sql(
+                    "SELECT t, to_tsquery('french', t || ':*')::text FROM unnest(%s::text[]) t",
+                    [missing],
+                )
+            )
+            for term, query in rows:
+                _stems[term] = query.split("'")[1] if query else ""
+        found = []
+        for term in terms:
+            stem = _stems.get(term, "")
+            found.append(
+                (stem,) if stem and term.startswith(stem) else tuple(filter(None, (stem, term)))
+            )
+        return tuple(found)
+
+    def has_text_match(self, terms):
+        query = tsquery(self.text_query(terms))
         rows = self._execute(
             Sql(
                 f"SELECT 1 FROM directory_search_org WHERE document @@ ({query.sql}) LIMIT 1",
@@ -73,19 +116,50 @@ class PostgreSQLSearchBackend(SqlSearchBackend):
     def _org_from(self, text):
         return "directory_search_org o" if text is None else "t o"
 
+    def _rank(self, text):
+        if text.fuzzy:
+            return Sql("-word_similarity(%s, name_folded)", [fuzzy_text(text)])
+        return tier(text)
+
+    def text_hits(self, text):
+        if text.fuzzy:
+            nearest = fuzzy_matches(text)
+            rank = self._rank(text)
+            rows = self._execute(
+                Sql(
+                    f"SELECT org_id, {rank.sql} FROM directory_search_org "
+                    f"WHERE org_id IN ({nearest.sql})",
+                    rank.params + nearest.params,
+                )
+            )
+            return [row[0] for row in rows], [row[1] for row in rows]
+        # Lists of ids in one row: a few strings where a row per match would cost more
+        # than the matching.
+        query, first, second = tsquery(text), tsquery(text, "A"), tsquery(text, "AB")
+        row = self._execute(
+            Sql(
+                "SELECT string_agg(org_id::text, ','), "
+                f"string_agg(org_id::text, ',') FILTER (WHERE document @@ ({second.sql})), "
+                f"string_agg(org_id::text, ',') FILTER (WHERE document @@ ({first.sql})) "
+                f"FROM directory_search_org WHERE document @@ ({query.sql})",
+                second.params + first.params + query.params,
+            )
+        )[0]
+        return tiered(*row)
+
     def ranked_ids(self, text, conditions, offset, limit):
         if text.fuzzy:
             nearest = fuzzy_matches(text)
             match = Sql(f"o.org_id IN ({nearest.sql})", nearest.params)
-            rank = Sql("word_similarity(%s, o.name_folded) DESC", [fuzzy_text(text)])
         else:
             query = tsquery(text)
             match = Sql(f"o.document @@ ({query.sql})", query.params)
-            rank = Sql(f"ts_rank(o.document, ({query.sql})) DESC", query.params)
+        rank = self._rank(text)
         where = _where([match, *conditions])
         return Sql(
             f"SELECT o.org_id FROM directory_search_org o{where.sql} "
-            f"ORDER BY {rank.sql}, {self.name_order} LIMIT %s OFFSET %s",
+            f"ORDER BY {rank.sql}, "
+            f"LENGTH(o.name), {self.name_order} LIMIT %s OFFSET %s",
             where.params + rank.params + [limit, offset],
         )
 

@@ -7,18 +7,20 @@ and matched as a prefix, which gives both "stemming" and search-as-you-type. The
 approximate fallback shortens each term to a prefix of 60% of it: cruder than
 PostgreSQL's trigrams, it still forgives a typo near the end of a word."""
 
-from .base import BUMP, Sql, SqlSearchBackend, _where
+from .base import BUMP, Sql, SqlSearchBackend, _join, _where, tiered
 from .text import fuzzy_prefix, light_stem
 
 FTS = "directory_search_fts"
-# bm25 weights of the columns name, ident (acronym, SIREN, RNA), activity, description.
-BM25 = f"bm25({FTS}, 10.0, 8.0, 3.0, 1.0)"
+# The columns of the relevance tiers (base.RELEVANCE): name and identifiers, then the
+# activity too; the description comes last.
+TIERS = ("name ident", "name ident activity")
 
 
-def match_expression(text):
+def match_expression(text, columns=None):
     shorten = fuzzy_prefix if text.fuzzy else light_stem
     # Terms are [a-z0-9]+ (text.terms): quoting them cannot break the FTS5 syntax.
-    return " ".join(f'"{shorten(term)}"*' for term in text.terms)
+    expression = " ".join(f'"{shorten(term)}"*' for term in text.terms)
+    return f"{{{columns}}} : ({expression})" if columns else expression
 
 
 class SQLiteSearchBackend(SqlSearchBackend):
@@ -42,12 +44,34 @@ class SQLiteSearchBackend(SqlSearchBackend):
             f"SELECT rowid AS org_id FROM {FTS} WHERE {FTS} MATCH %s", [match_expression(text)]
         )
 
+    def _matches(self, expression):
+        return Sql(f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s", [expression])
+
+    def text_hits(self, text):
+        # Every match, then those of each tier's columns, as lists of ids in one row:
+        # a few strings where a row per match would cost more than the matching.
+        parts = [
+            Sql(f"(SELECT group_concat(rowid) FROM {FTS} WHERE {FTS} MATCH %s)", [expression])
+            for expression in (
+                match_expression(text),
+                match_expression(text, TIERS[1]),
+                match_expression(text, TIERS[0]),
+            )
+        ]
+        everything, second, first = self._execute(
+            Sql("SELECT " + _join(parts, ", ").sql, [p for part in parts for p in part.params])
+        )[0]
+        return tiered(everything, second, first)
+
     def ranked_ids(self, text, conditions, offset, limit):
         where = _where([Sql(f"{FTS} MATCH %s", [match_expression(text)]), *conditions])
+        first, second = (self._matches(match_expression(text, columns)) for columns in TIERS)
         return Sql(
             f"SELECT o.org_id FROM {FTS} CROSS JOIN directory_search_org o ON o.org_id = {FTS}.rowid"
-            f"{where.sql} ORDER BY {BM25}, {self.name_order} LIMIT %s OFFSET %s",
-            where.params + [limit, offset],
+            f"{where.sql} ORDER BY CASE WHEN o.org_id IN ({first.sql}) THEN 0 "
+            f"WHEN o.org_id IN ({second.sql}) THEN 1 ELSE 2 END, LENGTH(o.name), "
+            f"{self.name_order} LIMIT %s OFFSET %s",
+            where.params + first.params + second.params + [limit, offset],
         )
 
     def rebuild(self):

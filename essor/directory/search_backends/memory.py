@@ -1,0 +1,415 @@
+"""The directory's facet index, in memory: what makes a search with exact facet counts
+instant with every ESS establishment of France loaded.
+
+The database matches the words (FTS5, tsvector); everything else — the filters, the
+counts of every facet, the order of a page, the map's clusters — is computed here over
+columns of numbers: one entry per listed organisation, one per active establishment
+(the two tables the triggers of migration 0003 keep). A count over 250,000
+establishments is a few vectorised passes (milliseconds) where SQL would group and
+hash row by row (hundreds of milliseconds).
+
+A snapshot belongs to one generation of the index, the counter every write bumps. When
+the generation moves, the snapshot is read again in a background thread (about a
+second at national scale) and, until it is ready, searches run in SQL: results are
+never stale, only slower for a moment after a write. Tests read it inline
+(ESSOR_SEARCH_MEMORY = "inline").
+"""
+
+import logging
+import math
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+from django.conf import settings
+from django.db import connections
+
+from .base import EARTH_RADIUS_KM, ORG_FACETS, SITE_FACETS, Cell
+
+logger = logging.getLogger(__name__)
+
+# Site columns coded as small integers, with the filter each answers to.
+CODED = {"dep": "departement", "epci": "epci", "section": "section", "sector": "sector",
+         "band": "band", "commune": "commune"}  # fmt: skip
+NO_VALUE = -1
+
+
+def _codes(values):
+    """(vocabulary, int32 codes) of a column of strings or None; None is NO_VALUE."""
+    column = np.array(["" if v is None else v for v in values], dtype=str)
+    vocabulary, codes = np.unique(column, return_inverse=True)
+    codes = codes.astype(np.int32)
+    if len(vocabulary) and vocabulary[0] == "":
+        codes -= 1
+        vocabulary = vocabulary[1:]
+    return {value: code for code, value in enumerate(vocabulary.tolist())}, codes
+
+
+@dataclass
+class Snapshot:
+    generation: int
+    # Organisations, in org_id order (their index is their position).
+    org_id: np.ndarray
+    family: np.ndarray  # int8 code in families
+    families: list
+    esus: np.ndarray
+    name_length: np.ndarray
+    name_rank: np.ndarray  # position in the name order
+    by_name: np.ndarray  # organisation indexes in name order
+    # (organisation index, label id) pairs.
+    label_org: np.ndarray
+    label_id: np.ndarray
+    # Establishments, grouped by organisation.
+    site_org: np.ndarray
+    est_id: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    columns: dict  # column -> int32 codes
+    vocabularies: dict  # column -> {value: code}
+    # column -> establishment order by (organisation, value): for distinct pairs.
+    pair_order: dict
+
+    @property
+    def size(self):
+        return len(self.org_id)
+
+    @property
+    def nbytes(self):
+        arrays = [v for v in vars(self).values() if isinstance(v, np.ndarray)]
+        arrays += [*self.columns.values(), *self.pair_order.values()]
+        return sum(a.nbytes for a in arrays)
+
+    # --- filters ---------------------------------------------------------------------
+
+    def org_indexes(self, org_ids):
+        """Indexes of the given organisation ids that the snapshot holds."""
+        ids = np.asarray(org_ids, dtype=np.int64)
+        positions = np.searchsorted(self.org_id, ids)
+        positions = np.minimum(positions, max(self.size - 1, 0))
+        found = self.org_id[positions] == ids if self.size else np.zeros(len(ids), bool)
+        return positions[found], found
+
+    def org_conditions(self, filters, text_mask, exclude=None):
+        mask = np.ones(self.size, bool) if text_mask is None else text_mask.copy()
+        if filters.family and exclude != "family":
+            code = self.families.index(filters.family) if filters.family in self.families else -2
+            mask &= self.family == code
+        if filters.esus and exclude != "esus":
+            mask &= self.esus
+        if filters.label and exclude != "label":
+            labelled = np.zeros(self.size, bool)
+            labelled[self.label_org[self.label_id == filters.label]] = True
+            mask &= labelled
+        return mask
+
+    def site_conditions(self, filters, exclude=None):
+        """The establishments matching the establishment filters but `exclude`; None when
+        there is no such filter (every establishment)."""
+        mask = None
+
+        def narrow(condition):
+            nonlocal mask
+            mask = condition if mask is None else mask & condition
+
+        for column, facet in CODED.items():
+            value = getattr(filters, facet)
+            if value and exclude != facet:
+                code = self.vocabularies[column].get(value, -2)
+                narrow(self.columns[column] == code)
+        for box in (filters.zone, filters.near.bounding_box() if filters.near else None):
+            if box:
+                narrow(self.in_box(box))
+        if filters.near:
+            near = filters.near
+            candidates = np.flatnonzero(mask)
+            within = np.zeros(len(self.lat), bool)
+            distances = self.distances(near.lat, near.lon, candidates)
+            within[candidates[distances <= near.radius_km]] = True
+            mask &= within
+        return mask
+
+    def in_box(self, box):
+        return (
+            (self.lat >= box.south)
+            & (self.lat <= box.north)
+            & (self.lon >= box.west)
+            & (self.lon <= box.east)
+        )
+
+    def distances(self, lat, lon, sites):
+        """Haversine distances (km) from (lat, lon) to the given establishments, the
+        formula the SQL path uses."""
+        lat1, lon1 = math.radians(lat), math.radians(lon)
+        lat2, lon2 = np.radians(self.lat[sites]), np.radians(self.lon[sites])
+        a = (
+            np.sin((lat2 - lat1) / 2) ** 2
+            + math.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+        )
+        return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a))
+
+    def with_site(self, site_mask):
+        """Organisations having at least one of the establishments of site_mask."""
+        mask = np.zeros(self.size, bool)
+        mask[self.site_org[site_mask]] = True
+        return mask
+
+    def matching(self, filters, text_mask):
+        """(organisations of the result, their establishments that match, or None
+        when no establishment filter applies)."""
+        orgs = self.org_conditions(filters, text_mask)
+        sites = self.site_conditions(filters)
+        if sites is None:
+            return orgs, None
+        sites = sites & orgs[self.site_org]
+        return orgs & self.with_site(sites), sites
+
+    # --- counts ----------------------------------------------------------------------
+
+    def facet_counts(self, filters, text_mask):
+        """(total, {facet: {value: count}}): each facet counted with every filter but
+        its own, in organisations — the base SQL path's meaning, see base.py."""
+        all_sites = self.site_conditions(filters)
+        orgs = self.org_conditions(filters, text_mask)
+        with_sites = None if all_sites is None else self.with_site(all_sites & orgs[self.site_org])
+        results = orgs if with_sites is None else with_sites
+        counts = {name: {} for name in ORG_FACETS + tuple(SITE_FACETS)}
+
+        def site_scope(mask):
+            return mask if all_sites is None else mask & self.with_site(all_sites)
+
+        for facet in ORG_FACETS:
+            scope = results if not getattr(filters, facet) else None
+            if scope is None:
+                scope = site_scope(self.org_conditions(filters, text_mask, exclude=facet))
+            if facet == "family":
+                found = np.bincount(self.family[scope], minlength=len(self.families))
+                counts["family"] = {
+                    self.families[code]: int(n) for code, n in enumerate(found) if n
+                }
+            elif facet == "esus":
+                n = int(np.count_nonzero(scope & self.esus))
+                counts["esus"] = {"1": n} if n else {}
+            else:
+                chosen = scope[self.label_org]
+                labels, found = np.unique(self.label_id[chosen], return_counts=True)
+                counts["label"] = {
+                    str(k): int(n) for k, n in zip(labels.tolist(), found.tolist(), strict=True)
+                }
+        for facet, column in SITE_FACETS.items():
+            sites = self.site_conditions(filters, exclude=facet)
+            selected = orgs[self.site_org] if sites is None else sites & orgs[self.site_org]
+            counts[facet] = self.distinct_pairs(column, selected)
+        return int(np.count_nonzero(results)), counts
+
+    def distinct_pairs(self, column, site_mask):
+        """{value: number of organisations having an establishment of site_mask with
+        that value}: the distinct (value, organisation) pairs, from the establishments
+        in (organisation, value) order."""
+        order = self.pair_order[column]
+        chosen = order[site_mask[order]]
+        values = self.columns[column][chosen]
+        owners = self.site_org[chosen]
+        new = np.ones(len(chosen), bool)
+        new[1:] = (values[1:] != values[:-1]) | (owners[1:] != owners[:-1])
+        values = values[new & (values != NO_VALUE)]
+        found = np.bincount(values, minlength=len(self.vocabularies[column]))
+        names = list(self.vocabularies[column])
+        return {names[code]: int(found[code]) for code in np.flatnonzero(found).tolist()}
+
+    # --- order -----------------------------------------------------------------------
+
+    def ordered(self, filters, text_mask, text_rank, sort, offset=0, limit=None):
+        """The organisation ids of the result, in the order of `sort`, sliced."""
+        orgs, sites = self.matching(filters, text_mask)
+        end = None if limit is None else offset + limit
+        if sort == "distance" and filters.origin:
+            candidates = np.flatnonzero(sites if sites is not None else orgs[self.site_org])
+            if not len(candidates):
+                return []
+            distance = self.distances(*filters.origin, candidates)
+            distance = np.where(np.isnan(distance), np.inf, distance)
+            owners = self.site_org[candidates]
+            starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
+            nearest = np.minimum.reduceat(distance, starts)
+            owners = owners[starts]
+            chosen = np.lexsort((self.org_id[owners], nearest))[offset:end]
+            return self.org_id[owners[chosen]].tolist()
+        if sort == "relevance" and text_rank is not None:
+            candidates = np.flatnonzero(orgs)
+            keys = (
+                self.name_rank[candidates],
+                self.name_length[candidates],
+                text_rank[candidates],
+            )
+            chosen = candidates[np.lexsort(keys)[offset:end]]
+            return self.org_id[chosen].tolist()
+        in_order = self.by_name[orgs[self.by_name]]
+        return self.org_id[in_order[offset:end]].tolist()
+
+    # --- map -------------------------------------------------------------------------
+
+    def sites_in_box(self, filters, text_mask, box):
+        orgs, sites = self.matching(filters, text_mask)
+        in_box = self.in_box(box) & orgs[self.site_org]
+        return np.flatnonzero(in_box if sites is None else in_box & sites)
+
+    def cells(self, filters, text_mask, box, cell_degrees):
+        chosen = self.sites_in_box(filters, text_mask, box)
+        if not len(chosen):
+            return []
+        lat, lon = self.lat[chosen], self.lon[chosen]
+        # Anchored at (-90, -180) like the SQL path: a pan keeps the clusters.
+        rows = np.floor((lat + 90.0) / cell_degrees).astype(np.int64)
+        cols = np.floor((lon + 180.0) / cell_degrees).astype(np.int64)
+        keys, cell, count = np.unique(
+            rows * 1_000_000 + cols, return_inverse=True, return_counts=True
+        )
+        sums_lat = np.bincount(cell, weights=lat)
+        sums_lon = np.bincount(cell, weights=lon)
+        first = np.full(len(keys), np.iinfo(np.int64).max)
+        np.minimum.at(first, cell, self.est_id[chosen])
+        south, north = np.full(len(keys), np.inf), np.full(len(keys), -np.inf)
+        west, east = south.copy(), north.copy()
+        np.minimum.at(south, cell, lat)
+        np.maximum.at(north, cell, lat)
+        np.minimum.at(west, cell, lon)
+        np.maximum.at(east, cell, lon)
+        stacked = (count > 1) & (south == north) & (west == east)
+        return [
+            Cell(float(a), float(b), int(n), int(e), bool(s))
+            for a, b, n, e, s in zip(
+                (sums_lat / count).tolist(), (sums_lon / count).tolist(), count.tolist(),
+                first.tolist(), stacked.tolist(), strict=True,
+            )
+        ]  # fmt: skip
+
+    def sites_listed(self, filters, text_mask, box, limit):
+        chosen = self.sites_in_box(filters, text_mask, box)
+        order = np.lexsort((self.est_id[chosen], self.name_rank[self.site_org[chosen]]))
+        chosen = chosen[order[:limit]]
+        owners = self.org_id[self.site_org[chosen]]
+        return list(zip(self.est_id[chosen].tolist(), owners.tolist(), strict=True))
+
+
+def load(backend, generation):
+    """Read the index tables into a Snapshot of `generation`; None if a write landed
+    meanwhile (the snapshot would mix two states)."""
+    rows = backend._execute  # noqa: SLF001 - the backend's own SQL runner
+    from .base import Sql
+
+    orgs = rows(
+        Sql(
+            "SELECT o.org_id, o.family, o.esus, LENGTH(o.name) "  # noqa: S608 - fixed columns
+            f"FROM directory_search_org o ORDER BY {backend.name_order}"
+        )
+    )
+    sites = rows(
+        Sql(
+            "SELECT org_id, est_id, lat, lon, dep, epci, section, sector, band, commune "
+            "FROM directory_search_site ORDER BY org_id, est_id"
+        )
+    )
+    labels = rows(Sql("SELECT organisation_id, label_id FROM directory_organisation_labels"))
+    if backend.generation() != generation:
+        return None
+
+    ids_by_name = np.array([r[0] for r in orgs], dtype=np.int64)
+    order = np.argsort(ids_by_name, kind="stable")
+    families, family = _codes([r[1] for r in orgs])
+    snapshot_families = sorted(families, key=families.get)
+    esus = np.array([bool(r[2]) for r in orgs], dtype=bool)
+    length = np.array([r[3] for r in orgs], dtype=np.int32)
+    name_rank = order.astype(np.int32)  # position in name order of the i-th id
+    by_name = np.empty_like(name_rank)
+    by_name[name_rank] = np.arange(len(order), dtype=np.int32)
+    org_id = ids_by_name[order]
+    snapshot = Snapshot(
+        generation=generation,
+        org_id=org_id,
+        family=family[order].astype(np.int8),
+        families=snapshot_families,
+        esus=esus[order],
+        name_length=length[order],
+        name_rank=name_rank,
+        by_name=by_name,
+        label_org=np.zeros(0, np.int32),
+        label_id=np.zeros(0, np.int64),
+        site_org=np.zeros(0, np.int32),
+        est_id=np.zeros(0, np.int64),
+        lat=np.zeros(0),
+        lon=np.zeros(0),
+        columns={},
+        vocabularies={},
+        pair_order={},
+    )
+    if labels:
+        pairs = np.array(labels, dtype=np.int64)
+        positions, found = snapshot.org_indexes(pairs[:, 0])
+        snapshot.label_org = positions.astype(np.int32)
+        snapshot.label_id = pairs[found, 1]
+    owners, found = snapshot.org_indexes([r[0] for r in sites])
+    kept = [r for r, keep in zip(sites, found.tolist(), strict=True) if keep]
+    snapshot.site_org = owners.astype(np.int32)
+    snapshot.est_id = np.array([r[1] for r in kept], dtype=np.int64)
+    snapshot.lat = np.array([np.nan if r[2] is None else r[2] for r in kept], dtype=np.float64)
+    snapshot.lon = np.array([np.nan if r[3] is None else r[3] for r in kept], dtype=np.float64)
+    for position, column in enumerate(CODED, start=4):
+        vocabulary, codes = _codes([r[position] for r in kept])
+        snapshot.vocabularies[column] = vocabulary
+        snapshot.columns[column] = codes
+    for column in SITE_FACETS.values():
+        snapshot.pair_order[column] = np.lexsort(
+            (snapshot.columns[column], snapshot.site_org)
+        ).astype(np.int32)
+    return snapshot
+
+
+# --- one snapshot per database and process ---------------------------------------------
+
+_snapshots = {}
+_loading = set()
+_lock = threading.Lock()
+
+
+def current(backend, generation):
+    """The snapshot of `generation` when there is one; else None (search in SQL), after
+    starting its reading — inline or in the background, as settings say."""
+    mode = getattr(settings, "ESSOR_SEARCH_MEMORY", "background")
+    if mode == "off":
+        return None
+    key = backend.connection.alias
+    snapshot = _snapshots.get(key)
+    if snapshot is not None and snapshot.generation == generation:
+        return snapshot
+    if mode == "inline":
+        snapshot = load(backend, generation)
+        if snapshot is not None:
+            _snapshots[key] = snapshot
+        return snapshot
+    with _lock:
+        if key in _loading:
+            return None
+        _loading.add(key)
+    threading.Thread(
+        target=_load_in_background, args=(type(backend), key, generation), daemon=True
+    ).start()
+    return None
+
+
+def _load_in_background(backend_class, alias, generation):
+    try:
+        backend = backend_class(connections[alias])
+        snapshot = load(backend, generation)
+        if snapshot is not None:
+            _snapshots[alias] = snapshot
+    except Exception:
+        logger.exception("Lecture de l'index de recherche en mémoire impossible")
+    finally:
+        connections[alias].close()
+        with _lock:
+            _loading.discard(alias)
+
+
+def forget():
+    """Drop the snapshots (tests that switch databases)."""
+    _snapshots.clear()
