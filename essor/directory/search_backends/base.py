@@ -10,11 +10,15 @@ satisfies all of them together; the map shows those establishments.
 
 Facet counts are counts of organisations, computed for each facet with every filter
 except its own (choosing a value replaces the current one), so the count beside a value
-is exactly the number of results once it is chosen. All counts come from one SQL
-statement: the text is matched once (CTE `t`), and the establishments of the
-organisations the text and organisation filters select are read once (CTEs `d`, `m`)
-for all the establishment facets. Counts and pages are then cached under the index's
-generation, which every write to the directory bumps.
+is exactly the number of results once it is chosen.
+
+Two ways compute them, with the same answers (a test runs both): the in-memory index
+(memory.py), which answers once it holds the index's current generation, and SQL
+(below), which answers meanwhile — after a write, until the snapshot is read again. In
+SQL all counts come from one statement: the text is matched once (CTE `t`), and the
+establishments of the organisations the text and organisation filters select are read
+once (CTEs `d`, `m`) for all the establishment facets. Counts and pages are then cached
+under the index's generation, which every write to the directory bumps.
 
 Both backends read the same two tables kept by triggers (migration 0003): they differ
 only in how text is matched and ranked.
@@ -179,14 +183,8 @@ def id_list(text):
     return np.fromstring(text or "", dtype=np.int64, sep=",")
 
 
-def tiered(everything, second, first):
-    """(ids, ranks) of text hits from comma-separated lists of ids: all the matches,
-    those of the second tier's columns, those of the first's (RELEVANCE)."""
-    ids = id_list(everything)
-    ranks = np.full(len(ids), 2.0)
-    ranks[np.isin(ids, id_list(second))] = 1
-    ranks[np.isin(ids, id_list(first))] = 0
-    return ids, ranks
+# Up to this many candidates, PostgreSQL reads the tiers of the candidates alone.
+FEW_CANDIDATES = 5000
 
 
 class SqlSearchBackend(SearchBackend):
@@ -213,8 +211,13 @@ class SqlSearchBackend(SearchBackend):
         raise NotImplementedError
 
     def text_hits(self, text):
-        """([org_id], [rank]) of the organisations matching `text` (a TextQuery), rank
-        as in RELEVANCE: lower is better."""
+        """(org ids, ranks) of the organisations matching `text` (a TextQuery): ranks
+        as in RELEVANCE, lower is better, or None when they come from text_tiers."""
+        raise NotImplementedError
+
+    def text_tiers(self, text, candidates):
+        """(ids of the second tier, ids of the first) among the matches of `text`; the
+        page's candidates (org ids) may restrict the reading."""
         raise NotImplementedError
 
     def has_text_match(self, terms):
@@ -609,14 +612,27 @@ class _Plan:
                 self._arrays = (None, None)
             else:
                 ids, ranks = self.backend.text_hits(self.text)
-                size = self.snapshot.size
                 positions, found = self.snapshot.org_indexes(ids)
-                mask = np.zeros(size, bool)
+                mask = np.zeros(self.snapshot.size, bool)
                 mask[positions] = True
-                rank = np.full(size, np.inf)
-                rank[positions] = np.asarray(ranks, dtype=np.float64)[found]
-                self._arrays = (mask, rank)
+                rank = None
+                if ranks is not None:
+                    rank = np.full(self.snapshot.size, np.inf)
+                    rank[positions] = np.asarray(ranks, dtype=np.float64)[found]
+                self._arrays = [mask, rank]
         return self._arrays
+
+    def _tier_ranks(self, mask):
+        """Ranks by tier, read for the organisations of the result only when a page is
+        ordered by relevance: counts and maps never need them."""
+        snapshot = self.snapshot
+        orgs, _ = snapshot.matching(self.filters, mask)
+        candidates = snapshot.org_id[orgs]
+        rank = np.full(snapshot.size, 2.0)
+        second, first = self.backend.text_tiers(self.text, candidates)
+        for tier, ids in ((1, second), (0, first)):
+            rank[snapshot.org_indexes(ids)[0]] = tier
+        return rank
 
     @property
     def text_mask(self):
@@ -625,6 +641,8 @@ class _Plan:
     def ordered(self, sort, offset, limit):
         if self.snapshot is not None:
             mask, rank = self._text_arrays()
+            if sort == "relevance" and self.text is not None and rank is None:
+                rank = self._arrays[1] = self._tier_ranks(mask)
             return self.snapshot.ordered(self.filters, mask, rank, sort, offset, limit)
         sql = self.backend._page_sql(self.filters, self.text, sort, offset, limit or 10_000_000)
         return [row[0] for row in self.backend._execute(sql)]

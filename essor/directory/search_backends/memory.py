@@ -9,15 +9,16 @@ establishments is a few vectorised passes (milliseconds) where SQL would group a
 hash row by row (hundreds of milliseconds).
 
 A snapshot belongs to one generation of the index, the counter every write bumps. When
-the generation moves, the snapshot is read again in a background thread (about a
-second at national scale) and, until it is ready, searches run in SQL: results are
-never stale, only slower for a moment after a write. Tests read it inline
-(ESSOR_SEARCH_MEMORY = "inline").
+the generation moves, the snapshot is read again in a background thread (about two
+seconds at national scale, at most one reading every READING_INTERVAL) and, until it is
+ready, searches run in SQL (base.py): results are never stale, only slower for a moment
+after a write. Tests read it inline (ESSOR_SEARCH_MEMORY = "inline").
 """
 
 import logging
 import math
 import threading
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -368,7 +369,11 @@ def load(backend, generation):
 
 _snapshots = {}
 _loading = set()
+_last_reading = {}
 _lock = threading.Lock()
+# While an import writes batch after batch, a reading every few seconds is enough: the
+# searches meanwhile run in SQL, exact but slower.
+READING_INTERVAL = 10.0
 
 
 def current(backend, generation):
@@ -387,9 +392,10 @@ def current(backend, generation):
             _snapshots[key] = snapshot
         return snapshot
     with _lock:
-        if key in _loading:
+        if key in _loading or time.monotonic() - _last_reading.get(key, -1e9) < READING_INTERVAL:
             return None
         _loading.add(key)
+        _last_reading[key] = time.monotonic()
     threading.Thread(
         target=_load_in_background, args=(type(backend), key, generation), daemon=True
     ).start()
@@ -413,3 +419,4 @@ def _load_in_background(backend_class, alias, generation):
 def forget():
     """Drop the snapshots (tests that switch databases)."""
     _snapshots.clear()
+    _last_reading.clear()

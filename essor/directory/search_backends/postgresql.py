@@ -4,7 +4,7 @@
 index, ranked with ts_rank; trigram word similarity on the folded name (pg_trgm, GiST)
 when no organisation matches the words — "Limouzin" still finds "Limousin Actif"."""
 
-from .base import BUMP, Sql, SqlSearchBackend, TextQuery, _where, tiered
+from .base import BUMP, FEW_CANDIDATES, Sql, SqlSearchBackend, TextQuery, _where, id_list
 
 
 def tsquery(text, weights=""):
@@ -133,19 +133,36 @@ class PostgreSQLSearchBackend(SqlSearchBackend):
                 )
             )
             return [row[0] for row in rows], [row[1] for row in rows]
-        # Lists of ids in one row: a few strings where a row per match would cost more
-        # than the matching.
-        query, first, second = tsquery(text), tsquery(text, "A"), tsquery(text, "AB")
+        # The ids as one comma-separated list: a row per match would cost more than
+        # the matching.
+        query = tsquery(text)
+        rows = self._execute(
+            Sql(
+                "SELECT string_agg(org_id::text, ',') FROM directory_search_org "
+                f"WHERE document @@ ({query.sql})",
+                query.params,
+            )
+        )
+        return id_list(rows[0][0]), None
+
+    def text_tiers(self, text, candidates):
+        # Weights are not in the GIN index: each tier is checked on the documents,
+        # those of the page's candidates when they are few.
+        first, second = tsquery(text, "A"), tsquery(text, "AB")
+        if len(candidates) <= FEW_CANDIDATES:
+            scope = Sql("org_id = ANY(%s)", [list(map(int, candidates))])
+        else:
+            query = tsquery(text)
+            scope = Sql(f"document @@ ({query.sql})", query.params)
         row = self._execute(
             Sql(
-                "SELECT string_agg(org_id::text, ','), "
-                f"string_agg(org_id::text, ',') FILTER (WHERE document @@ ({second.sql})), "
+                f"SELECT string_agg(org_id::text, ',') FILTER (WHERE document @@ ({second.sql})), "
                 f"string_agg(org_id::text, ',') FILTER (WHERE document @@ ({first.sql})) "
-                f"FROM directory_search_org WHERE document @@ ({query.sql})",
-                second.params + first.params + query.params,
+                f"FROM directory_search_org WHERE {scope.sql}",
+                second.params + first.params + scope.params,
             )
         )[0]
-        return tiered(*row)
+        return id_list(row[0]), id_list(row[1])
 
     def ranked_ids(self, text, conditions, offset, limit):
         if text.fuzzy:

@@ -7,7 +7,7 @@ and matched as a prefix, which gives both "stemming" and search-as-you-type. The
 approximate fallback shortens each term to a prefix of 60% of it: cruder than
 PostgreSQL's trigrams, it still forgives a typo near the end of a word."""
 
-from .base import BUMP, Sql, SqlSearchBackend, _join, _where, tiered
+from .base import BUMP, Sql, SqlSearchBackend, _where, id_list
 from .text import fuzzy_prefix, light_stem
 
 FTS = "directory_search_fts"
@@ -48,20 +48,27 @@ class SQLiteSearchBackend(SqlSearchBackend):
         return Sql(f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s", [expression])
 
     def text_hits(self, text):
-        # Every match, then those of each tier's columns, as lists of ids in one row:
-        # a few strings where a row per match would cost more than the matching.
-        parts = [
-            Sql(f"(SELECT group_concat(rowid) FROM {FTS} WHERE {FTS} MATCH %s)", [expression])
-            for expression in (
-                match_expression(text),
-                match_expression(text, TIERS[1]),
-                match_expression(text, TIERS[0]),
+        # The ids as one comma-separated list: a row per match would cost more than
+        # the matching.
+        return id_list(self._one_list(match_expression(text))), None
+
+    def text_tiers(self, text, candidates):
+        # A column filter reads the same index as the match: the tiers of every match
+        # cost two short subqueries, whatever the candidates.
+        lists = f"(SELECT group_concat(rowid) FROM {FTS} WHERE {FTS} MATCH %s)"
+        second, first = self._execute(
+            Sql(
+                f"SELECT {lists}, {lists}",
+                [match_expression(text, columns) for columns in TIERS],
             )
-        ]
-        everything, second, first = self._execute(
-            Sql("SELECT " + _join(parts, ", ").sql, [p for part in parts for p in part.params])
         )[0]
-        return tiered(everything, second, first)
+        return id_list(second), id_list(first)
+
+    def _one_list(self, expression):
+        rows = self._execute(
+            Sql(f"SELECT group_concat(rowid) FROM {FTS} WHERE {FTS} MATCH %s", [expression])
+        )
+        return rows[0][0]
 
     def ranked_ids(self, text, conditions, offset, limit):
         where = _where([Sql(f"{FTS} MATCH %s", [match_expression(text)]), *conditions])
