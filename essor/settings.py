@@ -115,6 +115,9 @@ TEMPLATES = [
     }
 ]
 
+if not env("DATABASE_URL"):
+    # The embedded database lives in the data folder: on a fresh checkout, make it.
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{DATA_DIR / 'essor.sqlite3'}"),

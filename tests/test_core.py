@@ -102,3 +102,19 @@ def test_markdown_excerpts_read_as_plain_text():
     from essor.core.templatetags.essor_text import markdown_text
 
     assert markdown_text("Structure **fictive** <script>x</script>").strip() == "Structure fictive"
+
+
+def test_a_fresh_checkout_gets_its_data_folder_for_the_embedded_database(tmp_path):
+    """`make demo` on a new machine: no var/ yet, and SQLite cannot create a folder."""
+    import os
+    import subprocess
+    import sys
+
+    data_dir = tmp_path / "var"
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(ESSOR_DATA_DIR=str(data_dir), DEBUG="1", DJANGO_SETTINGS_MODULE="essor.settings")
+    subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); from django.db import connection; connection.ensure_connection()"],
+        env=env, check=True, timeout=60,
+    )  # fmt: skip
+    assert (data_dir / "essor.sqlite3").exists()

@@ -120,6 +120,20 @@ def test_relevance_puts_name_matches_before_description_matches():
     assert found("velo") == ["Les amis du vélo", "Atelier de réparation"]
 
 
+@pytest.mark.parametrize("mode", ["inline", "off"], ids=["in-memory", "sql"])
+def test_relevance_puts_the_name_then_the_activity_then_the_description(settings, mode):
+    settings.ESSOR_SEARCH_MEMORY = mode
+    listed("Le relais", description="Aide à domicile pour les aînés.")
+    soins = ListedOrganisationFactory(name="Soins")
+    EstablishmentFactory(organisation=soins, commune=commune(LIMOGES), naf="88.10A")
+    listed("Association d'aide à domicile du canton")
+    listed("Aide à domicile")
+    # Within a tier, the shortest name: the nearest to what was typed.
+    assert found("aide domicile") == [
+        "Aide à domicile", "Association d'aide à domicile du canton", "Soins", "Le relais",
+    ]  # fmt: skip
+
+
 def test_the_light_stemmer_keeps_a_useful_prefix():
     assert light_stem("economiques") == "econom"
     assert light_stem("cooperatives") == "cooperat"

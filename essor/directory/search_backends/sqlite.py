@@ -56,7 +56,7 @@ class SQLiteSearchBackend(SqlSearchBackend):
         # A column filter reads the same index as the match: the tiers of every match
         # cost two short subqueries, whatever the candidates.
         lists = f"(SELECT group_concat(rowid) FROM {FTS} WHERE {FTS} MATCH %s)"
-        second, first = self._execute(
+        first, second = self._execute(
             Sql(
                 f"SELECT {lists}, {lists}",
                 [match_expression(text, columns) for columns in TIERS],
