@@ -362,6 +362,10 @@ def test_a_territory_lists_the_offers_serving_it_the_most_local_first(client):
         OrganisationFactory(name="A national"), areas=[("national", "FR", "France entière")]
     )
     departemental = make_offer(OrganisationFactory(name="B creusois"), areas=[CREUSE])
+    limousin = make_offer(
+        OrganisationFactory(name="A limousin"),
+        areas=[CREUSE, ("departement", "87", "Haute-Vienne (87)")],
+    )
     local = make_offer(
         OrganisationFactory(name="C local"), areas=[("epci", gueret.epci_id, gueret.epci.name)]
     )
@@ -371,11 +375,12 @@ def test_a_territory_lists_the_offers_serving_it_the_most_local_first(client):
     make_offer(areas=[("departement", "87", "Haute-Vienne (87)")])
     make_offer(areas=[CREUSE], status=OfferStatus.PENDING)
 
-    assert offers_for_territory(departement="23") == [local, in_town, departemental, national]
-    assert offers_for_territory(epci=gueret.epci) == [local, in_town, departemental, national]
-    assert offers_for_territory(commune=gueret) == [local, in_town, departemental, national]
+    expected = [local, in_town, departemental, limousin, national]
+    assert offers_for_territory(departement="23") == expected
+    assert offers_for_territory(epci=gueret.epci) == expected
+    assert offers_for_territory(commune=gueret) == expected
     elsewhere = Commune.objects.filter(departement_id="23").exclude(epci_id=gueret.epci_id).first()
-    assert offers_for_territory(commune=elsewhere) == [departemental, national]
+    assert offers_for_territory(commune=elsewhere) == [departemental, limousin, national]
 
     page = client.get(gueret.departement.get_absolute_url()).content.decode()
     assert "Accompagnements sur ce territoire" in page and in_town.get_absolute_url() in page

@@ -240,7 +240,8 @@ _LEVEL_ORDER = {
 def offers_for_territory(departement=None, epci=None, commune=None):
     """Published offers serving a commune, an EPCI or a département (models or codes),
     the most local first: those for a commune or an intercommunality, then the
-    département's, the région's, the national ones. An offer serving one commune of an
+    département's, the région's, the national ones; at one level, those serving fewer
+    areas first. An offer serving one commune of an
     EPCI or a département serves part of it, and is listed."""
     from essor.territories.models import Commune, Departement
 
@@ -279,8 +280,16 @@ def _nearest_first(areas):
     areas = areas.filter(offer__status=OfferStatus.PUBLISHED)
     for offer_id, level in areas.values_list("offer_id", "level"):
         nearest[offer_id] = min(nearest.get(offer_id, 9), _LEVEL_ORDER[level])
-    offers = SupportOffer.objects.filter(pk__in=nearest).select_related("provider")
-    return sorted(offers, key=lambda o: (nearest[o.pk], o.provider.name.casefold(), o.title))
+    offers = (
+        SupportOffer.objects.filter(pk__in=nearest)
+        .select_related("provider")
+        .annotate(area_count=models.Count("areas"))
+    )
+    # At the same level, an offer for one département is nearer than one for five.
+    return sorted(
+        offers,
+        key=lambda o: (nearest[o.pk], o.area_count, o.provider.name.casefold(), o.title),
+    )
 
 
 # --- Personal data -------------------------------------------------------------------------
