@@ -96,9 +96,11 @@ def test_a_funder_creates_a_draft_then_publishes_it(client):
         "call_kind": "aap", "envelope": "open", "area_level": "epci", "area_code": NIORTAIS,
         "apply_mode": "dossier", "beneficiaries": ["association", "scic"],
         "amount_min": "1000", "amount_max": "5000", "closes_on": "2030-06-30",
+        "sectors": ["action_sociale", "sante"],
     }  # fmt: skip
     response = client.post(reverse("financing:tool_create", args=[funder.pk]), data)
     tool = FinancingTool.objects.get()
+    assert tool.sectors == ["action_sociale", "sante"]
     assert response.status_code == 302
     assert tool.status == ToolStatus.DRAFT and list(tool.funders.all()) == [funder]
     assert tool.area_name == "CA du Niortais" and tool.beneficiaries == ["association", "scic"]

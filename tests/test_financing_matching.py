@@ -85,10 +85,18 @@ def test_an_organisations_profile_comes_from_the_directory(niort):
         name="Les Ateliers", legal_category="5458", ess_family="cooperative", is_esus=True,
         created_on=date(2024, 3, 1),
     )  # fmt: skip
-    Establishment.objects.create(organisation=organisation, commune=niort, is_head_office=True)
+    Establishment.objects.create(
+        organisation=organisation, commune=niort, is_head_office=True, naf="88.10A"
+    )
+    Establishment.objects.create(organisation=organisation, commune=niort, naf="93.12Z")
+    Establishment.objects.create(
+        organisation=organisation, commune=niort, naf="56.10A", status="closed"
+    )
     profile = Profile.for_organisation(organisation, today=TODAY)
     assert profile.beneficiaries == {"cooperative", "scop", "esus"}
     assert profile.age_months == 24 and profile.commune == niort
+    # The sectors of its active establishments, not of a closed one.
+    assert profile.sectors == {"action_sociale", "sport_loisirs"}
 
 
 def test_mes_financements_possibles_for_a_members_organisation(client, niort):
@@ -116,7 +124,7 @@ def test_someone_cannot_match_as_an_organisation_they_do_not_belong_to(client):
     MembershipFactory(user=user)  # a member of some other organisation
     client.force_login(user)
     response = client.get(reverse("financing:matching"), {"organisation": organisation.pk})
-    assert response.context["eligible"] is None
+    assert response.status_code == 400 and response.context["eligible"] is None
     assert "Sélectionnez un choix valide" in response.content.decode()
 
 
@@ -129,3 +137,18 @@ def test_a_project_profile_without_an_organisation(client):
     )
     assert [v.tool.title for v in response.context["eligible"]] == ["Régional"]
     assert [v.tool.title for v in response.context["rejected"]] == ["Poitiers"]
+
+
+def test_a_tool_reserved_to_sectors_fits_projects_of_those_sectors_only(client):
+    ToolFactory(title="Pour l'action sociale", sectors=["action_sociale"])
+    ToolFactory(title="Tous secteurs")
+    response = client.get(reverse("financing:matching"), {"sector": "sport_loisirs"})
+    assert [v.tool.title for v in response.context["eligible"]] == ["Tous secteurs"]
+    assert "Réservé à d&#x27;autres secteurs d&#x27;activité." in response.content.decode()
+    response = client.get(reverse("financing:matching"), {"sector": "action_sociale"})
+    assert {v.tool.title for v in response.context["eligible"]} == {
+        "Pour l'action sociale", "Tous secteurs",
+    }  # fmt: skip
+    forged = client.get(reverse("financing:matching"), {"sector": "nope"})
+    assert forged.status_code == 400 and forged.context["eligible"] is None
+    assert "Sélectionnez un choix valide" in forged.content.decode()

@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BaseModelFormSet, modelformset_factory
 
+from essor.directory import nomenclatures
 from essor.directory.models import Organisation
 from essor.territories.models import Commune, Departement, Epci, Region
 
@@ -75,6 +76,7 @@ class ProfileForm(forms.Form):
     needs = forms.MultipleChoiceField(
         label="Besoins", choices=Need.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
+    sector = forms.ChoiceField(label="Secteur d'activité", required=False)
     commune = forms.CharField(label="Code INSEE de la commune", max_length=5, required=False)
     amount = forms.IntegerField(
         label="Montant recherché (€)", min_value=1, max_value=100_000_000, required=False
@@ -82,6 +84,7 @@ class ProfileForm(forms.Form):
 
     def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["sector"].choices = [("", "—"), *nomenclatures.ess_sectors().items()]
         if organisations is not None:
             self.fields["organisation"].queryset = organisations
         else:
@@ -113,13 +116,18 @@ class ToolForm(forms.ModelForm):
         label="Besoins financés", choices=Need.choices, required=False,
         widget=forms.CheckboxSelectMultiple,
     )  # fmt: skip
+    sectors = forms.MultipleChoiceField(
+        label="Secteurs d'activité", required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="Les secteurs de l'ESS des observatoires. Aucun coché : tous secteurs.",
+    )  # fmt: skip
 
     class Meta:
         model = FinancingTool
         fields = [
             "title", "summary", "description", "programme", "instrument", "call_kind",
             "opens_on", "closes_on", "recurrence", "envelope", "beneficiaries",
-            "min_age_months", "max_age_months", "phases", "needs", "themes", "area_level",
+            "min_age_months", "max_age_months", "phases", "needs", "sectors", "themes",
+            "area_level",
             "area_code", "amount_min", "amount_max", "rate", "apply_mode", "external_url",
             "contact",
         ]  # fmt: skip
@@ -127,6 +135,10 @@ class ToolForm(forms.ModelForm):
             "opens_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "closes_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sectors"].choices = list(nomenclatures.ess_sectors().items())
 
     AREA_MODELS = {
         AreaLevel.REGION: Region,

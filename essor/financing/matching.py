@@ -11,7 +11,8 @@ from datetime import date
 
 from django.utils import timezone
 
-from essor.directory.enums import EssFamily, LabelKind
+from essor.directory import nomenclatures
+from essor.directory.enums import AdministrativeStatus, EssFamily, LabelKind
 from essor.directory.ess import SCOP_CATEGORIES
 from essor.territories.models import Commune
 
@@ -66,6 +67,16 @@ class Profile:
             .select_related("commune")
             .order_by("-is_head_office", "pk")
             .first()
+        )
+        # The sectors of its active establishments' activities, unless the person chose one.
+        extra.setdefault(
+            "sectors",
+            {
+                nomenclatures.ess_sector_of(naf)
+                for naf in organisation.establishments.filter(status=AdministrativeStatus.ACTIVE)
+                .exclude(naf="")
+                .values_list("naf", flat=True)
+            },
         )
         return cls(
             beneficiaries=kinds,

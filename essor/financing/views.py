@@ -132,6 +132,8 @@ def matching(request):
             "needs": set(data["needs"]),
             "amount": data["amount"],
         }
+        if data["sector"]:
+            extra["sectors"] = {data["sector"]}
         organisation = data.get("organisation")
         if organisation is not None:
             profile = Profile.for_organisation(organisation, **extra)
@@ -150,6 +152,8 @@ def matching(request):
         request,
         "financing/matching.html",
         {"form": form, "eligible": eligible, "rejected": rejected, "profile": profile},
+        # A forged organisation or criterion: said in French, with a 400.
+        status=400 if request.GET and form.errors else 200,
     )
 
 
