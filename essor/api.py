@@ -18,6 +18,7 @@ from essor.core.ratelimit import client_ip, hit
 from essor.core.text import render_markdown
 from essor.directory.api import FORMAT_HINTS, wants_csv
 from essor.directory.api import router as directory_router
+from essor.financing.api import router as financing_router
 from essor.observatory.api import router as observatory_router
 
 # Requests per minute and client IP; settings.ESSOR_API_RATE_LIMIT overrides it, and
@@ -27,14 +28,17 @@ RATE_LIMIT_PERIOD = 60
 
 DESCRIPTION = """
 L'API ouverte d'ESSor publie, en lecture seule et sans authentification, l'annuaire
-des structures de l'économie sociale et solidaire (ESS) et de leurs établissements.
+des structures de l'économie sociale et solidaire (ESS) et de leurs établissements, les
+indicateurs de l'observatoire et le catalogue des outils de financement.
 
 - **Périmètre** : les structures de l'ESS en activité publiées dans l'annuaire, et leurs
   établissements. Aucune donnée sur des personnes (comptes, membres, demandes) n'est
   publiée, ni les e-mails et téléphones de contact. L'adresse et la position d'un
   établissement en diffusion partielle (statut de diffusion SIRENE « P ») ne sont pas
-  publiées.
-- **Données de démonstration** : les lignes fictives portent `"fictif": true`.
+  publiées. Seuls les outils de financement publiés sont listés, sans leur ligne de
+  contact.
+- **Données de démonstration** : les lignes fictives portent `"fictif": true` (les
+  outils de financement aux montants et dates illustratifs, `"illustratif": true`).
 - **Pagination** : `limit` (au plus 100) et `offset` ; la réponse donne le `total`.
 - **CSV** : les listes acceptent `format=csv` (ou l'en-tête `Accept: text/csv`) ; le
   fichier, séparé par des points-virgules, encodé en UTF-8 avec BOM, contient toutes les
@@ -155,6 +159,7 @@ api = NinjaAPI(
 )
 api.add_router("/", directory_router)
 api.add_router("/observatoire/", observatory_router)
+api.add_router("/financements/", financing_router)
 
 
 # --- Errors, in French -----------------------------------------------------------------
