@@ -25,3 +25,17 @@ def _clear_cache():
     yield
     cache.clear()
     memory.forget()
+
+
+@pytest.fixture
+def rate_limit_window():
+    """Start the test at midnight UTC, where every rate-limit window begins (they are
+    aligned on the epoch): its requests cannot straddle two windows, whatever the speed
+    of the machine."""
+    import datetime as dt
+
+    import time_machine
+
+    midnight = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    with time_machine.travel(midnight + dt.timedelta(days=1), tick=True):
+        yield

@@ -111,6 +111,7 @@ def test_a_post_without_csrf_token_is_refused_and_saves_nothing():
     assert not User.objects.exists()
 
 
+@pytest.mark.usefixtures("rate_limit_window")
 def test_login_is_rate_limited_with_a_retry_after(client):
     user = UserFactory()
     for _ in range(10):
@@ -121,6 +122,7 @@ def test_login_is_rate_limited_with_a_retry_after(client):
     assert "Trop de tentatives" in response.content.decode()
 
 
+@pytest.mark.usefixtures("rate_limit_window")
 def test_signup_and_password_reset_are_rate_limited(client):
     for _ in range(5):
         client.post(reverse("accounts:password_reset"), {"email": "x@exemple.fr"})

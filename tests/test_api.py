@@ -480,6 +480,7 @@ def test_structure_detail_does_a_constant_number_of_queries(
 # --- Rate limit ------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("rate_limit_window")
 def test_json_requests_over_the_limit_get_a_429_that_says_when_to_retry(client, settings):
     settings.ESSOR_API_RATE_LIMIT = {"json": 3, "csv": 1}
 
@@ -497,6 +498,7 @@ def test_json_requests_over_the_limit_get_a_429_that_says_when_to_retry(client, 
     assert client.get(STRUCTURES, REMOTE_ADDR="10.0.0.2").status_code == 200
 
 
+@pytest.mark.usefixtures("rate_limit_window")
 def test_csv_exports_have_their_own_lower_limit(client, settings):
     settings.ESSOR_API_RATE_LIMIT = {"json": 3, "csv": 1}
 
@@ -509,6 +511,7 @@ def test_csv_exports_have_their_own_lower_limit(client, settings):
     assert client.get(STRUCTURES).status_code == 200
 
 
+@pytest.mark.usefixtures("rate_limit_window")
 def test_the_default_limit_is_sixty_json_requests_a_minute(client):
     statuses = [client.get(STRUCTURES).status_code for _ in range(61)]
 

@@ -202,6 +202,7 @@ def test_people_who_are_not_staff_cannot_decide_a_claim(client, organisation, ad
     assert not Membership.objects.filter(user=claim.user).exists()
 
 
+@pytest.mark.usefixtures("rate_limit_window")
 def test_claims_are_rate_limited(client):
     client.force_login(UserFactory())
     organisations = EssOrganisationFactory.create_batch(CLAIM_RATE["limit"] + 1)
@@ -767,6 +768,7 @@ def test_only_staff_accept_suggestions(client, organisation, admin):
     assert organisation.website == "https://www.scop-exemple.fr"
 
 
+@pytest.mark.usefixtures("rate_limit_window")
 def test_suggestions_are_rate_limited(client, organisation):
     client.force_login(UserFactory())
     statuses = [

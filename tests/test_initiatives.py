@@ -550,6 +550,7 @@ def test_anyone_can_report_an_initiative_and_staff_take_it_down(client, draft, m
     assert draft.transitions.last().comment == "Le jardin a fermé en 2023."
 
 
+@pytest.mark.usefixtures("rate_limit_window")
 def test_a_report_needs_a_known_reason_and_is_rate_limited(client):
     initiative = Initiative.objects.get(report_slug="les-espresso")
     url = reverse("initiatives:report", args=[initiative.slug])
@@ -657,6 +658,7 @@ def test_when_nobody_can_receive_it_the_person_is_told_and_given_the_cress_conta
     assert mail.outbox == []
 
 
+@pytest.mark.usefixtures("rate_limit_window")
 def test_spread_requests_are_rate_limited(client, published, org):
     MembershipFactory(organisation=org, admin=True)
     url = reverse("initiatives:spread", args=[published.slug])
