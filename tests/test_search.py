@@ -356,10 +356,14 @@ def _everything(filters, sort):
         SearchFilters(commune=LIMOGES, origin=(45.8336, 1.2476)),
         SearchFilters(near=Near(45.8336, 1.2476, 40), origin=(45.8336, 1.2476)),
         SearchFilters(zone=BBox(0.5, 45.0, 2.5, 46.5), family=EssFamily.COOPERATIVE),
+        SearchFilters(text="coop", near=Near(45.8336, 1.2476, 40), origin=(45.8336, 1.2476)),
+        SearchFilters(text="association", commune=LIMOGES, departement="87"),
+        SearchFilters(text="cooperative", zone=BBox(-1.0, 44.0, 2.5, 46.5)),
     ],
     ids=[
         "all", "text", "two-words", "approximate", "text+family", "esus+dep", "section+band",
-        "text+sector+epci", "commune", "radius", "zone+family",
+        "text+sector+epci", "commune", "radius", "zone+family", "text+radius",
+        "text+commune+dep", "text+zone",
     ],
 )  # fmt: skip
 @pytest.mark.parametrize("sort", ["relevance", "name", "distance"])

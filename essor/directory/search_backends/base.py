@@ -185,6 +185,9 @@ def id_list(text):
 
 # Up to this many candidates, PostgreSQL reads the tiers of the candidates alone.
 FEW_CANDIDATES = 5000
+# Up to this many organisations in the chosen place (commune, radius, map zone), it
+# matches the words among them alone (a few µs each) rather than in the whole index.
+FEW_TEXT_CANDIDATES = 2000
 
 
 class SqlSearchBackend(SearchBackend):
@@ -195,6 +198,8 @@ class SqlSearchBackend(SearchBackend):
     # Facet counts and pages are cached under the index's generation, which every
     # write bumps (triggers of migration 0003): a hit is never stale.
     cache_seconds = 3600
+    # Whether text_hits can look among a list of candidates faster than everywhere.
+    text_candidates = False
 
     def __init__(self, connection):
         self.connection = connection
@@ -210,9 +215,10 @@ class SqlSearchBackend(SearchBackend):
         ordered by RELEVANCE."""
         raise NotImplementedError
 
-    def text_hits(self, text):
+    def text_hits(self, text, candidates=None):
         """(org ids, ranks) of the organisations matching `text` (a TextQuery): ranks
-        as in RELEVANCE, lower is better, or None when they come from text_tiers."""
+        as in RELEVANCE, lower is better, or None when they come from text_tiers. With
+        `candidates` (org ids), a backend may look only among them."""
         raise NotImplementedError
 
     def text_tiers(self, text, candidates):
@@ -611,7 +617,14 @@ class _Plan:
             if self.text is None:
                 self._arrays = (None, None)
             else:
-                ids, ranks = self.backend.text_hits(self.text)
+                # Every count, page and map keeps the place filters (they are no facet):
+                # outside the place, whether the words match does not matter.
+                candidates = None
+                if self.backend.text_candidates:
+                    place = self.snapshot.in_place(self.filters)
+                    if place is not None and np.count_nonzero(place) <= FEW_TEXT_CANDIDATES:
+                        candidates = self.snapshot.org_id[place]
+                ids, ranks = self.backend.text_hits(self.text, candidates)
                 positions, found = self.snapshot.org_indexes(ids)
                 mask = np.zeros(self.snapshot.size, bool)
                 mask[positions] = True

@@ -19,7 +19,7 @@ import logging
 import math
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from django.conf import settings
@@ -153,6 +153,14 @@ class Snapshot:
         mask = np.zeros(self.size, bool)
         mask[self.site_org[site_mask]] = True
         return mask
+
+    def in_place(self, filters):
+        """Organisations with an establishment in the chosen commune, radius and map
+        zone; None when none of these is chosen."""
+        if not (filters.commune or filters.near or filters.zone):
+            return None
+        place = replace(filters, section="", sector="", band="", departement="", epci="")
+        return self.with_site(self.site_conditions(place))
 
     def matching(self, filters, text_mask):
         """(organisations of the result, their establishments that match, or None

@@ -57,6 +57,7 @@ def fuzzy_matches(text):
 
 class PostgreSQLSearchBackend(SqlSearchBackend):
     vendor = "postgresql"
+    text_candidates = True
     # Byte order, as SQLite sorts the folded names: both backends list alike.
     name_order = 'o.name_sort COLLATE "C", o.org_id'
 
@@ -121,7 +122,7 @@ class PostgreSQLSearchBackend(SqlSearchBackend):
             return Sql("-word_similarity(%s, name_folded)", [fuzzy_text(text)])
         return tier(text)
 
-    def text_hits(self, text):
+    def text_hits(self, text, candidates=None):
         if text.fuzzy:
             nearest = fuzzy_matches(text)
             rank = self._rank(text)
@@ -136,11 +137,14 @@ class PostgreSQLSearchBackend(SqlSearchBackend):
         # The ids as one comma-separated list: a row per match would cost more than
         # the matching.
         query = tsquery(text)
+        scope = Sql("")
+        if candidates is not None:
+            scope = Sql("org_id = ANY(%s) AND ", [list(map(int, candidates))])
         rows = self._execute(
             Sql(
                 "SELECT string_agg(org_id::text, ',') FROM directory_search_org "
-                f"WHERE document @@ ({query.sql})",
-                query.params,
+                f"WHERE {scope.sql}document @@ ({query.sql})",
+                scope.params + query.params,
             )
         )
         return id_list(rows[0][0]), None

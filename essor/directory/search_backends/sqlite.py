@@ -47,9 +47,10 @@ class SQLiteSearchBackend(SqlSearchBackend):
     def _matches(self, expression):
         return Sql(f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s", [expression])
 
-    def text_hits(self, text):
+    def text_hits(self, text, candidates=None):
         # The ids as one comma-separated list: a row per match would cost more than
-        # the matching.
+        # the matching. FTS5 has no fast lookup by a list of rowids: the candidates
+        # are not used.
         return id_list(self._one_list(match_expression(text))), None
 
     def text_tiers(self, text, candidates):
