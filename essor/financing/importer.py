@@ -119,15 +119,26 @@ def _form_data(values):
     return data
 
 
+def _sirens(values):
+    return [s.strip() for s in (values.get("financeurs_siren") or "").split("|") if s.strip()]
+
+
 def check(text):
     """The rows of a CSV text, each with its bound and valid form; ImportRefused with
     every error of the file otherwise."""
     reader = _read(text)
-    existing = {t.import_id: t for t in FinancingTool.objects.filter(import_id__isnull=False)}
+    records = list(enumerate(reader, start=2))
+    if len(records) > MAX_ROWS:
+        raise ImportRefused([f"Plus de {MAX_ROWS} lignes : découpez le fichier."])
+    existing = {
+        t.import_id: t
+        for t in FinancingTool.objects.filter(import_id__isnull=False).prefetch_related("funders")
+    }
+    # Every funder named in the file, in one query.
+    named = {siren for _, values in records for siren in _sirens(values)}
+    by_siren = {o.siren: o for o in Organisation.objects.filter(siren__in=named)}
     rows, errors, seen = [], [], {}
-    for line, values in enumerate(reader, start=2):
-        if line - 1 > MAX_ROWS:
-            raise ImportRefused([f"Plus de {MAX_ROWS} lignes : découpez le fichier."])
+    for line, values in records:
         identifier = (values.get("identifiant") or "").strip()
         problems = []
         if not identifier:
@@ -142,9 +153,9 @@ def check(text):
             for name, messages in form.errors.items():
                 label = form.fields[name].label if name in form.fields else "ligne"
                 problems.extend(f"« {label} » : {m}" for m in messages)
-        sirens = [s.strip() for s in (values.get("financeurs_siren") or "").split("|") if s.strip()]
-        funders = list(Organisation.objects.filter(siren__in=sirens))
-        unknown = sorted(set(sirens) - {f.siren for f in funders})
+        sirens = _sirens(values)
+        funders = [by_siren[siren] for siren in sirens if siren in by_siren]
+        unknown = sorted(set(sirens) - set(by_siren))
         if unknown:
             problems.append(
                 f"« financeurs_siren » : aucune structure n'a le SIREN {', '.join(unknown)}."

@@ -12,7 +12,7 @@ from datetime import date
 from django.utils import timezone
 
 from essor.directory import nomenclatures
-from essor.directory.enums import AdministrativeStatus, EssFamily, LabelKind
+from essor.directory.enums import EssFamily, LabelKind
 from essor.directory.ess import SCOP_CATEGORIES
 from essor.territories.models import Commune
 
@@ -73,7 +73,7 @@ class Profile:
             "sectors",
             {
                 nomenclatures.ess_sector_of(naf)
-                for naf in organisation.establishments.filter(status=AdministrativeStatus.ACTIVE)
+                for naf in organisation.establishments.active()
                 .exclude(naf="")
                 .values_list("naf", flat=True)
             },

@@ -241,8 +241,8 @@ def offers_for_territory(departement=None, epci=None, commune=None):
     """Published offers serving a commune, an EPCI or a département (models or codes),
     the most local first: those for a commune or an intercommunality, then the
     département's, the région's, the national ones; at one level, those serving fewer
-    areas first. An offer serving one commune of an
-    EPCI or a département serves part of it, and is listed."""
+    areas first. An offer serving one commune of an EPCI or a département serves part
+    of it, and is listed."""
     from essor.territories.models import Commune, Departement
 
     from .places import Place
@@ -250,28 +250,32 @@ def offers_for_territory(departement=None, epci=None, commune=None):
     if commune is not None:
         if not isinstance(commune, Commune):
             commune = Commune.objects.select_related("departement").filter(code=commune).first()
-        if commune is None:
-            return []
-        return _nearest_first(OfferArea.objects.covering(Place.of_commune(commune)))
-    if epci is not None:
-        communes = Commune.objects.filter(epci_id=getattr(epci, "code", epci))
-        query = models.Q(level=AreaLevel.EPCI, code=getattr(epci, "code", epci))
-    elif departement is not None:
-        communes = Commune.objects.filter(departement_id=getattr(departement, "code", departement))
-        query = models.Q(
-            level=AreaLevel.EPCI,
-            code__in=communes.filter(epci__isnull=False).values("epci_id"),
+        return (
+            _nearest_first(OfferArea.objects.covering(Place.of_commune(commune))) if commune else []
         )
-    else:
+    if departement is not None:
+        if not isinstance(departement, Departement):
+            departement = Departement.objects.filter(code=departement).first()
+        return (
+            _nearest_first(OfferArea.objects.covering(Place(departement=departement)))
+            if departement
+            else []
+        )
+    if epci is None:
         return []
-    departement_codes = set(communes.values_list("departement_id", flat=True))
+    code = getattr(epci, "code", epci)
+    communes = Commune.objects.filter(epci_id=code)
+    departement_codes = set(communes.order_by().values_list("departement_id", flat=True).distinct())
     region_codes = set(
         Departement.objects.filter(code__in=departement_codes).values_list("region_id", flat=True)
     )
-    query |= models.Q(level=AreaLevel.COMMUNE, code__in=communes.values("code"))
-    query |= models.Q(level=AreaLevel.DEPARTEMENT, code__in=departement_codes)
-    query |= models.Q(level=AreaLevel.REGION, code__in=region_codes)
-    query |= models.Q(level=AreaLevel.NATIONAL)
+    query = (
+        models.Q(level=AreaLevel.EPCI, code=code)
+        | models.Q(level=AreaLevel.COMMUNE, code__in=communes.values("code"))
+        | models.Q(level=AreaLevel.DEPARTEMENT, code__in=departement_codes)
+        | models.Q(level=AreaLevel.REGION, code__in=region_codes)
+        | models.Q(level=AreaLevel.NATIONAL)
+    )
     return _nearest_first(OfferArea.objects.filter(query))
 
 

@@ -171,11 +171,10 @@ def _where(fragments):
 
 
 # Relevance, the same on both databases: first the organisations whose name (or acronym,
-# SIREN, RNA) holds every word, then those whose activity does, then the rest (words
-# found in the description); within each tier the shortest name — the one nearest to
-# what was typed — then the name order. For approximate matches on PostgreSQL, the
-# trigram similarity takes the place of the tier.
-RELEVANCE = "tier, then name length, then name"
+# SIREN, RNA) holds every word (tier 0), then those whose activity does (tier 1), then
+# the rest — words found in the description (tier 2); within each tier the shortest
+# name, the one nearest to what was typed, then the name order. For approximate matches
+# on PostgreSQL, the trigram similarity takes the place of the tier.
 
 
 def id_list(text):
@@ -211,13 +210,13 @@ class SqlSearchBackend(SearchBackend):
         raise NotImplementedError
 
     def ranked_ids(self, text, conditions, offset, limit):
-        """Sql of the matching org ids, best first, under `conditions` (on alias o):
-        ordered by RELEVANCE."""
+        """Sql of the matching org ids under `conditions` (on alias o), in the order of
+        relevance (see above)."""
         raise NotImplementedError
 
     def text_hits(self, text, candidates=None):
         """(org ids, ranks) of the organisations matching `text` (a TextQuery): ranks
-        as in RELEVANCE, lower is better, or None when they come from text_tiers. With
+        of relevance, lower is better, or None when they come from text_tiers. With
         `candidates` (org ids), a backend may look only among them."""
         raise NotImplementedError
 
@@ -491,8 +490,7 @@ class SqlSearchBackend(SearchBackend):
                 if facets:
                     total, counts = plan.snapshot.facet_counts(filters, plan.text_mask)
                 else:
-                    orgs, _ = plan.snapshot.matching(filters, plan.text_mask)
-                    total, counts = int(orgs.sum()), {}
+                    total, counts = int(plan.matched[0].sum()), {}
             elif facets:
                 rows = self._execute(self._facet_statement(filters, plan.text))
                 total, counts = self._read_facets(rows, filters)
@@ -599,12 +597,12 @@ class _Plan:
     index when it is up to date (memory.py); without it, everything runs in SQL."""
 
     def __init__(self, backend, filters, generation):
-        self.backend, self.filters = backend, filters
+        # memory.py builds on this module: imported when first needed.
         from . import memory
 
+        self.backend, self.filters = backend, filters
         self.snapshot = memory.current(backend, generation)
-        self._text = _UNRESOLVED
-        self._arrays = None
+        self._text = self._text_mask = self._rank = self._matched = _UNRESOLVED
 
     @property
     def text(self):
@@ -612,51 +610,54 @@ class _Plan:
             self._text = self.backend.resolve_text(self.filters)
         return self._text
 
-    def _text_arrays(self):
-        if self._arrays is None:
-            if self.text is None:
-                self._arrays = (None, None)
-            else:
-                # Every count, page and map keeps the place filters (they are no facet):
-                # outside the place, whether the words match does not matter.
-                candidates = None
-                if self.backend.text_candidates:
-                    place = self.snapshot.in_place(self.filters)
-                    if place is not None and np.count_nonzero(place) <= FEW_TEXT_CANDIDATES:
-                        candidates = self.snapshot.org_id[place]
-                ids, ranks = self.backend.text_hits(self.text, candidates)
-                positions, found = self.snapshot.org_indexes(ids)
-                mask = np.zeros(self.snapshot.size, bool)
-                mask[positions] = True
-                rank = None
-                if ranks is not None:
-                    rank = np.full(self.snapshot.size, np.inf)
-                    rank[positions] = np.asarray(ranks, dtype=np.float64)[found]
-                self._arrays = [mask, rank]
-        return self._arrays
-
-    def _tier_ranks(self, mask):
-        """Ranks by tier, read for the organisations of the result only when a page is
-        ordered by relevance: counts and maps never need them."""
-        snapshot = self.snapshot
-        orgs, _ = snapshot.matching(self.filters, mask)
-        candidates = snapshot.org_id[orgs]
-        rank = np.full(snapshot.size, 2.0)
-        second, first = self.backend.text_tiers(self.text, candidates)
-        for tier, ids in ((1, second), (0, first)):
-            rank[snapshot.org_indexes(ids)[0]] = tier
-        return rank
-
     @property
     def text_mask(self):
-        return self._text_arrays()[0]
+        """The organisations matching the words, over the snapshot; None without words."""
+        if self._text_mask is _UNRESOLVED:
+            self._text_mask = self._rank = None
+            if self.text is not None:
+                self._read_text_hits()
+        return self._text_mask
+
+    def _read_text_hits(self):
+        # Every count, page and map keeps the place filters (they are no facet):
+        # outside the place, whether the words match does not matter.
+        snapshot, candidates = self.snapshot, None
+        if self.backend.text_candidates:
+            place = snapshot.in_place(self.filters)
+            if place is not None and np.count_nonzero(place) <= FEW_TEXT_CANDIDATES:
+                candidates = snapshot.org_id[place]
+        ids, ranks = self.backend.text_hits(self.text, candidates)
+        positions, found = snapshot.org_indexes(ids)
+        self._text_mask = np.zeros(snapshot.size, bool)
+        self._text_mask[positions] = True
+        if ranks is not None:
+            self._rank = np.full(snapshot.size, np.inf)
+            self._rank[positions] = np.asarray(ranks, dtype=np.float64)[found]
+
+    @property
+    def matched(self):
+        if self._matched is _UNRESOLVED:
+            self._matched = self.snapshot.matching(self.filters, self.text_mask)
+        return self._matched
+
+    @property
+    def rank(self):
+        """Relevance ranks, the tiers read only when a page is ordered by relevance
+        (counts and maps never need them), for the organisations of the result."""
+        if self.text_mask is not None and self._rank is None:
+            snapshot = self.snapshot
+            self._rank = np.full(snapshot.size, 2.0)
+            orgs, _ = self.matched
+            second, first = self.backend.text_tiers(self.text, snapshot.org_id[orgs])
+            for tier, ids in ((1, second), (0, first)):
+                self._rank[snapshot.org_indexes(ids)[0]] = tier
+        return self._rank
 
     def ordered(self, sort, offset, limit):
         if self.snapshot is not None:
-            mask, rank = self._text_arrays()
-            if sort == "relevance" and self.text is not None and rank is None:
-                rank = self._arrays[1] = self._tier_ranks(mask)
-            return self.snapshot.ordered(self.filters, mask, rank, sort, offset, limit)
+            rank = self.rank if sort == "relevance" else None
+            return self.snapshot.ordered(self.filters, self.matched, rank, sort, offset, limit)
         sql = self.backend._page_sql(self.filters, self.text, sort, offset, limit or 10_000_000)
         return [row[0] for row in self.backend._execute(sql)]
 

@@ -25,7 +25,7 @@ import numpy as np
 from django.conf import settings
 from django.db import connections
 
-from .base import EARTH_RADIUS_KM, ORG_FACETS, SITE_FACETS, Cell
+from .base import EARTH_RADIUS_KM, ORG_FACETS, SITE_FACETS, Cell, Sql
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +44,16 @@ def _codes(values):
         codes -= 1
         vocabulary = vocabulary[1:]
     return {value: code for code, value in enumerate(vocabulary.tolist())}, codes
+
+
+def _positions(sorted_ids, ids):
+    """(positions in `sorted_ids` of the `ids` it holds, which of `ids` it holds)."""
+    ids = np.asarray(ids, dtype=np.int64)
+    if not len(sorted_ids):
+        return np.zeros(0, np.int64), np.zeros(len(ids), bool)
+    positions = np.minimum(np.searchsorted(sorted_ids, ids), len(sorted_ids) - 1)
+    found = sorted_ids[positions] == ids
+    return positions[found], found
 
 
 @dataclass
@@ -84,11 +94,7 @@ class Snapshot:
 
     def org_indexes(self, org_ids):
         """Indexes of the given organisation ids that the snapshot holds."""
-        ids = np.asarray(org_ids, dtype=np.int64)
-        positions = np.searchsorted(self.org_id, ids)
-        positions = np.minimum(positions, max(self.size - 1, 0))
-        found = self.org_id[positions] == ids if self.size else np.zeros(len(ids), bool)
-        return positions[found], found
+        return _positions(self.org_id, org_ids)
 
     def org_conditions(self, filters, text_mask, exclude=None):
         mask = np.ones(self.size, bool) if text_mask is None else text_mask.copy()
@@ -179,17 +185,16 @@ class Snapshot:
         its own, in organisations — the base SQL path's meaning, see base.py."""
         all_sites = self.site_conditions(filters)
         orgs = self.org_conditions(filters, text_mask)
-        with_sites = None if all_sites is None else self.with_site(all_sites & orgs[self.site_org])
-        results = orgs if with_sites is None else with_sites
+        # Organisations with an establishment matching every establishment filter.
+        placed = None if all_sites is None else self.with_site(all_sites)
+        results = orgs if placed is None else orgs & placed
         counts = {name: {} for name in ORG_FACETS + tuple(SITE_FACETS)}
-
-        def site_scope(mask):
-            return mask if all_sites is None else mask & self.with_site(all_sites)
-
         for facet in ORG_FACETS:
-            scope = results if not getattr(filters, facet) else None
-            if scope is None:
-                scope = site_scope(self.org_conditions(filters, text_mask, exclude=facet))
+            scope = results
+            if getattr(filters, facet):
+                scope = self.org_conditions(filters, text_mask, exclude=facet)
+                if placed is not None:
+                    scope &= placed
             if facet == "family":
                 found = np.bincount(self.family[scope], minlength=len(self.families))
                 counts["family"] = {
@@ -227,9 +232,10 @@ class Snapshot:
 
     # --- order -----------------------------------------------------------------------
 
-    def ordered(self, filters, text_mask, text_rank, sort, offset=0, limit=None):
-        """The organisation ids of the result, in the order of `sort`, sliced."""
-        orgs, sites = self.matching(filters, text_mask)
+    def ordered(self, filters, matched, text_rank, sort, offset=0, limit=None):
+        """The organisation ids of the result (`matched`, as matching() gives it), in
+        the order of `sort`, sliced."""
+        orgs, sites = matched
         end = None if limit is None else offset + limit
         if sort == "distance" and filters.origin:
             candidates = np.flatnonzero(sites if sites is not None else orgs[self.site_org])
@@ -304,8 +310,6 @@ def load(backend, generation):
     """Read the index tables into a Snapshot of `generation`; None if a write landed
     meanwhile (the snapshot would mix two states)."""
     rows = backend._execute  # noqa: SLF001 - the backend's own SQL runner
-    from .base import Sql
-
     orgs = rows(
         Sql(
             "SELECT o.org_id, o.family, o.esus, LENGTH(o.name) "  # noqa: S608 - fixed columns
@@ -322,55 +326,47 @@ def load(backend, generation):
     if backend.generation() != generation:
         return None
 
+    # Organisations come in name order: their index is their rank in org_id order.
     ids_by_name = np.array([r[0] for r in orgs], dtype=np.int64)
     order = np.argsort(ids_by_name, kind="stable")
-    families, family = _codes([r[1] for r in orgs])
-    snapshot_families = sorted(families, key=families.get)
-    esus = np.array([bool(r[2]) for r in orgs], dtype=bool)
-    length = np.array([r[3] for r in orgs], dtype=np.int32)
+    org_id = ids_by_name[order]
     name_rank = order.astype(np.int32)  # position in name order of the i-th id
     by_name = np.empty_like(name_rank)
     by_name[name_rank] = np.arange(len(order), dtype=np.int32)
-    org_id = ids_by_name[order]
-    snapshot = Snapshot(
+    families, family = _codes([r[1] for r in orgs])
+
+    pairs = np.array(labels, dtype=np.int64).reshape(-1, 2)
+    label_org, found = _positions(org_id, pairs[:, 0])
+    label_id = pairs[found, 1]
+
+    site_org, found = _positions(org_id, [r[0] for r in sites])
+    kept = [r for r, keep in zip(sites, found.tolist(), strict=True) if keep]
+    columns, vocabularies = {}, {}
+    for position, column in enumerate(CODED, start=4):
+        vocabularies[column], columns[column] = _codes([r[position] for r in kept])
+    site_org = site_org.astype(np.int32)
+    return Snapshot(
         generation=generation,
         org_id=org_id,
         family=family[order].astype(np.int8),
-        families=snapshot_families,
-        esus=esus[order],
-        name_length=length[order],
+        families=sorted(families, key=families.get),
+        esus=np.array([bool(r[2]) for r in orgs], dtype=bool)[order],
+        name_length=np.array([r[3] for r in orgs], dtype=np.int32)[order],
         name_rank=name_rank,
         by_name=by_name,
-        label_org=np.zeros(0, np.int32),
-        label_id=np.zeros(0, np.int64),
-        site_org=np.zeros(0, np.int32),
-        est_id=np.zeros(0, np.int64),
-        lat=np.zeros(0),
-        lon=np.zeros(0),
-        columns={},
-        vocabularies={},
-        pair_order={},
+        label_org=label_org.astype(np.int32),
+        label_id=label_id,
+        site_org=site_org,
+        est_id=np.array([r[1] for r in kept], dtype=np.int64),
+        lat=np.array([np.nan if r[2] is None else r[2] for r in kept], dtype=np.float64),
+        lon=np.array([np.nan if r[3] is None else r[3] for r in kept], dtype=np.float64),
+        columns=columns,
+        vocabularies=vocabularies,
+        pair_order={
+            column: np.lexsort((columns[column], site_org)).astype(np.int32)
+            for column in SITE_FACETS.values()
+        },
     )
-    if labels:
-        pairs = np.array(labels, dtype=np.int64)
-        positions, found = snapshot.org_indexes(pairs[:, 0])
-        snapshot.label_org = positions.astype(np.int32)
-        snapshot.label_id = pairs[found, 1]
-    owners, found = snapshot.org_indexes([r[0] for r in sites])
-    kept = [r for r, keep in zip(sites, found.tolist(), strict=True) if keep]
-    snapshot.site_org = owners.astype(np.int32)
-    snapshot.est_id = np.array([r[1] for r in kept], dtype=np.int64)
-    snapshot.lat = np.array([np.nan if r[2] is None else r[2] for r in kept], dtype=np.float64)
-    snapshot.lon = np.array([np.nan if r[3] is None else r[3] for r in kept], dtype=np.float64)
-    for position, column in enumerate(CODED, start=4):
-        vocabulary, codes = _codes([r[position] for r in kept])
-        snapshot.vocabularies[column] = vocabulary
-        snapshot.columns[column] = codes
-    for column in SITE_FACETS.values():
-        snapshot.pair_order[column] = np.lexsort(
-            (snapshot.columns[column], snapshot.site_org)
-        ).astype(np.int32)
-    return snapshot
 
 
 # --- one snapshot per database and process ---------------------------------------------
@@ -387,7 +383,7 @@ READING_INTERVAL = 10.0
 def current(backend, generation):
     """The snapshot of `generation` when there is one; else None (search in SQL), after
     starting its reading — inline or in the background, as settings say."""
-    mode = getattr(settings, "ESSOR_SEARCH_MEMORY", "background")
+    mode = settings.ESSOR_SEARCH_MEMORY
     if mode == "off":
         return None
     key = backend.connection.alias

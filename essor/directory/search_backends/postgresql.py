@@ -25,7 +25,7 @@ MAX_STEMS = 50_000
 
 
 def tier(text):
-    """The relevance tier (base.RELEVANCE) of a document matching `text`, in SQL."""
+    """The relevance tier (the relevance order of base.py) of a document matching `text`, in SQL."""
     first, second = tsquery(text, "A"), tsquery(text, "AB")
     return Sql(
         f"CASE WHEN document @@ ({first.sql}) THEN 0 WHEN document @@ ({second.sql}) THEN 1 "

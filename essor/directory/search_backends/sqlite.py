@@ -11,7 +11,7 @@ from .base import BUMP, Sql, SqlSearchBackend, _where, id_list
 from .text import fuzzy_prefix, light_stem
 
 FTS = "directory_search_fts"
-# The columns of the relevance tiers (base.RELEVANCE): name and identifiers, then the
+# The columns of the relevance tiers (the relevance order of base.py): name and identifiers, then the
 # activity too; the description comes last.
 TIERS = ("name ident", "name ident activity")
 
