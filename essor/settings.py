@@ -75,11 +75,13 @@ INSTALLED_APPS = [
     "essor.territories",
     "essor.accounts",
     "essor.directory",
+    "essor.search",
     "essor.observatory",
     "essor.initiatives",
     "essor.resources",
     "essor.support",
     "essor.financing",
+    "essor.portal",
 ]
 
 MIDDLEWARE = [
@@ -141,7 +143,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# The directory search's in-memory facet index (essor/directory/search_backends/memory.py):
+# The directory search's in-memory facet index (essor/search/backends/memory.py):
 # "background" reads it again in a thread after each write, searching in SQL meanwhile;
 # "inline" reads it before answering (tests); "off" always searches in SQL.
 ESSOR_SEARCH_MEMORY = env("ESSOR_SEARCH_MEMORY", "background")
@@ -152,7 +154,7 @@ CSRF_FAILURE_VIEW = "essor.core.views.csrf_failure"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:profile"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "portal:home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

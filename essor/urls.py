@@ -9,9 +9,11 @@ admin.site.site_title = "ESSor"
 admin.site.index_title = "Gestion de la plateforme"
 
 urlpatterns = [
+    path("", include("essor.portal.urls")),
     path("", include("essor.core.urls")),
     path("territoires/", include("essor.territories.urls")),
     path("compte/", include("essor.accounts.urls")),
+    path("annuaire/", include("essor.search.urls")),
     path("annuaire/", include("essor.directory.urls")),
     path("accompagnement/", include("essor.support.urls")),
     path("observatoire/", include("essor.observatory.urls")),

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 
-from essor.directory.search_backends import memory
+from essor.search.backends import memory
 from essor.territories.loader import load_territories
 
 SAMPLE_GEOGRAPHY = Path(__file__).parent / "data" / "territories_sample.json.gz"

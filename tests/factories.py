@@ -2,8 +2,8 @@ import factory
 from django.utils import timezone
 
 from essor.accounts.enums import MembershipRole, PlatformRole
-from essor.accounts.models import Membership, User
-from essor.directory.models import Organisation
+from essor.accounts.models import User
+from essor.directory.models import Membership, Organisation
 
 PASSWORD = "un-mot-de-passe-solide-42"
 

@@ -9,10 +9,9 @@ from django.urls import reverse
 from PIL import Image
 
 from essor.accounts.enums import MembershipRole
-from essor.accounts.models import Membership
 from essor.directory import services
 from essor.directory.enums import ChangeKind, ClaimStatus, LabelKind, SuggestionStatus
-from essor.directory.models import Claim, EditSuggestion, Invitation, OrganisationChange
+from essor.directory.models import Claim, EditSuggestion, Invitation, Membership, OrganisationChange
 from essor.directory.services import DirectoryError
 from essor.directory.views import CLAIM_RATE, SUGGESTION_RATE
 

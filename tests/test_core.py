@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_home_says_what_the_ess_is_and_quotes_the_report_with_its_source(client):
-    page = client.get(reverse("core:home")).content.decode()
+    page = client.get(reverse("portal:home")).content.decode()
     assert "économie sociale et solidaire" in page
     assert "plus de 220 500 salariés" in page
     assert "22 200 établissements employeurs" in page
@@ -34,9 +34,9 @@ def test_report_quotes_are_the_report_s_own_words():
 
 
 def test_demo_banner_shows_only_while_demo_content_is_loaded(client):
-    assert "Démonstration" not in client.get(reverse("core:home")).content.decode()
+    assert "Démonstration" not in client.get(reverse("portal:home")).content.decode()
     DemoDataset.objects.create(name="demo")
-    assert "Démonstration" in client.get(reverse("core:home")).content.decode()
+    assert "Démonstration" in client.get(reverse("portal:home")).content.decode()
 
 
 @pytest.mark.parametrize("name", ["core:legal_notice", "core:privacy", "core:accessibility"])
@@ -45,15 +45,15 @@ def test_legal_pages_render(client, name):
 
 
 def test_global_search_finds_communes_and_epcis_without_accents(client):
-    page = client.get(reverse("core:search"), {"q": "limoges"}).content.decode()
+    page = client.get(reverse("portal:search"), {"q": "limoges"}).content.decode()
     assert "CU Limoges Métropole" in page
     assert "87000" in page
-    empty = client.get(reverse("core:search"), {"q": "zzzzqqq"}).content.decode()
+    empty = client.get(reverse("portal:search"), {"q": "zzzzqqq"}).content.decode()
     assert "Aucun résultat" in empty
 
 
 def test_pages_carry_security_headers(client):
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("portal:home"))
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"

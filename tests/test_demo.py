@@ -366,7 +366,7 @@ def test_the_synthetic_set_is_listed_and_found_by_the_directory_search(client):
     assert Organisation.objects.filter(source=Source.SYNTHETIC).publicly_listed().count() == (
         Organisation.objects.filter(source=Source.SYNTHETIC, status="active").count()
     )
-    response = client.get(reverse("directory:search"), {"q": esat.name})
+    response = client.get(reverse("search:directory"), {"q": esat.name})
     assert response.status_code == 200
     assert esat.name in response.content.decode()
 

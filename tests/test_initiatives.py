@@ -802,7 +802,7 @@ def test_the_body_is_rendered_as_sanitised_markdown(client, org, member, staff):
 
 
 def test_the_header_menu_links_the_initiatives(client):
-    page = text(client.get(reverse("core:home")))
+    page = text(client.get(reverse("portal:home")))
     assert re.search(r'href="/initiatives/"[^>]*>Initiatives<', page)
 
 

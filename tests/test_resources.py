@@ -384,7 +384,7 @@ def test_only_cress_staff_manage_trainings_and_pages_in_the_admin(client):
 
 
 def test_the_header_menu_links_the_resources_and_the_index_lists_them(client):
-    home = text(client.get(reverse("core:home")))
+    home = text(client.get(reverse("portal:home")))
     assert re.search(r'href="/ressources/"[^>]*>Ressources<', home)
     index = text(client.get(reverse("resources:index")))
     for name in ["what_is_ess", "legal_forms", "legal_form_chooser", "trainings"]:

@@ -16,9 +16,9 @@ from django.urls import reverse
 
 from essor.directory.enums import AdministrativeStatus, EssFamily
 from essor.directory.models import Establishment, Label, Organisation
-from essor.directory.search import search_organisations
-from essor.directory.search_backends import BBox, Near, SearchFilters, get_backend
-from essor.directory.search_backends.text import light_stem, terms
+from essor.search.backends import BBox, Near, SearchFilters, get_backend
+from essor.search.backends.text import light_stem, terms
+from essor.search.directory import search_organisations
 from tests.search_factories import (
     BORDEAUX,
     GUERET,
@@ -387,7 +387,7 @@ def test_after_a_write_searches_run_in_sql_while_the_index_is_read_again(monkeyp
     import time
     from types import SimpleNamespace
 
-    from essor.directory.search_backends import memory
+    from essor.search.backends import memory
 
     settings.ESSOR_SEARCH_MEMORY = "background"
     readings, release = [], threading.Event()
@@ -456,7 +456,7 @@ def test_name_order_folds_accents_like_both_databases(directory):
 
 
 def test_the_search_page_works_without_javascript(client, directory):
-    response = client.get(reverse("directory:search"), {"q": "coop", "famille": "cooperative"})
+    response = client.get(reverse("search:directory"), {"q": "coop", "famille": "cooperative"})
     assert response.status_code == 200
     html = response.content.decode()
     assert "<html" in html
@@ -469,15 +469,15 @@ def test_the_search_page_works_without_javascript(client, directory):
 
 
 def test_the_displayed_count_of_an_option_is_the_count_once_chosen(client, directory):
-    response = client.get(reverse("directory:search"), {"q": "association"})
+    response = client.get(reverse("search:directory"), {"q": "association"})
     result = response.context["result"]
     for value, _label, count, _selected in result.facets["departement"].options:
-        chosen = client.get(reverse("directory:search"), {"q": "association", "departement": value})
+        chosen = client.get(reverse("search:directory"), {"q": "association", "departement": value})
         assert chosen.context["result"].total == count
 
 
 def test_a_write_to_the_directory_refreshes_a_cached_page(client, directory):
-    url = reverse("directory:search")
+    url = reverse("search:directory")
     assert "2 structures" in client.get(url, {"famille": "cooperative"}).content.decode()
     assert "2 structures" in client.get(url, {"famille": "cooperative"}).content.decode()
     listed("Coopérative toute neuve", ess_family=EssFamily.COOPERATIVE)
@@ -486,7 +486,7 @@ def test_a_write_to_the_directory_refreshes_a_cached_page(client, directory):
 
 def test_htmx_gets_the_results_fragment_and_the_canonical_url(client, directory):
     response = client.get(
-        reverse("directory:search"),
+        reverse("search:directory"),
         {"q": "coop", "famille": "", "section": "", "esus": "", "carte": "45.8,1.2,9"},
         HTTP_HX_REQUEST="true",
         HTTP_HX_TARGET="search-dynamic",
@@ -521,7 +521,7 @@ def test_htmx_gets_the_results_fragment_and_the_canonical_url(client, directory)
     ],
 )
 def test_bad_parameters_get_a_french_message_and_a_400(client, params, message):
-    response = client.get(reverse("directory:search"), params)
+    response = client.get(reverse("search:directory"), params)
     assert response.status_code == 400
     assert message in response.content.decode()
     assert "Certains critères ne peuvent pas être appliqués" in response.content.decode()
@@ -529,7 +529,7 @@ def test_bad_parameters_get_a_french_message_and_a_400(client, params, message):
 
 def test_commune_with_radius_offers_the_distance_sort(client, directory):
     response = client.get(
-        reverse("directory:search"), {"commune": "Limoges (87085)", "rayon": "50"}
+        reverse("search:directory"), {"commune": "Limoges (87085)", "rayon": "50"}
     )
     result = response.context["result"]
     assert result.sort == "distance"
@@ -540,9 +540,9 @@ def test_commune_with_radius_offers_the_distance_sort(client, directory):
 
 
 def test_the_natural_sort_follows_the_search_until_one_is_chosen(client, directory):
-    response = client.get(reverse("directory:search"), {"q": "coop", "tri": ""})
+    response = client.get(reverse("search:directory"), {"q": "coop", "tri": ""})
     assert response.context["result"].sort == "relevance"
-    response = client.get(reverse("directory:search"), {"q": "coop", "tri": "nom"})
+    response = client.get(reverse("search:directory"), {"q": "coop", "tri": "nom"})
     assert response.context["result"].sort == "name"
     assert response.context["result"].sort_choices == [
         ("", "Pertinence", False),
@@ -553,10 +553,10 @@ def test_the_natural_sort_follows_the_search_until_one_is_chosen(client, directo
 def test_pagination_moves_through_the_result_and_clamps_old_links(client):
     for index in range(45):
         listed(f"Association numéro {index:02d}")
-    response = client.get(reverse("directory:search"), {"q": "association", "page": "3"})
+    response = client.get(reverse("search:directory"), {"q": "association", "page": "3"})
     assert response.context["result"].page.number == 3
     assert len(response.context["result"].items) == 5
-    response = client.get(reverse("directory:search"), {"q": "association", "page": "99"})
+    response = client.get(reverse("search:directory"), {"q": "association", "page": "99"})
     assert response.context["result"].page.number == 3
     assert "Page suivante" not in response.content.decode()
 
@@ -568,7 +568,7 @@ def test_query_count_does_not_grow_with_the_number_of_results(
         for index in range(count):
             organisation = listed(f"{prefix} {index}", is_esus=index % 2 == 0)
             organisation.labels.add(LabelFactory(code=f"t-{prefix[:4]}-{index}"))
-        url = reverse("directory:search")
+        url = reverse("search:directory")
         params = {"q": prefix, "departement": "87"}
         cache.clear()  # measure a search computed, not one served from the cache
         with CaptureQueriesContext(connection) as captured:
@@ -581,10 +581,10 @@ def test_query_count_does_not_grow_with_the_number_of_results(
     assert one == forty
     cache.clear()
     with django_assert_max_num_queries(16):
-        client.get(reverse("directory:search"), {"q": "cerisier", "departement": "87"})
+        client.get(reverse("search:directory"), {"q": "cerisier", "departement": "87"})
     # Asked again, the page comes from the cache: the form's lookups and the generation.
     with django_assert_max_num_queries(5):
-        response = client.get(reverse("directory:search"), {"q": "cerisier", "departement": "87"})
+        response = client.get(reverse("search:directory"), {"q": "cerisier", "departement": "87"})
     assert "40 structures" in response.content.decode()
 
 
@@ -594,7 +594,7 @@ def test_the_global_search_still_finds_organisations_best_first(client):
     organisations = search_organisations("limousin actif")
     assert [o.name for o in organisations[:20]][0] in {"Limousin Actif", "Actif en Limousin"}
     assert len(organisations[:20]) == 2
-    response = client.get(reverse("core:search"), {"q": "limousin"})
+    response = client.get(reverse("portal:search"), {"q": "limousin"})
     assert "Limousin Actif" in response.content.decode()
 
 
@@ -610,7 +610,7 @@ def test_the_export_holds_the_current_result_with_public_fields_only(client, dir
     Organisation.objects.filter(name="Coopérative Limousin Actif").update(
         website="https://limousin-actif.example", public_email="contact@limousin-actif.example"
     )
-    response = client.get(reverse("directory:search_export"), {"q": "coop", "departement": "87"})
+    response = client.get(reverse("search:directory_export"), {"q": "coop", "departement": "87"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     rows = read_csv(response)
@@ -635,19 +635,19 @@ def test_the_export_holds_the_current_result_with_public_fields_only(client, dir
 
 def test_the_export_neutralises_spreadsheet_formulas(client):
     listed('=HYPERLINK("http://evil.example") solidaire')
-    rows = read_csv(client.get(reverse("directory:search_export"), {"q": "solidaire"}))
+    rows = read_csv(client.get(reverse("search:directory_export"), {"q": "solidaire"}))
     assert rows[0]["nom"].startswith("'=")
 
 
 def test_the_export_refuses_bad_parameters_in_french(client):
-    response = client.get(reverse("directory:search_export"), {"famille": "pirates"})
+    response = client.get(reverse("search:directory_export"), {"famille": "pirates"})
     assert response.status_code == 400
     assert "Export impossible" in response.content.decode()
 
 
 def test_the_page_links_the_export_of_the_same_state(client, directory):
-    response = client.get(reverse("directory:search"), {"q": "coop", "esus": "1"})
-    assert f"{reverse('directory:search_export')}?q=coop&amp;esus=1" in response.content.decode()
+    response = client.get(reverse("search:directory"), {"q": "coop", "esus": "1"})
+    assert f"{reverse('search:directory_export')}?q=coop&amp;esus=1" in response.content.decode()
 
 
 def test_a_label_renamed_by_a_queryset_update_is_searched_by_its_new_name(directory):

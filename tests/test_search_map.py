@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from essor.directory.enums import AdministrativeStatus, Diffusion
-from essor.directory.search import cell_degrees
+from essor.search.directory import cell_degrees
 from tests.search_factories import (
     BORDEAUX,
     GUERET,
@@ -24,7 +24,7 @@ LIMOGES_CENTRE = "1.20,45.80,1.30,45.87"
 
 
 def get_map(client, **params):
-    response = client.get(reverse("directory:search_map"), params)
+    response = client.get(reverse("search:map"), params)
     assert response.status_code == 200, response.content
     assert response["Content-Type"] == "application/json"
     return json.loads(response.content)
@@ -99,7 +99,7 @@ def test_a_cluster_is_at_most_the_cell_size_of_its_zoom():
 
 
 def test_the_response_is_compact_json(client, sites):
-    response = client.get(reverse("directory:search_map"), {"bbox": REGION, "zoom": 7})
+    response = client.get(reverse("search:map"), {"bbox": REGION, "zoom": 7})
     assert b" " not in response.content.replace(b"Association limougeaude", b"").replace(
         b"Coop\xc3\xa9rative creusoise", b""
     ).replace(b"Mutuelle bordelaise", b"")
@@ -119,7 +119,7 @@ def test_the_response_is_compact_json(client, sites):
     ],
 )
 def test_bad_map_parameters_get_a_french_error(client, params, message):
-    response = client.get(reverse("directory:search_map"), params)
+    response = client.get(reverse("search:map"), params)
     assert response.status_code == 400
     assert message in json.loads(response.content)["erreur"]
 
@@ -132,13 +132,13 @@ def test_a_partially_diffusible_establishment_is_shown_at_its_commune_centre(cli
     data = get_map(client, bbox=LIMOGES_CENTRE, zoom=17)
     point = data["points"][0]
     assert (point[0], point[1]) == (round(limoges.latitude, 5), round(limoges.longitude, 5))
-    card = client.get(reverse("directory:search_map_card", args=[point[2]]))
+    card = client.get(reverse("search:map_card", args=[point[2]]))
     assert "rue cachée" not in card.content.decode()
 
 
 def test_a_point_opens_a_card_linking_to_the_organisation(client, sites):
     point = get_map(client, bbox=LIMOGES_CENTRE, zoom=17)["points"][0]
-    response = client.get(reverse("directory:search_map_card", args=[point[2]]))
+    response = client.get(reverse("search:map_card", args=[point[2]]))
     assert response.status_code == 200
     html = response.content.decode()
     assert "<html" not in html
@@ -151,7 +151,7 @@ def test_an_unlisted_establishment_has_no_card(client):
     establishment = EstablishmentFactory(
         organisation=ListedOrganisationFactory(status=AdministrativeStatus.CLOSED)
     )
-    response = client.get(reverse("directory:search_map_card", args=[establishment.pk]))
+    response = client.get(reverse("search:map_card", args=[establishment.pk]))
     assert response.status_code == 404
 
 
@@ -164,18 +164,18 @@ def test_a_stacked_cluster_opens_the_list_of_its_organisations(client, sites):
             gueret.longitude + 0.001, gueret.latitude + 0.001,
         )
     )  # fmt: skip
-    response = client.get(reverse("directory:search_map_place"), {"bbox": box})
+    response = client.get(reverse("search:map_place"), {"bbox": box})
     html = response.content.decode()
     assert "3 établissements à cet endroit" in html
     assert html.count("Coopérative creusoise") == 3
-    response = client.get(reverse("directory:search_map_place"), {"bbox": box, "q": "zzzz"})
+    response = client.get(reverse("search:map_place"), {"bbox": box, "q": "zzzz"})
     assert "Aucun établissement de la recherche à cet endroit" in response.content.decode()
-    assert client.get(reverse("directory:search_map_place"), {"bbox": "x"}).status_code == 400
+    assert client.get(reverse("search:map_place"), {"bbox": "x"}).status_code == 400
 
 
 def test_searching_in_the_map_zone_filters_the_list(client, sites):
     response = client.get(
-        reverse("directory:search"),
+        reverse("search:directory"),
         {"zone": LIMOGES_CENTRE},
         HTTP_HX_REQUEST="true",
         HTTP_HX_TARGET="search-dynamic",
@@ -187,10 +187,10 @@ def test_searching_in_the_map_zone_filters_the_list(client, sites):
 
 def test_the_page_gives_the_map_its_tile_url_and_endpoints(client, settings, sites):
     settings.ESSOR_TILE_URL = "https://tuiles.example/{z}/{x}/{y}.png"
-    response = client.get(reverse("directory:search"), {"departement": "23"})
+    response = client.get(reverse("search:directory"), {"departement": "23"})
     html = response.content.decode()
     assert 'data-tile-url="https://tuiles.example/{z}/{x}/{y}.png"' in html
-    assert f'data-endpoint="{reverse("directory:search_map")}"' in html
+    assert f'data-endpoint="{reverse("search:map")}"' in html
     # The map frames the chosen département.
     state = response.context["extent"].split(",")
     assert 1.3 < float(state[0]) < 2.0 and 45.4 < float(state[1]) < 46.0

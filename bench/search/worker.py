@@ -177,9 +177,9 @@ def measure(args):
     from django.db import connection
     from django.test import Client
 
-    from essor.directory.search import SearchForm
-    from essor.directory.search_backends import get_backend, memory
-    from essor.directory.search_backends.base import SqlSearchBackend
+    from essor.search.backends import get_backend, memory
+    from essor.search.backends.base import SqlSearchBackend
+    from essor.search.directory import SearchForm
 
     rng = random.Random(42)
     backend = get_backend()

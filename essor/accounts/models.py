@@ -2,7 +2,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
 
-from .enums import MembershipRole, PlatformRole
+from .enums import PlatformRole
 
 
 class UserManager(BaseUserManager):
@@ -73,32 +73,3 @@ class User(AbstractUser):
         self.platform_role = role
         self.is_staff = role == PlatformRole.CRESS_STAFF or self.is_superuser
         self.save(update_fields=["platform_role", "is_staff"])
-
-
-class MembershipQuerySet(models.QuerySet):
-    def admins(self):
-        return self.filter(role=MembershipRole.ADMIN)
-
-
-class Membership(models.Model):
-    """A person's place in an organisation of the directory."""
-
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey(
-        "directory.Organisation", on_delete=models.CASCADE, related_name="memberships"
-    )
-    role = models.CharField(
-        "rôle", max_length=10, choices=MembershipRole.choices, default=MembershipRole.MEMBER
-    )
-    created_at = models.DateTimeField("depuis le", auto_now_add=True)
-
-    objects = MembershipQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "appartenance"
-        constraints = [
-            models.UniqueConstraint(fields=["user", "organisation"], name="one_membership_per_org")
-        ]
-
-    def __str__(self):
-        return f"{self.user} — {self.organisation} ({self.get_role_display()})"

@@ -81,7 +81,7 @@ class LoginView(auth_views.LoginView):
 def logout_view(request):
     logout(request)
     messages.info(request, "Vous êtes déconnecté·e.")
-    return redirect("core:home")
+    return redirect("portal:home")
 
 
 @method_decorator(ratelimit("password-reset", limit=5, period=3600), name="dispatch")
@@ -139,5 +139,5 @@ def delete_account(request):
         logout(request)
         services.delete_account(user)
         messages.success(request, "Votre compte et vos données personnelles ont été supprimés.")
-        return redirect("core:home")
+        return redirect("portal:home")
     return render(request, "accounts/delete_account.html", {"form": form})

@@ -4,7 +4,7 @@ appear in the header, so a section never links to nothing."""
 from django.urls import NoReverseMatch, reverse
 
 SECTIONS = [
-    ("Annuaire", "directory:search"),
+    ("Annuaire", "search:directory"),
     ("Accompagnement", "support:index"),
     ("Financement", "financing:index"),
     ("Achats", "purchasing:index"),

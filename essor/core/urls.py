@@ -5,8 +5,6 @@ from . import views
 app_name = "core"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("recherche/", views.search, name="search"),
     path("mentions-legales/", views.legal_page("mentions_legales"), name="legal_notice"),
     path("donnees-personnelles/", views.legal_page("donnees_personnelles"), name="privacy"),
     path("accessibilite/", views.legal_page("accessibilite"), name="accessibility"),

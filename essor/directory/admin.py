@@ -11,13 +11,15 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import get_valid_filename
 
+from essor.accounts.admin import UserAdmin
+from essor.accounts.models import User
 from essor.accounts.perms import is_cress_staff
 from essor.core.admin import StaffAdmin
 
 from .enums import ImportKind, ImportStatus, Source
 from .importers.base import format_report
 from .importers.csv_import import MappingError, load_mapping
-from .models import Establishment, ImportRun, Label, Organisation
+from .models import Establishment, ImportRun, Label, Membership, Organisation
 from .tasks import run_import
 
 # Larger files (the national SIRENE stock is several gigabytes) are copied to the
@@ -345,3 +347,32 @@ class ImportRunAdmin(StaffAdmin):
         return format_html(
             "<ol>{}</ol>", format_html_join("", "<li>{}</li>", ((e,) for e in obj.errors))
         )
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["organisation"]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_cress_staff
+
+    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
+
+
+# The user page of the admin shows the person's memberships: the accounts app cannot
+# know the directory (it sits below it), so the directory extends its admin.
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserWithMembershipsAdmin(UserAdmin):
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(StaffAdmin):
+    list_display = ["user", "organisation", "role", "created_at"]
+    list_filter = ["role"]
+    search_fields = ["user__email", "organisation__name"]
+    autocomplete_fields = ["user", "organisation"]

@@ -179,6 +179,37 @@ class Organisation(models.Model):
         self.search_text = fold(" ".join(filter(None, [self.name, self.acronym, self.description])))
 
 
+class MembershipQuerySet(models.QuerySet):
+    def admins(self):
+        return self.filter(role=MembershipRole.ADMIN)
+
+
+class Membership(models.Model):
+    """A person's place in an organisation of the directory."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(
+        "rôle", max_length=10, choices=MembershipRole.choices, default=MembershipRole.MEMBER
+    )
+    created_at = models.DateTimeField("depuis le", auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "appartenance"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="one_membership_per_org")
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.organisation} ({self.get_role_display()})"
+
+
 class EstablishmentQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=AdministrativeStatus.ACTIVE)

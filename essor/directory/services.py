@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from essor.accounts import perms
 from essor.accounts.enums import MembershipRole
-from essor.accounts.models import Membership
 from essor.core.emails import queue_email
+from essor.directory.models import Membership
 
 from .enums import ChangeKind, ClaimStatus, Source, SuggestionStatus
 from .models import Claim, EditSuggestion, Invitation, Organisation, OrganisationChange

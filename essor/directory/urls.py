@@ -39,10 +39,3 @@ urlpatterns = [
         name="moderation_suggestion",
     ),
 ]
-
-# --- search (issue 4) ---
-# The search page, CSV export and map endpoints: see essor/directory/search_urls.py.
-from .search_urls import urlpatterns as search_urlpatterns  # noqa: E402
-
-urlpatterns += search_urlpatterns
-# --- end search (issue 4) ---

@@ -9,9 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from essor.accounts import perms
-from essor.accounts.models import Membership
 from essor.core.ratelimit import ratelimit
 from essor.core.text import render_markdown
+from essor.directory.models import Membership
 
 from . import nomenclatures, services
 from .enums import ClaimStatus, Source, SuggestionStatus

@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from essor.accounts.enums import MembershipRole
-from essor.accounts.models import Membership
 from essor.accounts.perms import can_act_for_organisation, can_moderate
 from essor.core.emails import queue_email
+from essor.directory.models import Membership
 
 from . import perms
 from .enums import CarrierRole, ReportStatus, Status, Transition

@@ -80,7 +80,7 @@ def what_is_ess(request):
             "national_figures": report.key_figures("France"),
             "quotes": quotes,
             "report_source": report.source(),
-            "directory_url": _url("directory:search", "/annuaire/"),
+            "directory_url": _url("search:directory", "/annuaire/"),
             "initiatives_url": _url("initiatives:index", "/initiatives/"),
         },
     )

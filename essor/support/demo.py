@@ -9,9 +9,9 @@ the directory's demo loader does; offers by (provider, title)."""
 from django.db import transaction
 
 from essor.accounts.enums import MembershipRole
-from essor.accounts.models import Membership, User
+from essor.accounts.models import User
 from essor.directory.enums import Source
-from essor.directory.models import Organisation
+from essor.directory.models import Membership, Organisation
 from essor.territories.models import Commune, Departement, Epci, Region
 
 from .enums import AreaLevel, Audience, Cost, Format, HelpKind, OfferStatus, Phase, ProviderKind

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q
 
-from essor.accounts.models import Membership
+from essor.directory.models import Membership
 from essor.directory.nomenclatures import ess_sectors
 from essor.territories.forms import CODE_IN_LABEL
 from essor.territories.models import Commune, Departement

@@ -15,17 +15,6 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Membership',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('member', 'Membre'), ('admin', 'Administrateur')], default='member', max_length=10, verbose_name='rôle')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='depuis le')),
-            ],
-            options={
-                'verbose_name': 'appartenance',
-            },
-        ),
-        migrations.CreateModel(
             name='User',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),

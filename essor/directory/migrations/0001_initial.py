@@ -208,4 +208,18 @@ class Migration(migrations.Migration):
             model_name='claim',
             constraint=models.UniqueConstraint(condition=models.Q(('status', 'pending')), fields=('organisation', 'user'), name='one_pending_claim_per_user_and_org'),
         ),
+        migrations.CreateModel(
+            name='Membership',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('role', models.CharField(choices=[('member', 'Membre'), ('admin', 'Administrateur')], default='member', max_length=10, verbose_name='rôle')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='depuis le')),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='directory.organisation')),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
+            ],
+            options={
+                'verbose_name': 'appartenance',
+                'constraints': [models.UniqueConstraint(fields=('user', 'organisation'), name='one_membership_per_org')],
+            },
+        ),
     ]

@@ -1,5 +1,5 @@
 """Searching the directory: the search form, its state in the URL, the facets shown
-beside the results, the map's clusters. The SQL lives in search_backends."""
+beside the results, the map's clusters. The SQL lives in essor/search/backends."""
 
 import math
 import re
@@ -11,13 +11,13 @@ from django.core.paginator import Page, Paginator
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
+from essor.directory import nomenclatures
+from essor.directory.enums import EssFamily
+from essor.directory.models import Label, Organisation
 from essor.territories.forms import CommuneField
 from essor.territories.models import Commune, Departement, Epci
 
-from . import nomenclatures
-from .enums import EssFamily
-from .models import Label, Organisation
-from .search_backends import BBox, Near, SearchFilters, get_backend
+from .backends import BBox, Near, SearchFilters, get_backend
 
 PER_PAGE = 20
 MAX_PAGE = 500

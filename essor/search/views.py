@@ -17,13 +17,13 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from essor.core.ratelimit import ratelimit
+from essor.directory import nomenclatures
+from essor.directory.models import Establishment, Organisation
 from essor.territories.models import Commune
 
-from . import nomenclatures
-from .models import Establishment, Organisation
-from .search import SearchForm, map_data, parse_bbox, run_search, sites_in
-from .search_backends import get_backend
-from .search_backends.base import SqlSearchBackend
+from .backends import get_backend
+from .backends.base import SqlSearchBackend
+from .directory import SearchForm, map_data, parse_bbox, run_search, sites_in
 
 DYNAMIC_TARGET = "search-dynamic"
 MAX_ZOOM = 19
@@ -77,9 +77,9 @@ def _extent(form, filters):
 def _map_context():
     return {
         "tile_url": settings.ESSOR_TILE_URL,
-        "map_endpoint": reverse("directory:search_map"),
-        "card_url": reverse("directory:search_map_card", args=[0]),
-        "place_url": reverse("directory:search_map_place"),
+        "map_endpoint": reverse("search:map"),
+        "card_url": reverse("search:map_card", args=[0]),
+        "place_url": reverse("search:map_place"),
     }
 
 
@@ -104,7 +104,7 @@ def _results(request, form):
         "page_query": form.query_string(),
         "zone_cleared": form.query_string(exclude=("zone",)),
     }
-    html = render_to_string("directory/search_results.html", context, request)
+    html = render_to_string("search/directory_results.html", context, request)
     cached = (html, result.page.number)
     cache.set(key, cached, SqlSearchBackend.cache_seconds)
     return cached
@@ -123,15 +123,15 @@ def search(request):
         results, page = _results(request, form)
     else:
         status = 400
-        results = render_to_string("directory/search_results.html", {"form": form}, request)
+        results = render_to_string("search/directory_results.html", {"form": form}, request)
     if partial:
         response = HttpResponse(results, status=status)
         if status == 200:
             query = form.query_string(page=page if page > 1 else None)
-            response["HX-Push-Url"] = reverse("directory:search") + (f"?{query}" if query else "")
+            response["HX-Push-Url"] = reverse("search:directory") + (f"?{query}" if query else "")
     else:
         context = {"form": form, "results": results, **_map_context()}
-        response = render(request, "directory/search.html", context, status=status)
+        response = render(request, "search/directory.html", context, status=status)
     # The same URL answers a whole page or a fragment: caches must tell them apart.
     patch_vary_headers(response, ["HX-Request", "HX-Target"])
     return response
@@ -242,7 +242,7 @@ def map_card(request, pk):
     if not get_backend().point_names([pk]):
         raise Http404("Cet établissement n'est pas dans l'annuaire.")
     establishment = Establishment.objects.select_related("organisation", "commune").get(pk=pk)
-    return render(request, "directory/search_card.html", {"establishment": establishment})
+    return render(request, "search/directory_card.html", {"establishment": establishment})
 
 
 @require_GET
@@ -261,6 +261,6 @@ def map_place(request):
     )
     return render(
         request,
-        "directory/search_place.html",
+        "search/directory_place.html",
         {"establishments": [establishments[e] for e, _ in rows if e in establishments]},
     )

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from essor.directory.search_backends import get_backend
+from essor.search.backends import get_backend
 
 
 class Command(BaseCommand):
