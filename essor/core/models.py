@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class DemoDataset(models.Model):
@@ -15,3 +17,90 @@ class DemoDataset(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class TransitionLog(models.Model):
+    """One line of an object's history: which step, from which state to which, who, when,
+    and why. Concrete logs add the foreign key to their object (see essor.core.workflow);
+    the person is kept as SET_NULL, so the history survives the deletion of their account."""
+
+    transition = models.CharField("action", max_length=30)
+    from_status = models.CharField("état avant", max_length=30, blank=True)
+    to_status = models.CharField("état après", max_length=30)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="par",
+    )
+    comment = models.TextField("commentaire", blank=True)
+    created_at = models.DateTimeField("le", default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.subject} — {self.get_transition_display()}"
+
+    @classmethod
+    def subject_field(cls):
+        return next(
+            f
+            for f in cls._meta.concrete_fields
+            if f.is_relation and hasattr(f.related_model, "workflow")
+        )
+
+    @property
+    def subject(self):
+        """The object whose history this line is."""
+        return getattr(self, self.subject_field().name)
+
+    def _workflow(self):
+        return self.subject_field().related_model.workflow
+
+    def _state_label(self, value):
+        model = self.subject_field().related_model
+        choices = dict(model._meta.get_field(self._workflow().state).choices or [])
+        return str(choices.get(value, value))
+
+    def get_transition_display(self):
+        return self._workflow().label(self.transition)
+
+    def get_from_status_display(self):
+        return self._state_label(self.from_status)
+
+    def get_to_status_display(self):
+        return self._state_label(self.to_status)
+
+
+class Decision(models.Model):
+    """Who took the last moderation decision on an object, when, and why. decide() fills it."""
+
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="décidée par",
+    )
+    decided_at = models.DateTimeField("décidée le", null=True, blank=True)
+    decision_comment = models.TextField("motif de la décision", blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class HeldChanges(models.Model):
+    """New values of a published object's links and contact fields, waiting for a
+    moderator (essor.core.workflow.hold_link_changes): the published ones stay until then."""
+
+    held_changes = models.JSONField(
+        "modifications en attente de modération", default=dict, blank=True
+    )
+
+    class Meta:
+        abstract = True

@@ -1,5 +1,6 @@
-"""Rendering of user-written text: Markdown in, sanitised HTML out."""
+"""Rendering of user-written text: Markdown in, sanitised HTML out; folding; the links a text holds."""
 
+import re
 import threading
 import unicodedata
 
@@ -45,3 +46,22 @@ def fold(text):
     decomposed = unicodedata.normalize("NFKD", text or "")
     ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(ascii_text.lower().replace("-", " ").replace("'", " ").split())
+
+
+_LINK = re.compile(
+    r"(?:https?://|mailto:|www\.)[^\s<>()\[\]\"']+"  # web links
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
+    r"|\+?\d(?:[\s.-]?\d){8,}"  # phone numbers
+)
+
+
+def links_in(text):
+    """The web links, e-mail addresses and phone numbers a text contains, as a set: what
+    sends a reader somewhere. Case and phone separators do not count."""
+    found = set()
+    for match in _LINK.findall(text or ""):
+        value = match.rstrip(".,;:!?").lower()
+        if value[:1].isdigit() or value.startswith("+"):
+            value = re.sub(r"[\s.-]", "", value)
+        found.add(value)
+    return found
