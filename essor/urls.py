@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from essor.api import api
+from essor.api.site import api
 
 admin.site.site_header = "Administration d'ESSor"
 admin.site.site_title = "ESSor"

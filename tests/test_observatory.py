@@ -392,6 +392,21 @@ def test_the_api_refuses_bad_parameters(api, url, status):
         assert response.json()["detail"]
 
 
+def test_a_parameter_that_contradicts_another_gets_a_french_400_naming_it(client, db):
+    response = client.get(
+        "/api/observatoire/evolution?niveau=region&code=75&ventilation=famille&categorie=inconnue"
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert body["detail"].startswith("Paramètre invalide : « categorie » : catégorie « inconnue »")
+    assert body["erreurs"] == [
+        {
+            "parametre": "categorie",
+            "message": "catégorie « inconnue » inconnue pour la ventilation famille",
+        }
+    ]
+
+
 # --- Demo data ------------------------------------------------------------------------
 
 

@@ -6,31 +6,35 @@ Only what the public directory shows is published: organisations in the ESS and 
 diffusible establishment (SIRENE's statutDiffusion = P) keeps its address, postal code
 and position hidden, as INSEE does."""
 
-import csv
 from datetime import date, datetime
 from typing import Annotated, Literal
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Lower
-from django.http import StreamingHttpResponse
 from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
 
+from essor.api.errors import ERRORS, RETRY_AFTER_DOC, Erreur
+from essor.api.params import (
+    DEFAULT_PAGE_SIZE,
+    MAX_ID,
+    CommuneParam,
+    DepartementParam,
+    EpciParam,
+    FormatParam,
+    LimitParam,
+    OffsetParam,
+)
+from essor.api.responses import CSV_RESPONSE_DOC, csv_export, page, wants_csv
 from essor.core.text import fold
 
 from .enums import AdministrativeStatus, EssFamily, Source
 from .identifiers import is_valid_rna
 from .models import Establishment, Organisation
 
+API_PREFIX = "/"
 router = Router()
-
-MAX_PAGE_SIZE = 100
-DEFAULT_PAGE_SIZE = 20
-# Far beyond any real directory, and within PostgreSQL's bigint for OFFSET and ids.
-MAX_OFFSET = 10_000_000
-MAX_ID = 2**63 - 1
-CSV_CHUNK_SIZE = 2000
 
 FAMILIES_DOC = ", ".join(f"`{value}` ({label})" for value, label in EssFamily.choices)
 SOURCES_DOC = ", ".join(f"`{value}` ({label})" for value, label in Source.choices)
@@ -38,50 +42,14 @@ SOURCES_DOC = ", ".join(f"`{value}` ({label})" for value, label in Source.choice
 Famille = Literal[tuple(EssFamily.values)]
 Statut = Literal[tuple(AdministrativeStatus.values)]
 
-# Query parameters shared by both lists. Patterns reject what cannot be a code before it
-# reaches the database (a NUL byte, for one, is an error on PostgreSQL).
-DEPARTEMENT_PATTERN = r"^(0[1-9]|[1-8][0-9]|9[0-5]|2[AaBb]|97[1-8])$"
-COMMUNE_PATTERN = r"^([0-9]{2}|2[AaBb])[0-9]{3}$"
-EPCI_PATTERN = r"^[0-9]{9}$"
+# Patterns reject what cannot be a code before it reaches the database; the error
+# message's hints are in essor/api/params.py (FORMAT_HINTS).
 NAF_PATTERN = r"^[0-9]{2}(\.[0-9]{1,2}|\.[0-9]{2}[A-Za-z])?$"
 LABEL_PATTERN = r"^[-a-zA-Z0-9_]{1,30}$"
 SIRET_PATTERN = r"^[0-9]{14}$"
 
-# Hints appended to a pattern mismatch, so that the error says what a good value is.
-FORMAT_HINTS = {
-    "departement": "code INSEE de département attendu, par exemple 87, 2A ou 971",
-    "commune": "code INSEE de commune à 5 caractères attendu, par exemple 87085",
-    "epci": "numéro SIREN de l'EPCI à 9 chiffres attendu",
-    "naf": "code ou début de code NAF attendu, par exemple 88, 88.9 ou 88.99B",
-    "label": "code de label attendu (lettres, chiffres, tirets)",
-    "siret": "numéro SIRET à 14 chiffres attendu",
-}
-
-
-def wants_csv(request):
-    """CSV when asked by ?format=csv, or by an Accept header that names CSV but not JSON."""
-    requested = request.GET.get("format")
-    if requested:
-        return requested == "csv"
-    accept = request.headers.get("Accept", "")
-    return "text/csv" in accept and "application/json" not in accept
-
-
 # --- Response models -------------------------------------------------------------------
 # Named in French: the class names are the schema names that the API's users read.
-
-
-class Erreur(Schema):
-    detail: str = Field(description="Explication de l'erreur, en français.")
-
-
-class ErreurParametre(Schema):
-    parametre: str = Field(description="Nom du paramètre refusé.")
-    message: str = Field(description="Ce qui ne va pas, en français.")
-
-
-class ErreurValidation(Erreur):
-    erreurs: list[ErreurParametre] = Field(description="Détail paramètre par paramètre.")
 
 
 class Label(Schema):
@@ -261,46 +229,6 @@ def establishment_row(establishment):
     }
 
 
-# --- CSV -------------------------------------------------------------------------------
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _csv_cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, list):
-        return "|".join(_csv_cell(item) for item in value)
-    if isinstance(value, dict):
-        return value.get("code", "")
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
-        # A spreadsheet would run a cell starting like a formula: neutralise it.
-        return "'" + value
-    return value
-
-
-def csv_response(rows, columns, filename):
-    """Stream `rows` (dicts) as a `;`-separated, UTF-8 CSV file with a BOM, so that a
-    French spreadsheet opens it with its accents and columns right."""
-    writer = csv.writer(_Echo(), delimiter=";")
-
-    def lines():
-        yield "\ufeff" + writer.writerow(columns)
-        for row in rows:
-            yield writer.writerow([_csv_cell(row[column]) for column in columns])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 ORGANISATION_CSV_COLUMNS = list(Structure.model_fields)
 ESTABLISHMENT_CSV_COLUMNS = list(Etablissement.model_fields)
 
@@ -348,30 +276,6 @@ def public_establishments():
 
 # --- Endpoints -------------------------------------------------------------------------
 
-FORMAT_DESCRIPTION = (
-    "`json` (par défaut) ou `csv`. Le CSV (séparateur `;`, UTF-8 avec BOM) n'est pas "
-    "paginé : il contient toutes les lignes qui répondent aux filtres."
-)
-CSV_RESPONSE_DOC = {
-    "content": {
-        "text/csv": {
-            "schema": {"type": "string"},
-            "example": "\ufeffid;siren;rna;nom;…",
-        }
-    }
-}
-ERRORS = {400: ErreurValidation, 429: Erreur}
-RETRY_AFTER_DOC = {
-    429: {
-        "headers": {
-            "Retry-After": {
-                "description": "Nombre de secondes à attendre avant de réessayer.",
-                "schema": {"type": "integer"},
-            }
-        }
-    }
-}
-
 SearchParam = Annotated[
     str,
     Query(
@@ -388,33 +292,6 @@ FamilleParam = Annotated[
         None,
         examples=["association"],
         description=f"Famille de l'ESS de la structure : {FAMILIES_DOC}.",
-    ),
-]
-DepartementParam = Annotated[
-    str,
-    Query(
-        None,
-        pattern=DEPARTEMENT_PATTERN,
-        examples=["87"],
-        description="Code INSEE du département (ex. 87, 2A).",
-    ),
-]
-EpciParam = Annotated[
-    str,
-    Query(
-        None,
-        pattern=EPCI_PATTERN,
-        examples=["248719312"],
-        description="Numéro SIREN de l'intercommunalité (EPCI).",
-    ),
-]
-CommuneParam = Annotated[
-    str,
-    Query(
-        None,
-        pattern=COMMUNE_PATTERN,
-        examples=["87085"],
-        description="Code INSEE de la commune (ex. 87085).",
     ),
 ]
 NafParam = Annotated[
@@ -451,19 +328,6 @@ TriParam = Annotated[
     Literal["nom", "-nom"],
     Query("nom", description="Ordre : `nom` (alphabétique) ou `-nom` (inverse)."),
 ]
-LimitParam = Annotated[
-    int,
-    Query(
-        DEFAULT_PAGE_SIZE,
-        ge=1,
-        le=MAX_PAGE_SIZE,
-        description=f"Nombre de résultats par page (au plus {MAX_PAGE_SIZE}).",
-    ),
-]
-OffsetParam = Annotated[
-    int, Query(0, ge=0, le=MAX_OFFSET, description="Nombre de résultats à sauter.")
-]
-FormatParam = Annotated[Literal["json", "csv"], Query(None, description=FORMAT_DESCRIPTION)]
 
 
 @router.get(
@@ -525,14 +389,10 @@ def list_organisations(
     organisations = organisations.prefetch_related("labels")
 
     if wants_csv(request):
-        rows = (organisation_row(o) for o in organisations.iterator(chunk_size=CSV_CHUNK_SIZE))
-        return csv_response(rows, ORGANISATION_CSV_COLUMNS, "essor-structures.csv")
-    return {
-        "total": organisations.count(),
-        "limit": limit,
-        "offset": offset,
-        "resultats": [organisation_row(o) for o in organisations[offset : offset + limit]],
-    }
+        return csv_export(
+            organisations, organisation_row, ORGANISATION_CSV_COLUMNS, "essor-structures.csv"
+        )
+    return page(organisations, organisation_row, limit, offset)
 
 
 @router.get(
@@ -617,14 +477,10 @@ def list_establishments(
     )
 
     if wants_csv(request):
-        rows = (establishment_row(e) for e in establishments.iterator(chunk_size=CSV_CHUNK_SIZE))
-        return csv_response(rows, ESTABLISHMENT_CSV_COLUMNS, "essor-etablissements.csv")
-    return {
-        "total": establishments.count(),
-        "limit": limit,
-        "offset": offset,
-        "resultats": [establishment_row(e) for e in establishments[offset : offset + limit]],
-    }
+        return csv_export(
+            establishments, establishment_row, ESTABLISHMENT_CSV_COLUMNS, "essor-etablissements.csv"
+        )
+    return page(establishments, establishment_row, limit, offset)
 
 
 @router.get(

@@ -13,27 +13,23 @@ from django.db.models import F
 from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
 
-from essor.directory.api import (
-    CSV_CHUNK_SIZE,
-    CSV_RESPONSE_DOC,
+from essor.api.errors import ERRORS, RETRY_AFTER_DOC, Erreur
+from essor.api.params import (
     DEFAULT_PAGE_SIZE,
-    ERRORS,
     FORMAT_DESCRIPTION,
     MAX_ID,
-    RETRY_AFTER_DOC,
     CommuneParam,
-    Erreur,
     FormatParam,
     LimitParam,
     OffsetParam,
-    csv_response,
-    wants_csv,
 )
+from essor.api.responses import CSV_RESPONSE_DOC, csv_export, page, wants_csv
 
 from .catalog import apply_filters
 from .enums import Beneficiary, CallKind, Instrument, Need, Phase
 from .models import FinancingTool
 
+API_PREFIX = "/financements/"
 router = Router(tags=["Financements"])
 
 
@@ -188,14 +184,8 @@ def list_tools(
     tools = tools.order_by(F("closes_on").asc(nulls_last=True), "title", "pk")
     tools = tools.prefetch_related("funders")
     if wants_csv(request):
-        rows = (tool_row(t) for t in tools.iterator(chunk_size=CSV_CHUNK_SIZE))
-        return csv_response(rows, CSV_COLUMNS, "essor-financements.csv")
-    return {
-        "total": tools.count(),
-        "limit": limit,
-        "offset": offset,
-        "resultats": [tool_row(t) for t in tools[offset : offset + limit]],
-    }
+        return csv_export(tools, tool_row, CSV_COLUMNS, "essor-financements.csv")
+    return page(tools, tool_row, limit, offset)
 
 
 @router.get(

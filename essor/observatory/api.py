@@ -9,12 +9,14 @@ from django.http import Http404
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
+from essor.api.errors import ERRORS, Erreur, InvalidParameter
 from essor.territories.models import Commune, Departement, Epci, Region
 
 from . import figures
 from .enums import Breakdown, TerritoryLevel
 from .models import SECRET_LABEL, TerritoryCentroid
 
+API_PREFIX = "/observatoire/"
 router = Router(tags=["Observatoire"])
 
 L = TerritoryLevel
@@ -94,23 +96,6 @@ class TerritoireIndicateurs(Schema):
     secret: str | None = Field(description=SECRET_DOC)
 
 
-class ErreurParametre(Schema):
-    parametre: str = Field(description="Nom du paramètre refusé.")
-    message: str = Field(description="Pourquoi il est refusé.")
-
-
-class Erreur(Schema):
-    detail: str = Field(description="Explication de l'erreur, en français.")
-    erreurs: list[ErreurParametre] | None = Field(
-        None, description="Pour un paramètre invalide : le détail, paramètre par paramètre."
-    )
-
-
-# A bad parameter is a 400 (the platform's API turns validation errors into French
-# 400s) and too many requests a 429.
-ERRORS = {400: Erreur, 429: Erreur}
-
-
 def _territory(niveau, code):
     try:
         return figures.get_territory(niveau, code)
@@ -186,14 +171,16 @@ def evolution(
     années) ou par mois (5 dernières années, ensemble seulement)."""
     territory = _territory(niveau, code)
     if ventilation == "ensemble" and categorie:
-        raise HttpError(400, "Le paramètre « categorie » ne s'emploie qu'avec une ventilation.")
+        raise InvalidParameter("categorie", "ne s'emploie qu'avec une ventilation")
     if ventilation != "ensemble":
         if pas == "mois":
-            raise HttpError(400, "Les séries mensuelles ne sont publiées que pour l'ensemble.")
+            raise InvalidParameter(
+                "pas", "les séries mensuelles ne sont publiées que pour l'ensemble"
+            )
         breakdown = VENTILATIONS[ventilation]
         if categorie not in figures.known_categories(breakdown) or not categorie:
-            raise HttpError(
-                400, f"Catégorie « {categorie} » inconnue pour la ventilation {ventilation}."
+            raise InvalidParameter(
+                "categorie", f"catégorie « {categorie} » inconnue pour la ventilation {ventilation}"
             )
     series = figures.flows(
         territory,
