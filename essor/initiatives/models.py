@@ -3,6 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
+from essor.core.fields import CodeListField
 from essor.directory.models import Organisation
 
 from .enums import (
@@ -16,7 +17,6 @@ from .enums import (
     Theme,
     Transition,
 )
-from .fields import CodeListField
 from .text import initiative_search_text, search_fold
 
 # A carrier may change what it wrote while nobody is reading it as published.

@@ -3,9 +3,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
+from essor.core.fields import CodeListField
 from essor.core.text import fold
 from essor.directory.models import Organisation
-from essor.initiatives.fields import CodeListField
 from essor.territories.models import Departement, Epci, Region
 
 from .enums import Audience, TrainingFormat

@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import essor.initiatives.fields
+import essor.core.fields
 from django.conf import settings
 from django.db import migrations, models
 
@@ -40,8 +40,8 @@ class Migration(migrations.Migration):
                 ('axis', models.CharField(choices=[('entreprendre', 'Entreprendre'), ('cooperer', 'Coopérer'), ('innover', 'Innover')], max_length=15, verbose_name='axe')),
                 ('stage', models.CharField(blank=True, choices=[('emergence', 'Émergence'), ('experimentation', 'Expérimentation'), ('diffusion', 'Diffusion et essaimage'), ('evaluation', 'Évaluation')], max_length=20, verbose_name='étape')),
                 ('territory_label', models.CharField(blank=True, max_length=200, verbose_name='territoire')),
-                ('departement_codes', essor.initiatives.fields.CodeListField(blank=True, default='', max_length=200, verbose_name='départements')),
-                ('epci_codes', essor.initiatives.fields.CodeListField(blank=True, default='', max_length=1000, verbose_name='intercommunalités')),
+                ('departement_codes', essor.core.fields.CodeListField(blank=True, default='', max_length=200, verbose_name='départements')),
+                ('epci_codes', essor.core.fields.CodeListField(blank=True, default='', max_length=1000, verbose_name='intercommunalités')),
                 ('other_carriers', models.CharField(blank=True, max_length=255, verbose_name='autres porteurs (hors annuaire)')),
                 ('impact', models.TextField(blank=True, verbose_name='impact (Markdown)')),
                 ('year', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1900), django.core.validators.MaxValueValidator(2100)], verbose_name='année de lancement')),
