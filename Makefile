@@ -38,9 +38,12 @@ quality: venv
 	$(BIN)/ruff format --check .
 	DEBUG=1 $(ESSOR) makemigrations --check --dry-run
 
+# Both cores: pytest-xdist gives each worker its own test database (test_<name>_gw0, _gw1…),
+# each loaded with the shipped geography. TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= auto
 pytest: venv
-	$(BIN)/pytest -m "not browser"
-	$(BIN)/pytest -m browser -p no:randomly
+	$(BIN)/pytest -m "not browser" -n $(TEST_WORKERS)
+	$(BIN)/pytest -m browser -p no:randomly -n $(TEST_WORKERS)
 
 ## serve: production-style server (needs SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL)
 serve: venv

@@ -11,7 +11,8 @@ SAMPLE_GEOGRAPHY = Path(__file__).parent / "data" / "territories_sample.json.gz"
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Every test database starts with real geography: all of Nouvelle-Aquitaine."""
+    """Every test database starts with real geography: all of Nouvelle-Aquitaine. Under
+    pytest-xdist each worker runs this for its own database (test_<name>_gw0, _gw1…)."""
     with django_db_blocker.unblock():
         load_territories(SAMPLE_GEOGRAPHY)
 
