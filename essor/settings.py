@@ -4,7 +4,8 @@ Variables (all optional for the embedded demo):
 DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS, REDIS_URL,
 EMAIL_URL-style settings (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
 EMAIL_USE_TLS, DEFAULT_FROM_EMAIL), ESSOR_REGION, ESSOR_BASE_URL, ESSOR_DATA_DIR,
-ESSOR_TILE_URL.
+ESSOR_TILE_URL, TRUSTED_PROXY_COUNT, TRUSTED_PROXY_NETWORKS, LOGIN_FAILURE_LIMIT,
+LOGIN_LOCKOUT_SECONDS.
 """
 
 import os
@@ -149,6 +150,16 @@ else:
 ESSOR_SEARCH_MEMORY = env("ESSOR_SEARCH_MEMORY", "background")
 if ESSOR_SEARCH_MEMORY not in ("background", "inline", "off"):
     raise ImproperlyConfigured("ESSOR_SEARCH_MEMORY vaut background, inline ou off.")
+
+# Behind a reverse proxy: how many proxies append to the forwarded-for header (0 = none, the
+# header is ignored), or the networks the proxies live in. Read by
+# essor.core.ratelimit.client_address, the one reader of that header.
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+TRUSTED_PROXY_NETWORKS = env_list("TRUSTED_PROXY_NETWORKS")
+# Wrong passwords in a row for one account before it refuses logins for a while,
+# whatever the client's address (a password reset lifts the lock).
+LOGIN_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_LOCKOUT_SECONDS = int(env("LOGIN_LOCKOUT_SECONDS", "900"))
 
 CSRF_FAILURE_VIEW = "essor.core.views.csrf_failure"
 AUTH_USER_MODEL = "accounts.User"

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from essor.accounts.views import admin_login
 from essor.api.site import api
 
 admin.site.site_header = "Administration d'ESSor"
@@ -20,6 +21,8 @@ urlpatterns = [
     path("initiatives/", include("essor.initiatives.urls")),
     path("ressources/", include("essor.resources.urls")),
     path("financement/", include("essor.financing.urls")),
+    # Before the admin's own: its login form would bypass the site's limits.
+    path("gestion/login/", admin_login, name="admin_login"),
     path("gestion/", admin.site.urls),
     path("api/", api.urls),
 ]

@@ -607,7 +607,9 @@ class TestOnAnImportedSireneStock:
         assert response.status_code == 200
         assert response["Content-Type"] == "text/csv; charset=utf-8"
         assert 'filename="essor-familles-region-75.csv"' in response["Content-Disposition"]
-        rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+        rows = list(
+            csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";")
+        )
         cells = stored(L.REGION, B.FAMILY)
         assert {row["libelle"] for row in rows} == {
             EssFamily(category).label for _, category in cells

@@ -3,6 +3,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
 from essor.core.emails import queue_email
+from essor.core.ratelimit import clear_login_failures, login_locked, record_login_failure
 
 from .models import User
 
@@ -68,7 +69,32 @@ class EmailAuthenticationForm(AuthenticationForm):
         "inactive": "Ce compte est désactivé.",
         "unconfirmed": "Confirmez d'abord votre adresse e-mail : suivez le lien reçu par e-mail, "
         "ou demandez-en un nouveau.",
+        "locked": "Trop de mots de passe erronés pour ce compte : par sécurité, il refuse les "
+        "connexions pendant encore %(minutes)s minute(s). Vous pouvez réinitialiser votre mot "
+        "de passe pour le débloquer tout de suite.",
     }
+
+    def clean(self):
+        # The per-account lock holds whatever the client's address, and even for the
+        # right password: a guesser learns nothing while it lasts.
+        email = (self.cleaned_data.get("username") or "").strip()
+        if email:
+            wait = login_locked(email)
+            if wait:
+                raise forms.ValidationError(
+                    self.error_messages["locked"],
+                    code="locked",
+                    params={"minutes": (wait + 59) // 60},
+                )
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError as error:
+            if email and error.code == "invalid_login":
+                record_login_failure(email)
+            raise
+        if email:
+            clear_login_failures(email)
+        return cleaned
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
 from django.contrib.auth import views as auth_views
@@ -5,11 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from essor.core.ratelimit import ratelimit
+from essor.core.ratelimit import clear_login_failures, ratelimit
 
 from . import services
 from .forms import (
@@ -77,6 +80,16 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+@require_http_methods(["GET", "POST"])
+def admin_login(request):
+    """/gestion/login/ goes through the site login, its rate limits and its per-account
+    lock: the admin has no login form of its own to guess passwords against."""
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = ""
+    return redirect(f"{reverse('accounts:login')}?{urlencode({'next': target or '/gestion/'})}")
+
+
 @require_POST
 def logout_view(request):
     logout(request)
@@ -101,9 +114,10 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        # Receiving the reset e-mail proves the address too.
+        # Receiving the reset e-mail proves the address too, and lifts a login lock.
         if not form.user.has_confirmed_email:
             form.user.confirm_email()
+        clear_login_failures(form.user.email)
         messages.success(self.request, "Votre mot de passe a été changé. Connectez-vous.")
         return response
 

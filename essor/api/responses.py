@@ -1,9 +1,6 @@
 """What a list endpoint answers: one page of results, or every row as a CSV file."""
 
-import csv
-from datetime import date, datetime
-
-from django.http import StreamingHttpResponse
+from essor.core.csv import streaming_csv_response
 
 CSV_CHUNK_SIZE = 2000
 
@@ -43,38 +40,17 @@ def csv_export(queryset, row, columns, filename):
     return csv_response(rows, columns, filename)
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def _csv_cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, list):
-        return "|".join(_csv_cell(item) for item in value)
+    # A nested label ({"code": ..., "libelle": ...}) is its code in a flat file.
     if isinstance(value, dict):
         return value.get("code", "")
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
-        # A spreadsheet would run a cell starting like a formula: neutralise it.
-        return "'" + value
+    if isinstance(value, list):
+        return [_csv_cell(item) for item in value]
     return value
 
 
 def csv_response(rows, columns, filename):
-    """Stream `rows` (dicts) as a `;`-separated, UTF-8 CSV file with a BOM, so that a
-    French spreadsheet opens it with its accents and columns right."""
-    writer = csv.writer(_Echo(), delimiter=";")
-
-    def lines():
-        yield "\ufeff" + writer.writerow(columns)
-        for row in rows:
-            yield writer.writerow([_csv_cell(row[column]) for column in columns])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    """Stream `rows` (dicts) through the platform's formula-safe CSV writer
+    (essor.core.csv: ';', UTF-8 with BOM, formulas neutralised)."""
+    cells = ([_csv_cell(row[column]) for column in columns] for row in rows)
+    return streaming_csv_response(columns, cells, filename)

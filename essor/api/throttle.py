@@ -3,7 +3,7 @@ import threading
 from django.conf import settings
 from ninja.throttling import BaseThrottle
 
-from essor.core.ratelimit import client_ip, hit
+from essor.core.ratelimit import hit, rate_key
 
 from .responses import wants_csv
 
@@ -14,7 +14,8 @@ RATE_LIMIT_PERIOD = 60
 
 
 class ClientIpThrottle(BaseThrottle):
-    """Fixed-window limit per client IP, on the platform's shared rate limiter."""
+    """Fixed-window limit per client address (essor.core.ratelimit.client_address, which
+    believes only our own proxies), on the platform's shared rate limiter."""
 
     def __init__(self):
         # One instance serves every request: the wait of this thread's request is here.
@@ -26,7 +27,7 @@ class ClientIpThrottle(BaseThrottle):
             return True
         scope = "csv" if wants_csv(request) else "json"
         limit = limits.get(scope, DEFAULT_RATE_LIMIT[scope])
-        retry_after = hit(f"api-{scope}:{client_ip(request)}", limit, RATE_LIMIT_PERIOD)
+        retry_after = hit(f"api-{scope}:{rate_key(request)}", limit, RATE_LIMIT_PERIOD)
         self._local.retry_after = retry_after
         return not retry_after
 

@@ -1,4 +1,3 @@
-import csv
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from essor.accounts.perms import can_act_for_organisation, can_publish_financing_tools
+from essor.core.csv import csv_response
 from essor.directory.models import Organisation
 
 from . import services, workflow
@@ -679,31 +679,28 @@ def requests_csv(request):
         .select_related("dossier__organisation", "funder", "tool")
         .order_by("created_at")
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="demandes-de-financement.csv"'
-    response.write("\ufeff")  # Excel reads UTF-8 only with a BOM
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(
-        ["financeur", "structure", "SIREN", "projet", "outil", "reçue le", "état",
-         "montant demandé", "montant accordé"]
-    )  # fmt: skip
-    for item in items:
-        writer.writerow(
-            [
-                item.funder.name,
-                item.dossier.organisation.name,
-                item.dossier.organisation.siren or "",
-                item.dossier.title,
-                item.tool.title if item.tool else "",
-                timezone.localtime(item.created_at).strftime("%d/%m/%Y"),
-                item.get_status_display(),
-                str(item.amount_asked).replace(".", ","),
-                str(item.amount_granted).replace(".", ",")
-                if item.amount_granted is not None
-                else "",
-            ]
-        )
-    return response
+    header = ["financeur", "structure", "SIREN", "projet", "outil", "reçue le", "état",
+              "montant demandé", "montant accordé"]  # fmt: skip
+    rows = (
+        [
+            item.funder.name,
+            item.dossier.organisation.name,
+            item.dossier.organisation.siren or "",
+            item.dossier.title,
+            item.tool.title if item.tool else "",
+            timezone.localtime(item.created_at).strftime("%d/%m/%Y"),
+            item.get_status_display(),
+            _euros(item.amount_asked),
+            _euros(item.amount_granted),
+        ]
+        for item in items
+    )
+    return csv_response(header, rows, "demandes-de-financement.csv")
+
+
+def _euros(amount):
+    # A French spreadsheet reads a decimal comma.
+    return "" if amount is None else str(amount).replace(".", ",")
 
 
 @login_required

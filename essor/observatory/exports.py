@@ -3,14 +3,14 @@
 A masked value is an empty cell, and the row's last column, "statut", says
 "secret statistique"."""
 
-import csv
 import io
 
 from django.http import HttpResponse
 
+from essor.core import csv
+
 from .models import SECRET_LABEL
 
-CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -52,14 +52,7 @@ def filename(dataset, extension):
 
 
 def csv_response(dataset):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header(dataset))
-    for record in records(dataset):
-        writer.writerow(["" if value is None else value for value in record])
-    response = HttpResponse(buffer.getvalue(), content_type=CSV_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename(dataset, "csv")}"'
-    return response
+    return csv.csv_response(header(dataset), records(dataset), filename(dataset, "csv"))
 
 
 def xlsx_bytes(dataset, refreshed_at=None):

@@ -1,7 +1,6 @@
 """The directory search page (/annuaire/), its htmx partial, the CSV export of a result,
 and the map's endpoints: clusters (carte.json) and the cards a click opens."""
 
-import csv
 import hashlib
 import json
 
@@ -9,13 +8,14 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Max, Min
-from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
+from essor.core.csv import streaming_csv_response
 from essor.core.ratelimit import ratelimit
 from essor.directory import nomenclatures
 from essor.directory.models import Establishment, Organisation
@@ -146,23 +146,10 @@ EXPORT_COLUMNS = [
 ]  # fmt: skip
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _cell(value):
-    # A spreadsheet would run a cell starting with these characters as a formula.
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _export_rows(form):
     filters = form.filters()
     backend = get_backend()
     ids = backend.ids(filters, sort=form.sort(filters))
-    writer = csv.writer(_Echo(), delimiter=";")
-    yield "\ufeff" + writer.writerow(EXPORT_COLUMNS)
     base = settings.ESSOR_BASE_URL
     for start in range(0, len(ids), EXPORT_CHUNK):
         chunk = ids[start : start + EXPORT_CHUNK]
@@ -184,7 +171,7 @@ def _export_rows(form):
                 commune.departement_id if commune else "",
                 base + org.get_absolute_url(),
             ]  # fmt: skip
-            yield writer.writerow([_cell(v) for v in row])
+            yield row
 
 
 @require_GET
@@ -196,9 +183,7 @@ def export(request):
         errors = "; ".join(f"{form.fields[name].label if name in form.fields else name} : "
                            f"{' '.join(messages)}" for name, messages in form.errors.items())  # fmt: skip
         return _text_error(f"Export impossible, critères invalides — {errors}")
-    response = StreamingHttpResponse(_export_rows(form), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="annuaire-ess.csv"'
-    return response
+    return streaming_csv_response(EXPORT_COLUMNS, _export_rows(form), "annuaire-ess.csv")
 
 
 # --- map ---------------------------------------------------------------------------------

@@ -1,4 +1,3 @@
-import csv
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from essor.accounts.perms import can_manage_support_offers
+from essor.core.csv import csv_response
 from essor.core.ratelimit import ratelimit
 from essor.directory.models import Organisation
 
@@ -683,29 +683,24 @@ def coverage(request):
 @require_GET
 def coverage_csv(request):
     _, _, _, rows = _coverage_rows(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="couverture-accompagnement-{timezone.localdate():%Y-%m-%d}.csv"'
-    )
-    response.write("\ufeff")  # for spreadsheet software to read UTF-8
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(
-        ["epci_siren", "epci", "departements", "population", "etape", "type_aide", "offres"]
-    )
     phases = dict(Phase.choices)
     kinds = dict(HelpKind.choices)
-    for row in sorted(rows, key=lambda r: r.name):
-        for phase in Phase.values:
-            for kind in HelpKind.values:
-                writer.writerow(
-                    [
-                        row.code,
-                        row.name,
-                        " ".join(row.departements),
-                        row.population,
-                        phases[phase],
-                        kinds[kind],
-                        row.counts.get((phase, kind), 0),
-                    ]
-                )
-    return response
+    lines = (
+        [
+            row.code,
+            row.name,
+            " ".join(row.departements),
+            row.population,
+            phases[phase],
+            kinds[kind],
+            row.counts.get((phase, kind), 0),
+        ]
+        for row in sorted(rows, key=lambda r: r.name)
+        for phase in Phase.values
+        for kind in HelpKind.values
+    )
+    return csv_response(
+        ["epci_siren", "epci", "departements", "population", "etape", "type_aide", "offres"],
+        lines,
+        f"couverture-accompagnement-{timezone.localdate():%Y-%m-%d}.csv",
+    )
