@@ -156,7 +156,8 @@ def test_a_total_that_would_reveal_a_masked_family_masks_another_family(client):
     response = client.get(
         reverse("observatory:download", args=["commune", LIMOGES, "familles", "csv"])
     )
-    for row in csv.DictReader(io.StringIO(response.content.decode())):
+    text = response.content.decode("utf-8-sig")
+    for row in csv.DictReader(io.StringIO(text), delimiter=";"):
         assert row["etablissements"] == "" and row["statut"] == "secret statistique"
     body = TestClient(router).get(f"/indicateurs?niveau=commune&code={LIMOGES}&ventilation=famille")
     for line in body.json()["lignes"]:
