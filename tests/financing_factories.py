@@ -5,13 +5,13 @@ from decimal import Decimal
 import factory
 
 from essor.financing.enums import (
-    AreaLevel,
     BudgetScope,
     Instrument,
     LineStatus,
     ToolStatus,
 )
 from essor.financing.models import BudgetLine, Dossier, FinancingTool, FundingLine
+from essor.territories.areas import replace_areas
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 
@@ -23,9 +23,6 @@ class ToolFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Outil de financement n°{n}")
     summary = "Un outil pour les structures de l'ESS."
     instrument = Instrument.GRANT
-    area_level = AreaLevel.REGION
-    area_code = "75"
-    area_name = "Nouvelle-Aquitaine"
     status = ToolStatus.PUBLISHED
 
     @factory.post_generation
@@ -35,6 +32,12 @@ class ToolFactory(factory.django.DjangoModelFactory):
             self.save()
             if extracted:
                 self.funders.set(extracted)
+
+    @factory.post_generation
+    def areas(self, create, extracted, **kwargs):
+        """areas=[(level, code, label)]; the whole région by default."""
+        if create:
+            replace_areas(self, extracted or [("region", "75", "Nouvelle-Aquitaine")])
 
 
 def funder_member(organisation=None):

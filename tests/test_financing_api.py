@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from essor.financing.enums import AreaLevel, Beneficiary, Envelope, Instrument, Phase, ToolStatus
+from essor.financing.enums import Beneficiary, Envelope, Instrument, Phase, ToolStatus
 from tests.factories import OrganisationFactory
 from tests.financing_factories import ToolFactory
 
@@ -44,7 +44,7 @@ def test_the_catalogs_filters(client):
     ToolFactory(
         title="Épuisé", envelope=Envelope.EXHAUSTED, beneficiaries=[Beneficiary.ASSOCIATION]
     )
-    ToolFactory(title="Poitiers", area_level=AreaLevel.COMMUNE, area_code="86194")
+    ToolFactory(title="Poitiers", areas=[("commune", "86194", "Poitiers (86)")])
 
     assert titles(client.get(URL, {"instrument": "honour_loan"})) == ["Prêt SCOP"]
     # A tool that restricts no beneficiary is open to all of them.

@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from essor.financing import demo
-from essor.financing.enums import AreaLevel, Beneficiary, Instrument, ToolStatus
+from essor.financing.enums import Beneficiary, Instrument, ToolStatus
 from essor.financing.models import FinancingTool
 from tests.factories import OrganisationFactory, UserFactory
 from tests.financing_factories import ToolFactory, funder_member
@@ -50,10 +50,10 @@ def test_filters_by_instrument_full_text_and_facets(client):
 
 def test_territory_is_hierarchical_a_region_covers_its_communes_an_epci_only_its_own(client):
     ToolFactory(title="Régional")
-    ToolFactory(title="Niortais", area_level=AreaLevel.EPCI, area_code=NIORTAIS)
-    ToolFactory(title="National", area_level=AreaLevel.NATIONAL, area_code="")
-    ToolFactory(title="Poitiers seulement", area_level=AreaLevel.COMMUNE, area_code=POITIERS)
-    ToolFactory(title="Deux-Sèvres", area_level=AreaLevel.DEPARTEMENT, area_code="79")
+    ToolFactory(title="Niortais", areas=[("epci", NIORTAIS, "CA du Niortais")])
+    ToolFactory(title="National", areas=[("national", "FR", "France entière")])
+    ToolFactory(title="Poitiers seulement", areas=[("commune", POITIERS, "Poitiers (86)")])
+    ToolFactory(title="Deux-Sèvres", areas=[("departement", "79", "Deux-Sèvres (79)")])
     url = reverse("financing:index")
     assert titles(client.get(url, {"commune": AIFFRES})) == {
         "Régional", "Niortais", "National", "Deux-Sèvres",
@@ -93,7 +93,7 @@ def test_a_funder_creates_a_draft_then_publishes_it(client):
     client.force_login(user)
     data = {
         "title": "Fonds d'innovation", "summary": "Pour innover.", "instrument": "grant",
-        "call_kind": "aap", "envelope": "open", "area_level": "epci", "area_code": NIORTAIS,
+        "call_kind": "aap", "envelope": "open", "epcis": [NIORTAIS],
         "apply_mode": "dossier", "beneficiaries": ["association", "scic"],
         "amount_min": "1000", "amount_max": "5000", "closes_on": "2030-06-30",
         "sectors": ["action_sociale", "sante"],
@@ -103,7 +103,8 @@ def test_a_funder_creates_a_draft_then_publishes_it(client):
     assert tool.sectors == ["action_sociale", "sante"]
     assert response.status_code == 302
     assert tool.status == ToolStatus.DRAFT and list(tool.funders.all()) == [funder]
-    assert tool.area_name == "CA du Niortais" and tool.beneficiaries == ["association", "scic"]
+    assert [a.label for a in tool.areas.all()] == ["CA du Niortais"]
+    assert tool.beneficiaries == ["association", "scic"]
     assert client.get(reverse("financing:index")).context["page"].paginator.count == 0
     client.post(reverse("financing:tool_publish", args=[tool.pk]))
     tool.refresh_from_db()
@@ -134,14 +135,14 @@ def test_bad_tool_input_gets_french_errors_and_saves_nothing(client):
     client.force_login(user)
     data = {
         "title": "Outil", "summary": "Résumé", "instrument": "grant", "call_kind": "aap",
-        "envelope": "open", "area_level": "epci", "area_code": "123", "apply_mode": "external",
+        "envelope": "open", "epcis": ["123"], "apply_mode": "external",
         "amount_min": "5000", "amount_max": "1000",
         "opens_on": "2030-06-30", "closes_on": "2030-01-01",
     }  # fmt: skip
     response = client.post(reverse("financing:tool_create", args=[funder.pk]), data)
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Aucun territoire de ce niveau n&#x27;a ce code." in html
+    assert "Aucune intercommunalité n&#x27;a le SIREN 123." in html
     assert "Le montant maximal est inférieur au montant minimal." in html
     assert "La clôture précède l&#x27;ouverture." in html
     assert "Indiquez le lien pour candidater." in html
@@ -171,7 +172,8 @@ def test_the_demo_creates_the_reports_tools_flagged_illustrative_and_reruns_with
     names = {tool.title for tool in tools}
     assert {"Cap Amorçage", "Fonds de dotation la Solidaire", "Titres associatifs"} <= names
     solidaire = tools.get(import_id="rapport-2016:la-solidaire")
-    assert solidaire.area_level == AreaLevel.EPCI and solidaire.area_name.startswith("CC Haute")
+    [area] = solidaire.areas.all()
+    assert area.level == "epci" and area.label.startswith("CC Haute")
     assert solidaire.funders.get().name == "la Solidaire"
     html = client.get(solidaire.get_absolute_url()).content.decode()
     assert "illustratifs" in html
@@ -192,3 +194,32 @@ def test_the_calendar_and_its_ical_feed_list_upcoming_deadlines(client):
     assert f"DTSTART;VALUE=DATE:{closes:%Y%m%d}" in body
     assert "SUMMARY:Clôture : Appel\\, bientôt clos" in body
     assert body.count("BEGIN:VEVENT") == 1
+
+
+def test_a_tool_can_serve_a_radius_around_a_commune_and_keeps_its_territory_when_edited(
+    client,
+):
+    user, funder = funder_member()
+    client.force_login(user)
+    data = {
+        "title": "Fonds de proximité", "summary": "Autour de Niort.", "instrument": "grant",
+        "call_kind": "permanent", "envelope": "open", "apply_mode": "dossier",
+        "radius_commune": "Niort (79191)", "radius_km": "20", "departements": ["86"],
+    }  # fmt: skip
+    response = client.post(reverse("financing:tool_create", args=[funder.pk]), data)
+    assert response.status_code == 302
+    tool = FinancingTool.objects.get()
+    client.post(reverse("financing:tool_publish", args=[tool.pk]))
+    url = reverse("financing:index")
+    assert titles(client.get(url, {"commune": AIFFRES})) == {"Fonds de proximité"}
+    assert titles(client.get(url, {"commune": POITIERS})) == {"Fonds de proximité"}
+    assert titles(client.get(url, {"commune": "79049"})) == set()  # Bressuire, 60 km away
+
+    form = client.get(reverse("financing:tool_edit", args=[tool.pk])).context["form"]
+    data = {**data, "title": "Fonds de proximité renouvelé"}
+    assert form["radius_km"].value() == 20 and form["departements"].value() == ["86"]
+    client.post(reverse("financing:tool_edit", args=[tool.pk]), data)
+    assert sorted(a.label for a in tool.areas.all()) == [
+        "20 km autour de Niort (79)",
+        "Vienne (86)",
+    ]

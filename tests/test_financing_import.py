@@ -13,12 +13,12 @@ pytestmark = pytest.mark.django_db
 
 HEADER = (
     "identifiant;intitule;resume;instrument;type_appel;cloture;beneficiaires;etapes;"
-    "territoire_niveau;territoire_code;montant_min;montant_max;financeurs_siren;statut\n"
+    "territoires;montant_min;montant_max;financeurs_siren;statut\n"
 )
 ROWS = (
     "fdc;Fonds de confiance;Pour consolider;grant;aap;2030-06-30;association|scic;"
-    "consolidation;region;75;5000;30000;130005481;publie\n"
-    "pret;Prêt d'honneur ESS;Pour démarrer;honour_loan;;;;creation;departement;87;;8000;;brouillon\n"
+    "consolidation;region:75;5000;30000;130005481;publie\n"
+    "pret;Prêt d'honneur ESS;Pour démarrer;honour_loan;;;;creation;departement:87;;8000;;brouillon\n"
 )
 
 
@@ -40,10 +40,13 @@ def test_a_catalog_is_imported_then_imported_again_without_change(tmp_path, regi
 
     fdc = FinancingTool.objects.get(import_id="fdc")
     assert fdc.status == ToolStatus.PUBLISHED and fdc.published_at is not None
-    assert fdc.beneficiaries == ["association", "scic"] and fdc.area_name == "Nouvelle-Aquitaine"
+    assert (
+        fdc.beneficiaries == ["association", "scic"]
+        and fdc.areas.get().label == "Région Nouvelle-Aquitaine"
+    )
     assert list(fdc.funders.all()) == [region] and fdc.amount_max == 30000
     pret = FinancingTool.objects.get(import_id="pret")
-    assert pret.status == ToolStatus.DRAFT and pret.area_name == "Haute-Vienne"
+    assert pret.status == ToolStatus.DRAFT and pret.areas.get().label == "Haute-Vienne (87)"
     assert "2 créé(s)" in capsys.readouterr().out
 
     call_command("import_financing", path)
@@ -58,8 +61,8 @@ def test_a_catalog_is_imported_then_imported_again_without_change(tmp_path, regi
 def test_one_bad_row_refuses_the_file_and_writes_nothing(tmp_path, region):
     existing = ToolFactory(title="Déjà là")
     bad = ROWS + (
-        "fdc;Doublon;x;grant;;;;;region;75;;;;\n"
-        "x;Sans territoire;x;cadeau;;;;;departement;999;9000;100;999999999;secret\n"
+        "fdc;Doublon;x;grant;;;;;region:75;;;;\n"
+        "x;Sans territoire;x;cadeau;;;;;departement:999;9000;100;999999999;secret\n"
     )
     with pytest.raises(CommandError) as refused:
         call_command("import_financing", write(tmp_path, HEADER + bad))
@@ -68,7 +71,8 @@ def test_one_bad_row_refuses_the_file_and_writes_nothing(tmp_path, region):
     assert "Ligne 4 : « identifiant » : déjà employé ligne 2." in message
     assert "Ligne 5 : « Instrument » : Sélectionnez un choix valide." in message
     assert (
-        "Ligne 5 : « Code du territoire » : Aucun territoire de ce niveau n'a ce code." in message
+        "Ligne 5 : « territoires » : « departement:999 » : aucun territoire de ce niveau n'a ce "
+        "code." in message
     )
     assert "Ligne 5 : « Montant maximal (€) » : Le montant maximal est inférieur" in message
     assert "aucune structure n'a le SIREN 999999999" in message and "« statut »" in message
@@ -78,7 +82,7 @@ def test_one_bad_row_refuses_the_file_and_writes_nothing(tmp_path, region):
 def test_missing_or_unknown_columns_and_dry_run(tmp_path, region, capsys):
     with pytest.raises(CommandError, match="Colonnes obligatoires absentes : instrument"):
         call_command(
-            "import_financing", write(tmp_path, "identifiant;intitule;resume;territoire_niveau\n")
+            "import_financing", write(tmp_path, "identifiant;intitule;resume;territoires\n")
         )
     with pytest.raises(CommandError, match="Colonnes inconnues : couleur"):
         call_command("import_financing", write(tmp_path, HEADER.strip() + ";couleur\n"))

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from essor.directory.models import Establishment
-from essor.financing.enums import AreaLevel, Beneficiary, Envelope, Need, Phase
+from essor.financing.enums import Beneficiary, Envelope, Need, Phase
 from essor.financing.matching import Profile, judge, match
 from essor.territories.models import Commune
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
@@ -50,7 +50,7 @@ def test_an_eligible_tool_says_why_it_fits(niort):
         ({"envelope": Envelope.EXHAUSTED}, "Enveloppe épuisée."),
         ({"closes_on": date(2026, 2, 1)}, "L'appel est clos depuis le 01/02/2026."),
         (
-            {"area_level": AreaLevel.EPCI, "area_code": "200069854", "area_name": "Grand Poitiers"},
+            {"areas": [("epci", "200069854", "Grand Poitiers")]},
             "Ne couvre pas Niort : territoire Grand Poitiers.",
         ),
     ],
@@ -72,7 +72,7 @@ def test_unknown_facts_of_the_profile_are_not_held_against_it():
 def test_eligible_tools_are_ranked_by_how_many_criteria_they_meet(niort):
     precise = ToolFactory(title="Précis", beneficiaries=[Beneficiary.SCOP], phases=[Phase.CREATION])
     vague = ToolFactory(title="Vague")
-    ToolFactory(title="Autre territoire", area_level=AreaLevel.DEPARTEMENT, area_code="86")
+    ToolFactory(title="Autre territoire", areas=[("departement", "86", "Vienne (86)")])
     profile = Profile(beneficiaries={Beneficiary.SCOP}, phase=Phase.CREATION, commune=niort,
                       today=TODAY)  # fmt: skip
     eligible, rejected = match(profile)
@@ -130,7 +130,7 @@ def test_someone_cannot_match_as_an_organisation_they_do_not_belong_to(client):
 
 def test_a_project_profile_without_an_organisation(client):
     ToolFactory(title="Régional", phases=[Phase.SEED])
-    ToolFactory(title="Poitiers", area_level=AreaLevel.COMMUNE, area_code="86194")
+    ToolFactory(title="Poitiers", areas=[("commune", "86194", "Poitiers (86)")])
     response = client.get(
         reverse("financing:matching"),
         {"beneficiary": "project", "phase": "seed", "commune": "79191", "amount": "3000"},

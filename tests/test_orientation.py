@@ -14,7 +14,7 @@ from essor.support.lexicon import interpret
 from essor.support.matching import Criteria, orient
 from essor.support.models import Parcours, SupportOffer
 from essor.support.parcours import optional_url
-from essor.support.places import Place
+from essor.territories.areas import Place
 from essor.territories.models import Commune
 from tests.test_support_offers import make_offer
 from tests.utils import DB_TASKS, run_queued_tasks

@@ -13,8 +13,8 @@ from essor.support import coverage, demo
 from essor.support.enums import Cost, Format, HelpKind, OfferStatus, Phase
 from essor.support.forms import OfferForm
 from essor.support.models import OfferEvent, SupportOffer
-from essor.support.places import Place
 from essor.support.services import offer_set_areas
+from essor.territories.areas import Place
 from essor.territories.models import Commune
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
@@ -105,7 +105,9 @@ def test_a_remote_offer_without_declared_territory_serves_the_whole_country():
         }
     )
     assert form.is_valid(), form.errors
-    assert form.areas() == [("national", "FR", "France entière")]
+    assert [(a.level, a.code, a.label) for a in form.areas()] == [
+        ("national", "FR", "France entière")
+    ]
 
 
 def test_an_offer_in_person_needs_a_territory_and_says_so_in_french():

@@ -42,7 +42,6 @@ def generate(count, seed):
 
     from essor.directory.models import Organisation
     from essor.support.enums import (
-        AreaLevel,
         Audience,
         Cost,
         Format,
@@ -53,6 +52,7 @@ def generate(count, seed):
         ProviderKind,
     )  # fmt: skip
     from essor.support.models import OfferArea, SupportOffer
+    from essor.territories.areas import AreaLevel
     from essor.territories.models import Commune, Departement, Epci, Region
 
     rng = random.Random(seed)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from essor.core.admin import StaffAdmin
+from essor.territories.admin import AreaInline
 
 from .models import (
     Dossier,
@@ -11,7 +12,12 @@ from .models import (
     RequestEvent,
     SavedSearch,
     SentAlert,
+    ToolArea,
 )
+
+
+class ToolAreaInline(AreaInline):
+    model = ToolArea
 
 
 @admin.register(FinancingTool)
@@ -20,6 +26,7 @@ class FinancingToolAdmin(StaffAdmin):
     list_filter = ["status", "instrument", "call_kind", "envelope", "is_illustrative"]
     search_fields = ["title", "summary", "import_id"]
     autocomplete_fields = ["funders", "instructing_body", "unlocks"]
+    inlines = [ToolAreaInline]
 
     def save_model(self, request, obj, form, change):
         obj.refresh_index()

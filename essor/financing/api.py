@@ -24,6 +24,7 @@ from essor.api.params import (
     OffsetParam,
 )
 from essor.api.responses import CSV_RESPONSE_DOC, csv_export, page, wants_csv
+from essor.territories.areas import AreaLevel, format_areas
 
 from .catalog import apply_filters
 from .enums import Beneficiary, CallKind, Instrument, Need, Phase
@@ -40,6 +41,16 @@ def _doc(choices):
 class Financeur(Schema):
     id: int = Field(description="Identifiant ESSor de la structure qui finance.")
     nom: str = Field(description="Nom du financeur.")
+
+
+class Territoire(Schema):
+    niveau: str = Field(description=f"Échelle : {_doc(AreaLevel.choices)}.")
+    code: str = Field(
+        description="Code INSEE (région, département, commune ; la commune au centre d'un "
+        "rayon), SIREN de l'EPCI, `FR` pour la France entière."
+    )
+    nom: str = Field(description="Nom du territoire.")
+    rayon_km: int | None = Field(description="Rayon en km autour de la commune (niveau `radius`).")
 
 
 class Financement(Schema):
@@ -65,11 +76,10 @@ class Financement(Schema):
     etapes: list[str] = Field(description=f"Étapes de vie (vide : toutes) : {_doc(Phase.choices)}.")
     besoins: list[str] = Field(description=f"Besoins financés : {_doc(Need.choices)}.")
     secteurs: list[str] = Field(description="Secteurs de l'ESS réservés (vide : tous).")
-    territoire_niveau: str = Field(
-        description="Échelle : `national`, `region`, `departement`, `epci` ou `commune`."
+    territoires: list[Territoire] = Field(
+        description="Le territoire couvert, en une ou plusieurs parties. En CSV : "
+        "`niveau:code` séparés par `|` (`national`, `departement:16`, `radius:16015:30`)."
     )
-    territoire_code: str | None = Field(description="Code INSEE, ou SIREN de l'EPCI.")
-    territoire_nom: str | None = Field(description="Nom du territoire.")
     montant_min: int | None = Field(description="Montant minimal, en euros.")
     montant_max: int | None = Field(description="Montant maximal, en euros.")
     taux: str | None = Field(description="Taux ou conditions.")
@@ -116,9 +126,10 @@ def tool_row(tool):
         "etapes": list(tool.phases),
         "besoins": list(tool.needs),
         "secteurs": list(tool.sectors),
-        "territoire_niveau": tool.area_level,
-        "territoire_code": tool.area_code or None,
-        "territoire_nom": tool.area_name or None,
+        "territoires": [
+            {"niveau": a.level, "code": a.code, "nom": a.label, "rayon_km": a.radius_km}
+            for a in tool.areas.all()
+        ],
         "montant_min": tool.amount_min,
         "montant_max": tool.amount_max,
         "taux": tool.rate or None,
@@ -132,6 +143,11 @@ def tool_row(tool):
 
 
 CSV_COLUMNS = list(Financement.model_fields)
+
+
+def csv_row(tool):
+    # A spreadsheet cell holds the territory in the notation the importer reads back.
+    return {**tool_row(tool), "territoires": format_areas(tool.areas.all())}
 
 
 @router.get(
@@ -182,9 +198,9 @@ def list_tools(
     tools = apply_filters(FinancingTool.objects.published(), params).distinct()
     # Nearest deadline first; permanent tools (no deadline) after, by title.
     tools = tools.order_by(F("closes_on").asc(nulls_last=True), "title", "pk")
-    tools = tools.prefetch_related("funders")
+    tools = tools.prefetch_related("funders", "areas")
     if wants_csv(request):
-        return csv_export(tools, tool_row, CSV_COLUMNS, "essor-financements.csv")
+        return csv_export(tools, csv_row, CSV_COLUMNS, "essor-financements.csv")
     return page(tools, tool_row, limit, offset)
 
 
@@ -201,7 +217,9 @@ def tool_detail(
     request,
     id: int = Path(..., ge=1, le=MAX_ID, description="Identifiant ESSor de l'outil."),
 ):
-    tool = FinancingTool.objects.published().prefetch_related("funders").filter(pk=id).first()
+    tool = (
+        FinancingTool.objects.published().prefetch_related("funders", "areas").filter(pk=id).first()
+    )
     if tool is None:
         raise HttpError(404, f"Aucun outil de financement publié ne porte l'identifiant {id}.")
     row = tool_row(tool)

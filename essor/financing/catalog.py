@@ -3,6 +3,7 @@ replay a saved query against each newly published tool)."""
 
 from django.utils import timezone
 
+from essor.territories.areas import Place
 from essor.territories.models import Commune
 
 from .models import FinancingTool
@@ -35,7 +36,7 @@ def apply_filters(queryset, params, today=None):
             )
     if params.get("commune"):
         commune = Commune.objects.filter(code=params["commune"]).first()
-        queryset = queryset.covering(commune) if commune else queryset.none()
+        queryset = queryset.covering(Place.of_commune(commune)) if commune else queryset.none()
     if params.get("open"):
         today = today or timezone.localdate()
         queryset = queryset.filter(envelope="open").exclude(closes_on__lt=today)

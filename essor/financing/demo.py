@@ -9,11 +9,11 @@ from django.utils import timezone
 
 from essor.directory.enums import Source
 from essor.directory.models import Organisation
+from essor.territories.areas import AreaLevel, area_spec
 from essor.territories.models import Commune
 
 from .enums import (
     ApplyMode,
-    AreaLevel,
     Beneficiary,
     CallKind,
     Instrument,
@@ -23,6 +23,7 @@ from .enums import (
     ToolStatus,
 )
 from .models import FinancingTool
+from .services import tool_save
 
 REGION = "75"
 ALPC = "Région Aquitaine Limousin Poitou-Charentes"
@@ -335,7 +336,7 @@ def load():
     for spec in tools():
         spec = dict(spec)
         funders = [_funder(name) for name in spec.pop("funders")]
-        level, code, area_name = spec.pop("area")
+        level, code, _ = spec.pop("area")
         for key in ("opens_on", "closes_on"):
             if callable(spec.get(key)):
                 spec[key] = spec[key]()
@@ -345,12 +346,10 @@ def load():
         )
         for key, value in spec.items():
             setattr(tool, key, value)
-        tool.area_level, tool.area_code, tool.area_name = level, code, area_name
         tool.is_illustrative = True
         tool.status = ToolStatus.PUBLISHED
         tool.published_at = tool.published_at or timezone.now()
-        tool.refresh_index()
-        tool.save()
+        tool_save(tool=tool, areas=[area_spec(level, code)])
         tool.funders.set(funders)
         created[import_id] = tool
     for source, targets in UNLOCKS:

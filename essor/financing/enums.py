@@ -74,14 +74,6 @@ class Need(models.TextChoices):
     EQUITY = "equity", "Fonds propres"
 
 
-class AreaLevel(models.TextChoices):
-    NATIONAL = "national", "France entière"
-    REGION = "region", "Région"
-    DEPARTEMENT = "departement", "Département"
-    EPCI = "epci", "Intercommunalité (EPCI)"
-    COMMUNE = "commune", "Commune"
-
-
 class ApplyMode(models.TextChoices):
     DOSSIER = "dossier", "Par le dossier unique d'ESSor"
     EXTERNAL = "external", "Sur le site du financeur"

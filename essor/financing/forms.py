@@ -4,13 +4,13 @@ from django.forms import BaseModelFormSet, modelformset_factory
 
 from essor.directory import nomenclatures
 from essor.directory.models import Organisation
-from essor.territories.models import Commune, Departement, Epci, Region
+from essor.territories.forms import AreaPickerForm
+from essor.territories.models import Commune
 
 from .enums import (
     CHARGE_ACCOUNTS,
     PRODUCT_ACCOUNTS,
     SUBSIDY_ACCOUNT,
-    AreaLevel,
     Beneficiary,
     CallKind,
     Instrument,
@@ -100,7 +100,7 @@ class ProfileForm(forms.Form):
         return commune
 
 
-class ToolForm(forms.ModelForm):
+class ToolForm(AreaPickerForm, forms.ModelForm):
     beneficiaries = forms.MultipleChoiceField(
         label="Bénéficiaires éligibles", choices=Beneficiary.choices, required=False,
         widget=forms.CheckboxSelectMultiple, help_text="Aucun coché : ouvert à tous.",
@@ -127,9 +127,7 @@ class ToolForm(forms.ModelForm):
             "title", "summary", "description", "programme", "instrument", "call_kind",
             "opens_on", "closes_on", "recurrence", "envelope", "beneficiaries",
             "min_age_months", "max_age_months", "phases", "needs", "sectors", "themes",
-            "area_level",
-            "area_code", "amount_min", "amount_max", "rate", "apply_mode", "external_url",
-            "contact",
+            "amount_min", "amount_max", "rate", "apply_mode", "external_url", "contact",
         ]  # fmt: skip
         widgets = {
             "opens_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -140,25 +138,8 @@ class ToolForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["sectors"].choices = list(nomenclatures.ess_sectors().items())
 
-    AREA_MODELS = {
-        AreaLevel.REGION: Region,
-        AreaLevel.DEPARTEMENT: Departement,
-        AreaLevel.EPCI: Epci,
-        AreaLevel.COMMUNE: Commune,
-    }
-
     def clean(self):
         data = super().clean()
-        level, code = data.get("area_level"), (data.get("area_code") or "").strip()
-        if level and level != AreaLevel.NATIONAL:
-            territory = self.AREA_MODELS[level].objects.filter(code=code).first()
-            if territory is None:
-                self.add_error("area_code", "Aucun territoire de ce niveau n'a ce code.")
-            else:
-                self.instance.area_name = territory.name
-        elif level == AreaLevel.NATIONAL:
-            data["area_code"] = ""
-            self.instance.area_name = "France entière"
         low, high = data.get("amount_min"), data.get("amount_max")
         if low and high and low > high:
             self.add_error("amount_max", "Le montant maximal est inférieur au montant minimal.")

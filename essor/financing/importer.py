@@ -7,7 +7,10 @@ second import of the same file changes nothing, an edited row updates its tool.
 
 The columns are those of the API's CSV export (/api/financements/?format=csv), lists
 separated by `|`, plus `identifiant`, `description`, `themes`, `contact`, the funders'
-SIREN numbers (`financeurs_siren`) and `statut` (`publie`, the default, or `brouillon`)."""
+SIREN numbers (`financeurs_siren`) and `statut` (`publie`, the default, or `brouillon`).
+The territory (`territoires`) is a `|`-separated list of `niveau:code` (`national`,
+`region:75`, `departement:87`, `epci:200071470`, `commune:86194`, `radius:16015:30` for
+30 km around a commune): see essor.territories.areas.parse_areas."""
 
 import csv
 import io
@@ -16,11 +19,13 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from essor.directory.models import Organisation
+from essor.territories.areas import parse_areas
+from essor.territories.forms import area_picker_data
 
 from .enums import ApplyMode, Recurrence, ToolStatus
 from .forms import ToolForm
 from .models import FinancingTool
-from .services import tool_publish
+from .services import tool_publish, tool_save
 
 # CSV column -> ToolForm field; lists are "|"-separated.
 COLUMNS = {
@@ -29,18 +34,20 @@ COLUMNS = {
     "ouverture": "opens_on", "cloture": "closes_on", "enveloppe": "envelope",
     "beneficiaires": "beneficiaries", "anciennete_min_mois": "min_age_months",
     "anciennete_max_mois": "max_age_months", "etapes": "phases", "besoins": "needs",
-    "secteurs": "sectors", "themes": "themes", "territoire_niveau": "area_level",
-    "territoire_code": "area_code", "montant_min": "amount_min", "montant_max": "amount_max",
+    "secteurs": "sectors", "themes": "themes", "montant_min": "amount_min",
+    "montant_max": "amount_max",
     "taux": "rate", "lien_candidature": "external_url", "contact": "contact",
 }  # fmt: skip
 LISTS = {"beneficiaries", "phases", "needs", "sectors"}
-REQUIRED = ["identifiant", "intitule", "resume", "instrument", "territoire_niveau"]
+REQUIRED = ["identifiant", "intitule", "resume", "instrument", "territoires"]
 # Also accepted, so that the API's export can be imported back as is.
 IGNORED = {
-    "id", "instrument_libelle", "territoire_nom", "financeurs", "illustratif", "publie_le",
-    "page",
+    "id", "instrument_libelle", "financeurs", "illustratif", "publie_le", "page",
 }  # fmt: skip
-OTHER = {"identifiant", "chaque_annee", "candidature_sur_essor", "financeurs_siren", "statut"}
+OTHER = {
+    "identifiant", "chaque_annee", "candidature_sur_essor", "financeurs_siren", "statut",
+    "territoires",
+}  # fmt: skip
 STATUSES = {"publie": ToolStatus.PUBLISHED, "brouillon": ToolStatus.DRAFT}
 MAX_ROWS = 5000
 
@@ -148,7 +155,11 @@ def check(text):
         elif len(identifier) > 100:
             problems.append("« identifiant » : 100 caractères au plus.")
         seen.setdefault(identifier, line)
-        form = ToolForm(_form_data(values), instance=existing.get(identifier))
+        data = _form_data(values)
+        areas, area_errors = parse_areas(values.get("territoires"))
+        problems.extend(f"« territoires » : {e}" for e in area_errors)
+        data.update(area_picker_data(areas))
+        form = ToolForm(data, instance=existing.get(identifier))
         if not form.is_valid():
             for name, messages in form.errors.items():
                 label = form.fields[name].label if name in form.fields else "ligne"
@@ -191,8 +202,7 @@ def import_tools(text, *, dry_run=False):
                 continue
             tool = row.form.save(commit=False)
             tool.import_id = row.identifier
-            tool.refresh_index()
-            tool.save()
+            tool_save(tool=tool, areas=row.form.areas())
             tool.funders.set(row.funders)
             if row.status == ToolStatus.PUBLISHED and tool.status != ToolStatus.PUBLISHED:
                 tool_publish(tool=tool)

@@ -14,10 +14,11 @@ from django.utils import timezone
 from essor.directory import nomenclatures
 from essor.directory.enums import EssFamily, LabelKind
 from essor.directory.ess import SCOP_CATEGORIES
+from essor.territories.areas import AreaLevel, Place, most_local
 from essor.territories.models import Commune
 
-from .enums import AreaLevel, Beneficiary, Envelope, Need, Phase
-from .models import FinancingTool
+from .enums import Beneficiary, Envelope, Need, Phase
+from .models import FinancingTool, ToolArea
 
 SCIC_HINT = "scic"
 
@@ -34,6 +35,19 @@ class Profile:
     commune: Commune | None = None
     amount: int | None = None
     today: date | None = None
+    # (place, {tool id: [(area, partial)]}): the areas serving the place, one query for all.
+    _serving: tuple = field(default=(None, {}), init=False, repr=False, compare=False)
+
+    @property
+    def place(self):
+        return Place.of_commune(self.commune) if self.commune is not None else Place()
+
+    def serving(self, tool):
+        """[(area, partial)] of the tool's areas that serve the profile's place."""
+        place = self.place
+        if self._serving[0] != place:
+            self._serving = (place, ToolArea.objects.covering(place).by_owner())
+        return self._serving[1].get(tool.pk, [])
 
     @classmethod
     def for_organisation(cls, organisation, **extra):
@@ -168,28 +182,19 @@ def rule_sectors(tool, profile):
     return None, "Réservé à d'autres secteurs d'activité."
 
 
-def covers(tool, commune):
-    level, code = tool.area_level, tool.area_code
-    if level == AreaLevel.NATIONAL:
-        return True
-    if level == AreaLevel.REGION:
-        return commune.region_id == code
-    if level == AreaLevel.DEPARTEMENT:
-        return commune.departement_id == code
-    if level == AreaLevel.EPCI:
-        return commune.epci_id == code
-    return code in {commune.code, commune.parent_id}
-
-
 def rule_territory(tool, profile):
-    if profile.commune is None:
+    place = profile.place
+    if not place:
         return None, None
-    where = tool.area_name or tool.get_area_level_display()
-    if covers(tool, profile.commune):
-        if tool.area_level == AreaLevel.NATIONAL:
-            return None, None
-        return f"Couvre {profile.commune.name} ({where}).", None
-    return None, f"Ne couvre pas {profile.commune.name} : territoire {where}."
+    area, partial = most_local(profile.serving(tool))
+    if area is None:
+        where = ", ".join(a.label for a in tool.areas.all())
+        return None, f"Ne couvre pas {place.short_label} : territoire {where}."
+    if partial:
+        return f"Couvre une partie de {place.short_label} ({area.label}).", None
+    if area.level == AreaLevel.NATIONAL:
+        return None, None
+    return f"Couvre {place.short_label} ({area.label}).", None
 
 
 def rule_amount(tool, profile):
@@ -228,7 +233,7 @@ def judge(tool, profile):
 def match(profile, tools=None):
     """(eligible verdicts best first, rejected verdicts) for the published tools."""
     if tools is None:
-        tools = FinancingTool.objects.published().prefetch_related("funders", "unlocks")
+        tools = FinancingTool.objects.published().prefetch_related("funders", "unlocks", "areas")
     verdicts = [judge(tool, profile) for tool in tools]
     eligible = [v for v in verdicts if v.eligible]
     eligible.sort(key=lambda v: (-v.score, v.tool.closes_on or date.max, v.tool.title))

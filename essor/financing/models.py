@@ -7,13 +7,13 @@ from django.utils import timezone
 
 from essor.core.text import fold
 from essor.directory.models import Organisation
+from essor.territories.areas import Area
 
 from .enums import (
     ACCOUNT_LABELS,
     CHARGES,
     AlertKind,
     ApplyMode,
-    AreaLevel,
     Beneficiary,
     BudgetScope,
     CallKind,
@@ -42,19 +42,9 @@ class FinancingToolQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=ToolStatus.PUBLISHED)
 
-    def covering(self, commune):
-        """Tools whose territory contains the commune: a regional tool covers every commune
-        of the region, an EPCI's tool only the communes of that EPCI."""
-        codes = [commune.code] + ([commune.parent_id] if commune.parent_id else [])
-        query = (
-            models.Q(area_level=AreaLevel.NATIONAL)
-            | models.Q(area_level=AreaLevel.REGION, area_code=commune.region_id)
-            | models.Q(area_level=AreaLevel.DEPARTEMENT, area_code=commune.departement_id)
-            | models.Q(area_level=AreaLevel.COMMUNE, area_code__in=codes)
-        )
-        if commune.epci_id:
-            query |= models.Q(area_level=AreaLevel.EPCI, area_code=commune.epci_id)
-        return self.filter(query)
+    def covering(self, place):
+        """Tools whose territory serves all or part of the place (see territories.areas)."""
+        return self.filter(pk__in=ToolArea.objects.covering(place).values("tool_id"))
 
     def with_facet(self, name, value):
         return self.filter(facets__contains=f" {name}:{value} ")
@@ -111,11 +101,6 @@ class FinancingTool(models.Model):
     needs = models.JSONField("besoins financés", default=list, blank=True)
     sectors = models.JSONField("secteurs", default=list, blank=True)
     themes = models.CharField("thèmes", max_length=300, blank=True)
-    area_level = models.CharField("échelle du territoire", max_length=12, choices=AreaLevel.choices)
-    area_code = models.CharField(
-        "code du territoire", max_length=9, blank=True, help_text="Code INSEE ou SIREN de l'EPCI."
-    )
-    area_name = models.CharField("territoire", max_length=200, blank=True)
     amount_min = models.PositiveIntegerField("montant minimal (€)", null=True, blank=True)
     amount_max = models.PositiveIntegerField("montant maximal (€)", null=True, blank=True)
     rate = models.CharField("taux ou conditions", max_length=150, blank=True)
@@ -197,6 +182,18 @@ class FinancingTool(models.Model):
     @property
     def need_labels(self):
         return [Need(v).label for v in self.needs if v in Need.values]
+
+
+class ToolArea(Area):
+    """One piece of a tool's territory (see essor/territories/areas.py)."""
+
+    tool = models.ForeignKey(FinancingTool, on_delete=models.CASCADE, related_name="areas")
+
+    class Meta(Area.Meta):
+        constraints = [
+            *Area.Meta.constraints,
+            models.UniqueConstraint(fields=["tool", "level", "code"], name="one_area_per_tool"),
+        ]
 
 
 class FollowedTool(models.Model):

@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from essor.accounts.perms import can_act_for_organisation, can_instruct_funding_requests
+from essor.territories.areas import replace_areas
 
 from . import workflow
 from .enums import (
@@ -24,6 +25,15 @@ from .matching import Profile, match
 from .models import ZERO, DossierVersion, FundingLine, FundingRequest, RequestEvent
 
 # Tools
+
+
+@transaction.atomic
+def tool_save(*, tool, areas):
+    """Save a tool with its territory ([AreaSpec]); its search index follows."""
+    tool.refresh_index()
+    tool.save()
+    replace_areas(tool, areas)
+    return tool
 
 
 def tool_publish(*, tool):

@@ -278,9 +278,7 @@ def tool_create(request, organisation_pk):
     form = ToolForm(request.POST or None)
     if form.is_valid():
         with transaction.atomic():
-            tool = form.save(commit=False)
-            tool.refresh_index()
-            tool.save()
+            tool = services.tool_save(tool=form.save(commit=False), areas=form.areas())
             tool.funders.add(organisation)
         messages.success(request, "Outil enregistré comme brouillon.")
         return redirect(tool)
@@ -295,9 +293,7 @@ def tool_edit(request, pk):
         raise PermissionDenied
     form = ToolForm(request.POST or None, instance=tool)
     if form.is_valid():
-        tool = form.save(commit=False)
-        tool.refresh_index()
-        tool.save()
+        tool = services.tool_save(tool=form.save(commit=False), areas=form.areas())
         messages.success(request, "Outil modifié.")
         return redirect(tool)
     return render(request, "financing/tool_form.html", {"form": form, "tool": tool})

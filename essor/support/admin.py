@@ -1,19 +1,13 @@
 from django.contrib import admin
 
 from essor.core.admin import StaffAdmin
+from essor.territories.admin import AreaInline
 
 from .models import OfferArea, OfferEvent, SupportOffer
 
 
-class OfferAreaInline(admin.TabularInline):
+class OfferAreaInline(AreaInline):
     model = OfferArea
-    extra = 0
-
-    # Inlines do not inherit StaffAdmin: the same rule, said again.
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_cress_staff if request.user.is_authenticated else False
-
-    has_change_permission = has_add_permission = has_delete_permission = has_view_permission
 
 
 class OfferEventInline(admin.TabularInline):
@@ -40,13 +34,6 @@ class SupportOfferAdmin(StaffAdmin):
     raw_id_fields = ["provider", "created_by"]
     readonly_fields = ["territory_summary", "created_at", "updated_at"]
     inlines = [OfferAreaInline, OfferEventInline]
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        offer = form.instance
-        summary = "; ".join(area.label for area in offer.areas.all())
-        offer.territory_summary = summary[:500]
-        offer.save(update_fields=["territory_summary"])
 
 
 # Requests are deliberately not in the admin: they hold personal data shared with their

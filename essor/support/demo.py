@@ -12,9 +12,10 @@ from essor.accounts.enums import MembershipRole
 from essor.accounts.models import User
 from essor.directory.enums import Source
 from essor.directory.models import Membership, Organisation
-from essor.territories.models import Commune, Departement, Epci, Region
+from essor.territories.areas import AreaLevel, area_spec
+from essor.territories.models import Epci
 
-from .enums import AreaLevel, Audience, Cost, Format, HelpKind, OfferStatus, Phase, ProviderKind
+from .enums import Audience, Cost, Format, HelpKind, OfferStatus, Phase, ProviderKind
 from .enums import LegalForm as LF
 from .models import SupportOffer
 from .services import offer_set_areas
@@ -748,29 +749,17 @@ DEMO_ACTOR_ORGANISATIONS = ["DLA 23", "URSCOP Limousin"]
 
 
 def resolve_areas(specs):
-    """[(level, code, label)] from [(level, [codes or EPCI names])], with the real names.
-    An EPCI missing from the loaded geography is skipped rather than guessed."""
+    """[AreaSpec] from [(level, [codes or EPCI names])], with the real names. An EPCI
+    missing from the loaded geography is skipped rather than guessed."""
     areas = []
     for level, values in specs:
         for value in values:
-            if level == AreaLevel.NATIONAL:
-                areas.append((level, "FR", "France entière"))
-            elif level == AreaLevel.REGION:
-                region = Region.objects.filter(code=value).first()
-                if region:
-                    areas.append((level, region.code, f"Région {region.name}"))
-            elif level == AreaLevel.DEPARTEMENT:
-                departement = Departement.objects.filter(code=value).first()
-                if departement:
-                    areas.append((level, departement.code, str(departement)))
-            elif level == AreaLevel.EPCI:
+            if level == AreaLevel.EPCI:
                 epci = Epci.objects.filter(name=value).first()
-                if epci:
-                    areas.append((level, epci.code, epci.name))
-            elif level == AreaLevel.COMMUNE:
-                commune = Commune.objects.filter(code=value).first()
-                if commune:
-                    areas.append((level, commune.code, str(commune)))
+                value = epci.code if epci else ""
+            spec = area_spec(level, value)
+            if spec is not None:
+                areas.append(spec)
     return areas
 
 

@@ -66,16 +66,6 @@ class Format(models.TextChoices):
     BOTH = "both", "Présentiel et à distance"
 
 
-class AreaLevel(models.TextChoices):
-    """The levels of a served territory, from the widest."""
-
-    NATIONAL = "national", "France entière"
-    REGION = "region", "Région"
-    DEPARTEMENT = "departement", "Département"
-    EPCI = "epci", "Intercommunalité"
-    COMMUNE = "commune", "Commune"
-
-
 class ProviderKind(models.TextChoices):
     """The kind of support actor, as a person recognises it ("un DLA", "une CAE")."""
 

@@ -4,8 +4,8 @@ from django.db.models import Q
 
 from essor.directory.models import Organisation
 from essor.directory.nomenclatures import ess_sectors
-from essor.territories.forms import CommuneField, resolve_commune
-from essor.territories.models import Departement, Epci, Region
+from essor.territories.forms import AreaPickerForm, CommuneField
+from essor.territories.models import Departement
 
 from .enums import (
     Audience,
@@ -134,23 +134,12 @@ class FreeTextForm(forms.Form):
     )
 
 
-class RegionalChoices:
-    """The platform region's territories, for the offer form's territory fields."""
-
-    @staticmethod
-    def region():
-        return Region.objects.filter(code=settings.ESSOR_REGION).first()
-
-    @staticmethod
-    def departements():
-        return Departement.objects.filter(region_id=settings.ESSOR_REGION)
-
-    @staticmethod
-    def epcis():
-        return Epci.objects.filter(communes__region_id=settings.ESSOR_REGION).distinct()
+def regional_departements():
+    """The platform region's départements, for the catalogue's filter."""
+    return Departement.objects.filter(region_id=settings.ESSOR_REGION)
 
 
-class OfferForm(forms.ModelForm):
+class OfferForm(AreaPickerForm, forms.ModelForm):
     help_kinds = forms.MultipleChoiceField(
         label="Types d'aide", choices=HelpKind.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -181,26 +170,6 @@ class OfferForm(forms.ModelForm):
         required=False,
         help_text="Aucune case cochée : tous les secteurs.",
     )
-    national = forms.BooleanField(label="Toute la France", required=False)
-    whole_region = forms.BooleanField(label="Toute la région", required=False)
-    departements = forms.ModelMultipleChoiceField(
-        label="Départements",
-        queryset=Departement.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-    epcis = forms.ModelMultipleChoiceField(
-        label="Intercommunalités (EPCI)",
-        queryset=Epci.objects.none(),
-        required=False,
-        help_text="Maintenez Ctrl (ou Cmd) pour en choisir plusieurs.",
-    )
-    communes = forms.CharField(
-        label="Communes",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Une commune par ligne : son nom, son code postal ou son code INSEE.",
-    )
 
     class Meta:
         model = SupportOffer
@@ -219,64 +188,12 @@ class OfferForm(forms.ModelForm):
         self.fields["provider_kind"].choices = ProviderKind.choices
         self.fields["cost"].choices = Cost.choices
         self.fields["format"].choices = Format.choices
-        region = RegionalChoices.region()
-        if region:
-            self.fields["whole_region"].label = f"Toute la région {region.name}"
-        self.fields["departements"].queryset = RegionalChoices.departements()
-        self.fields["epcis"].queryset = RegionalChoices.epcis().order_by("name")
-        if self.instance.pk:
-            areas = list(self.instance.areas.all())
-            self.initial.update(
-                national=any(a.level == "national" for a in areas),
-                whole_region=any(a.level == "region" for a in areas),
-                departements=[a.code for a in areas if a.level == "departement"],
-                epcis=[a.code for a in areas if a.level == "epci"],
-                communes="\n".join(a.code for a in areas if a.level == "commune"),
-            )
-
-    def clean_communes(self):
-        communes = []
-        errors = []
-        for line in (self.cleaned_data.get("communes") or "").splitlines()[:200]:
-            if not line.strip():
-                continue
-            try:
-                communes.append(resolve_commune(line))
-            except forms.ValidationError as error:
-                errors.extend(error.messages)
-        if errors:
-            raise forms.ValidationError(errors)
-        return communes
 
     def clean(self):
-        data = super().clean()
-        has_area = any(
-            data.get(name) for name in ("national", "whole_region", "departements", "epcis")
-        ) or bool(data.get("communes"))
-        if not has_area and not self.errors:
-            if data.get("format") == Format.REMOTE:
-                # A remote offer with no declared territory serves the whole country.
-                data["national"] = True
-            else:
-                raise forms.ValidationError(
-                    "Indiquez le territoire servi : la région, des départements, des "
-                    "intercommunalités ou des communes (ou toute la France)."
-                )
-        return data
-
-    def areas(self):
-        """[(level, code, label)] of the territory the form describes."""
-        data = self.cleaned_data
-        areas = []
-        if data.get("national"):
-            areas.append(("national", "FR", "France entière"))
-        region = RegionalChoices.region()
-        if data.get("whole_region") and region:
-            areas.append(("region", region.code, f"Région {region.name}"))
-        areas += [("departement", d.code, str(d)) for d in data.get("departements") or []]
-        areas += [("epci", e.code, e.name) for e in data.get("epcis") or []]
-        areas += [("commune", c.code, str(c)) for c in data.get("communes") or []]
-        return areas
+        if self.cleaned_data.get("format") == Format.REMOTE and not self.areas():
+            # A remote offer with no declared territory serves the whole country.
+            self.cleaned_data["national"] = True
+        return super().clean()
 
 
 class RejectOfferForm(forms.Form):

@@ -2,7 +2,7 @@
 plain French out. Plain functions of the database, testable without HTTP.
 
 Two steps: an indexed query narrows the published offers to those whose served territory
-contains the place (see OfferArea.objects.covering), then each candidate is scored in
+serves the place (essor.territories.areas, Area.objects.covering), then each candidate is scored in
 Python against the answers. When too little fits, offers of the surrounding territories
 are added, and the page says so: the person never gets an empty answer."""
 
@@ -12,12 +12,12 @@ from django.db.models import Exists, OuterRef, Q
 
 from essor.directory.models import Membership
 from essor.directory.nomenclatures import ess_sectors
+from essor.territories.areas import LOCALITY, AreaLevel, AreaSpec, Place, most_local, surroundings
 from essor.territories.forms import CODE_IN_LABEL
 from essor.territories.models import Commune, Departement
 
-from .enums import AreaLevel, Audience, Cost, HelpKind, LegalForm, Phase, ProjectKind
+from .enums import Audience, Cost, HelpKind, LegalForm, OfferStatus, Phase, ProjectKind
 from .models import OfferArea, SupportOffer, labels
-from .places import Place, surroundings
 
 # When the person ticks no need, what people at their phase usually look for first.
 DEFAULT_NEEDS = {
@@ -44,12 +44,13 @@ SPECIALIST_OF = {
     LegalForm.ESUS_COMPANY: "Spécialiste des entreprises de l'ESS (ESUS)",
 }
 
-LOCALITY = {  # level -> (rank, points, wording of the coverage)
-    AreaLevel.COMMUNE: (5, 12, "intervient sur la commune"),
-    AreaLevel.EPCI: (4, 10, "intervient sur l'intercommunalité"),
-    AreaLevel.DEPARTEMENT: (3, 8, "tout le département"),
-    AreaLevel.REGION: (2, 4, "toute la région"),
-    AreaLevel.NATIONAL: (1, 0, "toute la France"),
+COVERAGE_POINTS = {  # level -> (points, wording of the coverage)
+    AreaLevel.COMMUNE: (12, "intervient sur la commune"),
+    AreaLevel.EPCI: (10, "intervient sur l'intercommunalité"),
+    AreaLevel.RADIUS: (10, "intervient autour de la commune"),
+    AreaLevel.DEPARTEMENT: (8, "tout le département"),
+    AreaLevel.REGION: (4, "toute la région"),
+    AreaLevel.NATIONAL: (0, "toute la France"),
 }
 
 MIN_FITTING = 3  # below this, the surroundings are searched too
@@ -235,13 +236,6 @@ LISTED_FIELDS = [
 ]  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Area:
-    level: str
-    code: str
-    label: str
-
-
 def published_offers():
     """Published offers as lists show them, each knowing whether its provider has members
     on ESSor (to receive requests) without one more query per offer."""
@@ -282,6 +276,7 @@ class OfferRow:
          self.cost_details, self.format) = values  # fmt: skip
         self.provider = ProviderStub(provider_id, provider_name)
         self.area_list = []
+        self.covering = []
 
     is_remote = SupportOffer.is_remote
     legal_form_labels = SupportOffer.legal_form_labels
@@ -298,16 +293,23 @@ def with_areas(offers):
         "offer_id", "level", "code", "label"
     )
     for offer_id, level, code, label in rows:
-        by_offer[offer_id].append(Area(level, code, label))
+        by_offer[offer_id].append(AreaSpec(level, code, label))
     for offer in offers:
         offer.area_list = by_offer[offer.pk]
     return offers
 
 
 def candidates(place):
-    """The published offers whose territory covers the place, as rows with their areas."""
-    queryset = SupportOffer.objects.published().covering(place).values_list(*ROW_FIELDS)
-    return with_areas(OfferRow(values) for values in queryset)
+    """The published offers that serve the place, as rows, each with `covering`: its
+    areas that serve the place, as (AreaSpec, partial)."""
+    covering = (
+        OfferArea.objects.filter(offer__status=OfferStatus.PUBLISHED).covering(place).by_owner()
+    )
+    queryset = SupportOffer.objects.filter(pk__in=list(covering)).values_list(*ROW_FIELDS)
+    offers = [OfferRow(values) for values in queryset]
+    for offer in offers:
+        offer.covering = covering[offer.pk]
+    return offers
 
 
 def hydrate(matches):
@@ -324,33 +326,6 @@ def hydrate(matches):
     return matches
 
 
-def _covering_area(areas, place, inside):
-    """The most local of the offer's areas that contains the place, and whether it
-    covers it only in part (an EPCI inside a département the person gave)."""
-    best, partial = None, False
-    for area in areas:
-        level = area.level
-        if level == AreaLevel.NATIONAL:
-            ok, part = True, False
-        elif level == AreaLevel.REGION:
-            ok, part = area.code == place.region_code, False
-        elif level == AreaLevel.DEPARTEMENT:
-            ok, part = area.code == place.departement_code, False
-        elif place.commune is not None:
-            if level == AreaLevel.EPCI:
-                ok = area.code == place.epci_code
-            else:
-                ok = area.code in place.commune_codes
-            part = False
-        else:
-            epcis, communes = inside
-            ok = area.code in (epcis if level == AreaLevel.EPCI else communes)
-            part = True
-        if ok and (best is None or LOCALITY[level][0] > LOCALITY[best.level][0]):
-            best, partial = area, part
-    return best, partial
-
-
 def evaluate(offer, criteria, place, *, area=None, partial=False):
     """Score one offer against the answers and say why, in plain French."""
     match = Match(offer=offer)
@@ -359,15 +334,15 @@ def evaluate(offer, criteria, place, *, area=None, partial=False):
 
     # Where.
     if area is not None:
-        rank, points, wording = LOCALITY[area.level]
-        match.level, match.locality_rank = area.level, rank
+        points, wording = COVERAGE_POINTS[area.level]
+        match.level, match.locality_rank = area.level, LOCALITY[area.level]
         if partial:
-            match.reasons.append(f"Présent dans le département : {area.label}")
+            match.reasons.append(f"Présent sur une partie de {place.short_label} : {area.label}")
             match.cautions.append(
-                "N'intervient que sur une partie du département : vérifiez votre commune"
+                f"N'intervient que sur une partie de {place.short_label} : vérifiez votre commune"
             )
             points = points // 2
-        elif area.level == AreaLevel.EPCI:
+        elif area.level in (AreaLevel.EPCI, AreaLevel.RADIUS):
             match.reasons.append(f"Couvre {place.label} ({area.label})")
         elif area.level == AreaLevel.NATIONAL and offer.is_remote:
             match.reasons.append(f"Couvre {place.label} (à distance, partout en France)")
@@ -470,23 +445,11 @@ def evaluate(offer, criteria, place, *, area=None, partial=False):
     return match
 
 
-def _inside(place):
-    """For a place known by its département only: the EPCI and commune codes inside it."""
-    if place.commune is not None or not place.departement_code:
-        return set(), set()
-    communes = Commune.objects.filter(departement_id=place.departement_code)
-    return (
-        set(communes.exclude(epci__isnull=True).values_list("epci_id", flat=True)),
-        set(communes.values_list("code", flat=True)),
-    )
-
-
-def rank(criteria, place, offers, inside=None):
+def rank(criteria, place, offers):
     """All the offers evaluated, fitting ones first and best first."""
-    inside = inside if inside is not None else _inside(place)
     matches = []
     for offer in offers:
-        area, partial = _covering_area(offer.area_list, place, inside)
+        area, partial = most_local(offer.covering)
         matches.append(evaluate(offer, criteria, place, area=area, partial=partial))
     return sorted(matches, key=lambda m: m.sort_key)
 
@@ -498,12 +461,7 @@ def nearby_matches(criteria, place, exclude_ids=()):
         around = surroundings(place, radius_km=radius)
         if not around:
             continue
-        lookup = {
-            AreaLevel.COMMUNE: around.communes,
-            AreaLevel.EPCI: around.epcis,
-            AreaLevel.DEPARTEMENT: around.departements,
-            AreaLevel.REGION: around.regions,
-        }
+        lookup = around.by_level()
         query = Q()
         for level, mapping in lookup.items():
             if mapping:

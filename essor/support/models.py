@@ -7,9 +7,9 @@ from django.db import models
 from django.urls import reverse
 
 from essor.directory.models import Organisation
+from essor.territories.areas import Area
 
 from .enums import (
-    AreaLevel,
     Audience,
     Cost,
     Format,
@@ -34,27 +34,6 @@ def labels(enum, values):
     if names is None:
         names = _NAMES[enum] = dict(enum.choices)
     return [names[value] for value in values if value in names]
-
-
-class OfferAreaQuerySet(models.QuerySet):
-    def covering(self, place):
-        """The areas that contain the place: one OR of indexed (level, code) lookups.
-
-        A place known only by its département also matches the EPCI and commune areas
-        inside it: those offers cover part of it."""
-        query = models.Q(level=AreaLevel.NATIONAL)
-        if place.region_code:
-            query |= models.Q(level=AreaLevel.REGION, code=place.region_code)
-        if place.departement_code:
-            query |= models.Q(level=AreaLevel.DEPARTEMENT, code=place.departement_code)
-        if place.commune_code:
-            query |= models.Q(level=AreaLevel.COMMUNE, code__in=place.commune_codes)
-            if place.epci_code:
-                query |= models.Q(level=AreaLevel.EPCI, code=place.epci_code)
-        elif place.departement_code:
-            query |= models.Q(level=AreaLevel.EPCI, code__in=place.epci_codes_inside)
-            query |= models.Q(level=AreaLevel.COMMUNE, code__in=place.commune_codes_inside)
-        return self.filter(query)
 
 
 class SupportOfferQuerySet(models.QuerySet):
@@ -180,28 +159,16 @@ class SupportOffer(models.Model):
         return has_members
 
 
-class OfferArea(models.Model):
-    """One piece of an offer's served territory. "Does the offer cover commune X" is an
-    indexed lookup on (level, code) against X's commune, EPCI, département and région."""
+class OfferArea(Area):
+    """One piece of an offer's served territory (see essor/territories/areas.py)."""
 
     offer = models.ForeignKey(SupportOffer, on_delete=models.CASCADE, related_name="areas")
-    level = models.CharField("niveau", max_length=12, choices=AreaLevel.choices)
-    # INSEE code (région, département, commune), SIREN (EPCI), "FR" (national).
-    code = models.CharField("code", max_length=9)
-    label = models.CharField("nom", max_length=200)
 
-    objects = OfferAreaQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "territoire servi"
-        verbose_name_plural = "territoires servis"
+    class Meta(Area.Meta):
         constraints = [
-            models.UniqueConstraint(fields=["offer", "level", "code"], name="one_area_per_offer")
+            *Area.Meta.constraints,
+            models.UniqueConstraint(fields=["offer", "level", "code"], name="one_area_per_offer"),
         ]
-        indexes = [models.Index(fields=["level", "code"])]
-
-    def __str__(self):
-        return self.label
 
 
 class OfferEvent(models.Model):

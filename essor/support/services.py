@@ -11,8 +11,9 @@ from django.utils import timezone
 from essor.accounts.models import User
 from essor.accounts.perms import is_cress_staff
 from essor.core.emails import queue_email
+from essor.territories.areas import AreaLevel, Place, replace_areas
 
-from .enums import AreaLevel, OfferStatus, RequestStatus
+from .enums import OfferStatus, RequestStatus
 from .models import OfferArea, OfferEvent, RequestEvent, SupportOffer, SupportRequest
 
 MAX_ACTORS_PER_REQUEST = 5
@@ -34,15 +35,8 @@ def member_emails(organisation):
 
 
 def offer_set_areas(offer, areas):
-    """Replace the offer's served territory by [(level, code, label)]."""
-    offer.areas.all().delete()
-    OfferArea.objects.bulk_create(
-        [
-            OfferArea(offer=offer, level=level, code=code, label=label)
-            for level, code, label in areas
-        ]
-    )
-    summary = "; ".join(label for _, _, label in areas)
+    """Replace the offer's served territory by [AreaSpec]."""
+    summary = "; ".join(area.label for area in replace_areas(offer, areas))
     offer.territory_summary = summary if len(summary) <= 500 else summary[:497] + "…"
     offer.save(update_fields=["territory_summary"])
 
@@ -231,6 +225,7 @@ def request_move(
 _LEVEL_ORDER = {
     AreaLevel.COMMUNE: 0,
     AreaLevel.EPCI: 0,
+    AreaLevel.RADIUS: 0,
     AreaLevel.DEPARTEMENT: 1,
     AreaLevel.REGION: 2,
     AreaLevel.NATIONAL: 3,
@@ -243,40 +238,15 @@ def offers_for_territory(departement=None, epci=None, commune=None):
     département's, the région's, the national ones; at one level, those serving fewer
     areas first. An offer serving one commune of an EPCI or a département serves part
     of it, and is listed."""
-    from essor.territories.models import Commune, Departement
-
-    from .places import Place
-
-    if commune is not None:
-        if not isinstance(commune, Commune):
-            commune = Commune.objects.select_related("departement").filter(code=commune).first()
-        return (
-            _nearest_first(OfferArea.objects.covering(Place.of_commune(commune))) if commune else []
-        )
-    if departement is not None:
-        if not isinstance(departement, Departement):
-            departement = Departement.objects.filter(code=departement).first()
-        return (
-            _nearest_first(OfferArea.objects.covering(Place(departement=departement)))
-            if departement
-            else []
-        )
-    if epci is None:
-        return []
-    code = getattr(epci, "code", epci)
-    communes = Commune.objects.filter(epci_id=code)
-    departement_codes = set(communes.order_by().values_list("departement_id", flat=True).distinct())
-    region_codes = set(
-        Departement.objects.filter(code__in=departement_codes).values_list("region_id", flat=True)
-    )
-    query = (
-        models.Q(level=AreaLevel.EPCI, code=code)
-        | models.Q(level=AreaLevel.COMMUNE, code__in=communes.values("code"))
-        | models.Q(level=AreaLevel.DEPARTEMENT, code__in=departement_codes)
-        | models.Q(level=AreaLevel.REGION, code__in=region_codes)
-        | models.Q(level=AreaLevel.NATIONAL)
-    )
-    return _nearest_first(OfferArea.objects.filter(query))
+    for level, territory in (
+        (AreaLevel.COMMUNE, commune),
+        (AreaLevel.EPCI, epci),
+        (AreaLevel.DEPARTEMENT, departement),
+    ):
+        if territory is not None:
+            place = Place.of(level, getattr(territory, "code", territory))
+            return _nearest_first(OfferArea.objects.covering(place)) if place else []
+    return []
 
 
 def _nearest_first(areas):

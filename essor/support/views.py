@@ -16,6 +16,7 @@ from essor.accounts.perms import can_manage_support_offers
 from essor.core.csv import csv_response
 from essor.core.ratelimit import ratelimit
 from essor.directory.models import Organisation
+from essor.territories.areas import Place
 
 from . import coverage as coverage_domain
 from . import parcours as parcours_domain
@@ -26,10 +27,10 @@ from .forms import (
     CriteriaForm,
     FreeTextForm,
     OfferForm,
-    RegionalChoices,
     RejectOfferForm,
     RequestForm,
     RequestStatusForm,
+    regional_departements,
 )
 from .lexicon import interpret
 from .matching import Criteria, orient, published_offers
@@ -42,7 +43,6 @@ from .perms import (
     can_see_coverage,
     can_see_offer,
 )
-from .places import Place
 from .tasks import make_parcours_pdf
 
 CRITERIA_FIELDS = ["commune", "departement", "etape", "projet", "forme", "besoins", "secteur"]
@@ -285,7 +285,7 @@ def parcours_pdf(request, token):
 def offers(request):
     """The catalogue of published offers, filtered by département, phase and kind."""
     filters = CoverageFilterForm(request.GET or None)
-    departement = RegionalChoices.departements().filter(code=request.GET.get("departement")).first()
+    departement = regional_departements().filter(code=request.GET.get("departement")).first()
     queryset = published_offers().order_by("provider__name", "title")
     if departement:
         queryset = queryset.covering(Place(departement=departement))
@@ -307,7 +307,7 @@ def offers(request):
         {
             "page": page,
             "filters": filters,
-            "departements": RegionalChoices.departements(),
+            "departements": regional_departements(),
             "departement": departement,
             "params": params.urlencode(),
         },

@@ -1,11 +1,14 @@
 import re
 
 from django import forms
+from django.conf import settings
+from django.db.models import Q
 from django.urls import reverse
 
 from essor.core.text import fold
 
-from .models import Commune
+from .areas import MAX_RADIUS_KM, AreaLevel, spec_of
+from .models import Commune, Departement, Epci, Region
 
 CODE_IN_LABEL = re.compile(r"\((\d[0-9AB]\d{3})\)\s*$")
 
@@ -86,3 +89,157 @@ class CommuneField(forms.Field):
 
 class CommuneLookupForm(forms.Form):
     commune = CommuneField(label="Aller à une commune")
+
+
+AREA_FIELDS = [
+    "national", "whole_region", "departements", "epcis", "communes", "radius_commune",
+    "radius_km",
+]  # fmt: skip
+
+
+class AreaPickerForm(forms.Form):
+    """The fields that describe a served territory — all of France, the platform's
+    région, départements, EPCI, communes, or a radius around a commune — and `areas()`,
+    the [AreaSpec] they describe (see essor/territories/areas.py). Mix it into a form:
+    `class OfferForm(AreaPickerForm, forms.ModelForm)`. A model form's instance with
+    `areas` fills the fields."""
+
+    area_error = (
+        "Indiquez le territoire servi : la région, des départements, des intercommunalités, "
+        "des communes, un rayon autour d'une commune (ou toute la France)."
+    )
+
+    national = forms.BooleanField(label="Toute la France", required=False)
+    whole_region = forms.BooleanField(label="Toute la région", required=False)
+    departements = forms.ModelMultipleChoiceField(
+        label="Départements",
+        queryset=Departement.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": "Aucun département n'a le code %(value)s."},
+    )
+    epcis = forms.ModelMultipleChoiceField(
+        label="Intercommunalités (EPCI)",
+        queryset=Epci.objects.none(),
+        required=False,
+        help_text="Maintenez Ctrl (ou Cmd) pour en choisir plusieurs.",
+        error_messages={"invalid_choice": "Aucune intercommunalité n'a le SIREN %(value)s."},
+    )
+    communes = forms.CharField(
+        label="Communes",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Une commune par ligne : son nom, son code postal ou son code INSEE.",
+    )
+    radius_commune = CommuneField(
+        label="Ou un rayon autour d'une commune : la commune au centre",
+        required=False,
+    )
+    radius_km = forms.IntegerField(
+        label="Rayon (km)",
+        required=False,
+        min_value=1,
+        max_value=MAX_RADIUS_KM,
+        error_messages={
+            "min_value": "Le rayon est d'au moins 1 km.",
+            "max_value": f"Le rayon est de {MAX_RADIUS_KM} km au plus.",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        region = Region.objects.filter(code=settings.ESSOR_REGION).first()
+        if region:
+            self.fields["whole_region"].label = f"Toute la région {region.name}"
+        # The région's territories are offered; one from elsewhere, already chosen or
+        # sent (an import), stays valid.
+        chosen = [str(v) for v in self._chosen("departements")]
+        self.fields["departements"].queryset = Departement.objects.filter(
+            Q(region_id=settings.ESSOR_REGION) | Q(code__in=chosen)
+        )
+        chosen = [str(v) for v in self._chosen("epcis")]
+        self.fields["epcis"].queryset = Epci.objects.filter(
+            Q(code__in=Commune.objects.filter(region_id=settings.ESSOR_REGION).values("epci_id"))
+            | Q(code__in=chosen)
+        ).order_by("name")
+        instance = getattr(self, "instance", None)
+        if instance is not None and instance.pk and hasattr(instance, "areas"):
+            self.initial.update(area_picker_data(a.spec for a in instance.areas.all()))
+
+    def _chosen(self, name):
+        if self.is_bound and hasattr(self.data, "getlist"):
+            return self.data.getlist(name)
+        values = self.data.get(name) if self.is_bound else self.initial.get(name)
+        return values or []
+
+    def clean_communes(self):
+        communes, errors = [], []
+        for line in (self.cleaned_data.get("communes") or "").splitlines()[:200]:
+            if not line.strip():
+                continue
+            try:
+                communes.append(resolve_commune(line))
+            except forms.ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise forms.ValidationError(errors)
+        return communes
+
+    def clean(self):
+        data = super().clean()
+        centre, km = data.get("radius_commune"), data.get("radius_km")
+        if centre and not km and "radius_km" not in self.errors:
+            self.add_error("radius_km", "Indiquez le rayon en kilomètres.")
+        elif km and not centre and "radius_commune" not in self.errors:
+            self.add_error("radius_commune", "Indiquez la commune au centre du rayon.")
+        elif centre and centre.latitude is None:
+            self.add_error(
+                "radius_commune",
+                "La position de cette commune est inconnue : choisissez une commune voisine.",
+            )
+        if not any(name in self.errors for name in AREA_FIELDS) and not self.areas():
+            self.add_error(None, forms.ValidationError(self.area_error, code="no_area"))
+        return data
+
+    def areas(self):
+        """[AreaSpec] of the territory the fields describe."""
+        data = self.cleaned_data
+        specs = []
+        if data.get("national"):
+            specs.append(spec_of(AreaLevel.NATIONAL, None))
+        region = Region.objects.filter(code=settings.ESSOR_REGION).first()
+        if data.get("whole_region") and region:
+            specs.append(spec_of(AreaLevel.REGION, region))
+        specs += [spec_of(AreaLevel.DEPARTEMENT, d) for d in data.get("departements") or []]
+        specs += [spec_of(AreaLevel.EPCI, e) for e in data.get("epcis") or []]
+        specs += [spec_of(AreaLevel.COMMUNE, c) for c in data.get("communes") or []]
+        if data.get("radius_commune") and data.get("radius_km"):
+            specs.append(spec_of(AreaLevel.RADIUS, data["radius_commune"], data["radius_km"]))
+        return specs
+
+
+def area_picker_data(specs):
+    """The AreaPickerForm values that describe [AreaSpec]: a form's initial values, or
+    the data an importer binds. A région other than the platform's cannot be picked:
+    its départements stand for it."""
+    data = {"departements": [], "epcis": [], "communes": []}
+    for spec in specs:
+        if spec.level == AreaLevel.NATIONAL:
+            data["national"] = True
+        elif spec.level == AreaLevel.REGION:
+            if spec.code == settings.ESSOR_REGION:
+                data["whole_region"] = True
+            else:
+                data["departements"] += list(
+                    Departement.objects.filter(region_id=spec.code).values_list("code", flat=True)
+                )
+        elif spec.level == AreaLevel.DEPARTEMENT:
+            data["departements"].append(spec.code)
+        elif spec.level == AreaLevel.EPCI:
+            data["epcis"].append(spec.code)
+        elif spec.level == AreaLevel.COMMUNE:
+            data["communes"].append(spec.code)
+        elif spec.level == AreaLevel.RADIUS:
+            data["radius_commune"], data["radius_km"] = spec.code, spec.radius_km
+    data["communes"] = "\n".join(data["communes"])
+    return data
