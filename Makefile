@@ -7,16 +7,35 @@ DEMO_ENV := DEBUG=1 ESSOR_DATA_DIR=$(CURDIR)/var
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test quality pytest browser-test serve worker venv bench clean
+.PHONY: demo test quality pytest browser-test serve worker venv lock bench clean
 
-$(BIN)/.installed: pyproject.toml
+# uv installs and locks; it lives beside the virtualenv, not in it, so that syncing the
+# virtualenv to a lock never removes it.
+UV := $(VENV)/tools/bin/uv
+UV_VERSION := 0.13.8
+# What CI tested is what gets installed: every package pinned with its hashes in a lock
+# (requirements.lock: the application; requirements-dev.lock: plus the tools and tests).
+# Production may install the application alone: make serve LOCK=requirements.lock
+LOCK ?= requirements-dev.lock
+LOCK_COMPILE := $(UV) pip compile --quiet --universal --python-version 3.11 --generate-hashes
+
+$(UV):
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 ou plus récent est requis."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --target $(VENV)/tools uv==$(UV_VERSION)
+
+$(BIN)/.installed-$(LOCK): $(LOCK) pyproject.toml | $(UV)
+	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes $(LOCK)
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
+	@$(UV) pip check --quiet --python $(BIN)/python || { echo "pyproject.toml ne correspond plus à $(LOCK) : lancez « make lock »."; exit 1; }
 	touch $@
 
-venv: $(BIN)/.installed
+venv: $(BIN)/.installed-$(LOCK)
+
+## lock: after a change of pyproject.toml, pin every package again (see README, « Dépendances »)
+lock: | $(UV)
+	$(LOCK_COMPILE) pyproject.toml -o requirements.lock $(LOCK_FLAGS)
+	$(LOCK_COMPILE) pyproject.toml --extra dev -c requirements.lock -o requirements-dev.lock $(LOCK_FLAGS)
 
 ## demo: install, migrate the SQLite database, load geography and demo content, serve on :8000
 demo: venv
