@@ -9,6 +9,7 @@ from django.urls import reverse
 from PIL import Image
 
 from essor.accounts.enums import MembershipRole
+from essor.core.workflow import WorkflowError
 from essor.directory import services
 from essor.directory.enums import ChangeKind, ClaimStatus, LabelKind, SuggestionStatus
 from essor.directory.models import Claim, EditSuggestion, Invitation, Membership, OrganisationChange
@@ -61,18 +62,27 @@ def claim_url(organisation):
     return reverse("directory:claim", args=[organisation.pk])
 
 
-def test_claim_is_approved_at_once_when_the_email_domain_is_the_websites(client, organisation):
+def test_claim_is_approved_at_once_as_a_member_when_the_email_domain_is_the_websites(
+    client, organisation
+):
+    staff = UserFactory(cress_staff=True, email="equipe@cress.example.org")
     user = UserFactory(email="jean@scop-exemple.fr")
     client.force_login(user)
     response = client.post(claim_url(organisation), {"message": ""})
     assert response.status_code == 302
     claim = Claim.objects.get(user=user)
     assert claim.status == ClaimStatus.APPROVED and claim.automatic
-    assert Membership.objects.get(user=user, organisation=organisation).role == MembershipRole.ADMIN
-    assert mail.outbox[-1].to == ["jean@scop-exemple.fr"]
-    assert "Vous administrez Scop Exemple" in mail.outbox[-1].subject
-    # The new admin can edit straight away.
-    assert client.get(reverse("directory:edit", args=[organisation.pk])).status_code == 200
+    # A member, not an admin: administering the listing needs the CRESS's check.
+    assert (
+        Membership.objects.get(user=user, organisation=organisation).role == MembershipRole.MEMBER
+    )
+    to_claimant = next(m for m in mail.outbox if m.to == ["jean@scop-exemple.fr"])
+    assert "Vous êtes membre de Scop Exemple" in to_claimant.subject
+    to_cress = next(m for m in mail.outbox if m.to == [staff.email])
+    assert "est devenu·e membre de Scop Exemple" in to_cress.body
+    assert reverse("directory:moderation_claim", args=[claim.pk]) in to_cress.body
+    assert client.get(reverse("directory:edit", args=[organisation.pk])).status_code == 403
+    assert list(claim.transitions.values_list("transition", "actor")) == [("automatic", user.pk)]
 
 
 def test_claim_from_another_domain_waits_for_the_cress(client, organisation):
@@ -96,6 +106,8 @@ def test_claim_from_another_domain_waits_for_the_cress(client, organisation):
         ("https://www.scop-exemple.fr", "jean@mail.scop-exemple.fr", False),
         ("https://scop-exemple.fr.evil.com", "jean@scop-exemple.fr", False),
         ("https://www.facebook.com/scopexemple", "zuck@facebook.com", False),
+        ("https://sites.google.com/view/scopexemple", "jean@sites.google.com", False),
+        ("https://scopexemple.wixsite.com/accueil", "jean@scopexemple.wixsite.com", False),
         ("", "jean@scop-exemple.fr", False),
     ],
 )
@@ -199,6 +211,146 @@ def test_people_who_are_not_staff_cannot_decide_a_claim(client, organisation, ad
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.PENDING
     assert not Membership.objects.filter(user=claim.user).exists()
+
+
+# « C'est ma structure » cannot take an organisation over (issue 12, item 4)
+
+
+def test_a_claim_on_an_organisation_that_has_an_admin_waits_and_the_admins_are_told(
+    client, organisation, admin
+):
+    user = UserFactory(email="jean@scop-exemple.fr")
+    client.force_login(user)
+    client.post(claim_url(organisation), {"message": "Je suis le nouveau trésorier."})
+    claim = Claim.objects.get(user=user)
+    assert claim.status == ClaimStatus.PENDING and not claim.automatic
+    assert not Membership.objects.filter(user=user).exists()
+    to_admin = next(m for m in mail.outbox if m.to == [admin.email])
+    assert "demande à administrer Scop Exemple" in to_admin.subject
+    assert "Je suis le nouveau trésorier." in to_admin.body
+
+
+def test_a_domain_that_admins_of_another_organisation_use_is_shared(organisation):
+    branch = EssOrganisationFactory(name="Antenne de Tulle")
+    MembershipFactory(organisation=branch, admin=True, user__email="paul@scop-exemple.fr")
+    user = UserFactory(email="jean@scop-exemple.fr")
+    assert services.domain_is_shared("scop-exemple.fr", organisation)
+    assert services.claim_organisation(user=user, organisation=organisation).status == (
+        ClaimStatus.PENDING
+    )
+
+
+def test_the_branches_of_a_network_sharing_one_website_are_never_claimed_automatically():
+    national = "https://www.reseau-national.org"
+    EssOrganisationFactory(name="Réseau, antenne de Brive", website=f"{national}/brive")
+    tulle = EssOrganisationFactory(name="Réseau, antenne de Tulle", website=f"{national}/tulle")
+    user = UserFactory(email="marie@reseau-national.org")
+    assert not services.claim_is_automatic(user, tulle)
+    alone = EssOrganisationFactory(website="https://www.reseau-seul.org")
+    assert services.claim_is_automatic(UserFactory(email="marie@reseau-seul.org"), alone)
+
+
+def test_a_member_who_claims_goes_through_moderation(organisation):
+    user = MembershipFactory(organisation=organisation, user__email="jean@scop-exemple.fr").user
+    claim = services.claim_organisation(user=user, organisation=organisation)
+    assert claim.status == ClaimStatus.PENDING
+
+
+def test_a_moderated_claim_gives_the_admin_role_and_the_admins_hear_of_it(organisation, admin):
+    claim = ClaimFactory(organisation=organisation)
+    services.approve_claim(claim=claim, moderator=UserFactory(cress_staff=True))
+    assert Membership.objects.get(user=claim.user, organisation=organisation).role == "admin"
+    assert any(
+        m.to == [admin.email] and "administre Scop Exemple" in m.subject for m in mail.outbox
+    )
+
+
+def test_an_admin_undoes_an_automatic_claim_from_the_members_page(client, organisation):
+    user = UserFactory(email="jean@scop-exemple.fr")
+    claim = services.claim_organisation(user=user, organisation=organisation)
+    admin = MembershipFactory(organisation=organisation, admin=True).user
+    client.force_login(admin)
+    page = text(client.get(reverse("directory:members", args=[organisation.pk])))
+    assert "validée automatiquement, comme membre" in page
+    url = reverse("directory:claim_revoke", args=[organisation.pk, claim.pk])
+    assert client.post(url, {"reason": ""}).status_code == 400
+    response = client.post(url, {"reason": "Inconnu de notre équipe."})
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.REVOKED and claim.decided_by == admin
+    assert not Membership.objects.filter(user=user, organisation=organisation).exists()
+    assert "Inconnu de notre équipe." in mail.outbox[-1].body and mail.outbox[-1].to == [user.email]
+    entry = claim.transitions.last()
+    assert (entry.transition, entry.actor, entry.comment) == (
+        "revoke",
+        admin,
+        "Inconnu de notre équipe.",
+    )
+
+
+def test_the_cress_undoes_a_claim_and_the_person_gets_their_former_role_back(organisation):
+    member = MembershipFactory(organisation=organisation).user
+    claim = ClaimFactory(organisation=organisation, user=member)
+    staff, other_staff = UserFactory(cress_staff=True), UserFactory(cress_staff=True)
+    services.approve_claim(claim=claim, moderator=staff)
+    assert Membership.objects.get(user=member, organisation=organisation).role == "admin"
+    services.revoke_claim(claim=claim, by=other_staff, reason="Erreur de validation.")
+    assert Membership.objects.get(user=member, organisation=organisation).role == "member"
+
+
+def test_only_the_cress_and_the_other_admins_undo_a_claim(client, organisation):
+    user = UserFactory(email="jean@scop-exemple.fr")
+    claim = services.claim_organisation(user=user, organisation=organisation)
+    url = reverse("directory:claim_revoke", args=[organisation.pk, claim.pk])
+    other_admin = MembershipFactory(admin=True).user  # of another organisation
+    plain_member = MembershipFactory(organisation=organisation).user
+    for person in (user, other_admin, plain_member):
+        client.force_login(person)
+        assert client.post(url, {"reason": "Non."}).status_code == 403
+    # Another organisation's claim is not found from this one's page.
+    elsewhere = ClaimFactory()
+    client.force_login(MembershipFactory(organisation=organisation, admin=True).user)
+    wrong = reverse("directory:claim_revoke", args=[organisation.pk, elsewhere.pk])
+    assert client.post(wrong, {"reason": "Non."}).status_code == 404
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.APPROVED
+
+
+# Nobody moderates their own request (issue 12, item 11)
+
+
+def test_cress_staff_cannot_approve_their_own_claim(client, organisation):
+    staff = UserFactory(cress_staff=True)
+    claim = services.claim_organisation(user=staff, organisation=organisation)
+    client.force_login(staff)
+    url = reverse("directory:moderation_claim", args=[claim.pk])
+    page = text(client.get(url))
+    assert "Valider la demande" not in page and "un autre membre de l'équipe" in page
+    response = client.post(url, {"decision": "approve"})
+    assert response.status_code == 403
+    assert "un autre membre de l'équipe de la CRESS" in text(response)
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.PENDING
+    assert not Membership.objects.filter(user=staff).exists()
+
+    client.force_login(UserFactory(cress_staff=True))
+    assert client.post(url, {"decision": "approve"}).status_code == 302
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.APPROVED
+
+
+def test_cress_staff_cannot_accept_their_own_suggestion(organisation):
+    staff = UserFactory(cress_staff=True)
+    suggestion = services.suggest_edit(
+        user=staff, organisation=organisation, proposed={"description": "Mieux"}, comment=""
+    )
+    with pytest.raises(WorkflowError, match="un autre membre"):
+        services.accept_suggestion(suggestion=suggestion, moderator=staff)
+    organisation.refresh_from_db()
+    assert organisation.description == "Avant"
+    services.accept_suggestion(suggestion=suggestion, moderator=UserFactory(cress_staff=True))
+    organisation.refresh_from_db()
+    assert organisation.description == "Mieux"
 
 
 @pytest.mark.usefixtures("rate_limit_window")

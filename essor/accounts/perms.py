@@ -1,6 +1,8 @@
 """Who may do what. Plain functions of (user, object): views call them, tests call them
 directly. Each returns False for anonymous and inactive users."""
 
+from essor.core.workflow import MODERATOR
+
 from .enums import MembershipRole, PlatformRole
 
 
@@ -49,6 +51,11 @@ def can_moderate(user):
 
 def can_run_imports(user):
     return is_cress_staff(user)
+
+
+def moderator_kind(user):
+    """The workflow actor kinds that moderation gives (essor.core.workflow.MODERATOR)."""
+    return {MODERATOR} if can_moderate(user) else set()
 
 
 # Organisations

@@ -4,11 +4,22 @@ import json
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
 from django.urls import reverse
 
 from essor.core.emails import queue_email
 
+from .enums import PlatformRole
+from .models import User
 from .tokens import make_confirmation_token
+
+
+def cress_staff_emails():
+    """The addresses of the CRESS team: perms.is_cress_staff's rule, as a query."""
+    staff = User.objects.filter(is_active=True).filter(
+        models.Q(platform_role=PlatformRole.CRESS_STAFF) | models.Q(is_superuser=True)
+    )
+    return list(staff.order_by("email").values_list("email", flat=True))
 
 
 def send_confirmation_email(user):

@@ -49,6 +49,7 @@ class ClaimStatus(models.TextChoices):
     PENDING = "pending", "En attente de validation"
     APPROVED = "approved", "Validée"
     REJECTED = "rejected", "Refusée"
+    REVOKED = "revoked", "Annulée après validation"
 
 
 class SuggestionStatus(models.TextChoices):

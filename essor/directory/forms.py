@@ -201,6 +201,15 @@ class ReasonForm(forms.Form):
     )
 
 
+class RevokeClaimForm(forms.Form):
+    reason = forms.CharField(
+        label="Motif de l'annulation",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Envoyé par e-mail à la personne, qui perd les droits que la demande lui a donnés.",
+    )
+
+
 class InvitationForm(forms.Form):
     email = forms.EmailField(label="Adresse e-mail de la personne")
     role = forms.ChoiceField(

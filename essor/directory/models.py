@@ -5,10 +5,11 @@ from django.db import models
 from django.urls import reverse
 
 from essor.accounts.enums import MembershipRole
+from essor.core.models import Decision, TransitionLog
 from essor.core.text import fold
 from essor.territories.models import Commune
 
-from . import nomenclatures
+from . import nomenclatures, workflow
 from .enums import (
     AdministrativeStatus,
     ChangeKind,
@@ -316,8 +317,10 @@ class OrganisationChange(models.Model):
         return f"{self.organisation} — {self.get_kind_display()} ({self.created_at:%d/%m/%Y})"
 
 
-class Claim(models.Model):
+class Claim(Decision, models.Model):
     """ "C'est ma structure": a person asks to administer an organisation's listing."""
+
+    workflow = workflow.CLAIMS
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="claims")
     user = models.ForeignKey(
@@ -328,12 +331,11 @@ class Claim(models.Model):
         "état", max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.PENDING
     )
     automatic = models.BooleanField("validée automatiquement (domaine de l'e-mail)", default=False)
-    created_at = models.DateTimeField("demandée le", auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    # What the person was in the organisation before: a revoked claim gives it back.
+    previous_role = models.CharField(
+        "rôle avant la demande", max_length=10, choices=MembershipRole.choices, blank=True
     )
-    decided_at = models.DateTimeField("décidée le", null=True, blank=True)
-    reason = models.TextField("motif", blank=True)
+    created_at = models.DateTimeField("demandée le", auto_now_add=True)
 
     class Meta:
         verbose_name = "revendication"
@@ -350,8 +352,18 @@ class Claim(models.Model):
         return f"{self.user} → {self.organisation} ({self.get_status_display()})"
 
 
-class EditSuggestion(models.Model):
+class ClaimTransition(TransitionLog):
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="transitions")
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = "étape d'une revendication"
+        verbose_name_plural = "historique des revendications"
+
+
+class EditSuggestion(Decision, models.Model):
     """A correction suggested by anyone logged in, applied only after moderation."""
+
+    workflow = workflow.SUGGESTIONS
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="suggestions"
@@ -366,11 +378,6 @@ class EditSuggestion(models.Model):
         "état", max_length=10, choices=SuggestionStatus.choices, default=SuggestionStatus.PENDING
     )
     created_at = models.DateTimeField("proposée le", auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    decided_at = models.DateTimeField("décidée le", null=True, blank=True)
-    reason = models.TextField("motif", blank=True)
 
     class Meta:
         verbose_name = "suggestion de correction"

@@ -4,7 +4,9 @@ profile changes with their history, suggestions, members and invitations.
 Each service validates, writes in one transaction, then queues its e-mails. A refused
 operation raises DirectoryError with a French message and writes nothing."""
 
+import functools
 import secrets
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -15,10 +17,12 @@ from django.utils import timezone
 
 from essor.accounts import perms
 from essor.accounts.enums import MembershipRole
+from essor.accounts.services import cress_staff_emails
 from essor.core.emails import queue_email
+from essor.core.workflow import decide
 from essor.directory.models import Membership
 
-from .enums import ChangeKind, ClaimStatus, Source, SuggestionStatus
+from .enums import ChangeKind, ClaimStatus, Source
 from .models import Claim, EditSuggestion, Invitation, Organisation, OrganisationChange
 
 
@@ -230,16 +234,16 @@ def revert_change(*, change, moderator):
 
 # Claims
 
+SHARED_DOMAINS_FILE = Path(__file__).parent / "data" / "shared_email_domains.txt"
 
-# Addresses at these domains belong to anyone: a website hosted there (a Facebook page,
-# a HelloAsso page) proves nothing about who its owner is.
-SHARED_DOMAINS = {
-    "facebook.com", "helloasso.com", "linkedin.com", "instagram.com", "google.com",
-    "gmail.com", "wordpress.com", "wixsite.com", "over-blog.com", "e-monsite.com",
-    "jimdo.com", "free.fr", "orange.fr", "wanadoo.fr", "sfr.fr", "laposte.net",
-    "yahoo.fr", "yahoo.com", "hotmail.fr", "hotmail.com", "outlook.fr", "outlook.com",
-    "live.fr", "gmx.fr", "proton.me", "protonmail.com", "icloud.com", "neuf.fr",
-}  # fmt: skip
+
+@functools.cache
+def shared_domains():
+    """Webmail providers and site builders (data/shared_email_domains.txt)."""
+    lines = SHARED_DOMAINS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(
+        line.strip().lower() for line in lines if line.strip() and not line.startswith("#")
+    )
 
 
 def website_domain(url):
@@ -251,23 +255,54 @@ def email_domain(email):
     return (email or "").rpartition("@")[2].lower()
 
 
+def domain_is_shared(domain, organisation):
+    """Whether an address at `domain` proves nothing about who speaks for `organisation`:
+    a webmail or a site builder, or a domain that already stands for another organisation
+    of the directory, as its website's or its admins' (the branches of a national network
+    share one: with this organisation, that makes several)."""
+    if any(domain == known or domain.endswith(f".{known}") for known in shared_domains()):
+        return True
+    admins_elsewhere = (
+        Membership.objects.admins()
+        .exclude(organisation=organisation)
+        .filter(user__email__iendswith=f"@{domain}")
+    )
+    if admins_elsewhere.exists():
+        return True
+    websites = (
+        Organisation.objects.exclude(pk=organisation.pk)
+        .filter(website__icontains=domain)
+        .values_list("website", flat=True)
+    )
+    return any(website_domain(url) == domain for url in websites.iterator())
+
+
 def claim_is_automatic(user, organisation):
-    """The user proves they speak for the organisation when their confirmed address is
-    at the domain of its website (jean@scop-exemple.fr for www.scop-exemple.fr)."""
+    """The claim is approved without moderation only when nobody administers the
+    organisation yet, the person is not already in it, and their confirmed address is at
+    the domain of its own website (jean@scop-exemple.fr for www.scop-exemple.fr), a domain
+    that no other organisation shares."""
     domain = website_domain(organisation.website)
     return (
         user.has_confirmed_email
         and bool(domain)
-        and domain not in SHARED_DOMAINS
         and email_domain(user.email) == domain
+        and not perms.is_member(user, organisation)
+        and not organisation.memberships.admins().exists()
+        and not domain_is_shared(domain, organisation)
     )
 
 
-def _make_admin(user, organisation):
+def _current_role(claim):
+    membership = Membership.objects.filter(user=claim.user, organisation=claim.organisation)
+    return membership.values_list("role", flat=True).first() or ""
+
+
+def _grant_role(claim, role):
     Membership.objects.update_or_create(
-        user=user, organisation=organisation, defaults={"role": MembershipRole.ADMIN}
+        user=claim.user, organisation=claim.organisation, defaults={"role": role}
     )
-    user.__dict__.pop("_membership_roles", None)
+    claim.user.__dict__.pop("_membership_roles", None)
 
 
 def _link(name, *args):
@@ -275,7 +310,9 @@ def _link(name, *args):
 
 
 def claim_organisation(*, user, organisation, message=""):
-    """ "C'est ma structure". Approved at once when claim_is_automatic, else pending."""
+    """ "C'est ma structure". Approved at once, as a plain member, when claim_is_automatic;
+    otherwise pending until the CRESS decides. The organisation's admins and the CRESS
+    hear of every claim, and can revoke an approved one."""
     if perms.is_organisation_admin(user, organisation):
         raise DirectoryError("Vous administrez déjà cette structure.")
     pending = Claim.objects.filter(
@@ -297,19 +334,23 @@ def claim_organisation(*, user, organisation, message=""):
                 automatic=automatic,
                 decided_at=timezone.now() if automatic else None,
             )
+            Claim.workflow.record(
+                claim, "automatic" if automatic else "claim", by=user, from_status=""
+            )
             if automatic:
-                _make_admin(user, organisation)
+                _grant_role(claim, MembershipRole.MEMBER)
     except IntegrityError as error:
         # Two submissions at the same instant: the constraint keeps only one.
         raise DirectoryError(
             "Vous avez déjà une demande en attente pour cette structure."
         ) from error
     if automatic:
-        _notify_claim(claim)
+        _notify_claimant(claim)
+    _notify_watchers(claim, cress=True)
     return claim
 
 
-def _notify_claim(claim):
+def _notify_claimant(claim):
     queue_email(
         "directory/emails/claim_decided",
         {
@@ -321,38 +362,73 @@ def _notify_claim(claim):
     )
 
 
-def _lock_pending(model, obj):
-    """Re-read the row under lock so two moderators cannot both decide it."""
-    locked = model.objects.select_for_update().get(pk=obj.pk)
-    if locked.status != "pending":
-        raise DirectoryError("Cette demande a déjà été traitée.")
-    return locked
+def _notify_watchers(claim, *, cress):
+    """Tell the organisation's admins (and, with `cress`, the CRESS team) of a claim:
+    each one separately, with the page where they can revoke it."""
+    admins = (
+        Membership.objects.admins()
+        .filter(organisation=claim.organisation, user__is_active=True)
+        .exclude(user=claim.user)
+        .values_list("user__email", flat=True)
+    )
+    recipients = [(email, "admin") for email in admins]
+    if cress:
+        recipients += [(email, "cress") for email in cress_staff_emails()]
+    links = {
+        "admin": _link("directory:members", claim.organisation_id),
+        "cress": _link("directory:moderation_claim", claim.pk),
+    }
+    for email, audience in dict(recipients).items():
+        queue_email(
+            "directory/emails/claim_notice",
+            {
+                "claim": claim,
+                "organisation": claim.organisation,
+                "audience": audience,
+                "link": links[audience],
+            },
+            [email],
+        )
 
 
 def approve_claim(*, claim, moderator):
+    """A moderated claim makes the person an admin of the organisation."""
     with transaction.atomic():
-        claim = _lock_pending(Claim, claim)
-        claim.status = ClaimStatus.APPROVED
-        claim.decided_by = moderator
-        claim.decided_at = timezone.now()
-        claim.save(update_fields=["status", "decided_by", "decided_at"])
-        _make_admin(claim.user, claim.organisation)
-    _notify_claim(claim)
+        decide(claim, "approve", by=moderator, update={"previous_role": _current_role(claim)})
+        _grant_role(claim, MembershipRole.ADMIN)
+    _notify_claimant(claim)
+    _notify_watchers(claim, cress=False)
     return claim
 
 
 def reject_claim(*, claim, moderator, reason):
-    if not (reason or "").strip():
-        raise DirectoryError("Indiquez le motif du refus : il est envoyé au demandeur.")
-    with transaction.atomic():
-        claim = _lock_pending(Claim, claim)
-        claim.status = ClaimStatus.REJECTED
-        claim.decided_by = moderator
-        claim.decided_at = timezone.now()
-        claim.reason = reason.strip()
-        claim.save(update_fields=["status", "decided_by", "decided_at", "reason"])
-    _notify_claim(claim)
+    decide(claim, "reject", by=moderator, comment=reason)
+    _notify_claimant(claim)
     return claim
+
+
+def revoke_claim(*, claim, by, reason):
+    """Undo an approved claim (the CRESS, or another admin of the organisation): the
+    person goes back to the role they had before it, or leaves the organisation."""
+    with transaction.atomic():
+        decide(claim, "revoke", by=by, comment=reason)
+        membership = Membership.objects.filter(user=claim.user, organisation=claim.organisation)
+        if claim.previous_role:
+            membership.update(role=claim.previous_role)
+        else:
+            membership.delete()
+        claim.user.__dict__.pop("_membership_roles", None)
+    _notify_claimant(claim)
+    return claim
+
+
+def revocable_claims(organisation):
+    """Approved claims of the organisation, newest first, for its admins' members page."""
+    return (
+        Claim.objects.filter(organisation=organisation, status=ClaimStatus.APPROVED)
+        .select_related("user")
+        .order_by("-decided_at", "-pk")
+    )
 
 
 # Suggestions
@@ -391,7 +467,7 @@ def _notify_suggestion(suggestion):
 def accept_suggestion(*, suggestion, moderator):
     """Apply the suggestion through update_profile (a SUGGESTION change in the history)."""
     with transaction.atomic():
-        suggestion = _lock_pending(EditSuggestion, suggestion)
+        decide(suggestion, "accept", by=moderator)
         change = update_profile(
             organisation=suggestion.organisation,
             author=suggestion.author,
@@ -399,24 +475,12 @@ def accept_suggestion(*, suggestion, moderator):
             kind=ChangeKind.SUGGESTION,
             comment=f"Suggestion n° {suggestion.pk}, acceptée par l'équipe de la CRESS",
         )
-        suggestion.status = SuggestionStatus.ACCEPTED
-        suggestion.decided_by = moderator
-        suggestion.decided_at = timezone.now()
-        suggestion.save(update_fields=["status", "decided_by", "decided_at"])
     _notify_suggestion(suggestion)
     return change
 
 
 def reject_suggestion(*, suggestion, moderator, reason):
-    if not (reason or "").strip():
-        raise DirectoryError("Indiquez le motif du refus : il est envoyé à l'auteur.")
-    with transaction.atomic():
-        suggestion = _lock_pending(EditSuggestion, suggestion)
-        suggestion.status = SuggestionStatus.REJECTED
-        suggestion.decided_by = moderator
-        suggestion.decided_at = timezone.now()
-        suggestion.reason = reason.strip()
-        suggestion.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    decide(suggestion, "reject", by=moderator, comment=reason)
     _notify_suggestion(suggestion)
     return suggestion
 

@@ -27,6 +27,11 @@ urlpatterns = [
         views.invitation_cancel,
         name="invitation_cancel",
     ),
+    path(
+        "structure/<int:pk>/revendications/<int:claim_pk>/annuler/",
+        views.claim_revoke,
+        name="claim_revoke",
+    ),
     path("invitation/<str:token>/", views.invitation, name="invitation"),
     path("mes-demandes/", views.my_requests, name="my_requests"),
     path("mes-demandes/revendication/<int:pk>/", views.my_claim, name="my_claim"),

@@ -11,11 +11,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from essor.accounts import perms
 from essor.core.ratelimit import ratelimit
 from essor.core.text import render_markdown
+from essor.core.workflow import WorkflowError
 from essor.directory.models import Membership
 
 from . import nomenclatures, services
 from .enums import ClaimStatus, Source, SuggestionStatus
-from .forms import ClaimForm, InvitationForm, ProfileForm, ReasonForm, RoleForm, SuggestionForm
+from .forms import (
+    ClaimForm,
+    InvitationForm,
+    ProfileForm,
+    ReasonForm,
+    RevokeClaimForm,
+    RoleForm,
+    SuggestionForm,
+)
 from .models import Claim, EditSuggestion, Invitation, Label, Organisation, OrganisationChange
 from .services import DirectoryError
 
@@ -337,6 +346,8 @@ def _render_members(request, organisation, invite_form=None, error=None, status=
         ],
         "invitations": invitations,
         "invite_form": invite_form or InvitationForm(),
+        "claims": services.revocable_claims(organisation),
+        "revoke_form": RevokeClaimForm(),
         "error": error,
     }
     return render(request, "directory/members.html", context, status=status)
@@ -529,7 +540,7 @@ def moderation(request):
 
 
 def _decide(request, approve, reject):
-    """Run the moderator's decision from the POST; return (error message, reason form)."""
+    """Run the moderator's decision from the POST; return (error, status, reason form)."""
     decision = request.POST.get("decision")
     reason_form = ReasonForm(request.POST if decision == "reject" else None)
     try:
@@ -537,13 +548,15 @@ def _decide(request, approve, reject):
             approve()
         elif decision == "reject":
             if not reason_form.is_valid():
-                return "Indiquez le motif du refus.", reason_form
+                return "Indiquez le motif du refus.", 400, reason_form
             reject(reason_form.cleaned_data["reason"])
         else:
-            return "Choisissez de valider ou de refuser.", reason_form
+            return "Choisissez de valider ou de refuser.", 400, reason_form
+    except WorkflowError as error:
+        return error.message, error.status_code, reason_form
     except DirectoryError as error:
-        return str(error), reason_form
-    return None, reason_form
+        return str(error), 400, reason_form
+    return None, 200, reason_form
 
 
 @login_required
@@ -551,9 +564,9 @@ def _decide(request, approve, reject):
 def moderation_claim(request, pk):
     _moderator(request)
     claim = get_object_or_404(Claim.objects.select_related("organisation", "user"), pk=pk)
-    error, reason_form = None, ReasonForm()
+    error, status, reason_form = None, 200, ReasonForm()
     if request.method == "POST":
-        error, reason_form = _decide(
+        error, status, reason_form = _decide(
             request,
             lambda: services.approve_claim(claim=claim, moderator=request.user),
             lambda reason: services.reject_claim(
@@ -567,15 +580,45 @@ def moderation_claim(request, pk):
     context = {
         "claim": claim,
         "organisation": organisation,
-        "pending": claim.status == ClaimStatus.PENDING,
+        "decisions": _decisions(claim, request.user),
         "reason_form": reason_form,
+        "revoke_form": RevokeClaimForm(),
         "error": error,
         "email_domain": services.email_domain(claim.user.email),
         "website_domain": services.website_domain(organisation.website),
         "admins": organisation.memberships.admins().select_related("user"),
+        "history": claim.transitions.select_related("actor"),
     }
-    status = 400 if error else 200
     return render(request, "directory/moderation/claim.html", context, status=status)
+
+
+def _decisions(request_object, user):
+    """The names of the steps `user` may take now, for the decision forms to show."""
+    return {t.name for t in type(request_object).workflow.available(request_object, user)}
+
+
+@login_required
+@require_POST
+def claim_revoke(request, pk, claim_pk):
+    """The CRESS or another admin of the organisation undoes an approved claim."""
+    organisation = _managed_organisation(request, pk)
+    claim = get_object_or_404(
+        Claim.objects.select_related("user"), pk=claim_pk, organisation=organisation
+    )
+    form = RevokeClaimForm(request.POST)
+    if not form.is_valid():
+        return _render_members(
+            request, organisation, error="Indiquez le motif de l'annulation.", status=400
+        )
+    try:
+        services.revoke_claim(claim=claim, by=request.user, reason=form.cleaned_data["reason"])
+    except WorkflowError as error:
+        return _render_members(request, organisation, error=error.message, status=error.status_code)
+    messages.success(
+        request,
+        f"La validation de la demande de {claim.user} est annulée ; la personne est prévenue.",
+    )
+    return redirect("directory:members", organisation.pk)
 
 
 @login_required
@@ -585,9 +628,9 @@ def moderation_suggestion(request, pk):
     suggestion = get_object_or_404(
         EditSuggestion.objects.select_related("organisation", "author"), pk=pk
     )
-    error, reason_form = None, ReasonForm()
+    error, status, reason_form = None, 200, ReasonForm()
     if request.method == "POST":
-        error, reason_form = _decide(
+        error, status, reason_form = _decide(
             request,
             lambda: services.accept_suggestion(suggestion=suggestion, moderator=request.user),
             lambda reason: services.reject_suggestion(
@@ -600,10 +643,9 @@ def moderation_suggestion(request, pk):
     context = {
         "suggestion": suggestion,
         "organisation": suggestion.organisation,
-        "pending": suggestion.status == SuggestionStatus.PENDING,
+        "decisions": _decisions(suggestion, request.user),
         "rows": _proposed_rows(suggestion),
         "reason_form": reason_form,
         "error": error,
     }
-    status = 400 if error else 200
     return render(request, "directory/moderation/suggestion.html", context, status=status)
