@@ -40,3 +40,13 @@ def rate_limit_window():
     midnight = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     with time_machine.travel(midnight + dt.timedelta(days=1), tick=True):
         yield
+
+
+@pytest.fixture
+def page_sections(monkeypatch):
+    """The page-section registry (essor/core/page_sections.py) emptied of the apps'
+    sections for the test, which registers its own."""
+    from essor.core import page_sections
+
+    monkeypatch.setattr(page_sections, "_registry", {slot: [] for slot in page_sections.SLOTS})
+    return page_sections

@@ -4,11 +4,10 @@ import re
 
 import pytest
 from django.db import connection
-from django.template import Engine
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import format_html
 
-from essor.directory import views
 from essor.directory.enums import AdministrativeStatus, Diffusion, LabelKind
 from essor.directory.models import Claim
 
@@ -217,29 +216,29 @@ def test_networks_and_their_members_are_listed(client):
     assert "SAS hors ESS" not in html
 
 
-def test_later_apps_fill_the_organisation_sections(client, monkeypatch):
+def test_later_apps_fill_the_organisation_page_through_the_section_registry(client, page_sections):
     organisation = EssOrganisationFactory()
     assert "Offres d" not in page_of(client, organisation)
-    template = Engine.get_default().from_string(
-        "<h2>{{ section.title }}</h2><p>{{ section.count }} offre(s) de {{ organisation.name }}</p>"
+    page_sections.register(
+        page_sections.ORGANISATION,
+        order=10,
+        template=lambda values: format_html(
+            "<h2>Offres d'accompagnement</h2><p>{} offre(s) de {}</p>",
+            values["count"],
+            values["organisation"].name,
+        ),
+        context=lambda request, org: {"count": 2, "organisation": org},
     )
-    monkeypatch.setattr(
-        views,
-        "ORGANISATION_SECTION_PROVIDERS",
-        [
-            lambda request, org: {
-                "title": "Offres d'accompagnement",
-                "template": template,
-                "count": 2,
-            },
-            lambda request, org: None,
-        ],
+    page_sections.register(
+        page_sections.ORGANISATION,
+        order=20,
+        template=lambda values: "<h2>Vide</h2>",
+        context=lambda request, org: None,
     )
     html = page_of(client, organisation)
     assert "<h2>Offres d'accompagnement</h2>" in html
     assert f"2 offre(s) de {organisation.name}" in html
-    # The site navigation keeps its own "sections".
-    assert 'aria-label="Sections de la plateforme"' in html
+    assert "Vide" not in html
 
 
 def test_visitors_see_claim_and_suggest_admins_see_edit(client):

@@ -752,15 +752,16 @@ def test_organisation_and_territory_fragments_list_published_initiatives_only(
 ):
     espresso = Initiative.objects.get(report_slug="les-espresso")
     cress = espresso.organisations.get()
-    html = Template("{% load initiatives %}{% organisation_initiatives organisation %}").render(
-        Context({"organisation": cress})
+    html = Template('{% load page_sections %}{% page_sections "organisation" o %}').render(
+        Context({"o": cress})
     )
     assert "Les Espresso" in html
     assert f"?structure={cress.pk}" in html
+    # Nothing to show: no section at all, not an empty one.
     assert (
-        Template("{% load initiatives %}{% organisation_initiatives organisation %}")
-        .render(Context({"organisation": org}))
-        .strip()
+        Template('{% load page_sections %}{% page_sections "organisation" o %}').render(
+            Context({"o": org})
+        )
         == ""
     )
 
@@ -785,7 +786,7 @@ def test_organisation_and_territory_fragments_list_published_initiatives_only(
     listed = services.initiatives_for_territory(epci=epci)
     assert listed[0] == draft  # the one naming the EPCI comes first
     assert "Lcube" in [i.title for i in listed]  # then those of its département
-    html = Template("{% load initiatives %}{% territory_initiatives epci=epci %}").render(
+    html = Template('{% load page_sections %}{% page_sections "territory" epci %}').render(
         Context({"epci": epci})
     )
     assert "Initiatives sur ce territoire" in html

@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django_tasks_db.models import DBTaskResult
 from ninja.testing import TestClient
 from openpyxl import load_workbook
@@ -33,6 +34,7 @@ from essor.observatory.refresh import (
     refresh_indicators,
 )
 from essor.observatory.services import refresh_after_import
+from essor.territories.models import Departement
 from tests.observatory_fixtures import (
     SIRENE_FIXTURES,
     generate_sirene_stock,
@@ -294,46 +296,31 @@ def test_the_dashboard_without_indicators_says_so(client):
     assert "Aucun indicateur n'est encore disponible" in text_of(response)
 
 
-def test_a_portrait_shows_the_initiatives_of_the_territory_when_that_section_exists(
-    client, monkeypatch
-):
-    from essor.observatory import links
-
-    class Initiative:
-        def __init__(self, title):
-            self.title = title
-
-        def __str__(self):
-            return self.title
-
-        def get_absolute_url(self):
-            return "/initiatives/jardin/"
-
-    calls = []
-
-    def fake_provider(app, name):
-        if name != "initiatives_for_territory":
-            return None
-        return lambda **kwargs: calls.append(kwargs) or [Initiative("Jardin partagé")]
-
-    monkeypatch.setattr(links, "_provider", fake_provider)
+def test_a_portrait_shows_what_other_apps_add_to_the_territorys_pages(client, page_sections):
+    subjects = []
+    page_sections.register(
+        page_sections.TERRITORY,
+        order=10,
+        template=lambda values: format_html(
+            '<h2>Initiatives sur ce territoire</h2><a href="/initiatives/jardin/">{}</a>',
+            values["title"],
+        ),
+        context=lambda request, place: subjects.append(place) or {"title": "Jardin partagé"},
+    )
     make_establishments(LIMOGES, 4)
     refresh_indicators()
     page = text_of(client.get(reverse("observatory:departement", args=["87"])))
-    assert calls == [{"departement": "87"}]
-    assert "Initiatives du territoire" in page
+    assert subjects == [Departement.objects.get(code="87")]
+    assert "Initiatives sur ce territoire" in page
     assert '<a href="/initiatives/jardin/">Jardin partagé</a>' in page
-    assert "Offres d'accompagnement" not in page
+    assert "Accompagnements sur ce territoire" not in page
 
 
-def test_no_section_is_rendered_for_an_app_that_is_not_installed(settings):
-    from essor.observatory.figures import Territory
-    from essor.observatory.links import territory_sections
-
-    settings.INSTALLED_APPS = [
-        app for app in settings.INSTALLED_APPS if app not in ("essor.initiatives", "essor.support")
-    ]
-    assert territory_sections(Territory(L.DEPARTEMENT, "87", "Haute-Vienne", "75")) == []
+def test_a_portrait_without_sections_has_none(client, page_sections):
+    make_establishments(LIMOGES, 4)
+    refresh_indicators()
+    page = text_of(client.get(reverse("observatory:epci", args=[LIMOGES_METROPOLE])))
+    assert "sur ce territoire" not in page
 
 
 @pytest.mark.parametrize(

@@ -251,8 +251,8 @@ def test_offers_show_on_their_providers_page():
     organisation = OrganisationFactory()
     make_offer(organisation, title="Offre publiée")
     make_offer(organisation, title="Offre en attente", status=OfferStatus.PENDING)
-    html = Template("{% load support %}{% provider_offers organisation %}").render(
-        Context({"organisation": organisation, "user": UserFactory()})
+    html = Template('{% load page_sections %}{% page_sections "organisation" o %}').render(
+        Context({"o": organisation})
     )
     assert "Offre publiée" in html and "Offre en attente" not in html
 
@@ -391,14 +391,7 @@ def test_a_territory_lists_the_offers_serving_it_the_most_local_first(client):
     assert departemental.title in page and in_town.get_absolute_url() not in page
 
 
-def test_the_observatory_portrait_lists_the_territorys_offers():
-    from essor.observatory.enums import TerritoryLevel
-    from essor.observatory.links import territory_sections
-
+def test_the_observatory_portrait_lists_the_territorys_offers(client):
     offer = make_offer(areas=[CREUSE])
-
-    class Territory:
-        level, code = TerritoryLevel.DEPARTEMENT, "23"
-
-    sections = {s["title"]: s["items"] for s in territory_sections(Territory())}
-    assert sections["Offres d'accompagnement sur le territoire"] == [offer]
+    page = client.get(reverse("observatory:departement", args=["23"])).content.decode()
+    assert "Accompagnements sur ce territoire" in page and offer.get_absolute_url() in page

@@ -28,24 +28,6 @@ from .forms import (
 from .models import Claim, EditSuggestion, Invitation, Label, Organisation, OrganisationChange
 from .services import DirectoryError
 
-# Later apps (support offers, initiatives, financing) add their part of the organisation
-# page here, from their AppConfig.ready(): a provider takes (request, organisation) and
-# returns None or a dict with at least "title" and "template"; the template is included
-# with `section` (that dict) and `organisation` in its context. The page renders them in
-# its `organisation_sections` block: nothing shows for a feature that is not installed.
-ORGANISATION_SECTION_PROVIDERS = []
-
-
-def register_organisation_section(provider):
-    ORGANISATION_SECTION_PROVIDERS.append(provider)
-    return provider
-
-
-def organisation_sections(request, organisation):
-    sections = (provider(request, organisation) for provider in ORGANISATION_SECTION_PROVIDERS)
-    return [section for section in sections if section]
-
-
 ESTABLISHMENTS_SHOWN = 200
 NETWORK_MEMBERS_SHOWN = 50
 CLAIM_RATE = {"limit": 10, "period": 3600}
@@ -147,8 +129,6 @@ def organisation(request, pk):
         "can_manage_members": perms.can_manage_members(user, organisation),
         "can_moderate": perms.can_moderate(user),
         "pending_claim": pending_claim,
-        # Not "sections": that name holds the site's navigation (core context processor).
-        "organisation_sections": organisation_sections(request, organisation),
     }
     return render(request, "directory/organisation.html", context)
 

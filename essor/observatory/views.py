@@ -10,10 +10,11 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
+from essor.territories.models import Departement, Epci
+
 from . import charts, exports, figures
 from .enums import Breakdown, TerritoryLevel
 from .figures import Territory
-from .links import territory_sections
 from .models import ReferenceEmployment, TerritoryCentroid
 from .secrecy import DOMINANCE_SHARE, MIN_ESTABLISHMENTS
 
@@ -26,6 +27,7 @@ MAP_INDICATORS = {
     "etablissements": ("establishments", "établissements", "Établissements de l'ESS"),
 }
 PORTRAIT_LEVELS = {"departement": L.DEPARTEMENT, "epci": L.EPCI}
+PORTRAIT_PLACES = {L.DEPARTEMENT: Departement, L.EPCI: Epci}
 
 
 def _map_indicator(request):
@@ -250,8 +252,9 @@ def portrait(request, level, code):
             "territory": territory,
             "body": body,
             "rule": RULE,
-            # Other sections' content changes on its own: never cached here.
-            "territory_sections": territory_sections(territory),
+            # What other apps add to the territory's pages (essor/core/page_sections.py),
+            # rendered by the template: never cached with the figures.
+            "place": PORTRAIT_PLACES[territory.level].objects.get(code=territory.code),
         },
     )
 

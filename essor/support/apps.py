@@ -8,8 +8,22 @@ class SupportConfig(AppConfig):
 
     def ready(self):
         from essor.accounts.services import PERSONAL_DATA_EXPORTERS
+        from essor.core import page_sections
 
+        from . import sections
         from .services import personal_data
 
         if personal_data not in PERSONAL_DATA_EXPORTERS:
             PERSONAL_DATA_EXPORTERS.append(personal_data)
+        page_sections.register(
+            page_sections.ORGANISATION,
+            order=10,
+            template="support/_provider_offers.html",
+            context=sections.provider_offers,
+        )
+        page_sections.register(
+            page_sections.TERRITORY,
+            order=20,
+            template="support/_for_territory.html",
+            context=sections.territory_offers,
+        )

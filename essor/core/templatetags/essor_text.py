@@ -11,6 +11,12 @@ EXCERPT_SOURCE = 1000
 
 
 @register.filter
+def markdown(text):
+    """User Markdown as sanitised HTML: {{ offer.description|markdown }}."""
+    return render_markdown(text)
+
+
+@register.filter
 def markdown_text(text):
     """Markdown as plain text, for excerpts: "**fictive**" reads "fictive"."""
     return strip_tags(render_markdown((text or "")[:EXCERPT_SOURCE]))

@@ -2,15 +2,8 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 
-from essor.core.text import render_markdown
-
 register = template.Library()
 NARROW_SPACE = "\u202f"
-
-
-@register.filter
-def markdown(text):
-    return render_markdown(text)
 
 
 @register.filter
