@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from essor.financing.enums import Beneficiary, Envelope, Instrument, Phase, ToolStatus
+from essor.directory.enums import Phase
+from essor.financing.enums import Beneficiary, Envelope, Instrument, ToolStatus
 from tests.factories import OrganisationFactory
 from tests.financing_factories import ToolFactory
 
@@ -40,7 +41,7 @@ def test_only_published_tools_nearest_deadline_first_without_contact(client):
 
 def test_the_catalogs_filters(client):
     ToolFactory(title="Prêt SCOP", instrument=Instrument.HONOUR_LOAN, beneficiaries=["scop"])
-    ToolFactory(title="Subvention amorçage", phases=[Phase.SEED])
+    ToolFactory(title="Subvention amorçage", phases=[Phase.IDEA])
     ToolFactory(
         title="Épuisé", envelope=Envelope.EXHAUSTED, beneficiaries=[Beneficiary.ASSOCIATION]
     )

@@ -35,13 +35,13 @@ def test_the_header_links_the_financing_section(client):
 def test_filters_by_instrument_full_text_and_facets(client):
     ToolFactory(title="Prêt d'honneur création", instrument=Instrument.HONOUR_LOAN,
                 phases=["creation"], description="Pour les coopératives")  # fmt: skip
-    ToolFactory(title="Subvention amorçage", phases=["seed"], beneficiaries=["scop"])
+    ToolFactory(title="Subvention amorçage", phases=["idea"], beneficiaries=["scop"])
     ToolFactory(title="Ouvert à tous")
     url = reverse("financing:index")
     assert titles(client.get(url, {"instrument": "honour_loan"})) == {"Prêt d'honneur création"}
     assert titles(client.get(url, {"q": "cooperatives"})) == {"Prêt d'honneur création"}
     # A tool that declares no phase is open at every phase.
-    assert titles(client.get(url, {"phase": "seed"})) == {"Subvention amorçage", "Ouvert à tous"}
+    assert titles(client.get(url, {"phase": "idea"})) == {"Subvention amorçage", "Ouvert à tous"}
     assert titles(client.get(url, {"beneficiary": "association"})) == {
         "Prêt d'honneur création",
         "Ouvert à tous",

@@ -3,8 +3,9 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from essor.directory.enums import Phase
 from essor.directory.models import Establishment
-from essor.financing.enums import Beneficiary, Envelope, Need, Phase
+from essor.financing.enums import Beneficiary, Envelope, Need
 from essor.financing.matching import Profile, judge, match
 from essor.territories.models import Commune
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
@@ -31,7 +32,7 @@ def test_an_eligible_tool_says_why_it_fits(niort):
     assert verdict.reasons == [
         "Ouvert jusqu'au 30/06/2026.",
         "Ouvert aux structures de votre forme : SCOP.",
-        "Finance l'étape « Création ».",
+        "Finance l'étape « Création et démarrage ».",
         "Couvre votre besoin : Investissement.",
         "Couvre Niort (Nouvelle-Aquitaine).",
         "Le montant recherché est dans la fourchette du dispositif.",
@@ -42,7 +43,7 @@ def test_an_eligible_tool_says_why_it_fits(niort):
     ("tool_kwargs", "objection"),
     [
         ({"beneficiaries": [Beneficiary.ASSOCIATION]}, "Réservé à : Association."),
-        ({"phases": [Phase.SEED]}, "Finance seulement les étapes : Amorçage."),
+        ({"phases": [Phase.IDEA]}, "Finance seulement les étapes : Idée et émergence."),
         ({"needs": [Need.EQUITY]}, "Ne finance que : Fonds propres."),
         ({"min_age_months": 36}, "Il faut au moins 36 mois d'existence."),
         ({"max_age_months": 6}, "Réservé aux structures de moins de 6 mois."),
@@ -65,7 +66,7 @@ def test_a_rejected_tool_says_why_not(niort, tool_kwargs, objection):
 
 
 def test_unknown_facts_of_the_profile_are_not_held_against_it():
-    tool = ToolFactory(beneficiaries=[Beneficiary.SCIC], phases=[Phase.SEED], min_age_months=12)
+    tool = ToolFactory(beneficiaries=[Beneficiary.SCIC], phases=[Phase.IDEA], min_age_months=12)
     assert judge(tool, Profile(today=TODAY)).eligible
 
 
@@ -129,11 +130,11 @@ def test_someone_cannot_match_as_an_organisation_they_do_not_belong_to(client):
 
 
 def test_a_project_profile_without_an_organisation(client):
-    ToolFactory(title="Régional", phases=[Phase.SEED])
+    ToolFactory(title="Régional", phases=[Phase.IDEA])
     ToolFactory(title="Poitiers", areas=[("commune", "86194", "Poitiers (86)")])
     response = client.get(
         reverse("financing:matching"),
-        {"beneficiary": "project", "phase": "seed", "commune": "79191", "amount": "3000"},
+        {"beneficiary": "project", "phase": "idea", "commune": "79191", "amount": "3000"},
     )
     assert [v.tool.title for v in response.context["eligible"]] == ["Régional"]
     assert [v.tool.title for v in response.context["rejected"]] == ["Poitiers"]
@@ -152,3 +153,29 @@ def test_a_tool_reserved_to_sectors_fits_projects_of_those_sectors_only(client):
     forged = client.get(reverse("financing:matching"), {"sector": "nope"})
     assert forged.status_code == 400 and forged.context["eligible"] is None
     assert "Sélectionnez un choix valide" in forged.content.decode()
+
+
+def test_the_shared_phases_migration_renames_seed_and_takeover_everywhere():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from essor.financing.models import FinancingTool, SavedSearch
+
+    migration = import_module("essor.financing.migrations.0003_shared_phases")
+    tool = ToolFactory(phases=[Phase.CREATION])
+    FinancingTool.objects.filter(pk=tool.pk).update(
+        phases=["seed", "creation", "takeover"], facets=" phase:seed phase:creation phase:takeover "
+    )
+    search = SavedSearch.objects.create(
+        user=UserFactory(), name="Amorçage", params={"phase": "seed"}
+    )
+
+    migration.forwards(apps, None)
+
+    tool.refresh_from_db()
+    search.refresh_from_db()
+    assert tool.phases == ["idea", "creation", "transfer"]
+    assert tool.facets == " phase:idea phase:creation phase:transfer "
+    assert search.params == {"phase": "idea"}
+    assert list(FinancingTool.objects.with_facet("phase", "transfer")) == [tool]

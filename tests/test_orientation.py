@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from django.urls import reverse
 
-from essor.support import demo
+from essor.support import demo, parcours
 from essor.support.enums import HelpKind, OfferStatus, ParcoursStatus, ProviderKind
 from essor.support.lexicon import interpret
 from essor.support.matching import Criteria, orient
@@ -197,6 +197,17 @@ def test_the_entry_point_is_the_most_local_first_information_offer(demo_offers):
     assert result.entry_point.level == "epci"
 
 
+def test_someone_testing_an_activity_is_sent_to_a_cae_with_a_path_for_that_phase(
+    demo_offers,
+):
+    criteria = criteria_at("33063", phase="test", project="individual")
+    result = orient(criteria)
+    assert result.ranked[0].offer.provider_kind == "cae"
+    assert "Adapté à votre étape : test de l'activité (couveuse, CAE)" in result.ranked[0].reasons
+    steps = [entry["step"].key for entry in parcours.build(criteria)]
+    assert steps == ["inform", "test", "create", "fund"]
+
+
 # --- Free text ---------------------------------------------------------------------------
 
 
@@ -223,7 +234,11 @@ def test_free_text_is_read_into_criteria_with_the_commune():
         ("créer une association en Gironde rurale",
          {"commune": None, "departement": "33", "phase": "creation", "legal_form": "association"}),
         ("tester mon activité en coopérative d'activité et d'emploi à Bordeaux",
-         {"commune": "33063", "legal_form": "cae"}),
+         {"commune": "33063", "legal_form": "cae", "phase": "test"}),
+        ("Nos deux associations de Niort veulent se rapprocher",
+         {"commune": "79191", "phase": "merger"}),
+        ("Notre SCIC veut changer d'échelle et essaimer en Charente",
+         {"departement": "16", "phase": "scaling", "legal_form": "scic"}),
     ],
 )  # fmt: skip
 def test_free_text_understands_synonyms_and_places(text, expected):

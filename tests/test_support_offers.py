@@ -7,10 +7,10 @@ from django.template import Context, Template
 from django.urls import reverse
 
 from essor.accounts.enums import MembershipRole
-from essor.directory.enums import Source
+from essor.directory.enums import Phase, Source
 from essor.directory.models import Organisation
 from essor.support import coverage, demo
-from essor.support.enums import Cost, Format, HelpKind, OfferStatus, Phase
+from essor.support.enums import Cost, Format, HelpKind, OfferStatus
 from essor.support.forms import OfferForm
 from essor.support.models import OfferEvent, SupportOffer
 from essor.support.services import offer_set_areas

@@ -140,7 +140,8 @@ def main(argv=None):
     from django.test import Client
     from django.urls import reverse
 
-    from essor.support.enums import HelpKind, LegalForm, Phase, ProjectKind
+    from essor.directory.enums import Phase
+    from essor.support.enums import HelpKind, LegalForm, ProjectKind
     from essor.support.matching import Criteria, orient
     from essor.territories.forms import CODE_IN_LABEL
     from essor.territories.loader import load_territories

@@ -1,6 +1,21 @@
 from django.db import models
 
 
+class Phase(models.TextChoices):
+    """The life phases of a project or a structure, in their natural order: what support
+    offers, financing tools and the orientation speak of."""
+
+    IDEA = "idea", "Idée et émergence"
+    TEST = "test", "Test de l'activité (couveuse, CAE)"
+    CREATION = "creation", "Création et démarrage"
+    DEVELOPMENT = "development", "Développement"
+    SCALING = "scaling", "Changement d'échelle"
+    CONSOLIDATION = "consolidation", "Consolidation"
+    DIFFICULTY = "difficulty", "Difficulté et rebond"
+    TRANSFER = "transfer", "Transmission et reprise (dont reprise en SCOP)"
+    MERGER = "merger", "Rapprochement et fusion"
+
+
 class EssFamily(models.TextChoices):
     ASSOCIATION = "association", "Association"
     COOPERATIVE = "cooperative", "Coopérative"

@@ -24,10 +24,11 @@ from essor.api.params import (
     OffsetParam,
 )
 from essor.api.responses import CSV_RESPONSE_DOC, csv_export, page, wants_csv
+from essor.directory.enums import Phase
 from essor.territories.areas import AreaLevel, format_areas
 
 from .catalog import apply_filters
-from .enums import Beneficiary, CallKind, Instrument, Need, Phase
+from .enums import Beneficiary, CallKind, Instrument, Need
 from .models import FinancingTool
 
 API_PREFIX = "/financements/"

@@ -7,21 +7,12 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from essor.directory.enums import Source
+from essor.directory.enums import Phase, Source
 from essor.directory.models import Organisation
 from essor.territories.areas import AreaLevel, area_spec
 from essor.territories.models import Commune
 
-from .enums import (
-    ApplyMode,
-    Beneficiary,
-    CallKind,
-    Instrument,
-    Need,
-    Phase,
-    Recurrence,
-    ToolStatus,
-)
+from .enums import ApplyMode, Beneficiary, CallKind, Instrument, Need, Recurrence, ToolStatus
 from .models import FinancingTool
 from .services import tool_save
 
@@ -77,7 +68,7 @@ def tools():
                 Beneficiary.SCOP,
                 Beneficiary.SCIC,
             ],
-            "phases": [Phase.SEED],
+            "phases": [Phase.IDEA],
             "needs": [Need.OPERATING],
             "area": (AreaLevel.NATIONAL, "", "France entière"),
             "amount_min": 5000,
@@ -106,7 +97,7 @@ def tools():
                 Beneficiary.SIAE,
             ],
             "max_age_months": 36,
-            "phases": [Phase.SEED, Phase.CREATION],
+            "phases": [Phase.IDEA, Phase.CREATION],
             "needs": [Need.OPERATING],
             "area": (AreaLevel.REGION, REGION, "Nouvelle-Aquitaine"),
             "amount_min": 3000,
@@ -195,7 +186,7 @@ def tools():
                 Beneficiary.SIAE,
                 Beneficiary.EA,
             ],
-            "phases": [Phase.SEED, Phase.CREATION, Phase.DEVELOPMENT, Phase.SCALING],
+            "phases": [Phase.IDEA, Phase.CREATION, Phase.DEVELOPMENT, Phase.SCALING],
             "needs": [Need.OPERATING, Need.INVESTMENT],
             "area": (AreaLevel.REGION, REGION, "Nouvelle-Aquitaine"),
             "amount_min": 10000,
@@ -218,7 +209,7 @@ def tools():
             "instrument": Instrument.SPONSORSHIP,
             "call_kind": CallKind.PERMANENT,
             "beneficiaries": [],
-            "phases": [Phase.SEED, Phase.CREATION, Phase.DEVELOPMENT],
+            "phases": [Phase.IDEA, Phase.CREATION, Phase.DEVELOPMENT],
             "needs": [Need.INVESTMENT, Need.OPERATING],
             "area": millevaches,
             "amount_min": 500,
@@ -291,7 +282,7 @@ def tools():
                 Beneficiary.ESUS,
             ],
             "max_age_months": 36,
-            "phases": [Phase.CREATION, Phase.TAKEOVER],
+            "phases": [Phase.CREATION, Phase.TRANSFER],
             "needs": [Need.EQUITY, Need.INVESTMENT],
             "area": (AreaLevel.REGION, REGION, "Nouvelle-Aquitaine"),
             "amount_min": 1500,
@@ -311,7 +302,7 @@ def tools():
             "instrument": Instrument.GUARANTEE,
             "call_kind": CallKind.PERMANENT,
             "beneficiaries": [],
-            "phases": [Phase.CREATION, Phase.DEVELOPMENT, Phase.TAKEOVER, Phase.SCALING],
+            "phases": [Phase.CREATION, Phase.DEVELOPMENT, Phase.TRANSFER, Phase.SCALING],
             "needs": [Need.INVESTMENT, Need.WORKING_CAPITAL],
             "area": (AreaLevel.REGION, REGION, "Nouvelle-Aquitaine"),
             "amount_min": 5000,

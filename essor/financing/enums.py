@@ -58,15 +58,6 @@ class Beneficiary(models.TextChoices):
     EA = "ea", "Entreprise adaptée ou ESAT"
 
 
-class Phase(models.TextChoices):
-    SEED = "seed", "Amorçage"
-    CREATION = "creation", "Création"
-    DEVELOPMENT = "development", "Développement"
-    CONSOLIDATION = "consolidation", "Consolidation"
-    SCALING = "scaling", "Changement d'échelle"
-    TAKEOVER = "takeover", "Reprise"
-
-
 class Need(models.TextChoices):
     OPERATING = "operating", "Fonctionnement"
     INVESTMENT = "investment", "Investissement"

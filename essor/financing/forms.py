@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.forms import BaseModelFormSet, modelformset_factory
 
 from essor.directory import nomenclatures
+from essor.directory.enums import Phase
 from essor.directory.models import Organisation
 from essor.territories.forms import AreaPickerForm
 from essor.territories.models import Commune
@@ -16,7 +17,6 @@ from .enums import (
     Instrument,
     LineStatus,
     Need,
-    Phase,
     Transition,
 )
 from .models import BudgetLine, Dossier, FinancingTool, FundingLine, OrganisationDocument

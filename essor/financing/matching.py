@@ -12,12 +12,12 @@ from datetime import date
 from django.utils import timezone
 
 from essor.directory import nomenclatures
-from essor.directory.enums import EssFamily, LabelKind
+from essor.directory.enums import EssFamily, LabelKind, Phase
 from essor.directory.ess import SCOP_CATEGORIES
 from essor.territories.areas import AreaLevel, Place, most_local
 from essor.territories.models import Commune
 
-from .enums import Beneficiary, Envelope, Need, Phase
+from .enums import Beneficiary, Envelope, Need
 from .models import FinancingTool, ToolArea
 
 SCIC_HINT = "scic"

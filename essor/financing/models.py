@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from essor.core.text import fold
+from essor.directory.enums import Phase
 from essor.directory.models import Organisation
 from essor.territories.areas import Area
 
@@ -24,7 +25,6 @@ from .enums import (
     LineStatus,
     Need,
     PdfStatus,
-    Phase,
     Recurrence,
     RequestStatus,
     ToolStatus,

@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Avg, Sum
 
+from essor.directory.enums import Phase
 from essor.territories.areas import Place, index_areas, serving
 from essor.territories.models import Commune, Epci, Region
 
-from .enums import HelpKind, OfferStatus, Phase
+from .enums import HelpKind, OfferStatus
 from .models import OfferArea, SupportOffer
 
 CELLS = [(phase, kind) for phase in Phase.values for kind in HelpKind.values]

@@ -10,12 +10,12 @@ from django.db import transaction
 
 from essor.accounts.enums import MembershipRole
 from essor.accounts.models import User
-from essor.directory.enums import Source
+from essor.directory.enums import Phase, Source
 from essor.directory.models import Membership, Organisation
 from essor.territories.areas import AreaLevel, area_spec
 from essor.territories.models import Epci
 
-from .enums import Audience, Cost, Format, HelpKind, OfferStatus, Phase, ProviderKind
+from .enums import Audience, Cost, Format, HelpKind, OfferStatus, ProviderKind
 from .enums import LegalForm as LF
 from .models import SupportOffer
 from .services import offer_set_areas
@@ -35,9 +35,9 @@ ONLY_LISTED = (
     "contenu, territoire et coût illustratifs"
 )
 
-I, C, D, K, R, T = (  # noqa: E741 - the phases, initials for a readable table
-    Phase.IDEA, Phase.CREATION, Phase.DEVELOPMENT, Phase.CONSOLIDATION, Phase.DIFFICULTY,
-    Phase.TRANSFER,
+I, X, C, D, K, R, T = (  # noqa: E741 - the phases, initials for a readable table
+    Phase.IDEA, Phase.TEST, Phase.CREATION, Phase.DEVELOPMENT, Phase.CONSOLIDATION,
+    Phase.DIFFICULTY, Phase.TRANSFER,
 )  # fmt: skip
 H = HelpKind
 A = Audience
@@ -301,7 +301,7 @@ OFFERS = [
         "Tester et développer son activité en CAE",
         CAE_TEXT,
         [H.CAE, H.TRAINING, H.INDIVIDUAL],
-        phases=[I, C, D],
+        phases=[I, X, C, D],
         audiences=[A.INDIVIDUAL],
         legal_forms=[LF.CAE],
         cost=Cost.PAID,
@@ -315,7 +315,7 @@ OFFERS = [
         "Tester et développer son activité en CAE",
         CAE_TEXT,
         [H.CAE, H.TRAINING, H.INDIVIDUAL],
-        phases=[I, C, D],
+        phases=[I, X, C, D],
         audiences=[A.INDIVIDUAL],
         legal_forms=[LF.CAE],
         cost=Cost.PAID,
@@ -328,7 +328,7 @@ OFFERS = [
         "Tester et développer son activité en CAE",
         CAE_TEXT,
         [H.CAE, H.TRAINING, H.INDIVIDUAL],
-        phases=[I, C, D],
+        phases=[I, X, C, D],
         audiences=[A.INDIVIDUAL],
         legal_forms=[LF.CAE],
         cost=Cost.PAID,
@@ -342,7 +342,7 @@ OFFERS = [
         "Le réseau des CAE signataires d'une charte de valeurs communes oriente les "
         "entrepreneurs vers la coopérative d'activité et d'emploi la plus proche.",
         [H.FIRST_INFO, H.CAE],
-        phases=[I, C],
+        phases=[I, X, C],
         audiences=[A.INDIVIDUAL],
         legal_forms=[LF.CAE],
         format=Format.REMOTE,

@@ -20,17 +20,6 @@ class HelpKind(models.TextChoices):
     CAE = "cae", "Portage en coopérative d'activité et d'emploi (CAE)"
 
 
-class Phase(models.TextChoices):
-    """The life phases of a project or an organisation, in their natural order."""
-
-    IDEA = "idea", "Idée et émergence"
-    CREATION = "creation", "Création et démarrage"
-    DEVELOPMENT = "development", "Développement"
-    CONSOLIDATION = "consolidation", "Consolidation"
-    DIFFICULTY = "difficulty", "Difficulté et rebond"
-    TRANSFER = "transfer", "Transmission et reprise (dont reprise en SCOP)"
-
-
 class Audience(models.TextChoices):
     INDIVIDUAL = "individual", "Personne seule"
     CITIZENS = "citizens", "Collectif de citoyens"

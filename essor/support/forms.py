@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.db.models import Q
 
+from essor.directory.enums import Phase
 from essor.directory.models import Organisation
 from essor.directory.nomenclatures import ess_sectors
 from essor.territories.forms import AreaPickerForm, CommuneField
@@ -13,7 +14,6 @@ from .enums import (
     Format,
     HelpKind,
     LegalForm,
-    Phase,
     ProjectKind,
     ProviderKind,
     RequestStatus,

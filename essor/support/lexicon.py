@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from essor.core.text import fold
+from essor.directory.enums import Phase
 from essor.directory.nomenclatures import ess_sectors
 from essor.territories.models import Commune, Departement
 
-from .enums import HelpKind, LegalForm, Phase, ProjectKind
+from .enums import HelpKind, LegalForm, ProjectKind
 from .matching import Criteria
 
 
@@ -61,6 +62,25 @@ PHASES = [
         ),
     ),
     (
+        Phase.MERGER,
+        _terms(
+            r"rapprochement",
+            r"(?:nous )?rapprocher",
+            r"fusion\w*",
+            r"regrouper nos \w+",
+        ),
+    ),
+    (
+        Phase.SCALING,
+        _terms(
+            r"essaim\w*",
+            r"changer d echelle",
+            r"changement d echelle",
+            r"dupliquer",
+            r"passer a l echelle",
+        ),
+    ),
+    (
         Phase.CONSOLIDATION,
         _terms(
             r"consolid\w*",
@@ -81,9 +101,16 @@ PHASES = [
             r"nouvelle activite",
             r"nouveaux? (?:clients?|marches?)",
             r"grandir",
-            r"essaim\w*",
-            r"changer d echelle",
             r"agrandir",
+        ),
+    ),
+    (
+        Phase.TEST,
+        _terms(
+            r"tester",
+            r"test(?:er)? (?:mon|ma|notre|son|une) activite",
+            r"couveuse",
+            r"a l essai",
         ),
     ),
     (

@@ -10,24 +10,28 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q
 
+from essor.directory.enums import Phase
 from essor.directory.models import Membership
 from essor.directory.nomenclatures import ess_sectors
 from essor.territories.areas import LOCALITY, AreaLevel, AreaSpec, Place, most_local, surroundings
 from essor.territories.forms import CODE_IN_LABEL
 from essor.territories.models import Commune, Departement
 
-from .enums import Audience, Cost, HelpKind, LegalForm, OfferStatus, Phase, ProjectKind
+from .enums import Audience, Cost, HelpKind, LegalForm, OfferStatus, ProjectKind
 from .models import OfferArea, SupportOffer, labels
 
 # When the person ticks no need, what people at their phase usually look for first.
 DEFAULT_NEEDS = {
     "": [HelpKind.FIRST_INFO, HelpKind.INDIVIDUAL],
     Phase.IDEA: [HelpKind.FIRST_INFO, HelpKind.INDIVIDUAL, HelpKind.TRAINING],
+    Phase.TEST: [HelpKind.CAE, HelpKind.INCUBATION, HelpKind.INDIVIDUAL],
     Phase.CREATION: [HelpKind.INDIVIDUAL, HelpKind.FUNDING, HelpKind.FIRST_INFO],
     Phase.DEVELOPMENT: [HelpKind.INDIVIDUAL, HelpKind.FUNDING, HelpKind.NETWORKING],
+    Phase.SCALING: [HelpKind.INDIVIDUAL, HelpKind.FUNDING, HelpKind.NETWORKING],
     Phase.CONSOLIDATION: [HelpKind.INDIVIDUAL, HelpKind.FINANCIAL, HelpKind.HR],
     Phase.DIFFICULTY: [HelpKind.INDIVIDUAL, HelpKind.FINANCIAL, HelpKind.FUNDING],
     Phase.TRANSFER: [HelpKind.INDIVIDUAL, HelpKind.LEGAL, HelpKind.FINANCIAL, HelpKind.FUNDING],
+    Phase.MERGER: [HelpKind.INDIVIDUAL, HelpKind.LEGAL, HelpKind.FINANCIAL, HelpKind.HR],
 }
 
 COOPERATIVE_FORMS = {LegalForm.SCOP, LegalForm.SCIC, LegalForm.CAE, LegalForm.COOPERATIVE}

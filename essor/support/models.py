@@ -6,6 +6,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 
+from essor.directory.enums import Phase
 from essor.directory.models import Organisation
 from essor.territories.areas import Area
 
@@ -17,7 +18,6 @@ from .enums import (
     LegalForm,
     OfferStatus,
     ParcoursStatus,
-    Phase,
     ProviderKind,
     RequestStatus,
 )

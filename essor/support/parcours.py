@@ -11,8 +11,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from essor.core import report
+from essor.directory.enums import Phase
 
-from .enums import HelpKind, Phase
+from .enums import HelpKind
 from .matching import candidates, hydrate, rank
 
 PER_STEP = 3
@@ -46,6 +47,14 @@ STEPS = {
         (HelpKind.INDIVIDUAL, HelpKind.INCUBATION, HelpKind.TRAINING, HelpKind.LEGAL),
         "legal_forms",
     ),
+    "test": Step(
+        "test",
+        "Tester son activité",
+        "Essayer son activité en grandeur réelle avant de créer sa structure : en couveuse, "
+        "ou comme entrepreneur salarié d'une coopérative d'activité et d'emploi (CAE).",
+        Phase.TEST,
+        (HelpKind.CAE, HelpKind.INCUBATION, HelpKind.INDIVIDUAL),
+    ),
     "create": Step(
         "create",
         "Créer et démarrer",
@@ -67,6 +76,15 @@ STEPS = {
         "Trouver des clients et des partenaires, recruter, coopérer avec d'autres structures.",
         Phase.DEVELOPMENT,
         (HelpKind.INDIVIDUAL, HelpKind.COMMERCIAL, HelpKind.NETWORKING, HelpKind.HR),
+    ),
+    "scale": Step(
+        "scale",
+        "Changer d'échelle",
+        "Essaimer sur d'autres territoires, dupliquer ou élargir l'activité, coopérer pour "
+        "grandir : un projet à préparer et à financer.",
+        Phase.SCALING,
+        (HelpKind.INDIVIDUAL, HelpKind.FUNDING, HelpKind.FINANCIAL, HelpKind.NETWORKING),
+        "financing",
     ),
     "consolidate": Step(
         "consolidate",
@@ -92,17 +110,28 @@ STEPS = {
         (HelpKind.INDIVIDUAL, HelpKind.LEGAL, HelpKind.FINANCIAL, HelpKind.FUNDING),
         "legal_forms",
     ),
+    "merge": Step(
+        "merge",
+        "Se rapprocher d'autres structures",
+        "Mutualiser, se regrouper ou fusionner : un diagnostic partagé, le cadre juridique "
+        "et l'accompagnement des équipes.",
+        Phase.MERGER,
+        (HelpKind.INDIVIDUAL, HelpKind.LEGAL, HelpKind.FINANCIAL, HelpKind.HR),
+    ),
 }
 
 # The steps ahead of a person, from their phase on.
 PATHS = {
     "": ["inform", "mature", "create", "fund", "develop"],
     Phase.IDEA: ["inform", "mature", "create", "fund", "develop"],
+    Phase.TEST: ["inform", "test", "create", "fund"],
     Phase.CREATION: ["inform", "create", "fund", "develop"],
     Phase.DEVELOPMENT: ["develop", "fund", "consolidate"],
+    Phase.SCALING: ["scale", "fund", "consolidate"],
     Phase.CONSOLIDATION: ["consolidate", "fund", "develop"],
     Phase.DIFFICULTY: ["rebound", "consolidate", "fund"],
     Phase.TRANSFER: ["inform", "transfer", "fund", "develop"],
+    Phase.MERGER: ["merge", "consolidate", "fund"],
 }
 
 

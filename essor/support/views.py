@@ -15,13 +15,14 @@ from django_htmx.http import HttpResponseClientRedirect
 from essor.accounts.perms import can_manage_support_offers
 from essor.core.csv import csv_response
 from essor.core.ratelimit import ratelimit
+from essor.directory.enums import Phase
 from essor.directory.models import Organisation
 from essor.territories.areas import Place
 
 from . import coverage as coverage_domain
 from . import parcours as parcours_domain
 from . import services
-from .enums import HelpKind, OfferStatus, Phase, RequestStatus
+from .enums import HelpKind, OfferStatus, RequestStatus
 from .forms import (
     CoverageFilterForm,
     CriteriaForm,
