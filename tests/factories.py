@@ -1,8 +1,9 @@
 import factory
 from django.utils import timezone
 
-from essor.accounts.enums import MembershipRole, PlatformRole
+from essor.accounts.enums import PlatformRole
 from essor.accounts.models import User
+from essor.directory.enums import MembershipRole
 from essor.directory.models import Membership, Organisation
 
 PASSWORD = "un-mot-de-passe-solide-42"

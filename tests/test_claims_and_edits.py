@@ -8,10 +8,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from essor.accounts.enums import MembershipRole
 from essor.core.workflow import WorkflowError
 from essor.directory import services
-from essor.directory.enums import ChangeKind, ClaimStatus, LabelKind, SuggestionStatus
+from essor.directory.enums import (
+    ChangeKind,
+    ClaimStatus,
+    LabelKind,
+    MembershipRole,
+    SuggestionStatus,
+)
 from essor.directory.models import Claim, EditSuggestion, Invitation, Membership, OrganisationChange
 from essor.directory.services import DirectoryError
 from essor.directory.views import CLAIM_RATE, SUGGESTION_RATE

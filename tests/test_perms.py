@@ -5,6 +5,9 @@ from django.contrib.auth.models import AnonymousUser
 
 from essor.accounts import perms
 from essor.accounts.enums import PlatformRole
+from essor.directory import perms as organisation_perms
+from essor.financing.perms import can_instruct_funding_requests, can_publish_financing_tools
+from essor.support.perms import can_manage_support_offers
 
 from .factories import MembershipFactory, OrganisationFactory, UserFactory
 
@@ -12,11 +15,10 @@ pytestmark = pytest.mark.django_db
 
 ROLES = [r.value for r in PlatformRole]
 ORG_SCOPED = {
-    # function: the platform role it needs besides membership (None: any member)
-    perms.can_manage_support_offers: PlatformRole.SUPPORT_ACTOR,
-    perms.can_publish_financing_tools: PlatformRole.FUNDER,
-    perms.can_instruct_funding_requests: PlatformRole.FUNDER,
-    perms.can_post_purchase_needs: PlatformRole.BUYER,
+    # function: the platform role it needs besides membership
+    can_manage_support_offers: PlatformRole.SUPPORT_ACTOR,
+    can_publish_financing_tools: PlatformRole.FUNDER,
+    can_instruct_funding_requests: PlatformRole.FUNDER,
 }
 
 
@@ -39,8 +41,8 @@ def test_anonymous_and_inactive_users_may_do_nothing(org):
     MembershipFactory(user=inactive, organisation=org, admin=True)
     for user in (AnonymousUser(), inactive):
         assert not perms.can_moderate(user)
-        assert not perms.can_edit_organisation(user, org)
-        assert not perms.is_member(user, org)
+        assert not organisation_perms.can_edit_organisation(user, org)
+        assert not organisation_perms.is_member(user, org)
         for check in ORG_SCOPED:
             assert not check(user, org)
 
@@ -51,13 +53,13 @@ def test_organisation_admins_edit_and_manage_members_plain_members_do_not(role, 
     member = MembershipFactory(organisation=org, user__platform_role=role).user
     outsider = UserFactory(platform_role=role)
     staff = role == PlatformRole.CRESS_STAFF
-    assert perms.can_edit_organisation(admin, org)
-    assert perms.can_manage_members(admin, org)
-    assert perms.can_edit_organisation(member, org) is staff
-    assert perms.can_manage_members(member, org) is staff
-    assert perms.can_edit_organisation(outsider, org) is staff
-    assert perms.can_act_for_organisation(member, org)
-    assert not perms.can_act_for_organisation(outsider, org)
+    assert organisation_perms.can_edit_organisation(admin, org)
+    assert organisation_perms.can_manage_members(admin, org)
+    assert organisation_perms.can_edit_organisation(member, org) is staff
+    assert organisation_perms.can_manage_members(member, org) is staff
+    assert organisation_perms.can_edit_organisation(outsider, org) is staff
+    assert organisation_perms.can_act_for_organisation(member, org)
+    assert not organisation_perms.can_act_for_organisation(outsider, org)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -66,7 +68,7 @@ def test_role_powers_need_the_role_and_a_membership_of_that_organisation(check, 
     member = MembershipFactory(organisation=org, user__platform_role=role).user
     member_elsewhere = MembershipFactory(user__platform_role=role).user
     needed = ORG_SCOPED[check]
-    staff_allowed = check is not perms.can_instruct_funding_requests
+    staff_allowed = check is not can_instruct_funding_requests
     is_staff = role == PlatformRole.CRESS_STAFF
     assert check(member, org) is (role == needed or (is_staff and staff_allowed))
     assert check(member_elsewhere, org) is (is_staff and staff_allowed)
@@ -74,7 +76,7 @@ def test_role_powers_need_the_role_and_a_membership_of_that_organisation(check, 
 
 def test_funding_requests_stay_with_funders_even_for_cress_staff(org):
     staff = MembershipFactory(organisation=org, user__cress_staff=True).user
-    assert not perms.can_instruct_funding_requests(staff, org)
+    assert not can_instruct_funding_requests(staff, org)
 
 
 def test_personal_data_is_visible_to_its_owner_only():

@@ -6,8 +6,7 @@ from django.core import mail
 from django.template import Context, Template
 from django.urls import reverse
 
-from essor.accounts.enums import MembershipRole
-from essor.directory.enums import Phase, Source
+from essor.directory.enums import MembershipRole, Phase, Source
 from essor.directory.models import Organisation
 from essor.support import coverage, demo
 from essor.support.enums import Cost, Format, HelpKind, OfferStatus

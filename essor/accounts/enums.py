@@ -9,8 +9,3 @@ class PlatformRole(models.TextChoices):
     SUPPORT_ACTOR = "support_actor", "Acteur de l'accompagnement"
     FUNDER = "funder", "Financeur"
     BUYER = "buyer", "Acheteur"
-
-
-class MembershipRole(models.TextChoices):
-    MEMBER = "member", "Membre"
-    ADMIN = "admin", "Administrateur"

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils import timezone
 
 from .enums import PlatformRole
+from .perms import is_cress_staff
 
 
 class UserManager(BaseUserManager):
@@ -60,9 +61,9 @@ class User(AbstractUser):
 
     @property
     def is_cress_staff(self):
-        return self.is_active and (
-            self.platform_role == PlatformRole.CRESS_STAFF or self.is_superuser
-        )
+        # The rule is perms.is_cress_staff; the admin's base class (essor.core.admin), a
+        # layer below accounts, reads it here.
+        return is_cress_staff(self)
 
     def confirm_email(self):
         self.email_confirmed_at = timezone.now()

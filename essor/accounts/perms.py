@@ -1,41 +1,28 @@
-"""Who may do what. Plain functions of (user, object): views call them, tests call them
-directly. Each returns False for anonymous and inactive users."""
+"""Who may do what on the platform as a whole: the platform roles. Plain functions of a
+user: views call them, tests call them directly. Each returns False for anonymous and
+inactive users.
+
+The rules about an organisation (its members and admins) are in essor.directory.perms,
+next to Membership; each app's own rules in its perms.py, built on these."""
 
 from essor.core.workflow import MODERATOR
 
-from .enums import MembershipRole, PlatformRole
+from .enums import PlatformRole
 
 
-def _active(user):
+def is_active_user(user):
+    """Signed in with an active account."""
     return user is not None and user.is_authenticated and user.is_active
 
 
 def is_cress_staff(user):
-    return _active(user) and (user.platform_role == PlatformRole.CRESS_STAFF or user.is_superuser)
+    return is_active_user(user) and (
+        user.platform_role == PlatformRole.CRESS_STAFF or user.is_superuser
+    )
 
 
 def has_role(user, role):
-    return _active(user) and user.platform_role == role
-
-
-def membership_role(user, organisation):
-    """The user's role in the organisation, or None. Memoised on the user object so a
-    page that asks several questions about one organisation makes one query."""
-    if not _active(user) or organisation is None or organisation.pk is None:
-        return None
-    cache = user.__dict__.setdefault("_membership_roles", {})
-    if organisation.pk not in cache:
-        membership = user.memberships.filter(organisation_id=organisation.pk).first()
-        cache[organisation.pk] = membership.role if membership else None
-    return cache[organisation.pk]
-
-
-def is_member(user, organisation):
-    return membership_role(user, organisation) is not None
-
-
-def is_organisation_admin(user, organisation):
-    return membership_role(user, organisation) == MembershipRole.ADMIN
+    return is_active_user(user) and user.platform_role == role
 
 
 # Platform-wide powers
@@ -58,52 +45,9 @@ def moderator_kind(user):
     return {MODERATOR} if can_moderate(user) else set()
 
 
-# Organisations
-
-
-def can_edit_organisation(user, organisation):
-    return is_cress_staff(user) or is_organisation_admin(user, organisation)
-
-
-def can_manage_members(user, organisation):
-    return is_cress_staff(user) or is_organisation_admin(user, organisation)
-
-
-def can_act_for_organisation(user, organisation):
-    """Submit content (initiatives, dossiers, offers) in the organisation's name."""
-    return is_member(user, organisation)
-
-
-# Role-specific powers: the platform role says what a person does, the membership
-# says for whom.
-
-
-def can_manage_support_offers(user, organisation):
-    return is_cress_staff(user) or (
-        has_role(user, PlatformRole.SUPPORT_ACTOR) and is_member(user, organisation)
-    )
-
-
-def can_publish_financing_tools(user, organisation):
-    return is_cress_staff(user) or (
-        has_role(user, PlatformRole.FUNDER) and is_member(user, organisation)
-    )
-
-
-def can_instruct_funding_requests(user, organisation):
-    # Not CRESS staff: a funding request is shared with its funders only.
-    return has_role(user, PlatformRole.FUNDER) and is_member(user, organisation)
-
-
-def can_post_purchase_needs(user, organisation):
-    return is_cress_staff(user) or (
-        has_role(user, PlatformRole.BUYER) and is_member(user, organisation)
-    )
-
-
 # Personal data
 
 
 def can_see_personal_data(viewer, user):
     """A person's own data is theirs alone; staff use the admin for support."""
-    return _active(viewer) and viewer.pk == user.pk
+    return is_active_user(viewer) and viewer.pk == user.pk

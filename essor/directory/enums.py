@@ -1,6 +1,13 @@
 from django.db import models
 
 
+class MembershipRole(models.TextChoices):
+    """A person's role in an organisation (essor.directory.perms says what each may do)."""
+
+    MEMBER = "member", "Membre"
+    ADMIN = "admin", "Administrateur"
+
+
 class Phase(models.TextChoices):
     """The life phases of a project or a structure, in their natural order: what support
     offers, financing tools and the orientation speak of."""

@@ -3,10 +3,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 
-from essor.accounts.enums import MembershipRole
-
 from . import nomenclatures
-from .enums import LabelKind
+from .enums import LabelKind, MembershipRole
 from .models import Label, Organisation
 from .services import FIELD_LABELS, read_value, suggestable_fields
 

@@ -4,7 +4,6 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 
-from essor.accounts.enums import MembershipRole
 from essor.core.models import Decision, TransitionLog
 from essor.core.text import fold
 from essor.territories.models import Commune
@@ -20,6 +19,7 @@ from .enums import (
     ImportKind,
     ImportStatus,
     LabelKind,
+    MembershipRole,
     Source,
     SuggestionStatus,
 )

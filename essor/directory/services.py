@@ -15,14 +15,13 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from essor.accounts import perms
-from essor.accounts.enums import MembershipRole
 from essor.accounts.services import cress_staff_emails
 from essor.core.emails import queue_email
 from essor.core.workflow import decide
 from essor.directory.models import Membership
 
-from .enums import ChangeKind, ClaimStatus, Source
+from . import perms
+from .enums import ChangeKind, ClaimStatus, MembershipRole, Source
 from .models import Claim, EditSuggestion, Invitation, Organisation, OrganisationChange
 
 
@@ -302,7 +301,7 @@ def _grant_role(claim, role):
     Membership.objects.update_or_create(
         user=claim.user, organisation=claim.organisation, defaults={"role": role}
     )
-    claim.user.__dict__.pop("_membership_roles", None)
+    perms.forget_membership_roles(claim.user)
 
 
 def _link(name, *args):
@@ -417,7 +416,7 @@ def revoke_claim(*, claim, by, reason):
             membership.update(role=claim.previous_role)
         else:
             membership.delete()
-        claim.user.__dict__.pop("_membership_roles", None)
+        perms.forget_membership_roles(claim.user)
     _notify_claimant(claim)
     return claim
 
@@ -567,7 +566,7 @@ def accept_invitation(*, invitation, user):
             membership.save(update_fields=["role"])
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
-    user.__dict__.pop("_membership_roles", None)
+    perms.forget_membership_roles(user)
     return membership
 
 

@@ -8,13 +8,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from essor.accounts import perms
+from essor.accounts.perms import can_moderate
 from essor.core.ratelimit import ratelimit
 from essor.core.text import render_markdown
 from essor.core.workflow import WorkflowError
 from essor.directory.models import Membership
 
-from . import nomenclatures, services
+from . import nomenclatures, perms, services
 from .enums import ClaimStatus, Source, SuggestionStatus
 from .forms import (
     ClaimForm,
@@ -41,7 +41,7 @@ def _visible_organisation(request, pk, queryset=None):
         Organisation.objects.all() if queryset is None else queryset, pk=pk
     )
     if not services.is_publicly_visible(organisation) and not (
-        perms.can_moderate(request.user) or perms.is_member(request.user, organisation)
+        can_moderate(request.user) or perms.is_member(request.user, organisation)
     ):
         raise Http404
     return organisation
@@ -127,7 +127,7 @@ def organisation(request, pk):
         "is_member": perms.is_member(user, organisation),
         "can_edit": perms.can_edit_organisation(user, organisation),
         "can_manage_members": perms.can_manage_members(user, organisation),
-        "can_moderate": perms.can_moderate(user),
+        "can_moderate": can_moderate(user),
         "pending_claim": pending_claim,
     }
     return render(request, "directory/organisation.html", context)
@@ -283,7 +283,7 @@ def _render_history(request, organisation, error=None, status=200):
         "organisation": organisation,
         "page": page,
         "error": error,
-        "can_revert": perms.can_moderate(request.user),
+        "can_revert": can_moderate(request.user),
     }
     return render(request, "directory/history.html", context, status=status)
 
@@ -301,7 +301,7 @@ def history(request, pk):
 @require_POST
 def revert(request, pk, change_pk):
     organisation = _visible_organisation(request, pk)
-    _require(perms.can_moderate(request.user))
+    _require(can_moderate(request.user))
     change = get_object_or_404(OrganisationChange, pk=change_pk, organisation=organisation)
     try:
         services.revert_change(change=change, moderator=request.user)
@@ -503,7 +503,7 @@ def my_suggestion(request, pk):
 
 
 def _moderator(request):
-    _require(perms.can_moderate(request.user))
+    _require(can_moderate(request.user))
 
 
 @login_required

@@ -9,11 +9,12 @@ A claim approved automatically (services.claim_is_automatic) starts approved. An
 claim can be revoked by the CRESS or by the organisation's other admins, who are told of it.
 """
 
-from essor.accounts.perms import is_organisation_admin, moderator_kind
+from essor.accounts.perms import moderator_kind
 from essor.core.workflow import MODERATOR, Transition, Workflow
 
 from .enums import ClaimStatus as C
 from .enums import SuggestionStatus as S
+from .perms import is_organisation_admin
 
 # An admin of the claimed organisation, other than the claimant.
 ADMIN = "admin"

@@ -2,14 +2,20 @@
 only: not even CRESS staff read them outside the admin."""
 
 from essor.accounts.enums import PlatformRole
-from essor.accounts.perms import (
-    can_act_for_organisation,
-    can_instruct_funding_requests,
-    can_publish_financing_tools,
-    has_role,
-)
+from essor.accounts.perms import has_role, is_cress_staff
+from essor.directory.perms import acts_as, can_act_for_organisation
 
 from .enums import ToolStatus
+
+
+def can_publish_financing_tools(user, organisation):
+    """Publish the tools of a funding body: its members who are funders, CRESS staff."""
+    return is_cress_staff(user) or acts_as(user, PlatformRole.FUNDER, organisation)
+
+
+def can_instruct_funding_requests(user, organisation):
+    # Not CRESS staff: a funding request is shared with its funders only.
+    return acts_as(user, PlatformRole.FUNDER, organisation)
 
 
 def can_see_tool(user, tool):

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from essor.accounts.perms import can_act_for_organisation, can_instruct_funding_requests
+from essor.directory.perms import can_act_for_organisation
 from essor.territories.areas import replace_areas
 
 from . import workflow
@@ -23,6 +23,7 @@ from .enums import (
 )
 from .matching import Profile, match
 from .models import ZERO, DossierVersion, FundingLine, FundingRequest, RequestEvent
+from .perms import can_instruct_funding_requests
 
 # Tools
 

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from essor.accounts.perms import can_act_for_organisation, can_publish_financing_tools
 from essor.core.csv import csv_response
 from essor.directory.models import Organisation
+from essor.directory.perms import can_act_for_organisation
 
 from . import services, workflow
 from .catalog import clean_params, published_catalog
@@ -45,6 +45,7 @@ from .perms import (
     can_edit_dossier,
     can_edit_tool,
     can_instruct,
+    can_publish_financing_tools,
     can_see_dossier,
     can_see_tool,
     can_see_tour,

@@ -1,19 +1,17 @@
-"""Who may do what with an initiative. Built on essor.accounts.perms: members of a
-carrying organisation act for it, CRESS staff moderate."""
+"""Who may do what with an initiative. Built on essor.accounts.perms and
+essor.directory.perms: members of a carrying organisation act for it, CRESS staff
+moderate."""
 
-from essor.accounts.perms import can_act_for_organisation, can_moderate
+from essor.accounts.perms import can_moderate, is_active_user
+from essor.directory.perms import can_act_for_organisation
 
 from .enums import CarrierRole, Status, Transition
 from .workflow import CARRIER, MODERATOR, TRANSITIONS
 
 
-def _active(user):
-    return user is not None and user.is_authenticated and user.is_active
-
-
 def acts_for_carrier(user, initiative):
     """A member of one of the carrying organisations (partners do not count)."""
-    if not _active(user) or initiative.pk is None:
+    if not is_active_user(user) or initiative.pk is None:
         return False
     return any(
         can_act_for_organisation(user, link.organisation)
@@ -24,7 +22,7 @@ def acts_for_carrier(user, initiative):
 
 def is_author(user, initiative):
     """Wrote it, or submitted it for publication."""
-    if not _active(user) or initiative.pk is None:
+    if not is_active_user(user) or initiative.pk is None:
         return False
     if initiative.created_by_id == user.pk:
         return True

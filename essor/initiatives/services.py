@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from essor.accounts.enums import MembershipRole
-from essor.accounts.perms import can_act_for_organisation, can_moderate
+from essor.accounts.perms import can_moderate
 from essor.core.emails import queue_email
 from essor.directory.models import Membership
+from essor.directory.perms import can_act_for_organisation
 
 from . import perms
 from .enums import CarrierRole, ReportStatus, Status, Transition
@@ -158,11 +158,9 @@ def spread_recipients(initiative):
         if link.role != CarrierRole.CARRIER:
             continue
         admins = list(
-            Membership.objects.filter(
-                organisation_id=link.organisation_id,
-                role=MembershipRole.ADMIN,
-                user__is_active=True,
-            ).values_list("user__email", flat=True)
+            Membership.objects.filter(organisation_id=link.organisation_id, user__is_active=True)
+            .admins()
+            .values_list("user__email", flat=True)
         )
         if admins:
             recipients.extend(admins)

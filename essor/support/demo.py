@@ -8,9 +8,8 @@ the directory's demo loader does; offers by (provider, title)."""
 
 from django.db import transaction
 
-from essor.accounts.enums import MembershipRole
 from essor.accounts.models import User
-from essor.directory.enums import Phase, Source
+from essor.directory.enums import MembershipRole, Phase, Source
 from essor.directory.models import Membership, Organisation
 from essor.territories.areas import AreaLevel, area_spec
 from essor.territories.models import Epci

@@ -1,14 +1,17 @@
-"""Who may do what with support offers and requests. The platform-wide rules live in
-essor.accounts.perms; these apply them to this app's objects."""
+"""Who may do what with support offers and requests. Built on the platform roles
+(essor.accounts.perms) and the organisation rules (essor.directory.perms)."""
 
-from essor.accounts.perms import (
-    can_manage_support_offers,
-    can_moderate,
-    is_cress_staff,
-    is_member,
-)
+from essor.accounts.enums import PlatformRole
+from essor.accounts.perms import can_moderate, is_cress_staff
+from essor.directory.perms import acts_as, is_member
 
 from .enums import OfferStatus
+
+
+def can_manage_support_offers(user, organisation):
+    """Publish and edit the offers of a support organisation: its members who are
+    support actors, and CRESS staff."""
+    return is_cress_staff(user) or acts_as(user, PlatformRole.SUPPORT_ACTOR, organisation)
 
 
 def can_edit_offer(user, offer):

@@ -12,7 +12,6 @@ from django.views import View
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from essor.accounts.perms import can_manage_support_offers
 from essor.core.csv import csv_response
 from essor.core.ratelimit import ratelimit
 from essor.directory.enums import Phase
@@ -40,6 +39,7 @@ from .perms import (
     can_edit_offer,
     can_follow_request,
     can_handle_request,
+    can_manage_support_offers,
     can_moderate_offers,
     can_see_coverage,
     can_see_offer,
