@@ -8,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 
 from essor.accounts.models import User
-
-from .factories import PASSWORD, MembershipFactory, UserFactory
+from tests.factories.accounts import PASSWORD, UserFactory
+from tests.factories.directory import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -5,12 +5,13 @@ import pytest
 
 from essor.directory.enums import AdministrativeStatus, Diffusion, EssFamily
 from essor.territories.models import Commune
-from tests.api_factories import (
+from tests.factories.accounts import UserFactory
+from tests.factories.directory import (
     EssOrganisationFactory,
     EstablishmentFactory,
     LabelFactory,
+    MembershipFactory,
 )
-from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +46,7 @@ def bordeaux():
 
 def test_structures_lists_only_active_organisations_of_the_ess(client):
     EssOrganisationFactory(name="Les Amis du Limousin")
-    EssOrganisationFactory(name="SCOP Menuiserie", cooperative=True)
+    EssOrganisationFactory(name="SCOP Menuiserie", scop=True)
     EssOrganisationFactory(name="Société ordinaire", outside_ess=True)
     EssOrganisationFactory(name="Association dissoute", status=AdministrativeStatus.CLOSED)
 
@@ -103,7 +104,7 @@ def test_structure_rows_carry_documented_french_fields_and_no_personal_data(clie
 def test_structures_filter_by_family_label_and_esus(client):
     insertion = LabelFactory(code="aci")
     EssOrganisationFactory(name="Association ACI", labels=[insertion])
-    EssOrganisationFactory(name="SCOP ESUS", cooperative=True, is_esus=True)
+    EssOrganisationFactory(name="SCOP ESUS", scop=True, is_esus=True)
     EssOrganisationFactory(name="Fondation", legal_category="9300", ess_family="foundation")
 
     assert names(client.get(STRUCTURES, {"famille": "cooperative"})) == ["SCOP ESUS"]
@@ -215,7 +216,12 @@ def test_establishments_list_only_those_of_publicly_listed_organisations(client)
 
 def test_establishment_rows_describe_place_activity_and_size(client, limoges):
     establishment = EstablishmentFactory(
-        organisation__name="Régie de quartier", commune=limoges, is_head_office=True
+        organisation__name="Régie de quartier",
+        commune=limoges,
+        address="12 rue de la Coopération",
+        latitude=45.8336,
+        longitude=1.2611,
+        is_head_office=True,
     )
 
     row = client.get(ETABLISSEMENTS).json()["resultats"][0]
@@ -259,7 +265,7 @@ def test_establishments_filter_by_every_criterion(client, limoges, bordeaux):
         commune=bordeaux,
         naf="56.10A",
         is_employer=False,
-        organisation__cooperative=True,
+        organisation__scop=True,
     )
     EstablishmentFactory(name="C", commune=bordeaux, status=AdministrativeStatus.CLOSED)
 
@@ -299,7 +305,9 @@ def test_establishment_detail_is_404_outside_the_published_directory(client):
 
 def test_partially_diffusible_establishments_keep_address_and_position_hidden(client):
     hidden = EstablishmentFactory(diffusion=Diffusion.PARTIAL, name="Discret")
-    EstablishmentFactory(name="Public", organisation=hidden.organisation)
+    EstablishmentFactory(
+        name="Public", organisation=hidden.organisation, address="12 rue de la Coopération"
+    )
     withheld = {"adresse", "code_postal", "latitude", "longitude", "precision_position"}
 
     rows = {row["nom"]: row for row in client.get(ETABLISSEMENTS).json()["resultats"]}
@@ -350,7 +358,7 @@ def test_structures_csv_is_a_streamed_attachment_with_french_columns(client):
 def test_csv_export_ignores_pagination_and_keeps_filters(client):
     for n in range(3):
         EssOrganisationFactory(name=f"Association {n}")
-    EssOrganisationFactory(name="SCOP", cooperative=True)
+    EssOrganisationFactory(name="SCOP", scop=True)
 
     rows = read_csv(client.get(STRUCTURES, {"format": "csv", "limit": 1, "famille": "association"}))
 

@@ -15,7 +15,7 @@ from django.db import close_old_connections
 
 from essor.directory.enums import AdministrativeStatus, Diffusion
 from essor.territories.models import Commune
-from tests.api_factories import EssOrganisationFactory, EstablishmentFactory, LabelFactory
+from tests.factories.directory import EssOrganisationFactory, EstablishmentFactory, LabelFactory
 
 app = get_wsgi_application()
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app)
@@ -29,7 +29,7 @@ def directory(db):
     association = EssOrganisationFactory(name="Régie de quartier", labels=[aci], is_esus=True)
     EstablishmentFactory(organisation=association, is_head_office=True)
     EstablishmentFactory(organisation=association, diffusion=Diffusion.PARTIAL)
-    scop = EssOrganisationFactory(name="SCOP du bâtiment", cooperative=True, synthetic=True)
+    scop = EssOrganisationFactory(name="SCOP du bâtiment", scop=True, synthetic=True)
     EstablishmentFactory(organisation=scop, commune=Commune.objects.get(code="33063"), naf="43.32A")
     EstablishmentFactory(organisation=scop, status=AdministrativeStatus.CLOSED, commune=None)
     EssOrganisationFactory(name="Société ordinaire", outside_ess=True)

@@ -20,17 +20,14 @@ from essor.territories.areas import (
     serving,
 )
 from essor.territories.forms import AreaPickerForm, area_picker_data
-from essor.territories.models import Commune, Departement, Epci, Region
-from tests.factories import OrganisationFactory
+from essor.territories.models import Departement, Epci, Region
+from tests.factories.directory import OrganisationFactory
+from tests.factories.territories import commune
 
 pytestmark = pytest.mark.django_db
 
 NIORT, AIFFRES, POITIERS, ANGOULEME = "79191", "79003", "86194", "16015"
 NIORTAIS = "200041317"
-
-
-def commune(code):
-    return Commune.objects.select_related("departement").get(code=code)
 
 
 def offer_with(*specs):

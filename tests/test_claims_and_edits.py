@@ -20,15 +20,15 @@ from essor.directory.enums import (
 from essor.directory.models import Claim, EditSuggestion, Invitation, Membership, OrganisationChange
 from essor.directory.services import DirectoryError
 from essor.directory.views import CLAIM_RATE, SUGGESTION_RATE
-
-from .directory_factories import (
+from tests.factories.accounts import UserFactory
+from tests.factories.directory import (
     ClaimFactory,
     EditSuggestionFactory,
     EssOrganisationFactory,
     EstablishmentFactory,
     LabelFactory,
+    MembershipFactory,
 )
-from .factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,15 +10,15 @@ from django.utils.html import format_html
 
 from essor.directory.enums import AdministrativeStatus, Diffusion, LabelKind
 from essor.directory.models import Claim
-
-from .directory_factories import (
+from tests.factories.accounts import UserFactory
+from tests.factories.directory import (
     ClaimFactory,
     EditSuggestionFactory,
     EssOrganisationFactory,
     EstablishmentFactory,
     LabelFactory,
+    MembershipFactory,
 )
-from .factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

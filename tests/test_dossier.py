@@ -17,14 +17,8 @@ from essor.financing.models import (
     FundingRequest,
     OrganisationDocument,
 )
-from tests.factories import OrganisationFactory
-from tests.financing_factories import (
-    ToolFactory,
-    applicant,
-    budget,
-    funder_member,
-    ready_dossier,
-)
+from tests.factories.directory import OrganisationFactory
+from tests.factories.financing import ToolFactory, applicant, budget, funder_member, ready_dossier
 from tests.utils import DB_TASKS, run_queued_tasks
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ from django.urls import reverse
 from essor.financing import services
 from essor.financing.enums import AlertKind, Beneficiary, Instrument, Recurrence, ToolStatus
 from essor.financing.models import FollowedTool, SavedSearch, SentAlert
-from tests.factories import UserFactory
-from tests.financing_factories import ToolFactory, funder_member
+from tests.factories.accounts import UserFactory
+from tests.factories.financing import ToolFactory, funder_member
 
 pytestmark = pytest.mark.django_db
 PARIS = ZoneInfo("Europe/Paris")

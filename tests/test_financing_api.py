@@ -9,8 +9,8 @@ import pytest
 
 from essor.directory.enums import Phase
 from essor.financing.enums import Beneficiary, Envelope, Instrument, ToolStatus
-from tests.factories import OrganisationFactory
-from tests.financing_factories import ToolFactory
+from tests.factories.directory import OrganisationFactory
+from tests.factories.financing import ToolFactory
 
 pytestmark = pytest.mark.django_db
 

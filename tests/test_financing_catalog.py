@@ -5,8 +5,9 @@ from django.utils import timezone
 from essor.financing import demo
 from essor.financing.enums import Beneficiary, Instrument, ToolStatus
 from essor.financing.models import FinancingTool
-from tests.factories import OrganisationFactory, UserFactory
-from tests.financing_factories import ToolFactory, funder_member
+from tests.factories.accounts import UserFactory
+from tests.factories.directory import OrganisationFactory
+from tests.factories.financing import ToolFactory, funder_member
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ from django.core.management import CommandError, call_command
 
 from essor.financing.enums import ToolStatus
 from essor.financing.models import FinancingTool
-from tests.factories import OrganisationFactory
-from tests.financing_factories import ToolFactory
+from tests.factories.directory import OrganisationFactory
+from tests.factories.financing import ToolFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,9 @@ from essor.directory.models import Establishment
 from essor.financing.enums import Beneficiary, Envelope, Need
 from essor.financing.matching import Profile, judge, match
 from essor.territories.models import Commune
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
-from tests.financing_factories import ToolFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.directory import MembershipFactory, OrganisationFactory
+from tests.factories.financing import ToolFactory
 
 pytestmark = pytest.mark.django_db
 

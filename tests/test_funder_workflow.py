@@ -16,8 +16,9 @@ from essor.financing.enums import (
     Transition,
 )
 from essor.financing.models import DossierVersion, FundingRequest, RequestEvent
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
-from tests.financing_factories import ToolFactory, applicant, funder_member, ready_dossier
+from tests.factories.accounts import UserFactory
+from tests.factories.directory import MembershipFactory, OrganisationFactory
+from tests.factories.financing import ToolFactory, applicant, funder_member, ready_dossier
 
 pytestmark = pytest.mark.django_db
 

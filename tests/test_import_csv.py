@@ -19,7 +19,8 @@ from essor.directory.enums import (
 from essor.directory.importers.base import ImportRejected
 from essor.directory.importers.csv_import import CsvImporter, MappingError, load_mapping
 from essor.directory.models import Establishment, ImportRun, Label, Organisation
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.directory import OrganisationFactory
 from tests.utils import DB_TASKS, run_queued_tasks
 
 ROOT = Path(__file__).parent.parent

@@ -15,7 +15,7 @@ from essor.directory.importers.base import ImportRejected
 from essor.directory.importers.rna import RnaImporter
 from essor.directory.importers.sirene import SireneImporter
 from essor.directory.models import Establishment, Organisation
-from tests.factories import OrganisationFactory
+from tests.factories.directory import OrganisationFactory
 
 DATA = Path(__file__).parent / "data"
 RNA = DATA / "rna" / "rna_waldec_20250101.csv"

@@ -34,7 +34,8 @@ from essor.directory.importers.geo import (
 from essor.directory.importers.sirene import SireneImporter
 from essor.directory.models import Establishment, ImportRun, Organisation
 from essor.territories.models import Commune
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.directory import OrganisationFactory
 from tests.utils import DB_TASKS, run_queued_tasks
 
 DATA = Path(__file__).parent / "data" / "sirene"

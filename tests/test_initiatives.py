@@ -32,8 +32,8 @@ from essor.initiatives.models import (
     SpreadRequest,
 )
 from essor.initiatives.report import load_report_initiatives
-
-from .factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.directory import MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,7 @@ from django.utils.safestring import mark_safe
 
 from essor.core import page_sections as registry
 from essor.territories.models import Commune, Departement, Epci
-
-from .directory_factories import EssOrganisationFactory
+from tests.factories.directory import EssOrganisationFactory
 
 pytestmark = pytest.mark.django_db
 

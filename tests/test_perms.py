@@ -8,8 +8,8 @@ from essor.accounts.enums import PlatformRole
 from essor.directory import perms as organisation_perms
 from essor.financing.perms import can_instruct_funding_requests, can_publish_financing_tools
 from essor.support.perms import can_manage_support_offers
-
-from .factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.directory import MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 

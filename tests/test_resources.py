@@ -14,8 +14,8 @@ from essor.resources.demo import load_demo_trainings
 from essor.resources.enums import Audience, TrainingFormat
 from essor.resources.models import Page, Training
 from essor.territories.models import Departement, Epci, Region
-
-from .factories import OrganisationFactory, UserFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.directory import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -19,17 +19,8 @@ from essor.directory.models import Establishment, Label, Organisation
 from essor.search.backends import BBox, Near, SearchFilters, get_backend
 from essor.search.backends.text import light_stem, terms
 from essor.search.directory import search_organisations
-from tests.search_factories import (
-    BORDEAUX,
-    GUERET,
-    LIMOGES,
-    SAINT_JUNIEN,
-    TULLE,
-    EstablishmentFactory,
-    LabelFactory,
-    ListedOrganisationFactory,
-    commune,
-)
+from tests.factories.directory import EssOrganisationFactory, EstablishmentFactory, LabelFactory
+from tests.factories.territories import BORDEAUX, GUERET, LIMOGES, SAINT_JUNIEN, TULLE, commune
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +31,8 @@ def found(text, **filters):
 
 
 def listed(name, where=LIMOGES, **fields):
-    organisation = ListedOrganisationFactory(name=name, **fields)
-    EstablishmentFactory(organisation=organisation, commune=commune(where))
+    organisation = EssOrganisationFactory(name=name, **fields)
+    EstablishmentFactory(organisation=organisation, commune=commune(where), unplaced=True)
     return organisation
 
 
@@ -124,7 +115,7 @@ def test_relevance_puts_name_matches_before_description_matches():
 def test_relevance_puts_the_name_then_the_activity_then_the_description(settings, mode):
     settings.ESSOR_SEARCH_MEMORY = mode
     listed("Le relais", description="Aide à domicile pour les aînés.")
-    soins = ListedOrganisationFactory(name="Soins")
+    soins = EssOrganisationFactory(name="Soins")
     EstablishmentFactory(organisation=soins, commune=commune(LIMOGES), naf="88.10A")
     listed("Association d'aide à domicile du canton")
     listed("Aide à domicile")
@@ -250,12 +241,13 @@ def directory():
         ("Fondation pour la coopération", EssFamily.FOUNDATION, False, [], []),
     ]  # fmt: skip
     for name, family, esus, labels, sites in rows:
-        organisation = ListedOrganisationFactory(name=name, ess_family=family, is_esus=esus)
+        organisation = EssOrganisationFactory(name=name, ess_family=family, is_esus=esus)
         organisation.labels.set(labels)
         for index, (code, naf, band) in enumerate(sites):
             EstablishmentFactory(
                 organisation=organisation,
                 commune=commune(code),
+                unplaced=True,
                 naf=naf,
                 headcount_band=band,
                 is_head_office=index == 0,

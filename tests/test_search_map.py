@@ -8,14 +8,8 @@ from django.urls import reverse
 
 from essor.directory.enums import AdministrativeStatus, Diffusion
 from essor.search.directory import cell_degrees
-from tests.search_factories import (
-    BORDEAUX,
-    GUERET,
-    LIMOGES,
-    EstablishmentFactory,
-    ListedOrganisationFactory,
-    commune,
-)
+from tests.factories.directory import EssOrganisationFactory, EstablishmentFactory
+from tests.factories.territories import BORDEAUX, GUERET, LIMOGES, commune
 
 pytestmark = pytest.mark.django_db
 
@@ -36,21 +30,23 @@ def sites():
     limoges = commune(LIMOGES)
     for index in range(12):
         EstablishmentFactory(
-            organisation=ListedOrganisationFactory(name=f"Association limougeaude {index}"),
+            organisation=EssOrganisationFactory(name=f"Association limougeaude {index}"),
             commune=limoges,
             latitude=limoges.latitude + (index % 4) * 0.004,
             longitude=limoges.longitude + (index // 4) * 0.004,
         )
     for index in range(3):
         EstablishmentFactory(
-            organisation=ListedOrganisationFactory(
+            organisation=EssOrganisationFactory(
                 name=f"Coopérative creusoise {index}", ess_family="cooperative"
             ),
             commune=commune(GUERET),
+            unplaced=True,
         )
     EstablishmentFactory(
-        organisation=ListedOrganisationFactory(name="Mutuelle bordelaise", ess_family="mutual"),
+        organisation=EssOrganisationFactory(name="Mutuelle bordelaise", ess_family="mutual"),
         commune=commune(BORDEAUX),
+        unplaced=True,
     )
 
 
@@ -143,13 +139,13 @@ def test_a_point_opens_a_card_linking_to_the_organisation(client, sites):
     html = response.content.decode()
     assert "<html" not in html
     assert point[3] in html
-    organisation_id = ListedOrganisationFactory._meta.model.objects.get(name=point[3]).pk
+    organisation_id = EssOrganisationFactory._meta.model.objects.get(name=point[3]).pk
     assert reverse("directory:organisation", args=[organisation_id]) in html
 
 
 def test_an_unlisted_establishment_has_no_card(client):
     establishment = EstablishmentFactory(
-        organisation=ListedOrganisationFactory(status=AdministrativeStatus.CLOSED)
+        organisation=EssOrganisationFactory(status=AdministrativeStatus.CLOSED)
     )
     response = client.get(reverse("search:map_card", args=[establishment.pk]))
     assert response.status_code == 404

@@ -11,8 +11,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from essor.core.ratelimit import client_address, rate_key
-
-from .factories import PASSWORD, UserFactory
+from tests.factories.accounts import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 

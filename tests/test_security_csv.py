@@ -94,7 +94,7 @@ def test_a_formula_in_a_dossier_title_comes_out_of_the_funders_export_as_text(cl
     from django.urls import reverse
 
     from essor.financing import services
-    from tests.financing_factories import applicant, funder_member, ready_dossier
+    from tests.factories.financing import applicant, funder_member, ready_dossier
 
     funder_user, funder = funder_member()
     applicant_user, organisation = applicant()

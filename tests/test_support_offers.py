@@ -15,11 +15,12 @@ from essor.support.models import OfferEvent, SupportOffer
 from essor.support.services import offer_set_areas
 from essor.territories.areas import Place
 from essor.territories.models import Commune
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.directory import MembershipFactory, OrganisationFactory
+from tests.factories.territories import GUERET, commune
 
 pytestmark = pytest.mark.django_db
 
-GUERET = "23096"
 CREUSE = ("departement", "23", "Creuse (23)")
 
 
@@ -38,10 +39,6 @@ def make_offer(provider=None, *, areas=(CREUSE,), status=OfferStatus.PUBLISHED, 
     )
     offer_set_areas(offer, list(areas))
     return offer
-
-
-def commune(code):
-    return Commune.objects.select_related("departement", "epci", "region").get(code=code)
 
 
 def actor_of(organisation, **kwargs):

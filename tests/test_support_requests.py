@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from essor.support.enums import HelpKind, RequestStatus
 from essor.support.models import RequestEvent, SupportRequest
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.directory import OrganisationFactory
 from tests.test_support_offers import actor_of, make_offer
 
 pytestmark = pytest.mark.django_db

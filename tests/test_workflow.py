@@ -12,8 +12,8 @@ from essor.core.workflow import (
     decide,
     hold_link_changes,
 )
+from tests.factories.accounts import UserFactory
 
-from .factories import UserFactory
 from .workflow_app.models import LISTINGS, Listing, ListingTransition, Status
 
 pytestmark = pytest.mark.django_db

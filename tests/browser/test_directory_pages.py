@@ -3,7 +3,7 @@ import io
 from PIL import Image
 
 from essor.territories.models import Commune
-from tests.directory_factories import EssOrganisationFactory, EstablishmentFactory, LabelFactory
+from tests.factories.directory import EssOrganisationFactory, EstablishmentFactory, LabelFactory
 
 from .conftest import axe_violations, screenshot
 

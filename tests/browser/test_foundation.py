@@ -3,7 +3,7 @@ import re
 from django.core import mail
 
 from essor.accounts.models import User
-from tests.factories import PASSWORD
+from tests.factories.accounts import PASSWORD
 
 from .conftest import axe_violations, screenshot
 

@@ -126,7 +126,8 @@ def test_initiative_pages_pass_axe_and_read_well_on_a_phone(page, report_example
 
 
 def test_a_member_proposes_an_initiative_with_the_keyboard_friendly_form(page):
-    from tests.factories import PASSWORD, MembershipFactory
+    from tests.factories.accounts import PASSWORD
+    from tests.factories.directory import MembershipFactory
 
     member = MembershipFactory(organisation__name="Les Jardins du Limousin").user
     page.goto("/compte/connexion/?next=/initiatives/proposer/")

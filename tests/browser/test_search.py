@@ -5,14 +5,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.search_factories import (
-    BORDEAUX,
-    LIMOGES,
-    SAINT_JUNIEN,
-    EstablishmentFactory,
-    ListedOrganisationFactory,
-    commune,
-)
+from tests.factories.directory import EssOrganisationFactory, EstablishmentFactory
+from tests.factories.territories import BORDEAUX, LIMOGES, SAINT_JUNIEN, commune
 
 from .conftest import axe_violations, screenshot
 
@@ -31,7 +25,7 @@ def directory(geography, settings):
     ]:
         place = commune(code)
         EstablishmentFactory(
-            organisation=ListedOrganisationFactory(name=name, ess_family=family),
+            organisation=EssOrganisationFactory(name=name, ess_family=family),
             commune=place,
             latitude=place.latitude + 0.002,
             longitude=place.longitude + 0.002,

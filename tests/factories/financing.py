@@ -1,4 +1,4 @@
-"""Factories and helpers shared by the financing tests."""
+"""Financing: tools of the catalogue, funders and applicants, dossiers ready to submit."""
 
 from decimal import Decimal
 
@@ -12,7 +12,9 @@ from essor.financing.enums import (
 )
 from essor.financing.models import BudgetLine, Dossier, FinancingTool, FundingLine
 from essor.territories.areas import replace_areas
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+from .accounts import UserFactory
+from .directory import MembershipFactory, OrganisationFactory
 
 
 class ToolFactory(factory.django.DjangoModelFactory):

@@ -1,10 +1,10 @@
+"""People: a confirmed user by default; one trait per platform role."""
+
 import factory
 from django.utils import timezone
 
 from essor.accounts.enums import PlatformRole
 from essor.accounts.models import User
-from essor.directory.enums import MembershipRole
-from essor.directory.models import Membership, Organisation
 
 PASSWORD = "un-mot-de-passe-solide-42"
 
@@ -31,22 +31,3 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _after_postgeneration(cls, instance, create, results=None):
         if create:
             instance.save()
-
-
-class OrganisationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Organisation
-
-    name = factory.Sequence(lambda n: f"Association n°{n}")
-
-
-class MembershipFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Membership
-
-    user = factory.SubFactory(UserFactory)
-    organisation = factory.SubFactory(OrganisationFactory)
-    role = MembershipRole.MEMBER
-
-    class Params:
-        admin = factory.Trait(role=MembershipRole.ADMIN)
