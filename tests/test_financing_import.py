@@ -68,23 +68,23 @@ def test_one_bad_row_refuses_the_file_and_writes_nothing(tmp_path, region):
         call_command("import_financing", write(tmp_path, HEADER + bad))
     message = str(refused.value)
     assert "rien n'a été écrit" in message
-    assert "Ligne 4 : « identifiant » : déjà employé ligne 2." in message
-    assert "Ligne 5 : « Instrument » : Sélectionnez un choix valide." in message
+    assert "ligne 4 : identifiant « fdc » en double (déjà ligne 2)." in message
+    assert "ligne 5 : « Instrument » : Sélectionnez un choix valide." in message
     assert (
-        "Ligne 5 : « territoires » : « departement:999 » : aucun territoire de ce niveau n'a ce "
+        "ligne 5 : « territoires » : « departement:999 » : aucun territoire de ce niveau n'a ce "
         "code." in message
     )
-    assert "Ligne 5 : « Montant maximal (€) » : Le montant maximal est inférieur" in message
+    assert "ligne 5 : « Montant maximal (€) » : Le montant maximal est inférieur" in message
     assert "aucune structure n'a le SIREN 999999999" in message and "« statut »" in message
     assert list(FinancingTool.objects.all()) == [existing]
 
 
 def test_missing_or_unknown_columns_and_dry_run(tmp_path, region, capsys):
-    with pytest.raises(CommandError, match="Colonnes obligatoires absentes : instrument"):
+    with pytest.raises(CommandError, match="colonne obligatoire absente : « instrument »"):
         call_command(
             "import_financing", write(tmp_path, "identifiant;intitule;resume;territoires\n")
         )
-    with pytest.raises(CommandError, match="Colonnes inconnues : couleur"):
+    with pytest.raises(CommandError, match="colonne inconnue « couleur »"):
         call_command("import_financing", write(tmp_path, HEADER.strip() + ";couleur\n"))
     with pytest.raises(CommandError, match="UTF-8"):
         path = tmp_path / "latin1.csv"
@@ -93,7 +93,7 @@ def test_missing_or_unknown_columns_and_dry_run(tmp_path, region, capsys):
         )
         call_command("import_financing", str(path))
     call_command("import_financing", write(tmp_path, HEADER + ROWS), "--dry-run")
-    assert "Simulation" in capsys.readouterr().out
+    assert "SIMULATION : rien n'a été écrit." in capsys.readouterr().out
     assert FinancingTool.objects.count() == 0
 
 

@@ -8,17 +8,17 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from essor.core.enums import ImportStatus
+from essor.core.importing import ImportRejected
+from essor.core.models import ImportRun
 from essor.directory.enums import (
     CoordinatePrecision,
     EssFamily,
-    ImportKind,
-    ImportStatus,
     LabelKind,
     Source,
 )
-from essor.directory.importers.base import ImportRejected
 from essor.directory.importers.csv_import import CsvImporter, MappingError, load_mapping
-from essor.directory.models import Establishment, ImportRun, Label, Organisation
+from essor.directory.models import Establishment, Label, Organisation
 from tests.factories.accounts import UserFactory
 from tests.factories.directory import OrganisationFactory
 from tests.utils import DB_TASKS, run_queued_tasks
@@ -273,8 +273,8 @@ def test_staff_import_a_list_with_its_mapping_from_the_admin(
 
     with MEMBERS.open("rb") as members, django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("admin:directory_importrun_add"),
-            {"kind": ImportKind.CSV, "file_file": members, "mapping_path": "correspondance.json"},
+            reverse("admin:core_importrun_add"),
+            {"kind": "csv", "file_file": members, "mapping_path": "correspondance.json"},
         )
     assert response.status_code == 302
     run_queued_tasks()
@@ -292,8 +292,8 @@ def test_the_admin_refuses_an_invalid_mapping_upload(client, settings, tmp_path)
 
     with MEMBERS.open("rb") as members, bad.open("rb") as mapping:
         response = client.post(
-            reverse("admin:directory_importrun_add"),
-            {"kind": ImportKind.CSV, "file_file": members, "mapping_file": mapping},
+            reverse("admin:core_importrun_add"),
+            {"kind": "csv", "file_file": members, "mapping_file": mapping},
         )
 
     assert response.status_code == 200

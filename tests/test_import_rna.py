@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from essor.core.importing import ImportRejected
 from essor.directory.enums import AdministrativeStatus, CoordinatePrecision, EssFamily, Source
-from essor.directory.importers.base import ImportRejected
 from essor.directory.importers.rna import RnaImporter
 from essor.directory.importers.sirene import SireneImporter
 from essor.directory.models import Establishment, Organisation
@@ -256,8 +256,8 @@ def test_a_file_in_utf8_is_rejected_as_misencoded(tmp_path, imported):
     assert_rejected(
         imported,
         write(tmp_path / "rna.csv", lines(), encoding="utf-8"),
-        f"ligne {target} : caractères mal décodés dans « titre » : le fichier semble encodé "
-        "en UTF-8 et non en ISO-8859-1",
+        f"ligne {target} : caractères mal décodés (« Ã© » pour « é ») : le fichier semble "
+        "encodé en UTF-8 et non en ISO-8859-1",
     )
 
 

@@ -14,25 +14,20 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from essor.core import importing
+from essor.core.enums import ImportStatus
+from essor.core.importing import ImportRejected
+from essor.core.models import ImportRun
 from essor.directory.enums import (
     AdministrativeStatus,
     CoordinatePrecision,
     Diffusion,
     EssFamily,
-    ImportKind,
-    ImportStatus,
     Source,
 )
-from essor.directory.importers import base
-from essor.directory.importers.base import ImportRejected
-from essor.directory.importers.geo import (
-    lambert93_to_wgs84,
-    sirene_to_wgs84,
-    utm_to_wgs84,
-    wgs84_to_lambert93,
-)
+from essor.directory.importers.geo import LAMBERT_93, sirene_to_wgs84, to_wgs84, wgs84_to_lambert93
 from essor.directory.importers.sirene import SireneImporter
-from essor.directory.models import Establishment, ImportRun, Organisation
+from essor.directory.models import Establishment, Organisation
 from essor.territories.models import Commune
 from tests.factories.accounts import UserFactory
 from tests.factories.directory import OrganisationFactory
@@ -484,7 +479,7 @@ def test_an_unknown_commune_of_the_region_is_rejected(tmp_path, imported):
 
 
 def test_every_error_is_counted_and_the_first_ones_listed(tmp_path, imported, monkeypatch):
-    monkeypatch.setattr(base, "MAX_LISTED_ERRORS", 2)
+    monkeypatch.setattr(importing, "MAX_LISTED_ERRORS", 2)
     establishments = rewrite(
         ESTABLISHMENTS,
         tmp_path / "etab.csv",
@@ -503,40 +498,35 @@ def test_every_error_is_counted_and_the_first_ones_listed(tmp_path, imported, mo
 
 
 def test_the_lambert93_origin_is_46_5_north_3_east():
-    lat, lon = lambert93_to_wgs84(700000, 6600000)
+    lat, lon = to_wgs84(700000, 6600000, LAMBERT_93)
     assert lat == pytest.approx(46.5, abs=1e-9)
     assert lon == pytest.approx(3.0, abs=1e-9)
 
 
 @pytest.mark.parametrize(
-    ("x", "y", "lat", "lon"),
+    ("x", "y", "commune", "lat", "lon"),
     [
-        # Reference values computed with PROJ 9 (pyproj 3.7.2), EPSG:2154 -> EPSG:4326.
-        (564700.0, 6526000.0, 45.82019939, 1.25733062),  # Limoges, town hall
-        (417242.3, 6421722.5, 44.83698324, -0.57913829),  # Bordeaux
-        (652469.0, 6862035.0, 48.85659767, 2.35219972),  # Paris, Hôtel de Ville
-        (1211000.0, 6120000.0, 42.00103460, 9.16130494),  # Corsica
+        # Reference values computed with PROJ 9 (pyproj 3.7.2), EPSG:2154, 5490, 2972,
+        # 2975 and 4471 -> EPSG:4326.
+        (564700.0, 6526000.0, "87085", 45.82019939, 1.25733062),  # Limoges, town hall
+        (417242.3, 6421722.5, "33063", 44.83698324, -0.57913829),  # Bordeaux
+        (652469.0, 6862035.0, "75104", 48.85659767, 2.35219972),  # Paris, Hôtel de Ville
+        (1211000.0, 6120000.0, "2A004", 42.00103460, 9.16130494),  # Corsica
+        (657000, 1795000, "97101", 16.23054617, -61.53103502),  # Guadeloupe
+        (353000, 544000, "97302", 4.92029744, -52.32578798),  # Guyane, Cayenne
+        (338000, 7690000, "97411", -20.88314469, 55.44259383),  # La Réunion
+        (515000, 8585000, "97611", -12.79979515, 45.13821353),  # Mayotte
     ],
 )
-def test_lambert93_points_convert_to_wgs84(x, y, lat, lon):
-    got = lambert93_to_wgs84(x, y)
-    # 1e-7 degrees is about a centimetre.
-    assert got == pytest.approx((lat, lon), abs=1e-7)
-    assert wgs84_to_lambert93(*got) == pytest.approx((x, y), abs=1e-3)
+def test_each_territory_uses_its_own_projection(x, y, commune, lat, lon):
+    # Rounded to 6 decimals, about 10 cm.
+    assert sirene_to_wgs84(x, y, commune) == pytest.approx((lat, lon), abs=6e-7)
 
 
-@pytest.mark.parametrize(
-    ("x", "y", "zone", "south", "lat", "lon"),
-    [
-        # PROJ 9: EPSG:5490, 2972, 2975 and 4471 -> EPSG:4326.
-        (657000, 1795000, 20, False, 16.23054617, -61.53103502),  # Guadeloupe
-        (353000, 544000, 22, False, 4.92029744, -52.32578798),  # Guyane, Cayenne
-        (338000, 7690000, 40, True, -20.88314469, 55.44259383),  # La Réunion
-        (515000, 8585000, 38, True, -12.79979515, 45.13821353),  # Mayotte
-    ],
-)
-def test_utm_points_convert_to_wgs84(x, y, zone, south, lat, lon):
-    assert utm_to_wgs84(x, y, zone, south) == pytest.approx((lat, lon), abs=1e-7)
+def test_lambert93_projects_back_to_the_same_point():
+    assert wgs84_to_lambert93(45.82019939, 1.25733062) == pytest.approx(
+        (564700.0, 6526000.0), abs=1e-2
+    )
 
 
 def test_sirene_coordinates_use_the_projection_of_the_territory():
@@ -553,7 +543,7 @@ def test_sirene_coordinates_use_the_projection_of_the_territory():
 
 
 def test_the_command_prints_its_report_and_progress(capsys, monkeypatch):
-    monkeypatch.setattr(base, "PROGRESS_EVERY", 5)
+    monkeypatch.setattr(importing, "PROGRESS_EVERY", 5)
     call_command("import_sirene", unites_legales=str(UNITS), etablissements=str(ESTABLISHMENTS))
 
     out, err = capsys.readouterr()
@@ -562,7 +552,7 @@ def test_the_command_prints_its_report_and_progress(capsys, monkeypatch):
     assert "unités légales (contrôle) : 5 lignes" in err
     assert "établissements (contrôle) : " in err
     run = ImportRun.objects.get()
-    assert (run.kind, run.status) == (ImportKind.SIRENE, ImportStatus.SUCCEEDED)
+    assert (run.kind, run.status) == ("sirene", ImportStatus.SUCCEEDED)
     assert run.report["organisations"]["created"] == 8
 
 
@@ -605,10 +595,10 @@ def imports_dir(settings, tmp_path):
 
 
 def test_the_task_runs_an_import_and_keeps_its_report(imports_dir):
-    from essor.directory.tasks import run_import
+    from essor.core.tasks import run_import
 
     import_run = ImportRun.objects.create(
-        kind=ImportKind.SIRENE,
+        kind="sirene",
         parameters={"unites_legales": str(UNITS), "etablissements": str(ESTABLISHMENTS)},
     )
     run_import.enqueue(import_run.pk)
@@ -623,13 +613,13 @@ def test_the_task_runs_an_import_and_keeps_its_report(imports_dir):
 
 
 def test_the_task_keeps_the_errors_of_a_rejected_file(imports_dir, tmp_path):
-    from essor.directory.tasks import run_import
+    from essor.core.tasks import run_import
 
     broken = rewrite(
         UNITS, tmp_path / "ul.csv", lambda n, line: line[:50] + "\n" if n == 3 else line
     )
     import_run = ImportRun.objects.create(
-        kind=ImportKind.SIRENE,
+        kind="sirene",
         parameters={"unites_legales": str(broken), "etablissements": str(ESTABLISHMENTS)},
     )
     run_import.enqueue(import_run.pk)
@@ -653,9 +643,9 @@ def test_staff_upload_stock_files_and_the_import_runs_in_the_background(
         django_capture_on_commit_callbacks(execute=True),
     ):
         response = client.post(
-            reverse("admin:directory_importrun_add"),
+            reverse("admin:core_importrun_add"),
             {
-                "kind": ImportKind.SIRENE,
+                "kind": "sirene",
                 "unites_legales_file": units,
                 "etablissements_file": establishments,
             },
@@ -671,9 +661,9 @@ def test_staff_upload_stock_files_and_the_import_runs_in_the_background(
     assert run_queued_tasks() == 2
     import_run.refresh_from_db()
     assert import_run.status == ImportStatus.SUCCEEDED
-    page = client.get(reverse("admin:directory_importrun_change", args=[import_run.pk]))
+    page = client.get(reverse("admin:core_importrun_change", args=[import_run.pk]))
     assert "Structures : 8 créé(s)" in page.content.decode()
-    listing = client.get(reverse("admin:directory_importrun_changelist"))
+    listing = client.get(reverse("admin:core_importrun_changelist"))
     assert "Terminé" in listing.content.decode()
 
 
@@ -683,9 +673,9 @@ def test_staff_may_import_a_file_already_on_the_server(client, imports_dir):
     client.force_login(UserFactory(cress_staff=True))
 
     response = client.post(
-        reverse("admin:directory_importrun_add"),
+        reverse("admin:core_importrun_add"),
         {
-            "kind": ImportKind.SIRENE,
+            "kind": "sirene",
             "unites_legales_path": "ul.csv",
             "etablissements_path": str(imports_dir / "etab.csv"),
             "dry_run": "on",
@@ -704,9 +694,9 @@ def test_a_server_path_outside_the_imports_folder_is_refused(client, imports_dir
     client.force_login(UserFactory(cress_staff=True))
 
     response = client.post(
-        reverse("admin:directory_importrun_add"),
+        reverse("admin:core_importrun_add"),
         {
-            "kind": ImportKind.SIRENE,
+            "kind": "sirene",
             "unites_legales_path": "../secret.csv",
             "etablissements_path": str(outside),
         },
@@ -721,24 +711,24 @@ def test_a_sirene_import_needs_both_files(client, imports_dir):
     client.force_login(UserFactory(cress_staff=True))
     with UNITS.open("rb") as units:
         response = client.post(
-            reverse("admin:directory_importrun_add"),
-            {"kind": ImportKind.SIRENE, "unites_legales_file": units},
+            reverse("admin:core_importrun_add"),
+            {"kind": "sirene", "unites_legales_file": units},
         )
 
     assert response.status_code == 200
-    assert "Fichier des établissements (StockEtablissement) manquant" in response.content.decode()
+    assert "Établissements (CSV ou zip) manquant" in response.content.decode()
     assert not ImportRun.objects.exists()
 
 
 def test_only_cress_staff_reach_the_imports(client):
     client.force_login(UserFactory())
 
-    response = client.get(reverse("admin:directory_importrun_add"))
+    response = client.get(reverse("admin:core_importrun_add"))
 
     assert response.status_code == 302  # to the admin login
     assert not ImportRun.objects.exists()
     client.force_login(UserFactory(cress_staff=True))
-    form = client.get(reverse("admin:directory_importrun_add"))
+    form = client.get(reverse("admin:core_importrun_add"))
     assert form.status_code == 200
     assert "Unités légales (CSV ou zip)" in form.content.decode()
 

@@ -224,7 +224,7 @@ def test_reference_employment_is_imported_and_a_rerun_updates_it(tmp_path):
     )
     out = io.StringIO()
     call_command("import_reference_employment", str(path), "--source", "Insee", stdout=out)
-    assert "3 ligne(s) ajoutée(s)" in out.getvalue()
+    assert "Chiffres d'emploi : 3 créé(s), 0 mis à jour, 0 inchangé(s)" in out.getvalue()
     region = ReferenceEmployment.objects.get(level="region", code="75", year=2022)
     assert (region.employees, region.source) == (2_150_000, "Insee, Flores 2022")
     assert ReferenceEmployment.objects.get(level="departement", code="87").source == "Insee"
@@ -252,19 +252,22 @@ def test_a_bad_reference_file_is_refused_whole_with_french_errors(tmp_path):
     with pytest.raises(CommandError) as error:
         call_command("import_reference_employment", str(path))
     message = str(error.value)
-    assert "Fichier refusé : 4 erreur(s), rien n'a été importé." in message
+    assert "Fichier refusé : 5 erreur(s), rien n'a été écrit." in message
     assert "ligne 3 : niveau « canton » inconnu" in message
     assert "ligne 4 : département de code « 99 » inconnu(e)" in message
     assert "ligne 5 : année « 22 » invalide" in message
-    assert "emplois salariés « -5 » invalide" in message
-    assert "ligne 6 : doublon de la ligne 2" in message
+    assert "ligne 5 : emplois salariés « -5 » invalide" in message
+    assert "ligne 6 : territoire et année « region 75 2022 » en double (déjà ligne 2)" in message
     assert list(ReferenceEmployment.objects.values_list("year", flat=True)) == [2021]
 
 
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        (b"niveau;code;annee\nregion;75;2022\n", "Colonnes manquantes : emplois_salaries"),
+        (
+            b"niveau;code;annee\nregion;75;2022\n",
+            "colonne obligatoire absente : « emplois_salaries »",
+        ),
         (b"niveau;code;annee;emplois_salaries\n", "aucune ligne de données"),
         ("niveau;code;annee;emplois_salaries\nrégion;75;2022;1\n".encode("latin-1"), "UTF-8"),
     ],
@@ -278,7 +281,7 @@ def test_an_unreadable_reference_file_is_refused(tmp_path, content, expected):
 
 
 def test_a_missing_reference_file_is_a_clear_error(tmp_path):
-    with pytest.raises(CommandError, match="Impossible de lire"):
+    with pytest.raises(CommandError, match="absent.csv, fichier introuvable"):
         call_command("import_reference_employment", str(tmp_path / "absent.csv"))
 
 

@@ -2,6 +2,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from .enums import ImportStatus
+from .importing import kind_choices
+
 
 class DemoDataset(models.Model):
     """A set of demo content loaded into this instance. While one exists, every page
@@ -104,3 +107,32 @@ class HeldChanges(models.Model):
 
     class Meta:
         abstract = True
+
+
+class ImportRun(models.Model):
+    """One run of an importer (essor.core.importing), launched from /gestion/ or the
+    command line, with its report."""
+
+    # Choices read from the registry when used: each app registers its importers.
+    kind = models.CharField("type", max_length=30, choices=kind_choices)
+    status = models.CharField(
+        "état", max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    dry_run = models.BooleanField("simulation (rien n'est écrit)", default=False)
+    # Paths of the input files (under ESSOR_DATA_DIR/imports for uploads) and options.
+    parameters = models.JSONField("paramètres", default=dict)
+    report = models.JSONField("rapport", default=dict, blank=True)
+    errors = models.JSONField("erreurs", default=list, blank=True)
+    launched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    started_at = models.DateTimeField("commencé le", null=True, blank=True)
+    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "import"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} du {self.created_at:%d/%m/%Y %H:%M}"

@@ -10,3 +10,14 @@ def send_email(subject, body, to, html_body=None):
     if html_body:
         message.attach_alternative(html_body, "text/html")
     message.send()
+
+
+@task(queue_name="imports")
+def run_import(import_run_id):
+    """/gestion/'s "lancer l'import": runs in the worker, never in the request."""
+    from .importing import perform_import
+    from .models import ImportRun
+
+    run = ImportRun.objects.get(pk=import_run_id)
+    perform_import(run)
+    return run.status

@@ -9,6 +9,8 @@ class DirectoryConfig(AppConfig):
     def ready(self):
         from essor.accounts.services import PERSONAL_DATA_EXPORTERS
 
+        # Registers the importers: /gestion/ and ImportRun know them by their kind.
+        from .importers import csv_import, rna, sirene  # noqa: F401
         from .services import personal_data
 
         if personal_data not in PERSONAL_DATA_EXPORTERS:

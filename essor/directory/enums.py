@@ -85,17 +85,3 @@ class ChangeKind(models.TextChoices):
     SUGGESTION = "suggestion", "Suggestion acceptée"
     IMPORT = "import", "Import"
     REVERT = "revert", "Annulation"
-
-
-class ImportKind(models.TextChoices):
-    SIRENE = "sirene", "SIRENE (stocks INSEE)"
-    RNA = "rna", "RNA (associations)"
-    CSV = "csv", "Liste CSV de la CRESS"
-
-
-class ImportStatus(models.TextChoices):
-    QUEUED = "queued", "En file d'attente"
-    RUNNING = "running", "En cours"
-    SUCCEEDED = "succeeded", "Terminé"
-    REJECTED = "rejected", "Refusé (fichier invalide)"
-    FAILED = "failed", "Échec"

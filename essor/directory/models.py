@@ -16,8 +16,6 @@ from .enums import (
     CoordinatePrecision,
     Diffusion,
     EssFamily,
-    ImportKind,
-    ImportStatus,
     LabelKind,
     MembershipRole,
     Source,
@@ -410,30 +408,3 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.email} → {self.organisation}"
-
-
-class ImportRun(models.Model):
-    """One run of an importer, launched from the admin or the command line, with its report."""
-
-    kind = models.CharField("type", max_length=10, choices=ImportKind.choices)
-    status = models.CharField(
-        "état", max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
-    )
-    dry_run = models.BooleanField("simulation (rien n'est écrit)", default=False)
-    # Paths of the input files (under ESSOR_DATA_DIR/imports for uploads) and options.
-    parameters = models.JSONField("paramètres", default=dict)
-    report = models.JSONField("rapport", default=dict, blank=True)
-    errors = models.JSONField("erreurs", default=list, blank=True)
-    launched_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField("créé le", auto_now_add=True)
-    started_at = models.DateTimeField("commencé le", null=True, blank=True)
-    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
-
-    class Meta:
-        verbose_name = "import"
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} du {self.created_at:%d/%m/%Y %H:%M}"

@@ -1,9 +1,11 @@
-"""Import of a catalog of financing tools from a CSV file (`essor import_financing`).
+"""Import of a catalog of financing tools from a CSV file (`essor import_financing`),
+declared on the skeleton of essor.core.importing.
 
 Each row goes through the funder's form (ToolForm): the same rules, the same French
 messages. The whole file is checked before anything is written; a file with one bad
 row writes nothing. Rows are keyed by their `identifiant` (FinancingTool.import_id): a
-second import of the same file changes nothing, an edited row updates its tool.
+second import of the same file changes nothing, an edited row updates its tool. The
+separator (; or ,) is read from the header.
 
 The columns are those of the API's CSV export (/api/financements/?format=csv), lists
 separated by `|`, plus `identifiant`, `description`, `themes`, `contact`, the funders'
@@ -12,12 +14,10 @@ The territory (`territoires`) is a `|`-separated list of `niveau:code` (`nationa
 `region:75`, `departement:87`, `epci:200071470`, `commune:86194`, `radius:16015:30` for
 30 km around a commune): see essor.territories.areas.parse_areas."""
 
-import csv
-import io
-from dataclasses import dataclass, field
+import copy
+from dataclasses import dataclass
 
-from django.db import transaction
-
+from essor.core.importing import File, Importer, RowError, register
 from essor.directory.models import Organisation
 from essor.territories.areas import parse_areas
 from essor.territories.forms import area_picker_data
@@ -52,30 +52,8 @@ STATUSES = {"publie": ToolStatus.PUBLISHED, "brouillon": ToolStatus.DRAFT}
 MAX_ROWS = 5000
 
 
-class ImportRefused(Exception):
-    """The file cannot be imported; `errors` says why, line by line, in French."""
-
-    def __init__(self, errors):
-        super().__init__("\n".join(errors))
-        self.errors = errors
-
-
-@dataclass
-class Report:
-    created: list = field(default_factory=list)
-    updated: list = field(default_factory=list)
-    unchanged: list = field(default_factory=list)
-
-    def summary(self):
-        return (
-            f"{len(self.created)} créé(s), {len(self.updated)} mis à jour, "
-            f"{len(self.unchanged)} inchangé(s)"
-        )
-
-
 @dataclass
 class Row:
-    line: int
     identifier: str
     form: ToolForm
     funders: list
@@ -86,109 +64,97 @@ def _yes(value):
     return value.strip().lower() in {"oui", "vrai", "true", "1"}
 
 
-def _read(text):
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,")
-    except csv.Error:
-        dialect = csv.excel
-        dialect.delimiter = ";"
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    headers = [h.strip() for h in reader.fieldnames or []]
-    missing = [c for c in REQUIRED if c not in headers]
-    unknown = [h for h in headers if h not in COLUMNS and h not in IGNORED and h not in OTHER]
-    errors = []
-    if missing:
-        errors.append(f"Colonnes obligatoires absentes : {', '.join(missing)}.")
-    if unknown:
-        errors.append(f"Colonnes inconnues : {', '.join(unknown)}.")
-    if errors:
-        raise ImportRefused(errors)
-    reader.fieldnames = headers
-    return reader
-
-
-def _form_data(values):
+def _form_data(row):
     data = {}
     for column, name in COLUMNS.items():
-        value = (values.get(column) or "").strip()
+        value = (row.get(column) or "").strip()
         if name in LISTS:
             data[name] = [v.strip() for v in value.split("|") if v.strip()]
         else:
             data[name] = value
-    data["recurrence"] = Recurrence.YEARLY if _yes(values.get("chaque_annee") or "") else ""
+    data["recurrence"] = Recurrence.YEARLY if _yes(row.get("chaque_annee") or "") else ""
     data["apply_mode"] = ApplyMode.EXTERNAL if data["external_url"] else ApplyMode.DOSSIER
-    if (values.get("candidature_sur_essor") or "").strip():
+    if (row.get("candidature_sur_essor") or "").strip():
         data["apply_mode"] = (
-            ApplyMode.DOSSIER if _yes(values["candidature_sur_essor"]) else ApplyMode.EXTERNAL
+            ApplyMode.DOSSIER if _yes(row["candidature_sur_essor"]) else ApplyMode.EXTERNAL
         )
     data["envelope"] = data["envelope"] or "open"
     data["call_kind"] = data["call_kind"] or "permanent"
     return data
 
 
-def _sirens(values):
-    return [s.strip() for s in (values.get("financeurs_siren") or "").split("|") if s.strip()]
+def _sirens(row):
+    return [s.strip() for s in row.get("financeurs_siren").split("|") if s.strip()]
 
 
-def check(text):
-    """The rows of a CSV text, each with its bound and valid form; ImportRefused with
-    every error of the file otherwise."""
-    reader = _read(text)
-    records = list(enumerate(reader, start=2))
-    if len(records) > MAX_ROWS:
-        raise ImportRefused([f"Plus de {MAX_ROWS} lignes : découpez le fichier."])
-    existing = {
-        t.import_id: t
-        for t in FinancingTool.objects.filter(import_id__isnull=False).prefetch_related("funders")
-    }
-    # Every funder named in the file, in one query.
-    named = {siren for _, values in records for siren in _sirens(values)}
-    by_siren = {o.siren: o for o in Organisation.objects.filter(siren__in=named)}
-    rows, errors, seen = [], [], {}
-    for line, values in records:
-        identifier = (values.get("identifiant") or "").strip()
+@register
+class FinancingImporter(Importer):
+    kind = "financing"
+    label = "Catalogue d'outils de financement"
+    description = (
+        "Importe un catalogue d'outils de financement (CSV, colonnes de l'export "
+        "/api/financements/?format=csv plus « identifiant ») : tout le fichier est vérifié "
+        "avant d'écrire ; une ligne déjà importée est mise à jour, jamais dupliquée."
+    )
+    files = (File("file", "Catalogue d'outils de financement", extensions=(".csv",)),)
+    columns = REQUIRED
+    known_columns = (*COLUMNS, *IGNORED, *OTHER)
+    strict_columns = True
+    delimiter = None
+    entities = {"tools": "Outils de financement"}
+    key_label = "identifiant"
+    max_rows = MAX_ROWS
+
+    def prepare(self):
+        self.existing = {
+            t.import_id: t
+            for t in FinancingTool.objects.filter(import_id__isnull=False).prefetch_related(
+                "funders"
+            )
+        }
+        self.funders = {}  # SIREN -> Organisation or None, one query per funder
+
+    def clean_row(self, row):
+        identifier = row["identifiant"].strip()
         problems = []
         if not identifier:
             problems.append("« identifiant » : obligatoire.")
-        elif identifier in seen:
-            problems.append(f"« identifiant » : déjà employé ligne {seen[identifier]}.")
         elif len(identifier) > 100:
             problems.append("« identifiant » : 100 caractères au plus.")
-        seen.setdefault(identifier, line)
-        data = _form_data(values)
-        areas, area_errors = parse_areas(values.get("territoires"))
+        # A copy: validating a ModelForm writes the values onto its instance, and the
+        # writing pass compares them with the stored ones again.
+        data = _form_data(row)
+        areas, area_errors = parse_areas(row.get("territoires"))
         problems.extend(f"« territoires » : {e}" for e in area_errors)
         data.update(area_picker_data(areas))
-        form = ToolForm(data, instance=existing.get(identifier))
+        existing = self.existing.get(identifier)
+        form = ToolForm(data, instance=copy.copy(existing) if existing else None)
         if not form.is_valid():
             for name, messages in form.errors.items():
                 label = form.fields[name].label if name in form.fields else "ligne"
                 problems.extend(f"« {label} » : {m}" for m in messages)
-        sirens = _sirens(values)
-        funders = [by_siren[siren] for siren in sirens if siren in by_siren]
-        unknown = sorted(set(sirens) - set(by_siren))
+        sirens = _sirens(row)
+        for siren in sirens:
+            if siren not in self.funders:
+                self.funders[siren] = Organisation.objects.filter(siren=siren).first()
+        unknown = sorted({siren for siren in sirens if self.funders[siren] is None})
         if unknown:
             problems.append(
                 f"« financeurs_siren » : aucune structure n'a le SIREN {', '.join(unknown)}."
             )
-        status = (values.get("statut") or "publie").strip().lower()
+        status = (row.get("statut") or "publie").strip().lower()
         if status not in STATUSES:
             problems.append("« statut » : « publie » ou « brouillon » attendu.")
         if problems:
-            errors.extend(f"Ligne {line} : {p}" for p in problems)
-        else:
-            rows.append(Row(line, identifier, form, funders, STATUSES[status]))
-    if errors:
-        raise ImportRefused(errors)
-    return rows
+            raise RowError(*problems)
+        funders = [self.funders[siren] for siren in sirens]
+        return Row(identifier, form, funders, STATUSES[status])
 
+    def row_key(self, values):
+        return values.identifier
 
-def import_tools(text, *, dry_run=False):
-    """Check, then write in one transaction; a Report of what changed."""
-    rows = check(text)
-    report = Report()
-    with transaction.atomic():
-        for row in rows:
+    def write_batch(self, batch):
+        for row in batch:
             tool = row.form.instance
             is_new = tool.pk is None
             unchanged = (
@@ -198,7 +164,7 @@ def import_tools(text, *, dry_run=False):
                 and tool.status == row.status
             )
             if unchanged:
-                report.unchanged.append(row.identifier)
+                self.count("tools", "unchanged")
                 continue
             tool = row.form.save(commit=False)
             tool.import_id = row.identifier
@@ -209,7 +175,4 @@ def import_tools(text, *, dry_run=False):
             elif row.status == ToolStatus.DRAFT and tool.status == ToolStatus.PUBLISHED:
                 tool.status = ToolStatus.DRAFT
                 tool.save(update_fields=["status", "updated_at"])
-            (report.created if is_new else report.updated).append(row.identifier)
-        if dry_run:
-            transaction.set_rollback(True)
-    return report
+            self.count("tools", "created" if is_new else "updated")

@@ -1,4 +1,13 @@
+from essor.core.importing import app_label_of
+
 from .tasks import refresh_indicators_task
+
+
+def refresh_after_directory_import(importer):
+    """The observatory's figures are derived from the directory: once a directory
+    import is written, queue their recompute (essor.core.importing calls this)."""
+    if app_label_of(importer) == "directory":
+        refresh_after_import()
 
 
 def refresh_after_import():

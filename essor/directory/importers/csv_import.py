@@ -7,33 +7,27 @@ identity of organisations no registry knows. It never overrides SIRENE or the RN
 their registry fields, and it fills profile fields (website, contact, description) only
 where they are empty: what an organisation wrote about itself is never replaced."""
 
-import codecs
 import json
 import re
-import time
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
-from django.db import transaction
-from django.utils import timezone
 
+from essor.core.importing import File, register
+from essor.core.readers import encoding_problem
 from essor.core.text import fold
 
-from ..enums import EssFamily, ImportKind, Source
+from ..enums import EssFamily, Source
 from ..ess import ess_family as family_of_category
 from ..identifiers import is_valid_rna, is_valid_siren, is_valid_siret
 from ..models import Establishment, Label, Organisation
 from ..nomenclatures import headcount_bands, legal_categories, naf_activities
 from .base import (
-    BATCH_SIZE,
+    DATA_EXTENSIONS,
     Communes,
-    CsvFile,
-    ErrorLog,
-    ImportRejected,
-    Progress,
+    DirectoryImporter,
     changed_fields,
-    counter,
 )
 
 FIELDS = {
@@ -70,6 +64,7 @@ FAMILIES |= {"cooperative": EssFamily.COOPERATIVE, "mutuelle": EssFamily.MUTUAL}
 FAMILIES |= {"fondation": EssFamily.FOUNDATION, "societe commerciale": EssFamily.COMMERCIAL}
 validate_url = URLValidator(schemes=["http", "https"])
 validate_email = EmailValidator()
+MAX_MAPPING_BYTES = 100 * 1024
 
 
 class MappingError(ValueError):
@@ -81,13 +76,22 @@ def load_mapping(source):
     if isinstance(source, dict):
         mapping = source
     else:
+        path = Path(source)
         try:
-            mapping = json.loads(Path(source).read_text(encoding="utf-8"))
+            if path.stat().st_size > MAX_MAPPING_BYTES:
+                raise MappingError("fichier de correspondance trop volumineux (100 Ko au plus).")
+            mapping = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise MappingError(f"fichier de correspondance introuvable : {source}") from None
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
             raise MappingError(
                 f"fichier de correspondance illisible (JSON attendu) : {error}"
+            ) from None
+        except RecursionError:
+            # json.loads recurses once per nested array or object.
+            raise MappingError(
+                "fichier de correspondance illisible : trop de niveaux imbriqués (un objet "
+                "JSON à deux niveaux est attendu, voir l'exemple)."
             ) from None
     if not isinstance(mapping, dict):
         raise MappingError("la correspondance doit être un objet JSON.")
@@ -99,10 +103,8 @@ def load_mapping(source):
     if not isinstance(delimiter, str) or len(delimiter) != 1:
         problems.append("« delimiter » doit être un seul caractère (par exemple « ; »)")
     encoding = mapping.get("encoding", "utf-8")
-    try:
-        codecs.lookup(encoding)
-    except (LookupError, TypeError):
-        problems.append(f"encodage inconnu « {encoding} »")
+    if (problem := encoding_problem(encoding)) is not None:
+        problems.append(problem.rstrip("."))
     columns = mapping.get("columns")
     if not isinstance(columns, dict) or not columns:
         problems.append("« columns » doit associer des colonnes du fichier à nos champs")
@@ -111,6 +113,13 @@ def load_mapping(source):
     if not isinstance(defaults, dict):
         problems.append("« defaults » doit être un objet JSON")
         defaults = {}
+    # Only text in "columns" and plain values in "defaults": nothing nested.
+    if not all(isinstance(v, str) for v in columns.values()):
+        problems.append("« columns » doit associer à chaque colonne le nom d'un champ (texte)")
+        columns = {k: v for k, v in columns.items() if isinstance(v, str)}
+    if not all(isinstance(v, str | int | float) for v in defaults.values()):
+        problems.append("« defaults » doit donner à chaque champ une valeur simple (texte)")
+        defaults = {k: v for k, v in defaults.items() if isinstance(v, str | int | float)}
     targets = list(columns.values()) + list(defaults)
     for field in targets:
         if field not in FIELDS:
@@ -128,92 +137,49 @@ def load_mapping(source):
     }
 
 
-class CsvImporter:
-    kind = ImportKind.CSV
+@register
+class CsvImporter(DirectoryImporter):
+    kind = "csv"
+    label = "Liste CSV de la CRESS"
+    description = (
+        "Importe une liste de structures de la CRESS (CSV) selon un fichier de "
+        "correspondance JSON entre ses colonnes et nos champs (voir "
+        "essor/directory/data/README.md)."
+    )
+    files = (
+        File("file", "Fichier CSV de la CRESS", extensions=DATA_EXTENSIONS),
+        File(
+            "mapping",
+            "Fichier de correspondance",
+            extensions=(".json",),
+            flag="--mapping",
+            help="correspondance JSON entre les colonnes du fichier et nos champs",
+        ),
+    )
 
-    def __init__(self, path, mapping, *, dry_run=False, progress=None, batch_size=BATCH_SIZE):
-        self.path = path
-        self.mapping = load_mapping(mapping)
-        self.dry_run = dry_run
-        self.progress = Progress(progress)
-        self.batch_size = batch_size
-        self.errors = ErrorLog()
+    def check(self):
+        # The delimiter, the encoding and the columns come from the mapping.
+        try:
+            self.parsed_mapping = load_mapping(self.mapping)
+        except MappingError as error:
+            return [("mapping", str(error))]
+        self.encoding = self.parsed_mapping["encoding"]
+        self.delimiter = self.parsed_mapping["delimiter"]
+        self.columns = list(self.parsed_mapping["columns"])
+        return super().check()
 
-    def run(self):
-        started = time.monotonic()
-        self.now = timezone.now()
+    def prepare(self):
+        self.report |= {"labels_added": 0, "identifier_conflicts": 0}
         self.communes = Communes(None)
         self.label_ids = dict(Label.objects.values_list("code", "id"))
-        self.report = {
-            "kind": self.kind.value,
-            "dry_run": self.dry_run,
-            "organisations": counter(),
-            "establishments": counter(),
-            "labels_added": 0,
-            "identifier_conflicts": 0,
-            "lines": {"csv": 0},
-            "timing": {},
-        }
-        self._pass(write=False)
-        self.report["timing"]["validation"] = round(time.monotonic() - started, 2)
-        if self.errors:
-            raise ImportRejected(self.errors, self.report)
-        step = time.monotonic()
-        self._pass(write=True)
-        self.report["timing"]["écriture"] = round(time.monotonic() - step, 2)
-        self.report["timing"]["total"] = round(time.monotonic() - started, 2)
-        return self.report
 
-    def _pass(self, *, write):
-        source = CsvFile(
-            self.path,
-            delimiter=self.mapping["delimiter"],
-            encoding=self.mapping["encoding"],
-            errors=self.errors,
-        )
-        started = time.monotonic()
-        total = 0
-        batch = []
-        with source.members() as members:
-            for label, stream in members:
-                if not source.read(stream, label):
-                    return
-                if not source.check_columns(list(self.mapping["columns"])):
-                    return
-                index = {name: i for i, name in enumerate(source.header)}
-                self.positions = {
-                    field: index[column] for column, field in self.mapping["columns"].items()
-                }
-                width = len(source.header)
-                for row in source:
-                    total += 1
-                    if not total % self.progress.every:
-                        self.progress("CSV", total, started)
-                    if len(row) != width:
-                        if row and not write:
-                            source.wrong_length(row)
-                        continue
-                    if not any(cell.strip() for cell in row):
-                        continue
-                    try:
-                        values = self._values(row)
-                    except ValueError as error:
-                        source.errors.add(source.label, source.line, f"{error}.")
-                        continue
-                    if write:
-                        batch.append(values)
-                        if len(batch) >= self.batch_size:
-                            self._write(batch)
-                            batch = []
-        if batch:
-            self._write(batch)
-        if not write:
-            self.report["lines"]["csv"] = total
+    def clean_row(self, row):
+        return self._values(row)
 
     def _values(self, row):
-        raw = dict(self.mapping["defaults"])
-        for field, position in self.positions.items():
-            cell = row[position].strip()
+        raw = dict(self.parsed_mapping["defaults"])
+        for column, field in self.parsed_mapping["columns"].items():
+            cell = row[column].strip()
             if cell:
                 raw[field] = cell
         values, problems = {}, []
@@ -361,12 +327,11 @@ class CsvImporter:
 
     # Writing
 
-    def _write(self, batch):
-        with transaction.atomic():
-            matches = self._match(batch)
-            organisations = self._write_organisations(batch, matches)
-            self._write_establishments(batch, organisations)
-            self._write_labels(batch, organisations)
+    def write_batch(self, batch):
+        matches = self._match(batch)
+        organisations = self._write_organisations(batch, matches)
+        self._write_establishments(batch, organisations)
+        self._write_labels(batch, organisations)
 
     def _match(self, batch):
         """Existing organisations by SIREN, then RNA, then exact name and commune."""
@@ -388,7 +353,6 @@ class CsvImporter:
 
     def _write_organisations(self, batch, matches):
         by_siren, by_rna, by_place = matches
-        counts = self.report["organisations"]
         result, to_create, to_update, created = [], [], {}, set()
         for values in batch:
             place = (values["name"], values.get("commune"))
@@ -414,7 +378,7 @@ class CsvImporter:
                 obj.refresh_search_text()
                 to_create.append(obj)
                 created.add(id(obj))
-                counts["created"] += 1
+                self.count("organisations", "created")
             else:
                 changes = {}
                 if not obj.is_from_registry:
@@ -433,9 +397,9 @@ class CsvImporter:
                     obj.refresh_search_text()
                     if id(obj) not in to_update and id(obj) not in created:
                         to_update[id(obj)] = obj
-                        counts["updated"] += 1
+                        self.count("organisations", "updated")
                 elif id(obj) not in to_update and id(obj) not in created:
-                    counts["unchanged"] += 1
+                    self.count("organisations", "unchanged")
             # Later rows of the batch find what earlier rows created.
             for key, index in (("siren", by_siren), ("rna", by_rna)):
                 if getattr(obj, key):
@@ -443,18 +407,16 @@ class CsvImporter:
             if values.get("commune"):
                 by_place.setdefault(place, obj)
             result.append(obj)
-        if not self.dry_run:
-            Organisation.objects.bulk_create(to_create)
-            if to_update:
-                Organisation.objects.bulk_update(
-                    list(to_update.values()),
-                    [*REGISTRY, "is_esus", *PROFILE, "source", "source_updated_at"]
-                    + ["updated_at", "search_text"],
-                )
+        Organisation.objects.bulk_create(to_create)
+        if to_update:
+            Organisation.objects.bulk_update(
+                list(to_update.values()),
+                [*REGISTRY, "is_esus", *PROFILE, "source", "source_updated_at"]
+                + ["updated_at", "search_text"],
+            )
         return result
 
     def _write_establishments(self, batch, organisations):
-        counts = self.report["establishments"]
         sirets = {v["siret"] for v in batch if v.get("siret")}
         ids = {o.pk for o in organisations if o.pk}
         by_siret, by_org = {}, {}
@@ -504,26 +466,25 @@ class CsvImporter:
                 known.append(e)
                 if siret:
                     by_siret[siret] = e
-                counts["created"] += 1
+                self.count("establishments", "created")
                 continue
             if current.source == Source.SIRENE or id(current) in created:
-                counts["unchanged"] += 1
+                self.count("establishments", "unchanged")
                 continue
             changes = {**place, **activity}
             if not changed_fields(current, changes):
-                counts["unchanged"] += 1
+                self.count("establishments", "unchanged")
                 continue
             for k, v in changes.items():
                 setattr(current, k, v)
             current.source_updated_at = self.now
             to_update[current.pk] = current
-            counts["updated"] += 1
-        if not self.dry_run:
-            Establishment.objects.bulk_create(to_create)
-            if to_update:
-                Establishment.objects.bulk_update(
-                    list(to_update.values()), [*ESTABLISHMENT_FIELDS, "source_updated_at"]
-                )
+            self.count("establishments", "updated")
+        Establishment.objects.bulk_create(to_create)
+        if to_update:
+            Establishment.objects.bulk_update(
+                list(to_update.values()), [*ESTABLISHMENT_FIELDS, "source_updated_at"]
+            )
 
     def _write_labels(self, batch, organisations):
         """Labels are added, never removed: the list may be one of several sources."""
@@ -541,7 +502,7 @@ class CsvImporter:
                 if pair not in present:
                     wanted.add(pair)
         self.report["labels_added"] += len(wanted)
-        if not self.dry_run and wanted:
+        if wanted:
             through.objects.bulk_create(
                 [through(organisation_id=o, label_id=label) for o, label in wanted]
             )

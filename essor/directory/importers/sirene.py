@@ -7,31 +7,27 @@ Four streaming passes, in constant memory apart from a few sets of identifiers:
 3. unités légales, writing: the organisations (those with an establishment in scope,
    and those already in the database);
 4. établissements, writing.
-Nothing is written unless passes 1 and 2 found no error."""
+Nothing is written unless passes 1 and 2 found no error. Declared on the skeleton
+of essor.core.importing, like every importer."""
 
 import functools
 import re
-import time
 
-from django.db import transaction
-from django.utils import timezone
+from essor.core.importing import File, Input, register
 
-from ..enums import AdministrativeStatus, CoordinatePrecision, Diffusion, ImportKind, Source
+from ..enums import AdministrativeStatus, CoordinatePrecision, Diffusion, Source
 from ..ess import ess_family
 from ..identifiers import is_valid_rna, is_valid_siren, is_valid_siret
 from ..models import Establishment, Organisation
 from ..nomenclatures import headcount_bands
 from .base import (
-    BATCH_SIZE,
+    ALL_REGIONS,
+    DATA_EXTENSIONS,
     Communes,
-    CsvFile,
-    ErrorLog,
-    ImportRejected,
-    Progress,
+    DirectoryImporter,
     changed_fields,
     clean,
     configured_region,
-    counter,
     format_address,
     parse_date,
 )
@@ -95,52 +91,47 @@ ESTABLISHMENT_FIELDS = [
 NAF_PATTERN = re.compile(r"^\d{2}\.\d{2}[A-Z]$")
 
 
-class SireneImporter:
-    kind = ImportKind.SIRENE
+@register
+class SireneImporter(DirectoryImporter):
+    kind = "sirene"
+    label = "SIRENE (stocks INSEE)"
+    description = (
+        "Importe les structures de l'ESS et leurs établissements depuis les fichiers stock "
+        "SIRENE de l'INSEE (StockUniteLegale et StockEtablissement, CSV ou zip)."
+    )
+    files = (
+        File(
+            "unites_legales",
+            "Unités légales",
+            extensions=DATA_EXTENSIONS,
+            flag="--unites-legales",
+            help="le fichier StockUniteLegale (CSV ou zip)",
+        ),
+        File(
+            "etablissements",
+            "Établissements",
+            extensions=DATA_EXTENSIONS,
+            flag="--etablissements",
+            help="le fichier StockEtablissement (CSV ou zip)",
+        ),
+    )
+    options = (ALL_REGIONS,)
+    skip_reasons = (
+        "units_outside_ess",
+        "establishments_outside_perimeter",
+        "establishments_outside_region",
+        "establishments_unlocated",
+    )
 
-    def __init__(
-        self,
-        unites_legales,
-        etablissements,
-        *,
-        all_regions=False,
-        dry_run=False,
-        progress=None,
-        batch_size=BATCH_SIZE,
-    ):
-        self.units_path = unites_legales
-        self.establishments_path = etablissements
-        self.region = configured_region(all_regions)
-        self.dry_run = dry_run
-        self.progress = Progress(progress)
-        self.batch_size = batch_size
-        self.errors = ErrorLog()
-
-    def run(self):
-        started = time.monotonic()
-        self.now = timezone.now()
+    def prepare(self):
+        self.region = configured_region(self.all_regions)
+        self.report["region"] = self.region or "toute la France"
+        self.report |= {"left_perimeter": 0, "left_perimeter_sample": [], "not_seen": 0}
+        self.report["rna_conflicts"] = 0
         self.communes = Communes(self.region)
         self.bands = set(headcount_bands())
-        self.report = {
-            "kind": self.kind.value,
-            "dry_run": self.dry_run,
-            "region": self.region or "toute la France",
-            "organisations": counter(),
-            "establishments": counter(),
-            "skipped": {
-                "units_outside_ess": 0,
-                "establishments_outside_perimeter": 0,
-                "establishments_outside_region": 0,
-                "establishments_unlocated": 0,
-            },
-            "left_perimeter": 0,
-            "left_perimeter_sample": [],
-            "not_seen": 0,
-            "rna_conflicts": 0,
-            "lines": {"unites_legales": 0, "etablissements": 0},
-            "timing": {},
-            "rates": {},
-        }
+        # A few hundred (category, flag) pairs for millions of rows.
+        self.family = functools.cache(ess_family)
         self.kept = set()  # SIRENs of the ESS perimeter
         self.located = set()  # kept SIRENs with an establishment in scope
         self.seen_sirets = set()
@@ -151,100 +142,70 @@ class SireneImporter:
             Establishment.objects.exclude(siret=None).values_list("siret", flat=True)
         )
 
-        step = time.monotonic()
-        self._units(write=False)
-        self._timing("contrôle des unités légales", step)
-        step = time.monotonic()
-        if not self.errors:
-            self._establishments(write=False)
-        self._timing("contrôle des établissements", step)
-        if self.errors:
-            raise ImportRejected(self.errors, self.report)
+    def inputs(self):
+        return [
+            Input(
+                "unites_legales",
+                self.unites_legales,
+                label="unités légales",
+                clean=self.clean_unit,
+                write=self.write_units,
+                columns=UNIT_COLUMNS,
+                known=UNIT_HEADER,
+                key=lambda values: values["siren"],
+                key_label="SIREN",
+                # Writing: only the units to write are split.
+                prefilter=("siren", lambda: self.to_write if self.writing else None, ""),
+            ),
+            Input(
+                "etablissements",
+                self.etablissements,
+                label="établissements",
+                clean=self.clean_establishment,
+                write=self.write_establishments,
+                columns=ESTABLISHMENT_COLUMNS,
+                known=ESTABLISHMENT_HEADER,
+                key=lambda values: values["siret"],
+                key_label="SIRET",
+                # The hot path: most rows belong to units outside the ESS.
+                prefilter=(
+                    "siren",
+                    lambda: self.located if self.writing else self.kept,
+                    "establishments_outside_perimeter",
+                ),
+            ),
+        ]
+
+    def validated(self):
         self._count_departures()
-
-        step = time.monotonic()
         self.to_write = self.located | (self.kept & self.known_sirens)
-        self._units(write=True)
-        self._timing("écriture des structures", step)
-        step = time.monotonic()
-        self._establishments(write=True)
-        self._timing("écriture des établissements", step)
-        self._timing("total", started)
-        return self.report
-
-    def _timing(self, label, since):
-        self.report["timing"][label] = round(time.monotonic() - since, 2)
 
     # Unités légales
 
-    def _units(self, *, write):
-        source = CsvFile(self.units_path, errors=self.errors)
-        what = "unités légales (écriture)" if write else "unités légales (contrôle)"
-        started = time.monotonic()
-        count = 0
-        with source.members() as members:
-            for label, stream in members:
-                if not source.read(stream, label) or not source.check_columns(
-                    UNIT_COLUMNS, UNIT_HEADER
-                ):
-                    return
-                columns = {name: i for i, name in enumerate(source.header)}
-                self._unit_columns = columns
-                if write and source.header[0] == "siren":
-                    source.keep_first = self.to_write
-                i_siren, width = columns["siren"], len(source.header)
-                i_category = columns["categorieJuridiqueUniteLegale"]
-                i_flag = columns["economieSocialeSolidaireUniteLegale"]
-                # A few hundred (category, flag) pairs for millions of rows.
-                family = functools.cache(ess_family)
-                batch = []
-                every = self.progress.every
-                for count, row in enumerate(source, 1):  # noqa: B007 - counted below
-                    if not count % every:
-                        self.progress(what, count, started)
-                    if len(row) != width:
-                        if row and not write:
-                            source.wrong_length(row)
-                        continue
-                    siren = row[i_siren].strip()
-                    if write:
-                        # Validated: every unit to write is in the ESS.
-                        if siren in self.to_write:
-                            batch.append(self._unit_values(row))
-                            if len(batch) >= self.batch_size:
-                                self._write_units(batch)
-                                batch = []
-                        continue
-                    if family(row[i_category].strip(), row[i_flag].strip()) is None:
-                        self.report["skipped"]["units_outside_ess"] += 1
-                        continue
-                    if siren in self.kept:
-                        source.errors.add(
-                            source.label, source.line, f"SIREN « {siren} » en double."
-                        )
-                        continue
-                    if not is_valid_siren(siren):
-                        source.errors.add(source.label, source.line, f"SIREN invalide « {siren} ».")
-                        continue
-                    try:
-                        self._unit_values(row)
-                    except ValueError as error:
-                        source.errors.add(source.label, source.line, f"{error}.")
-                        continue
-                    self.kept.add(siren)
-                if batch:
-                    self._write_units(batch)
-        if not write:
-            self.report["lines"]["unites_legales"] = count
-            self._rate("unités légales (contrôle)", count, started)
+    def clean_unit(self, row):
+        siren = row["siren"].strip()
+        if self.writing:
+            # Validated: every unit to write is in the ESS.
+            return self._unit_values(row) if siren in self.to_write else None
+        if (
+            self.family(
+                row["categorieJuridiqueUniteLegale"].strip(),
+                row["economieSocialeSolidaireUniteLegale"].strip(),
+            )
+            is None
+        ):
+            return self.skip("units_outside_ess")
+        if not is_valid_siren(siren):
+            raise ValueError(f"SIREN invalide « {siren} »")
+        values = self._unit_values(row)
+        self.kept.add(siren)
+        return values
 
     def _unit_values(self, row):
-        c = self._unit_columns
-
         def get(name):
-            return clean(row[c[name]]) if name in c else ""
+            return clean(row.get(name))
 
-        siren = row[c["siren"]].strip()
+        siren = row["siren"].strip()
         category = get("categorieJuridiqueUniteLegale")
         flag = get("economieSocialeSolidaireUniteLegale")
         state = get("etatAdministratifUniteLegale")
@@ -271,166 +232,92 @@ class SireneImporter:
             "ess_family": ess_family(category, flag),
             "ess_flag": {"O": True, "N": False}.get(flag),
             "is_mission_company": get("societeMissionUniteLegale") == "O",
-            "created_on": parse_date(row[c["dateCreationUniteLegale"]]),
-            "closed_on": parse_date(row[c["dateDebut"]]) if closed else None,
+            "created_on": parse_date(row["dateCreationUniteLegale"]),
+            "closed_on": parse_date(row["dateDebut"]) if closed else None,
             "status": AdministrativeStatus.CLOSED if closed else AdministrativeStatus.ACTIVE,
             "diffusion": Diffusion.PARTIAL
             if get("statutDiffusionUniteLegale") in ("P", "N")
             else Diffusion.PUBLIC,
         }
 
-    def _write_units(self, batch):
-        counts = self.report["organisations"]
-        with transaction.atomic():
-            sirens = [values["siren"] for values in batch]
-            existing = {o.siren: o for o in Organisation.objects.filter(siren__in=sirens)}
-            rnas = [values["rna"] for values in batch if values["rna"]]
-            holders = {o.rna: o for o in Organisation.objects.filter(rna__in=rnas)}
-            to_create, to_update, taken = [], [], set()
-            for values in batch:
-                rna = values.pop("rna")
-                obj = existing.get(values["siren"])
-                holder = holders.get(rna) if rna else None
-                if obj is None and holder is not None and holder.siren is None:
-                    # An association first imported from the RNA: it now has its SIREN.
-                    obj = holder
-                if rna and (rna in taken or (holder is not None and holder is not obj)):
-                    self.report["rna_conflicts"] += 1
-                    rna = None
-                if rna:
-                    taken.add(rna)
-                if obj is None:
-                    obj = Organisation(**values, rna=rna, source=Source.SIRENE)
-                    obj.source_updated_at = self.now
-                    obj.refresh_search_text()
-                    to_create.append(obj)
-                    counts["created"] += 1
-                    continue
-                if rna:
-                    values["rna"] = rna
-                changed = changed_fields(obj, values)
-                if not changed and obj.source == Source.SIRENE:
-                    counts["unchanged"] += 1
-                    continue
-                if (
-                    obj.status == AdministrativeStatus.ACTIVE
-                    and values["status"] == AdministrativeStatus.CLOSED
-                ):
-                    counts["closed"] += 1
-                for name, value in values.items():
-                    setattr(obj, name, value)
-                obj.source = Source.SIRENE
-                obj.source_updated_at = obj.updated_at = self.now
+    def write_units(self, batch):
+        sirens = [values["siren"] for values in batch]
+        existing = {o.siren: o for o in Organisation.objects.filter(siren__in=sirens)}
+        rnas = [values["rna"] for values in batch if values["rna"]]
+        holders = {o.rna: o for o in Organisation.objects.filter(rna__in=rnas)}
+        to_create, to_update, taken = [], [], set()
+        for values in batch:
+            rna = values.pop("rna")
+            obj = existing.get(values["siren"])
+            holder = holders.get(rna) if rna else None
+            if obj is None and holder is not None and holder.siren is None:
+                # An association first imported from the RNA: it now has its SIREN.
+                obj = holder
+            if rna and (rna in taken or (holder is not None and holder is not obj)):
+                self.report["rna_conflicts"] += 1
+                rna = None
+            if rna:
+                taken.add(rna)
+            if obj is None:
+                obj = Organisation(**values, rna=rna, source=Source.SIRENE)
+                obj.source_updated_at = self.now
                 obj.refresh_search_text()
-                to_update.append(obj)
-                counts["updated"] += 1
-            if not self.dry_run:
-                Organisation.objects.bulk_create(to_create)
-                if to_update:
-                    Organisation.objects.bulk_update(
-                        to_update,
-                        [
-                            *ORGANISATION_FIELDS,
-                            "rna",
-                            "source",
-                            "source_updated_at",
-                            "updated_at",
-                            "search_text",
-                        ],
-                    )
+                to_create.append(obj)
+                self.count("organisations", "created")
+                continue
+            if rna:
+                values["rna"] = rna
+            changed = changed_fields(obj, values)
+            if not changed and obj.source == Source.SIRENE:
+                self.count("organisations", "unchanged")
+                continue
+            self.count_change("organisations", obj, values)
+            for name, value in values.items():
+                setattr(obj, name, value)
+            obj.source = Source.SIRENE
+            obj.source_updated_at = obj.updated_at = self.now
+            obj.refresh_search_text()
+            to_update.append(obj)
+        Organisation.objects.bulk_create(to_create)
+        if to_update:
+            Organisation.objects.bulk_update(
+                to_update,
+                [
+                    *ORGANISATION_FIELDS,
+                    "rna",
+                    "source",
+                    "source_updated_at",
+                    "updated_at",
+                    "search_text",
+                ],
+            )
 
     # Établissements
 
-    def _establishments(self, *, write):
-        source = CsvFile(self.establishments_path, errors=self.errors)
-        what = "établissements (écriture)" if write else "établissements (contrôle)"
-        skipped = self.report["skipped"]
-        started = time.monotonic()
-        count = 0
-        with source.members() as members:
-            for label, stream in members:
-                if not source.read(stream, label):
-                    return
-                if not source.check_columns(ESTABLISHMENT_COLUMNS, ESTABLISHMENT_HEADER):
-                    return
-                columns = {name: i for i, name in enumerate(source.header)}
-                self._establishment_columns = columns
-                if source.header[0] == "siren":
-                    source.keep_first = self.located if write else self.kept
-                i_siren, i_siret = columns["siren"], columns["siret"]
-                i_commune, width = columns["codeCommuneEtablissement"], len(source.header)
-                kept, known_sirets, scope = self.kept, self.known_sirets, self.communes.scope
-                batch = []
-                every = next_report = self.progress.every
-                for count, row in enumerate(source, 1):  # noqa: B007 - counted below
-                    # Most lines are filtered before they become rows: count lines.
-                    if source.line > next_report:
-                        self.progress(what, source.line - 1, started)
-                        next_report += every
-                    if len(row) != width:
-                        if row and not write:
-                            source.wrong_length(row)
-                        continue
-                    # The hot path: most rows belong to units outside the ESS.
-                    if row[i_siren].strip() not in kept:
-                        if not write:
-                            skipped["establishments_outside_perimeter"] += 1
-                        continue
-                    code = clean(row[i_commune])
-                    where = scope(code)
-                    siret = row[i_siret].strip()
-                    if where == "unknown":
-                        source.errors.add(
-                            source.label, source.line, f"commune inconnue « {code} »."
-                        )
-                        continue
-                    # An establishment already known that moved out of the region is
-                    # still followed, so that its new address is not missed.
-                    if where == "out" and not (
-                        siret in known_sirets and code in self.communes.region_of
-                    ):
-                        if not write:
-                            key = "establishments_outside_region" if code else None
-                            skipped[key or "establishments_unlocated"] += 1
-                        continue
-                    if write:
-                        batch.append(self._establishment_values(row))
-                        if len(batch) >= self.batch_size:
-                            self._write_establishments(batch)
-                            batch = []
-                        continue
-                    if siret in self.seen_sirets:
-                        source.errors.add(
-                            source.label, source.line, f"SIRET « {siret} » en double."
-                        )
-                        continue
-                    try:
-                        self._establishment_values(row)
-                    except ValueError as error:
-                        source.errors.add(source.label, source.line, f"{error}.")
-                        continue
-                    self.seen_sirets.add(siret)
-                    self.located.add(siret[:9])
-                if batch:
-                    self._write_establishments(batch)
-        if not write:
-            count += source.filtered
-            skipped["establishments_outside_perimeter"] += source.filtered
-            self.report["lines"]["etablissements"] = count
-            self._rate("établissements (contrôle)", count, started)
-        else:
-            self._rate("établissements (écriture)", count + source.filtered, started)
-
-    def _rate(self, label, count, started):
-        self.report["rates"][label] = round(count / max(time.monotonic() - started, 1e-9))
+    def clean_establishment(self, row):
+        if row["siren"].strip() not in self.kept:
+            return self.skip("establishments_outside_perimeter")
+        code = clean(row["codeCommuneEtablissement"])
+        where = self.communes.scope(code)
+        siret = row["siret"].strip()
+        if where == "unknown":
+            raise ValueError(f"commune inconnue « {code} »")
+        # An establishment already known that moved out of the region is still
+        # followed, so that its new address is not missed.
+        if where == "out" and not (siret in self.known_sirets and code in self.communes.region_of):
+            key = "establishments_outside_region" if code else "establishments_unlocated"
+            return self.skip(key)
+        values = self._establishment_values(row)
+        if not self.writing:
+            self.seen_sirets.add(siret)
+            self.located.add(siret[:9])
+        return values
 
     def _establishment_values(self, row):
-        c = self._establishment_columns
-
         def get(name):
-            return clean(row[c[name]]) if name in c else ""
+            return clean(row.get(name))
 
-        siren, siret = row[c["siren"]].strip(), row[c["siret"]].strip()
+        siren, siret = row["siren"].strip(), row["siret"].strip()
         if not is_valid_siret(siret) or not siret.startswith(siren):
             raise ValueError(f"SIRET invalide « {siret} »")
         state = get("etatAdministratifEtablissement")
@@ -485,49 +372,40 @@ class SireneImporter:
             "is_head_office": get("etablissementSiege").lower() == "true",
             "status": AdministrativeStatus.CLOSED if closed else AdministrativeStatus.ACTIVE,
             "diffusion": diffusion,
-            "created_on": parse_date(row[c["dateCreationEtablissement"]]),
-            "closed_on": parse_date(row[c["dateDebut"]]) if closed else None,
+            "created_on": parse_date(row["dateCreationEtablissement"]),
+            "closed_on": parse_date(row["dateDebut"]) if closed else None,
         }
 
-    def _write_establishments(self, batch):
-        counts = self.report["establishments"]
-        with transaction.atomic():
-            sirets = [values["siret"] for values in batch]
-            existing = {e.siret: e for e in Establishment.objects.filter(siret__in=sirets)}
-            organisation_ids = dict(
-                Organisation.objects.filter(siren__in={v["siren"] for v in batch}).values_list(
-                    "siren", "id"
-                )
+    def write_establishments(self, batch):
+        sirets = [values["siret"] for values in batch]
+        existing = {e.siret: e for e in Establishment.objects.filter(siret__in=sirets)}
+        organisation_ids = dict(
+            Organisation.objects.filter(siren__in={v["siren"] for v in batch}).values_list(
+                "siren", "id"
             )
-            to_create, to_update = [], []
-            for values in batch:
-                # In a dry run a new unit has no row yet: its establishments count as new.
-                values["organisation_id"] = organisation_ids.get(values.pop("siren"))
-                obj = existing.get(values["siret"])
-                if obj is None:
-                    obj = Establishment(**values, source=Source.SIRENE, source_updated_at=self.now)
-                    to_create.append(obj)
-                    counts["created"] += 1
-                    continue
-                if not changed_fields(obj, values) and obj.source == Source.SIRENE:
-                    counts["unchanged"] += 1
-                    continue
-                if (
-                    obj.status == AdministrativeStatus.ACTIVE
-                    and values["status"] == AdministrativeStatus.CLOSED
-                ):
-                    counts["closed"] += 1
-                for name, value in values.items():
-                    setattr(obj, name, value)
-                obj.source, obj.source_updated_at = Source.SIRENE, self.now
-                to_update.append(obj)
-                counts["updated"] += 1
-            if not self.dry_run:
-                Establishment.objects.bulk_create(to_create)
-                if to_update:
-                    Establishment.objects.bulk_update(
-                        to_update, [*ESTABLISHMENT_FIELDS, "source", "source_updated_at"]
-                    )
+        )
+        to_create, to_update = [], []
+        for values in batch:
+            values["organisation_id"] = organisation_ids.get(values.pop("siren"))
+            obj = existing.get(values["siret"])
+            if obj is None:
+                obj = Establishment(**values, source=Source.SIRENE, source_updated_at=self.now)
+                to_create.append(obj)
+                self.count("establishments", "created")
+                continue
+            if not changed_fields(obj, values) and obj.source == Source.SIRENE:
+                self.count("establishments", "unchanged")
+                continue
+            self.count_change("establishments", obj, values)
+            for name, value in values.items():
+                setattr(obj, name, value)
+            obj.source, obj.source_updated_at = Source.SIRENE, self.now
+            to_update.append(obj)
+        Establishment.objects.bulk_create(to_create)
+        if to_update:
+            Establishment.objects.bulk_update(
+                to_update, [*ESTABLISHMENT_FIELDS, "source", "source_updated_at"]
+            )
 
     def _count_departures(self):
         """Units that left the perimeter and establishments no longer in scope are
