@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directory', '0005_membership_moved_from_accounts'),
+        ('directory', '0006_claims_and_suggestions_on_the_shared_workflow'),
         ('core', '0002_importrun_moved_from_directory'),
     ]
 
