@@ -13,6 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
+from django.utils.html import escape
 
 from essor.directory import demo
 from essor.directory.enums import AdministrativeStatus, CoordinatePrecision, EssFamily, Source
@@ -31,6 +32,7 @@ FAMILY_SHARES = {"association": 0.73, "cooperative": 0.17, "mutual": 0.08, "foun
 ACTION_SOCIALE = 86_800
 ACTION_SOCIALE_ASSOCIATION_SHARE = 0.98
 FINANCE_ASSURANCE = 29_200
+BANKS = ["5192", "5194", "5196"]  # cooperative banks' legal categories
 
 # INSEE headcount bands (Sirene documentation) and the estimate the observatory uses:
 # the middle of the band, 10 000 for the open top band, none for NN and 00.
@@ -209,7 +211,7 @@ def test_report_organisations_are_placed_only_in_the_towns_the_report_names():
 
 
 def test_every_calibrated_activity_falls_in_its_segments_sector():
-    for segment in demo.SEGMENTS:
+    for segment in demo.segments():
         for activity in segment.activities:
             assert activity.naf in naf_activities(), activity.naf
             sector = ess_sector_of(activity.naf)
@@ -223,7 +225,7 @@ def test_every_calibrated_activity_falls_in_its_segments_sector():
 
 
 def test_the_segments_add_up_to_the_report_key_figures():
-    segments = demo.SEGMENTS
+    segments = demo.segments()
 
     assert sum(s.establishments for s in segments) == EMPLOYER_ESTABLISHMENTS
     assert sum(s.employees for s in segments) == EMPLOYEES
@@ -252,7 +254,7 @@ def test_calibrated_bands_hit_the_target_within_a_tenth_of_a_percent():
 
 
 def test_the_same_seed_generates_the_same_set_and_another_seed_another():
-    communes = [c[:4] for c in demo.region_communes()]
+    communes = demo.region_communes()
 
     def fingerprint(seed):
         units, sites = demo.Generator(communes, scale=0.05, seed=seed).run()
@@ -266,7 +268,7 @@ def test_the_same_seed_generates_the_same_set_and_another_seed_another():
 
 def test_synthetic_establishments_follow_the_population_of_the_communes():
     communes = demo.region_communes()
-    _, sites = demo.Generator([c[:4] for c in communes], scale=1).run()
+    _, sites = demo.Generator(communes, scale=1).run()
 
     population = sum(c[1] for c in communes)
     counts = Counter(communes[s.commune][0] for s in sites)
@@ -288,12 +290,45 @@ def test_synthetic_set_is_flagged_named_as_demo_and_has_no_identifier():
     assert not organisations.exclude(siren=None).exists()
     assert not organisations.exclude(rna=None).exists()
     assert not establishments.exclude(siret=None).exists()
-    assert not organisations.exclude(name__contains="démo").exists()
+    assert not organisations.exclude(name__endswith=" (démo)").exists()
+    assert not establishments.exclude(name__endswith=" (démo)").exists()
     assert not establishments.exclude(address="").exists()
     assert not establishments.exclude(coordinate_precision=CoordinatePrecision.APPROXIMATE).exists()
     assert not establishments.exclude(commune__region_id="75").exists()
     assert all("fictive" in o.description for o in organisations[:50])
-    assert organisations.filter(name__startswith="Association démo n°1 — ").exists()
+    # Names read like real ones, made of the activity and the head office's commune.
+    assert not organisations.filter(name__contains="n°").exists()
+    assert organisations.filter(name__startswith="Association d'aide à domicile d").exists()
+    for organisation in organisations.filter(is_synthetic=True)[:200]:
+        head = organisation.establishments.filter(is_head_office=True).first()
+        if head:
+            assert demo.of_place(head.commune.name) in organisation.name, organisation.name
+    assert organisations.values("name").distinct().count() == organisations.count()
+
+
+def test_synthetic_contacts_are_plausible_and_reach_nobody():
+    demo.load_synthetic(scale=0.05)
+    organisations = Organisation.objects.filter(source=Source.SYNTHETIC)
+
+    with_contacts = organisations.exclude(public_email="")
+    assert 0.4 < with_contacts.count() / organisations.count() < 0.8
+    assert organisations.filter(public_email="", public_phone="", website="").exists()
+    for organisation in with_contacts:
+        assert organisation.public_email.startswith("contact@")
+        assert organisation.public_email.endswith(".example.org")
+        assert organisation.website.startswith("https://")
+        assert organisation.website.endswith(".example.org/")
+        # The ARCEP range reserved for fiction: 05 36 49 00 00 to 05 36 49 99 99.
+        assert organisation.public_phone.startswith("05 36 49 ")
+        assert len(organisation.public_phone.replace(" ", "")) == 10
+
+
+def test_place_names_take_the_right_preposition():
+    assert demo.of_place("Guéret") == "de Guéret"
+    assert demo.of_place("Angoulême") == "d'Angoulême"
+    assert demo.of_place("Le Blanc") == "du Blanc"
+    assert demo.of_place("Les Herbiers") == "des Herbiers"
+    assert demo.of_place("La Rochelle") == "de La Rochelle"
 
 
 def test_synthetic_organisations_family_follows_their_legal_category():
@@ -332,10 +367,14 @@ def test_some_synthetic_establishments_have_closed_after_they_opened():
         assert created_on < closed_on <= date(2025, 12, 31)
     # An organisation whose only establishment closed is closed too; a bank is not.
     single = Organisation.objects.filter(
-        source=Source.SYNTHETIC, name__startswith="Association démo", establishments__in=closed
+        source=Source.SYNTHETIC, legal_category__startswith="92", establishments__in=closed
     ).first()
     assert single.status == AdministrativeStatus.CLOSED and single.closed_on
-    bank = Organisation.objects.get(name="Banque coopérative démo n°1")
+    bank = (
+        Organisation.objects.filter(source=Source.SYNTHETIC, legal_category__in=BANKS)
+        .order_by("pk")
+        .first()
+    )
     assert bank.status == AdministrativeStatus.ACTIVE
     assert bank.establishments.count() > 3
     assert bank.establishments.filter(is_head_office=True).count() == 1
@@ -368,7 +407,7 @@ def test_the_synthetic_set_is_listed_and_found_by_the_directory_search(client):
     )
     response = client.get(reverse("search:directory"), {"q": esat.name})
     assert response.status_code == 200
-    assert esat.name in response.content.decode()
+    assert escape(esat.name) in response.content.decode()
 
 
 # Synthetic set: the report's figures ---------------------------------------------------
@@ -398,7 +437,7 @@ def test_scaled_set_keeps_the_report_proportions():
 
 
 def test_the_full_scale_set_hits_the_report_key_figures():
-    communes = [c[:4] for c in demo.region_communes()]
+    communes = demo.region_communes()
     units, sites = demo.Generator(communes, scale=1).run()
 
     employers = [s for s in sites if s.is_employer and s.closed_on is None]

@@ -1,39 +1,29 @@
-"""Demo accounts, one per platform role. Never loaded outside `make demo`."""
+"""Demo accounts, one per platform role (data/demo/accounts.json). Never loaded outside
+`make demo` and the tests."""
 
 from django.utils import timezone
+
+from essor.core.demo import demo_step
 
 from .enums import PlatformRole
 from .models import User
 
-DEMO_PASSWORD = "demo-essor-2026"  # noqa: S105 - printed on purpose by make demo
 
-DEMO_ACCOUNTS = [
-    ("cress@demo.example.org", "Équipe", "CRESS (démo)", PlatformRole.CRESS_STAFF),
-    (
-        "accompagnement@demo.example.org",
-        "Acteur",
-        "Accompagnement (démo)",
-        PlatformRole.SUPPORT_ACTOR,
-    ),
-    ("financeur@demo.example.org", "Financeur", "Démo", PlatformRole.FUNDER),
-    ("acheteur@demo.example.org", "Acheteur", "Démo", PlatformRole.BUYER),
-    ("porteur@demo.example.org", "Porteuse", "de projet (démo)", PlatformRole.NONE),
-]
-
-
-def load():
+@demo_step("accounts.json", order=10)
+def load(data):
     users = {}
-    for email, first_name, last_name, role in DEMO_ACCOUNTS:
+    for record in data["records"]:
+        role = PlatformRole(record["platform_role"])
         user, created = User.objects.get_or_create(
-            email=email,
+            email=record["email"],
             defaults={
-                "first_name": first_name,
-                "last_name": last_name,
+                "first_name": record["first_name"],
+                "last_name": record["last_name"],
                 "email_confirmed_at": timezone.now(),
             },
         )
         if created:
-            user.set_password(DEMO_PASSWORD)
+            user.set_password(data["password"])
             user.save()
         user.set_platform_role(role)
         users[role] = user
@@ -41,5 +31,9 @@ def load():
 
 
 def describe():
-    lines = [f"  {PlatformRole(role).label:<45} {email}" for email, _, _, role in DEMO_ACCOUNTS]
-    return "\n".join(lines + [f"  Mot de passe de tous les comptes : {DEMO_PASSWORD}"])
+    data = load.step.read()
+    lines = [
+        f"  {PlatformRole(record['platform_role']).label:<45} {record['email']}"
+        for record in data["records"]
+    ]
+    return "\n".join(lines + [f"  Mot de passe de tous les comptes : {data['password']}"])

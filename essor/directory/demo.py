@@ -4,22 +4,29 @@ Two parts, never mixed up:
 
 - the organisations the 2016 état des lieux names (data/report_organisations.json),
   under their real names, with what the report says about them and nothing more: no
-  SIREN, SIRET or RNA number, no address the report does not give;
-- a synthetic set of establishments (source SYNTHETIC, is_synthetic, "démo" in every
-  name, no identifier, no street address), generated from a fixed seed and calibrated
-  so that the observatory finds the report's key figures for the region.
+  SIREN, SIRET or RNA number, no address the report does not give; the towns the
+  report names for some of them are in data/demo/report_towns.json;
+- a synthetic set of establishments (source SYNTHETIC, is_synthetic, « (démo) » at the
+  end of every name, no identifier, no street address, contacts in example.org and in
+  the phone numbers reserved for fiction), generated from a fixed seed by the code below
+  from the calibration tables of data/demo/synthetic.json, so that the observatory
+  finds the report's key figures for the region.
 """
 
 import json
 import math
 import random
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 
+from essor.core.demo import demo_step
 from essor.territories.enums import CommuneKind
 from essor.territories.enums import CoordinatePrecision as CommunePrecision
 from essor.territories.models import Commune
@@ -33,23 +40,7 @@ REPORT_ORGANISATIONS = Path(__file__).parent / "data" / "report_organisations.js
 REPORT_SOURCE_LINE = "Source : état des lieux 2016 des CRESS"
 SEED = 2016
 BATCH_SIZE = 1000
-
-# The key figures of the report for the region (core/data/report.json, « CHIFFRES CLÉS »),
-# which SEGMENTS below add up to. The report gives no split of the establishments by
-# family or sector: that split is ours.
-TARGETS = {
-    "employer_establishments": 22_200,
-    "employees": 220_500,
-    "family_shares": {
-        EssFamily.ASSOCIATION: 0.73,
-        EssFamily.COOPERATIVE: 0.17,
-        EssFamily.MUTUAL: 0.08,
-        EssFamily.FOUNDATION: 0.02,
-    },
-    "action_sociale": 86_800,
-    "action_sociale_association_share": 0.98,
-    "finance_assurance": 29_200,
-}
+DEMO_MARK = " (démo)"
 
 
 # Report organisations ----------------------------------------------------------------
@@ -76,15 +67,6 @@ FAMILY_OF_NAME_PREFIX = {
 }
 # Statuses the report states, recorded as labels.
 LABEL_OF_STATED_FORM = {"entreprise adaptée": "ea"}
-
-# The towns the report names for an organisation (its text or its own name), and only
-# those: the report gives no address, so the establishment sits at the commune's point.
-REPORT_TOWNS = {
-    "lcube": ("87085", "Limoges"),  # « Situé à Limoges, Lcube est un espace de travail… »
-    "association-pivoine": ("23077", "Faux-la-Montagne"),  # « Basé à Faux la Montagne »
-    "maison-des-droits-de-l-homme-de-limoges": ("87085", "Limoges"),  # its name
-    "universite-de-poitiers": ("86194", "Poitiers"),  # its name
-}
 
 
 def read_report_organisations():
@@ -119,7 +101,8 @@ def report_description(entry):
     return "\n\n".join(parts)
 
 
-def load_report_organisations():
+@demo_step("report_towns.json", order=20)
+def load_report_organisations(data):
     """Create the organisations the report names, or complete them. Returns
     {slug: Organisation}.
 
@@ -128,8 +111,9 @@ def load_report_organisations():
     nothing already filled in is overwritten, so a CRESS edit survives a second run.
     Entries that are types of structure (`is_generic`: DLA, CIGALES, GEIQ) are not
     organisations and are skipped."""
+    towns = {record["slug"]: record["commune"] for record in data["records"]}
     labels = Label.objects.in_bulk(field_name="code")
-    communes = Commune.objects.in_bulk({code for code, _ in REPORT_TOWNS.values()})
+    communes = Commune.objects.in_bulk(set(towns.values()))
     organisations = {}
     for entry in read_report_organisations():
         if entry.get("is_generic"):
@@ -156,8 +140,7 @@ def load_report_organisations():
         label = labels.get(LABEL_OF_STATED_FORM.get(entry.get("legal_form_stated"), ""))
         if label:
             organisation.labels.add(label)
-        code, _ = REPORT_TOWNS.get(entry["slug"], (None, None))
-        commune = communes.get(code)
+        commune = communes.get(towns.get(entry["slug"]))
         if commune is not None and not organisation.establishments.exists():
             located = commune.coordinate_precision == CommunePrecision.COMMUNE_CENTRE
             Establishment.objects.create(
@@ -182,24 +165,13 @@ def load_report_organisations():
 # INSEE headcount bands an establishment can move through while calibrating.
 LADDER = ("01", "02", "03", "11", "12", "21", "22", "31", "32", "41", "42", "51")
 
-# Starting shapes of the headcount distribution (weights by band); the calibration then
-# moves establishments up or down one band at a time until the segment hits its target.
-SMALL = {"00": 3, "01": 42, "02": 25, "03": 14, "11": 9, "12": 5, "21": 1.5, "22": 0.5}
-MEDIUM = {"00": 2, "01": 10, "02": 13, "03": 15, "11": 24, "12": 23, "21": 9, "22": 4}
-LARGE = {"11": 8, "12": 30, "21": 32, "22": 20, "31": 5, "32": 4, "41": 1}
-AGENCY = {"02": 25, "03": 40, "11": 30, "12": 5}
-HEAD_OFFICE = {"22": 20, "31": 20, "32": 35, "41": 20, "42": 5}
-
-SCOP = (("5458", 8), ("5558", 1))
-SCIC = (("5460", 3), ("5560", 1))
-
 
 @dataclass(frozen=True)
 class Activity:
     naf: str
     weight: float
-    profile: dict
-    title: str  # the end of the synthetic name: "Association démo n°12 — Aide à domicile"
+    profile: dict  # starting weights by headcount band, before calibration
+    names: tuple  # name templates: "Association d'aide à domicile {lieu}"
     legal_categories: tuple = ()  # ((code, weight), ...); the segment's when empty
     labels: tuple = ()  # ((label code, probability, legal category or ""), ...)
 
@@ -221,251 +193,56 @@ class Segment:
     non_employers: int = 0
 
 
-def _a(naf, weight, profile, title, legal_categories=(), labels=()):
-    return Activity(naf, weight, profile, title, legal_categories, labels)
+@cache
+def synthetic_tables():
+    """The calibration tables of data/demo/synthetic.json, read once."""
+    return load_synthetic.step.read()
 
 
-ASSOCIATION = (("9220", 97), ("9230", 3))
-ASSOCIATION_ACI = (("aci", 1.0, "9221"),)
+def _legal_categories(spec, named):
+    """((code, weight), ...) from a named set ("scop"), a list of named sets, or pairs."""
+    if isinstance(spec, str):
+        spec = [spec]
+    pairs = []
+    for item in spec:
+        pairs.extend(named[item] if isinstance(item, str) else [item])
+    return tuple((code, weight) for code, weight in pairs)
 
-# Full-scale targets. Employees: associations 73 % = 160 965, of which 85 064 in action
-# sociale (98 % of 86 800); cooperatives 17 % = 37 485; mutuals 8 % = 17 640;
-# foundations 2 % = 4 410. The 1 736 non-association employees of action sociale are
-# split between foundations, cooperatives (SCIC) and mutuals; the 29 200 of finance
-# between cooperative banks and mutual insurers, as the report says.
-SEGMENTS = (
-    Segment(
-        "associations-action-sociale",
-        EssFamily.ASSOCIATION,
-        "action_sociale",
-        establishments=5_300,
-        employees=85_064,
-        legal_categories=ASSOCIATION,
-        closed=250,
-        activities=(
-            _a("88.10A", 22, MEDIUM, "Aide à domicile"),
-            _a("88.10B", 5, MEDIUM, "Accueil de jour"),
-            _a("88.10C", 3, LARGE, "ESAT", labels=(("esat", 1.0, ""),)),
-            _a("88.91A", 12, MEDIUM, "Crèche"),
-            _a("88.91B", 3, MEDIUM, "Accompagnement d'enfants handicapés"),
-            _a("88.99A", 6, MEDIUM, "Accompagnement des jeunes"),
-            _a("88.99B", 20, MEDIUM, "Action sociale", labels=(("aci", 0.05, "9221"),)),
-            _a("87.10A", 7, LARGE, "EHPAD"),
-            _a("87.10B", 1.5, LARGE, "Établissement pour enfants handicapés"),
-            _a("87.10C", 3, LARGE, "Foyer médicalisé"),
-            _a("87.20A", 3, MEDIUM, "Foyer d'hébergement"),
-            _a("87.30A", 2, MEDIUM, "Résidence autonomie"),
-            _a("87.90A", 3, MEDIUM, "Maison d'enfants"),
-            _a("87.90B", 5, MEDIUM, "Hébergement et réinsertion sociale"),
-        ),
-    ),
-    Segment(
-        "associations-autres",
-        EssFamily.ASSOCIATION,
-        "",
-        establishments=13_231,
-        employees=75_901,
-        legal_categories=ASSOCIATION,
-        max_band="41",
-        closed=900,
-        non_employers=1_200,
-        activities=(
-            _a("94.99Z", 22, SMALL, "Vie associative"),
-            _a("93.12Z", 14, SMALL, "Club sportif"),
-            _a("85.59A", 6, MEDIUM, "Formation"),
-            _a("85.59B", 4, SMALL, "Soutien scolaire"),
-            _a("85.51Z", 3, SMALL, "École de sport"),
-            _a("85.52Z", 3, SMALL, "École de musique"),
-            _a("85.10Z", 2, MEDIUM, "École maternelle"),
-            _a("85.20Z", 3, MEDIUM, "École"),
-            _a("85.31Z", 2, MEDIUM, "Collège"),
-            _a("86.10Z", 0.6, LARGE, "Établissement de santé"),
-            _a("86.90F", 1, MEDIUM, "Centre de santé"),
-            _a("90.01Z", 6, SMALL, "Spectacle vivant"),
-            _a("90.04Z", 1, SMALL, "Salle de spectacle"),
-            _a("91.02Z", 0.8, SMALL, "Musée"),
-            _a("93.29Z", 4, SMALL, "Loisirs"),
-            _a("55.20Z", 2, SMALL, "Village de vacances"),
-            _a("81.30Z", 0.8, MEDIUM, "Chantier d'insertion espaces verts", (), ASSOCIATION_ACI),
-            _a("38.32Z", 0.4, MEDIUM, "Ressourcerie", (), ASSOCIATION_ACI),
-            _a(
-                "78.30Z",
-                0.8,
-                MEDIUM,
-                "Mise à disposition de personnel",
-                labels=(("ai", 0.7, "9222"), ("geiq", 0.3, "9223")),
+
+def segments(tables=None):
+    """The segments, whose full-scale targets add up to the report's key figures."""
+    tables = tables or synthetic_tables()
+    named, profiles = tables["legal_categories"], tables["profiles"]
+    return tuple(
+        Segment(
+            name=record["name"],
+            family=record["family"],
+            sector=record["sector"],
+            establishments=record["establishments"],
+            employees=record["employees"],
+            legal_categories=_legal_categories(record["legal_categories"], named),
+            max_band=record["max_band"],
+            networks=record["networks"],
+            closed=record["closed"],
+            non_employers=record["non_employers"],
+            activities=tuple(
+                Activity(
+                    naf=activity["naf"],
+                    weight=activity["weight"],
+                    profile=profiles[activity["profile"]],
+                    names=tuple(activity["names"]),
+                    legal_categories=_legal_categories(activity.get("legal_categories", []), named),
+                    labels=tuple(
+                        (label["code"], label["probability"], label["legal_category"])
+                        for label in activity.get("labels", [])
+                    ),
+                )
+                for activity in record["activities"]
             ),
-            _a("82.92Z", 0.5, MEDIUM, "Conditionnement", labels=(("ea", 1.0, ""),)),
-            _a("94.12Z", 3, SMALL, "Organisation professionnelle"),
-            _a("96.09Z", 1, SMALL, "Services aux personnes"),
-        ),
-    ),
-    Segment(
-        "banques-cooperatives",
-        EssFamily.COOPERATIVE,
-        "finance_assurance",
-        establishments=1_000,
-        employees=17_000,
-        legal_categories=(("5192", 1), ("5194", 1), ("5196", 1)),
-        max_band="42",
-        networks=8,
-        closed=60,
-        activities=(_a("64.19Z", 1, AGENCY, "Banque"),),
-    ),
-    Segment(
-        "cooperatives-action-sociale",
-        EssFamily.COOPERATIVE,
-        "action_sociale",
-        establishments=25,
-        employees=300,
-        legal_categories=SCIC,
-        activities=(_a("88.10A", 1, MEDIUM, "Aide à domicile"),),
-    ),
-    Segment(
-        "cooperatives-autres",
-        EssFamily.COOPERATIVE,
-        "",
-        establishments=1_700,
-        employees=20_185,
-        legal_categories=SCOP,
-        max_band="41",
-        closed=80,
-        non_employers=150,
-        activities=(
-            _a("11.02B", 10, MEDIUM, "Cave coopérative", (("6317", 1),)),
-            _a("46.21Z", 6, MEDIUM, "Collecte de céréales", (("6317", 3), ("6318", 1))),
-            _a("10.51C", 2, LARGE, "Fromagerie", (("6317", 1),)),
-            _a("01.61Z", 14, SMALL, "Matériel agricole", (("6316", 1),)),
-            _a("43.21A", 8, SMALL, "Électricité"),
-            _a("43.22A", 6, SMALL, "Plomberie"),
-            _a("41.20A", 4, SMALL, "Construction"),
-            _a("43.32A", 5, SMALL, "Menuiserie"),
-            _a("71.12B", 5, SMALL, "Ingénierie"),
-            _a("62.01Z", 4, SMALL, "Informatique"),
-            _a("70.22Z", 6, SMALL, "Conseil", SCOP + SCIC),
-            _a("25.62B", 3, MEDIUM, "Mécanique"),
-            _a("56.10A", 4, SMALL, "Restaurant", SCOP + SCIC),
-            _a("47.11D", 3, MEDIUM, "Supermarché coopératif", (("5560", 1),)),
-            _a("58.13Z", 1, SMALL, "Presse"),
-            _a("81.21Z", 3, SMALL, "Nettoyage", SCOP + SCIC, (("ei", 0.2, ""),)),
-            _a("35.11Z", 2, SMALL, "Énergie renouvelable", SCIC),
-            _a("16.23Z", 2, SMALL, "Charpente"),
-        ),
-    ),
-    Segment(
-        "mutuelles-assurance",
-        EssFamily.MUTUAL,
-        "finance_assurance",
-        establishments=520,
-        employees=12_200,
-        legal_categories=(("6411", 1), ("8210", 2)),
-        max_band="51",
-        networks=12,
-        closed=30,
-        activities=(_a("65.12Z", 1, AGENCY, "Assurance"),),
-    ),
-    Segment(
-        "mutuelles-action-sociale",
-        EssFamily.MUTUAL,
-        "action_sociale",
-        establishments=4,
-        employees=136,
-        legal_categories=(("8210", 1),),
-        networks=2,
-        activities=(_a("87.10A", 1, LARGE, "EHPAD"),),
-    ),
-    Segment(
-        "mutuelles-sante",
-        EssFamily.MUTUAL,
-        "",
-        establishments=250,
-        employees=5_304,
-        legal_categories=(("8210", 1),),
-        max_band="41",
-        networks=20,
-        closed=15,
-        activities=(
-            _a("86.10Z", 1, LARGE, "Clinique"),
-            _a("86.23Z", 6, MEDIUM, "Centre dentaire"),
-            _a("86.21Z", 3, MEDIUM, "Centre de santé"),
-            _a("47.78A", 8, SMALL, "Optique"),
-            _a("47.74Z", 2, SMALL, "Audition"),
-        ),
-    ),
-    Segment(
-        "fondations-action-sociale",
-        EssFamily.FOUNDATION,
-        "action_sociale",
-        establishments=60,
-        employees=1_300,
-        legal_categories=(("9300", 1),),
-        networks=12,
-        activities=(
-            _a("87.10A", 4, LARGE, "EHPAD"),
-            _a("87.10C", 2, LARGE, "Foyer médicalisé"),
-            _a("88.10C", 1, LARGE, "ESAT", labels=(("esat", 1.0, ""),)),
-            _a("87.90A", 2, MEDIUM, "Maison d'enfants"),
-            _a("88.99B", 1, MEDIUM, "Action sociale"),
-        ),
-    ),
-    Segment(
-        "fondations-autres",
-        EssFamily.FOUNDATION,
-        "",
-        establishments=110,
-        employees=3_110,
-        legal_categories=(("9300", 1),),
-        max_band="41",
-        networks=25,
-        closed=5,
-        activities=(
-            _a("86.10Z", 2, LARGE, "Hôpital"),
-            _a("85.59A", 3, MEDIUM, "Formation"),
-            _a("72.19Z", 1, MEDIUM, "Recherche"),
-            _a("91.03Z", 1, SMALL, "Patrimoine"),
-            _a("85.31Z", 2, MEDIUM, "Lycée"),
-            _a("94.99Z", 2, SMALL, "Action philanthropique"),
-        ),
-    ),
-    # Commercial ESS companies: the report says their statistics "ne sont pas encore
-    # établies", so they stay out of the calibrated employers (non-employers only).
-    Segment(
-        "entreprises-commerciales-ess",
-        EssFamily.COMMERCIAL,
-        "",
-        establishments=0,
-        employees=0,
-        legal_categories=(("5710", 3), ("5499", 1)),
-        non_employers=40,
-        activities=(
-            _a("70.22Z", 2, SMALL, "Conseil", labels=(("esus", 0.5, ""),)),
-            _a("38.32Z", 1, SMALL, "Réemploi", labels=(("esus", 0.5, ""),)),
-            _a("62.01Z", 1, SMALL, "Numérique", labels=(("esus", 0.5, ""),)),
-            _a("56.10A", 1, SMALL, "Restaurant", labels=(("esus", 0.5, ""),)),
-        ),
-    ),
-)
+        )
+        for record in tables["records"]
+    )
 
-NAME_PREFIXES = {
-    "92": "Association démo",
-    "9300": "Fondation démo",
-    "8210": "Mutuelle démo",
-    "6411": "Assurance mutuelle démo",
-    "5192": "Banque coopérative démo",
-    "5194": "Banque coopérative démo",
-    "5196": "Banque coopérative démo",
-    "5458": "SCOP démo",
-    "5558": "SCOP démo",
-    "5460": "SCIC démo",
-    "5560": "Coopérative démo",
-    "6316": "CUMA démo",
-    "6317": "Coopérative agricole démo",
-    "6318": "Union de coopératives agricoles démo",
-    "5710": "Entreprise solidaire démo",
-    "5499": "Entreprise solidaire démo",
-}
-# Short on purpose: it is folded and indexed 20,000 times.
-SYNTHETIC_DESCRIPTION = "Structure **fictive** de démonstration : elle n'existe pas."
 
 FIRST_YEAR, LAST_YEAR = 1950, 2025
 CLOSURES_FROM = 2008
@@ -561,19 +338,23 @@ class Unit:
     labels: tuple = ()
     closed: bool = False
     name: str = ""
+    contacts: dict = None
 
 
 class Generator:
     """Builds the synthetic set as plain objects; the same seed gives the same set."""
 
-    def __init__(self, communes, *, scale=1.0, seed=SEED):
+    def __init__(self, communes, *, scale=1.0, seed=SEED, tables=None):
         self.rng = random.Random(seed)
         self.scale = scale
-        self.communes = communes  # [(code, population, latitude, longitude), ...]
+        self.tables = tables or synthetic_tables()
+        self.segments = segments(self.tables)
+        # [(code, population, latitude, longitude, postal_codes, name), ...]
+        self.communes = communes
         self.cum_weights = []
         running = 0
-        for _, population, _, _ in communes:
-            running += population
+        for commune in communes:
+            running += commune[1]
             self.cum_weights.append(running)
         self.units = []
         self.sites = []
@@ -582,7 +363,7 @@ class Generator:
         return max(1, round(count * self.scale)) if count else 0
 
     def run(self):
-        for segment in SEGMENTS:
+        for segment in self.segments:
             self.segment(segment)
         self.place()
         self.name_units()
@@ -633,7 +414,7 @@ class Generator:
             ]
             for unit in units:
                 employer_sites.append(self.new_site(unit, head=True))
-                employer_sites[-1].band = _pick_band(rng, HEAD_OFFICE)
+                employer_sites[-1].band = _pick_band(rng, self.tables["profiles"]["head_office"])
             # The other establishments go to the networks unevenly, as branches do.
             shares = [0.2 + rng.random() for _ in units]
             for _ in range(count - len(units)):
@@ -696,7 +477,7 @@ class Generator:
             range(len(self.communes)), cum_weights=self.cum_weights, k=len(self.sites)
         )
         for site, index in zip(self.sites, indices, strict=True):
-            _, _, latitude, longitude = self.communes[index]
+            latitude, longitude = self.communes[index][2:4]
             distance = JITTER_METRES * math.sqrt(rng.random())
             angle = rng.random() * 2 * math.pi
             site.commune = index
@@ -710,15 +491,65 @@ class Generator:
             )
 
     def name_units(self):
-        numbers = {}
-        for unit in self.units:
-            prefix = (
-                NAME_PREFIXES.get(unit.legal_category) or NAME_PREFIXES[unit.legal_category[:2]]
-            )
-            numbers[prefix] = numbers.get(prefix, 0) + 1
-            unit.name = f"{prefix} n°{numbers[prefix]}"
-            if prefix not in {"Banque coopérative démo", "Assurance mutuelle démo", "CUMA démo"}:
-                unit.name += f" — {unit.activity.title}"
+        """Names that read like real ones, from the activity's templates and the head
+        office's commune (« Association d'aide à domicile du Pays de Guéret »), and, for
+        some, contacts that cannot reach anyone (see `fictitious_contacts`)."""
+        rng = random.Random(self.rng.random())  # naming never shifts the calibration
+        forms = self.tables["forms"]
+        communes = {}
+        for site in self.sites:
+            if site.is_head_office or site.organisation not in communes:
+                communes[site.organisation] = self.communes[site.commune][5]
+        taken = set()
+        for index, unit in enumerate(self.units):
+            templates = list(unit.activity.names)
+            rng.shuffle(templates)
+            place = communes[index]
+            form = forms.get(unit.legal_category, "Coopérative")
+            candidates = [t.format(lieu=of_place(place), forme=form) for t in templates]
+            candidates.append(templates[0].format(lieu=f"du Pays {of_place(place)}", forme=form))
+            name = next((c for c in candidates if c not in taken), None)
+            number = 2
+            while name is None or name in taken:
+                name = f"{candidates[0]} {number}"
+                number += 1
+            taken.add(name)
+            unit.name = name
+            unit.contacts = fictitious_contacts(name, rng, self.tables["contacts"])
+
+
+VOWELS = set("AEIOUYÂÉÈÊÎÔÛH")
+
+
+def of_place(name):
+    """« de Guéret », « d'Angoulême », « du Blanc », « des Herbiers »."""
+    if name.startswith("Le "):
+        return f"du {name[3:]}"
+    if name.startswith("Les "):
+        return f"des {name[4:]}"
+    if name[:1].upper() in VOWELS and not name.startswith(("La ", "L'")):
+        return f"d'{name}"
+    return f"de {name}"
+
+
+def fictitious_contacts(name, rng, spec):
+    """Contacts for a share of the synthetic organisations, none of which reaches
+    anyone: an example.org domain (reserved, RFC 2606) and a number of the range the
+    ARCEP reserves for fiction. The others show how to reach them anyway."""
+    if rng.random() >= spec["share"]:
+        return {}
+    words = re.sub(r"[^a-z0-9]+", " ", _ascii(name).lower()).split()
+    host = "-".join(w for w in words if w not in {"de", "du", "des", "d", "la", "le", "l"})
+    host = f"{host[:40].strip('-')}.{spec['domain']}"
+    return {
+        "website": f"https://{host}/",
+        "public_email": f"contact@{host}",
+        "public_phone": f"{spec['phone_prefix']} {rng.randrange(100):02d} {rng.randrange(100):02d}",
+    }
+
+
+def _ascii(text):
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
 def region_communes(region=None):
@@ -748,7 +579,8 @@ def _analyze(*models):
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
-def load_synthetic(*, scale=1.0, seed=SEED):
+@demo_step("synthetic.json", order=21)
+def load_synthetic(tables, *, scale=1.0, seed=SEED):
     """Create the synthetic set unless it is already there. Returns the number of
     establishments created."""
     if Organisation.objects.filter(source=Source.SYNTHETIC).exists():
@@ -756,7 +588,7 @@ def load_synthetic(*, scale=1.0, seed=SEED):
     communes = region_communes()
     if not communes:
         return 0
-    units, sites = Generator([c[:4] for c in communes], scale=scale, seed=seed).run()
+    units, sites = Generator(communes, scale=scale, seed=seed, tables=tables).run()
 
     sites_of = {}
     for site in sites:
@@ -765,7 +597,8 @@ def load_synthetic(*, scale=1.0, seed=SEED):
     for index, unit in enumerate(units):
         own = sites_of[index]
         organisation = Organisation(
-            name=unit.name,
+            name=unit.name + DEMO_MARK,
+            **unit.contacts,
             legal_category=unit.legal_category,
             ess_family="",  # set at the end, see below
             ess_flag=True,
@@ -774,7 +607,7 @@ def load_synthetic(*, scale=1.0, seed=SEED):
             created_on=min(site.created_on for site in own),
             status=AdministrativeStatus.CLOSED if unit.closed else AdministrativeStatus.ACTIVE,
             closed_on=max(site.closed_on for site in own) if unit.closed else None,
-            description=SYNTHETIC_DESCRIPTION,
+            description=tables["description"],
             sectors=sorted({ess_sector_of(site.naf) for site in own}),
             source=Source.SYNTHETIC,
             is_synthetic=True,
@@ -793,7 +626,7 @@ def load_synthetic(*, scale=1.0, seed=SEED):
                 name=(
                     organisation.name
                     if site.is_head_office
-                    else f"{organisation.name} — site de {commune_name}"
+                    else f"{units[site.organisation].name} — site de {commune_name}{DEMO_MARK}"
                 ),
                 # A commune with several postal codes: we do not know which applies.
                 postal_code=postal_codes[0] if len(postal_codes) == 1 else "",
@@ -879,11 +712,3 @@ def calibration(establishments=None, region=None):
         elif sector == "finance_assurance":
             figures["finance_assurance"] += employees
     return figures
-
-
-@transaction.atomic
-def load(*, scale=1.0, seed=SEED):
-    """Load the directory's demo content; running it again creates nothing new."""
-    report = load_report_organisations()
-    created = load_synthetic(scale=scale, seed=seed)
-    return {"report_organisations": len(report), "synthetic_establishments": created}

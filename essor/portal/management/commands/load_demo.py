@@ -2,12 +2,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from essor.accounts import demo as accounts_demo
+from essor.core.demo import load_demo
 from essor.core.models import DemoDataset
-from essor.directory import demo as directory_demo
-from essor.financing import demo as financing_demo
 from essor.observatory.refresh import refresh_indicators
-from essor.resources import demo as resources_demo
-from essor.support import demo as support_demo
 from essor.territories.models import Commune
 
 
@@ -19,12 +16,7 @@ class Command(BaseCommand):
             self.stderr.write("Chargez d'abord la géographie : essor load_territories")
             raise SystemExit(1)
         with transaction.atomic():
-            accounts_demo.load()
-            directory_demo.load()
-            # After the accounts: the demo support actor and funder join real report actors.
-            support_demo.load()
-            financing_demo.load()
-            resources_demo.load_demo_trainings()
+            load_demo()  # every app's data/demo/*.json, see essor.core.demo
             DemoDataset.objects.update_or_create(
                 name="démonstration",
                 defaults={"description": "Comptes et contenus de démonstration de make demo."},
