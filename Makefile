@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 ESSOR := $(BIN)/essor
-DEMO_ENV := DEBUG=1 ESSOR_DATA_DIR=$(CURDIR)/var
+DEMO_ENV := DEBUG=1 ESSOR_DATA_DIR=$(CURDIR)/var ESSOR_CONTACT_EMAIL=cress@demo.example.org
 HOST ?= 127.0.0.1
 PORT ?= 8000
 

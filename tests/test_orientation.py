@@ -68,7 +68,7 @@ SITUATIONS = [
             "sector": "action_sociale",
         },  # fmt: skip
         {ProviderKind.DLA},
-        "DLA",
+        "DLA 86",
         id="structure-d-insertion-qui-se-consolide-dans-la-vienne",
     ),
     pytest.param(
@@ -444,3 +444,28 @@ def test_an_archived_offer_never_shows(demo_offers):
     )
     result = orient(criteria_at("23096", phase="transfer", legal_form="scop"))
     assert "URSCOP Limousin" not in {m.offer.provider.name for m in result.all_matches}
+
+
+def test_an_ended_scheme_never_ranks_first_nor_is_the_entry_point():
+    ended = make_offer(
+        title="Ancien bouquet de services", is_ended=True,
+        help_kinds=[HelpKind.FIRST_INFO, HelpKind.INDIVIDUAL, HelpKind.TRAINING],
+    )  # fmt: skip
+    current = make_offer(title="Accueil des créateurs", help_kinds=[HelpKind.FIRST_INFO])
+
+    result = orient(criteria_at("23096", phase="idea", needs=[HelpKind.FIRST_INFO]))
+
+    titles = [m.offer.title for m in result.ranked]
+    assert titles.index(current.title) < titles.index(ended.title)
+    assert result.entry_point.offer == current
+    ended_match = next(m for m in result.ranked if m.offer.pk == ended.pk)
+    assert any(caution.startswith("Dispositif terminé") for caution in ended_match.cautions)
+
+
+def test_the_demo_marks_the_schemes_the_report_tells_in_the_past_as_ended(client, demo_offers):
+    objectif = SupportOffer.objects.get(title="Objectif création")
+
+    assert objectif.is_ended
+    assert "animait" in objectif.report_quote
+    assert "Dispositif terminé" in client.get(objectif.get_absolute_url()).content.decode()
+    assert SupportOffer.objects.filter(is_ended=True).count() == 2

@@ -277,6 +277,12 @@ def test_the_demo_offers_of_the_reports_actors_load_twice_without_duplicates(cli
                  "Association Territoires & Innovation sociale", "Cap Solidaire", "Coop Alpha",
                  "Cesam Oxalis", "La ruche Oxalis", "CRESS Aquitaine", "Région Limousin"]:  # fmt: skip
         assert name in names
+    # A DLA for each département of the region, on its own territory.
+    for code in ["16", "17", "19", "23", "24", "33", "40", "47", "64", "79", "86", "87"]:
+        dla = SupportOffer.objects.get(provider__name=f"DLA {code}")
+        assert list(dla.areas.values_list("code", flat=True)) == [code]
+    assert not Organisation.objects.filter(name="DLA").exists()
+    assert SupportOffer.objects.filter(provider__acronym="RTES", audiences=["local_authority"])
     # Every offer says what is illustrative, and its page shows the badge.
     assert not SupportOffer.objects.filter(is_illustrative=True, illustrative_details="").exists()
     assert not SupportOffer.objects.filter(territory_summary="").exists()

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -32,11 +33,41 @@ class DirectoryError(Exception):
 # Visibility
 
 
+# Why an organisation outside the ESS perimeter still has a public page. Feature apps
+# add theirs from AppConfig.ready(): each takes an Organisation queryset and returns the
+# organisations in it that one of their public pages links to (the provider of a
+# published support offer, a funder of a published financing tool, a carrier of a
+# published initiative). A link a visitor can follow never ends on a 404.
+PUBLIC_PAGE_REASONS = []
+
+
+def register_public_page_reason(reason):
+    if reason not in PUBLIC_PAGE_REASONS:
+        PUBLIC_PAGE_REASONS.append(reason)
+    return reason
+
+
+def with_public_page(queryset=None):
+    """The organisations whose page the public may see: the ESS perimeter (what
+    /annuaire/ lists), the ones the report cites, and the ones a public page of a
+    feature app links to."""
+    queryset = Organisation.objects.all() if queryset is None else queryset
+    # The organisations the 2016 report cites: their page quotes what it says of them.
+    condition = ~Q(ess_family="") | Q(source=Source.REPORT)
+    for reason in PUBLIC_PAGE_REASONS:
+        condition |= Q(pk__in=reason(queryset).values("pk"))
+    return queryset.filter(condition)
+
+
 def is_publicly_visible(organisation):
-    """The public sees the organisations of the ESS perimeter only. Organisation has no
-    publication flag: being in the ESS (a family decided by the importers or the CRESS)
-    is what publishes a listing; closed ones stay visible, marked as closed."""
-    return bool(organisation.ess_family)
+    """Whether the public sees the organisation's page. Organisation has no publication
+    flag: being in the ESS (a family decided by the importers or the CRESS) is what
+    lists an organisation in /annuaire/; closed ones stay visible, marked as closed.
+    Outside the ESS, a page exists for the actors the platform links to (see
+    PUBLIC_PAGE_REASONS); they are not listed in /annuaire/."""
+    if organisation.ess_family or organisation.source == Source.REPORT:
+        return True
+    return with_public_page(Organisation.objects.filter(pk=organisation.pk)).exists()
 
 
 # Profile fields and their history

@@ -129,6 +129,7 @@ def organisation(request, pk):
         "can_manage_members": perms.can_manage_members(user, organisation),
         "can_moderate": can_moderate(user),
         "pending_claim": pending_claim,
+        "cress_email": settings.ESSOR_CONTACT_EMAIL,
     }
     return render(request, "directory/organisation.html", context)
 

@@ -3,8 +3,20 @@ from django.apps import AppConfig
 
 class FinancingConfig(AppConfig):
     name = "essor.financing"
+    label = "financing"
     verbose_name = "Financement"
 
     def ready(self):
+        from essor.directory.services import register_public_page_reason
+
         # Registers the catalog importer: /gestion/ and ImportRun know it by its kind.
         from . import importer  # noqa: F401
+
+        register_public_page_reason(funders_of_published_tools)
+
+
+def funders_of_published_tools(organisations):
+    """A published financing tool's page links to its funders."""
+    from .enums import ToolStatus
+
+    return organisations.filter(financing_tools__status=ToolStatus.PUBLISHED)

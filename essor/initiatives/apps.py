@@ -9,6 +9,7 @@ class InitiativesConfig(AppConfig):
     def ready(self):
         from essor.accounts.services import PERSONAL_DATA_EXPORTERS
         from essor.core import page_sections
+        from essor.directory.services import register_public_page_reason
 
         from . import sections
         from .services import personal_data
@@ -27,3 +28,11 @@ class InitiativesConfig(AppConfig):
             template="initiatives/_for_territory.html",
             context=sections.territory_initiatives,
         )
+        register_public_page_reason(carriers_of_published_initiatives)
+
+
+def carriers_of_published_initiatives(organisations):
+    """A published initiative's page links to its carriers and partners."""
+    from .enums import Status
+
+    return organisations.filter(initiative_roles__initiative__status=Status.PUBLISHED)

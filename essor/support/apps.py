@@ -9,6 +9,7 @@ class SupportConfig(AppConfig):
     def ready(self):
         from essor.accounts.services import PERSONAL_DATA_EXPORTERS
         from essor.core import page_sections
+        from essor.directory.services import register_public_page_reason
 
         from . import sections
         from .services import personal_data
@@ -27,3 +28,11 @@ class SupportConfig(AppConfig):
             template="support/_for_territory.html",
             context=sections.territory_offers,
         )
+        register_public_page_reason(providers_of_published_offers)
+
+
+def providers_of_published_offers(organisations):
+    """Each published offer's page links to its provider, whose page must exist."""
+    from .enums import OfferStatus
+
+    return organisations.filter(support_offers__status=OfferStatus.PUBLISHED)

@@ -207,7 +207,14 @@ class Match:
 
     @property
     def sort_key(self):
-        return (-self.score, -self.locality_rank, self.offer.title, self.offer.pk)
+        # An ended scheme comes after every current one, whatever its score.
+        return (
+            self.offer.is_ended,
+            -self.score,
+            -self.locality_rank,
+            self.offer.title,
+            self.offer.pk,
+        )
 
 
 @dataclass
@@ -257,7 +264,7 @@ def published_offers():
 
 ROW_FIELDS = [
     "pk", "provider_id", "provider__name", "provider_kind", "title", "help_kinds", "phases",
-    "audiences", "legal_forms", "sectors", "cost", "cost_details", "format",
+    "audiences", "legal_forms", "sectors", "cost", "cost_details", "format", "is_ended",
 ]  # fmt: skip
 
 
@@ -277,7 +284,7 @@ class OfferRow:
     def __init__(self, values):
         (self.pk, provider_id, provider_name, self.provider_kind, self.title, self.help_kinds,
          self.phases, self.audiences, self.legal_forms, self.sectors, self.cost,
-         self.cost_details, self.format) = values  # fmt: skip
+         self.cost_details, self.format, self.is_ended) = values  # fmt: skip
         self.provider = ProviderStub(provider_id, provider_name)
         self.area_list = []
         self.covering = []
@@ -333,6 +340,8 @@ def hydrate(matches):
 def evaluate(offer, criteria, place, *, area=None, partial=False):
     """Score one offer against the answers and say why, in plain French."""
     match = Match(offer=offer)
+    if offer.is_ended:
+        match.cautions.append("Dispositif terminé : il est cité pour mémoire")
     needs = criteria.effective_needs
     kinds = set(offer.help_kinds)
 
@@ -507,7 +516,9 @@ def pick_entry_point(matches):
     """The territory's first-level entry point: the most local offer of first information
     and orientation, generalists before specialists, one that suits the person's phase if
     there is one."""
-    entries = [m for m in matches if HelpKind.FIRST_INFO in m.offer.help_kinds]
+    entries = [
+        m for m in matches if HelpKind.FIRST_INFO in m.offer.help_kinds and not m.offer.is_ended
+    ]
     if not entries:
         return None
     return min(

@@ -90,6 +90,9 @@ class SupportOffer(models.Model):
     is_illustrative = models.BooleanField("informations illustratives", default=False)
     illustrative_details = models.CharField("ce qui est illustratif", max_length=300, blank=True)
     report_quote = models.TextField("ce qu'en dit l'état des lieux 2016", blank=True)
+    # A scheme the sources describe in the past tense (« la Région animait… »): still
+    # shown, so that a person who heard of it learns it ended, but never ranked first.
+    is_ended = models.BooleanField("dispositif terminé", default=False)
     status = models.CharField(
         "état", max_length=10, choices=OfferStatus.choices, default=OfferStatus.PENDING
     )
