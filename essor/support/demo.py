@@ -19,17 +19,18 @@ from .services import offer_set_areas
 
 
 def resolve_areas(specs):
-    """[AreaSpec] from [(level, [codes or EPCI names])], with the real names. An EPCI
+    """[AreaSpec] from [{"level", "codes" or (EPCI) "names"}], with the real names. An EPCI
     missing from the loaded geography is skipped rather than guessed."""
     areas = []
-    for level, values in specs:
-        for value in values:
+    for spec in specs:
+        level = spec["level"]
+        for value in spec.get("codes") or spec.get("names") or []:
             if level == AreaLevel.EPCI:
                 epci = Epci.objects.filter(name=value).first()
                 value = epci.code if epci else ""
-            spec = area_spec(level, value)
-            if spec is not None:
-                areas.append(spec)
+            area = area_spec(level, value)
+            if area is not None:
+                areas.append(area)
     return areas
 
 
