@@ -18,8 +18,9 @@ from essor.directory.models import Organisation
 from essor.financing.enums import ToolStatus
 from essor.initiatives.enums import Status as InitiativeStatus
 from essor.support.enums import OfferStatus
-from tests.factories import OrganisationFactory, UserFactory
-from tests.financing_factories import ToolFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.directory import OrganisationFactory
+from tests.factories.financing import ToolFactory
 from tests.test_support_offers import make_offer
 
 pytestmark = pytest.mark.django_db
