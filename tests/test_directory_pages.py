@@ -19,8 +19,14 @@ from tests.factories.directory import (
     LabelFactory,
     MembershipFactory,
 )
+from tests.factories.initiatives import InitiativeFactory
+from tests.factories.support import SupportOfferFactory
 
 pytestmark = pytest.mark.django_db
+
+# The organisation page with every section filled (establishments, labels, networks, the
+# support offers and initiatives that apps add): a fixed number of queries, however many rows.
+ORGANISATION_PAGE_QUERIES = {"anonymous": 10, "administrator": 14}
 
 
 def raw_page_of(client, organisation):
@@ -363,3 +369,31 @@ def test_moderation_queue_lists_pending_requests(client):
     html = client.get(reverse("directory:moderation")).content.decode()
     assert "Structure revendiquée" in html and "Structure à corriger" in html
     assert "Déjà traitée" not in html
+
+
+@pytest.mark.parametrize("visitor", ["anonymous", "administrator"])
+def test_the_organisation_page_makes_the_same_queries_for_one_or_many_rows_in_each_section(
+    client, django_assert_max_num_queries, visitor
+):
+    organisation = EssOrganisationFactory()
+
+    def add_one_of_each(n):
+        organisation.labels.add(LabelFactory())
+        organisation.networks.add(EssOrganisationFactory())
+        EssOrganisationFactory().networks.add(organisation)
+        EstablishmentFactory(organisation=organisation)
+        SupportOfferFactory(provider=organisation, title=f"Offre n°{n}")
+        InitiativeFactory(carriers=[organisation], published=True, title=f"Initiative n°{n}")
+        MembershipFactory(organisation=organisation)
+
+    add_one_of_each(0)
+    if visitor == "administrator":
+        client.force_login(MembershipFactory(organisation=organisation, admin=True).user)
+    url = reverse("directory:organisation", args=[organisation.pk])
+    with django_assert_max_num_queries(ORGANISATION_PAGE_QUERIES[visitor]) as one:
+        assert client.get(url).status_code == 200
+    for n in range(1, 4):
+        add_one_of_each(n)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        page = client.get(url).content.decode()
+    assert all(f"Offre n°{n}" in page and f"Initiative n°{n}" in page for n in range(4))

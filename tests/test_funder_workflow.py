@@ -22,6 +22,10 @@ from tests.factories.financing import ToolFactory, applicant, funder_member, rea
 
 pytestmark = pytest.mark.django_db
 
+# A list page reads the session, the user, their organisations and the rows: a fixed number
+# of queries, however many rows (an N+1 fails the test).
+LIST_QUERIES = {"financing:requests": 5, "financing:requests_csv": 3}
+
 
 @pytest.fixture
 def two_funders():
@@ -231,3 +235,34 @@ def test_a_suspended_tool_is_not_suggested():
     _instruct(request, user)
     services.request_transition(request=request, transition="refuse", user=user, comment="Non.")
     assert services.tour_de_table(dossier).suggestions == []
+
+
+def read(response):
+    """The whole body, streamed or not: the queries of a streamed export run as it is read."""
+    assert response.status_code == 200
+    return b"".join(response.streaming_content if response.streaming else [response.content])
+
+
+@pytest.mark.parametrize("page", ["financing:requests", "financing:requests_csv"])
+def test_the_funders_list_and_export_make_the_same_queries_for_one_or_many_requests(
+    client, django_assert_max_num_queries, page
+):
+    funder_user, funder = funder_member(OrganisationFactory(name="Financeur A"))
+    applicant_user, organisation = applicant()
+
+    def submit(title):
+        dossier = ready_dossier(organisation, applicant_user, [funder])
+        dossier.title = title
+        dossier.save()
+        services.dossier_submit(dossier=dossier, user=applicant_user)
+
+    submit("Projet n°0")
+    client.force_login(funder_user)
+    url = reverse(page)
+    with django_assert_max_num_queries(LIST_QUERIES[page]) as one:
+        read(client.get(url))
+    for n in range(1, 4):
+        submit(f"Projet n°{n}")
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        body = read(client.get(url)).decode("utf-8-sig")
+    assert all(f"Projet n°{n}" in body for n in range(4))

@@ -25,7 +25,6 @@ from essor.initiatives.enums import (
     Transition,
 )
 from essor.initiatives.models import (
-    Carrier,
     ContentReport,
     Initiative,
     InitiativeTransition,
@@ -34,6 +33,7 @@ from essor.initiatives.models import (
 from essor.initiatives.report import load_report_initiatives
 from tests.factories.accounts import UserFactory
 from tests.factories.directory import MembershipFactory, OrganisationFactory
+from tests.factories.initiatives import InitiativeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -63,24 +63,6 @@ def flatten(text):
     return " ".join(text.replace("**", "").replace("*", "").split())
 
 
-def make_initiative(organisation, author, status=Status.DRAFT, title="Un jardin partagé", **kwargs):
-    initiative = Initiative.objects.create(
-        slug=services.unique_slug(title),
-        title=title,
-        summary="Un jardin cultivé ensemble par les habitants du quartier.",
-        body="Le **jardin** accueille les écoles le mercredi.",
-        axis=Axis.COOPERER,
-        status=status,
-        created_by=author,
-        **kwargs,
-    )
-    Carrier.objects.create(initiative=initiative, organisation=organisation)
-    initiative.set_themes([Theme.TERRITORIAL])
-    initiative.refresh_search_text()
-    initiative.save()
-    return initiative
-
-
 @pytest.fixture
 def org():
     return OrganisationFactory(name="Les Jardins du Limousin", public_email="")
@@ -98,7 +80,7 @@ def staff():
 
 @pytest.fixture
 def draft(org, member):
-    return make_initiative(org, member)
+    return InitiativeFactory(carriers=[org], created_by=member)
 
 
 def submitted(initiative, actor):
@@ -244,7 +226,7 @@ def test_an_unpublished_initiative_is_invisible_to_the_public_and_to_other_organ
     [Status.DRAFT, Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.REJECTED, Status.UNPUBLISHED],
 )
 def test_no_state_but_published_is_public(status, org, member, client):
-    initiative = make_initiative(org, member, status=status)
+    initiative = InitiativeFactory(carriers=[org], created_by=member, status=status)
     assert client.get(initiative.get_absolute_url()).status_code == 404
     assert (
         not search.search(search.clean_params({"q": initiative.title}))
@@ -358,7 +340,7 @@ def test_staff_approve_and_the_author_is_told(client, draft, member, staff):
 
 def test_an_author_cannot_publish_their_own_initiative_even_as_cress_staff(client, org):
     staff_member = MembershipFactory(organisation=org, user__cress_staff=True).user
-    initiative = make_initiative(org, staff_member)
+    initiative = InitiativeFactory(carriers=[org], created_by=staff_member)
     submitted(initiative, staff_member)
     assert not perms.can_transition(staff_member, initiative, Transition.APPROVE)
     with pytest.raises(services.InitiativeError, match="rédigée ou soumise"):
@@ -376,7 +358,9 @@ def test_an_author_cannot_publish_their_own_initiative_even_as_cress_staff(clien
     assert initiative.status == Status.SUBMITTED
 
     # Submitting someone else's draft makes you an author of that version, too.
-    colleague_draft = make_initiative(org, MembershipFactory(organisation=org).user, title="Autre")
+    colleague_draft = InitiativeFactory(
+        carriers=[org], created_by=MembershipFactory(organisation=org).user, title="Autre"
+    )
     submitted(colleague_draft, staff_member)
     assert not perms.can_transition(staff_member, colleague_draft, Transition.APPROVE)
 
@@ -476,7 +460,7 @@ def test_a_submitted_or_published_initiative_cannot_be_edited(client, draft, mem
     ],
 )
 def test_steps_outside_the_workflow_table_are_refused(status, transition, org, member, staff):
-    initiative = make_initiative(org, member, status=status)
+    initiative = InitiativeFactory(carriers=[org], created_by=member, status=status)
     for actor in (member, staff):
         with pytest.raises(services.InitiativeError):
             services.initiative_transition(
@@ -592,7 +576,7 @@ SPREAD = {
 
 @pytest.fixture
 def published(org, member, staff):
-    initiative = make_initiative(org, member)
+    initiative = InitiativeFactory(carriers=[org], created_by=member)
     submitted(initiative, member)
     services.initiative_transition(
         initiative=initiative, transition=Transition.APPROVE, actor=staff
@@ -738,11 +722,13 @@ def test_unknown_search_values_are_ignored(client, params):
 def test_list_page_query_count_does_not_grow_with_results(
     client, django_assert_max_num_queries, org, member
 ):
-    make_initiative(org, member, status=Status.PUBLISHED, title="Jardin des possibles")
+    InitiativeFactory(
+        carriers=[org], created_by=member, published=True, title="Jardin des possibles"
+    )
     with django_assert_max_num_queries(15) as few:
         client.get(reverse("initiatives:index"), {"q": "jardin"})
     for n in range(15):
-        make_initiative(org, member, status=Status.PUBLISHED, title=f"Jardin {n}")
+        InitiativeFactory(carriers=[org], created_by=member, published=True, title=f"Jardin {n}")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("initiatives:index"), {"q": "jardin"})
 
@@ -793,7 +779,7 @@ def test_organisation_and_territory_fragments_list_published_initiatives_only(
 
 
 def test_the_body_is_rendered_as_sanitised_markdown(client, org, member, staff):
-    initiative = make_initiative(org, member, status=Status.PUBLISHED)
+    initiative = InitiativeFactory(carriers=[org], created_by=member, published=True)
     initiative.body = "**Gras** <script>alert(1)</script> [x](javascript:alert(1))"
     initiative.save()
     page = text(client.get(initiative.get_absolute_url()))

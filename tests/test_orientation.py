@@ -16,7 +16,7 @@ from essor.support.models import Parcours, SupportOffer
 from essor.support.parcours import optional_url
 from essor.territories.areas import Place
 from essor.territories.models import Commune
-from tests.test_support_offers import make_offer
+from tests.factories.support import SupportOfferFactory
 from tests.utils import DB_TASKS, run_queued_tasks
 
 pytestmark = pytest.mark.django_db
@@ -280,7 +280,7 @@ def test_empty_free_text_is_a_400_in_french(client):
 
 
 def test_when_nothing_local_fits_the_neighbouring_territory_is_shown_and_said(client):
-    make_offer(
+    SupportOfferFactory(
         title="Reprise en SCOP en Haute-Vienne",
         areas=[("departement", "87", "Haute-Vienne (87)")],
         help_kinds=[HelpKind.LEGAL],
@@ -447,11 +447,11 @@ def test_an_archived_offer_never_shows(demo_offers):
 
 
 def test_an_ended_scheme_never_ranks_first_nor_is_the_entry_point():
-    ended = make_offer(
+    ended = SupportOfferFactory(
         title="Ancien bouquet de services", is_ended=True,
         help_kinds=[HelpKind.FIRST_INFO, HelpKind.INDIVIDUAL, HelpKind.TRAINING],
     )  # fmt: skip
-    current = make_offer(title="Accueil des créateurs", help_kinds=[HelpKind.FIRST_INFO])
+    current = SupportOfferFactory(title="Accueil des créateurs", help_kinds=[HelpKind.FIRST_INFO])
 
     result = orient(criteria_at("23096", phase="idea", needs=[HelpKind.FIRST_INFO]))
 

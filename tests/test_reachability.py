@@ -21,7 +21,7 @@ from essor.support.enums import OfferStatus
 from tests.factories.accounts import UserFactory
 from tests.factories.directory import OrganisationFactory
 from tests.factories.financing import ToolFactory
-from tests.test_support_offers import make_offer
+from tests.factories.support import SupportOfferFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,8 +46,8 @@ def test_an_organisation_the_report_cites_has_a_public_page_but_stays_out_of_the
 
 
 def test_the_provider_of_a_published_offer_has_a_public_page_not_that_of_a_pending_one(client):
-    published = make_offer(provider=OrganisationFactory(name="Boutique de gestion"))
-    pending = make_offer(provider=OrganisationFactory(), status=OfferStatus.PENDING)
+    published = SupportOfferFactory(provider=OrganisationFactory(name="Boutique de gestion"))
+    pending = SupportOfferFactory(provider=OrganisationFactory(), status=OfferStatus.PENDING)
 
     assert page(client, published.provider).status_code == 200
     assert page(client, pending.provider).status_code == 404

@@ -6,46 +6,23 @@ from django.core import mail
 from django.template import Context, Template
 from django.urls import reverse
 
-from essor.directory.enums import MembershipRole, Phase, Source
+from essor.directory.enums import Phase, Source
 from essor.directory.models import Organisation
 from essor.support import coverage, demo
 from essor.support.enums import Cost, Format, HelpKind, OfferStatus
 from essor.support.forms import OfferForm
 from essor.support.models import OfferEvent, SupportOffer
-from essor.support.services import offer_set_areas
 from essor.territories.areas import Place
 from essor.territories.models import Commune
 from tests.factories.accounts import UserFactory
 from tests.factories.directory import MembershipFactory, OrganisationFactory
+from tests.factories.support import CREUSE, SupportOfferFactory, support_actor
 from tests.factories.territories import GUERET, commune
 
 pytestmark = pytest.mark.django_db
 
-CREUSE = ("departement", "23", "Creuse (23)")
-
-
-def make_offer(provider=None, *, areas=(CREUSE,), status=OfferStatus.PUBLISHED, **fields):
-    """A published offer; fields override sensible defaults."""
-    values = {
-        "title": "Accueil des porteurs de projet",
-        "description": "Une offre de test.",
-        "help_kinds": [HelpKind.FIRST_INFO],
-        "cost": Cost.FREE,
-        "format": Format.IN_PERSON,
-    }
-    values.update(fields)
-    offer = SupportOffer.objects.create(
-        provider=provider or OrganisationFactory(), status=status, **values
-    )
-    offer_set_areas(offer, list(areas))
-    return offer
-
-
-def actor_of(organisation, **kwargs):
-    """A support actor, member of the organisation."""
-    user = UserFactory(support_actor=True, **kwargs)
-    MembershipFactory(user=user, organisation=organisation, role=MembershipRole.ADMIN)
-    return user
+# List pages: a fixed number of queries, however many offers (an N+1 fails the test).
+LIST_QUERIES = {"support:offers": 5, "support:moderation": 4}
 
 
 # --- Territory served --------------------------------------------------------------------
@@ -54,14 +31,14 @@ def actor_of(organisation, **kwargs):
 def test_an_offer_covers_a_commune_through_any_level_of_its_territory():
     gueret = commune(GUERET)
     by_level = {
-        "commune": make_offer(areas=[("commune", GUERET, "Guéret")]),
-        "epci": make_offer(areas=[("epci", gueret.epci_id, gueret.epci.name)]),
-        "departement": make_offer(areas=[CREUSE]),
-        "region": make_offer(areas=[("region", "75", "Nouvelle-Aquitaine")]),
-        "national": make_offer(areas=[("national", "FR", "France entière")]),
+        "commune": SupportOfferFactory(areas=[("commune", GUERET, "Guéret")]),
+        "epci": SupportOfferFactory(areas=[("epci", gueret.epci_id, gueret.epci.name)]),
+        "departement": SupportOfferFactory(areas=[CREUSE]),
+        "region": SupportOfferFactory(areas=[("region", "75", "Nouvelle-Aquitaine")]),
+        "national": SupportOfferFactory(areas=[("national", "FR", "France entière")]),
     }
-    elsewhere = make_offer(areas=[("departement", "33", "Gironde (33)")])
-    limoges = make_offer(areas=[("commune", "87085", "Limoges")])
+    elsewhere = SupportOfferFactory(areas=[("departement", "33", "Gironde (33)")])
+    limoges = SupportOfferFactory(areas=[("commune", "87085", "Limoges")])
 
     covering = set(SupportOffer.objects.covering(Place.of_commune(gueret)))
 
@@ -70,21 +47,21 @@ def test_an_offer_covers_a_commune_through_any_level_of_its_territory():
 
 
 def test_does_this_offer_cover_this_commune_is_one_query(django_assert_num_queries):
-    make_offer(areas=[CREUSE, ("epci", "248719312", "CU Limoges Métropole")])
+    SupportOfferFactory(areas=[CREUSE, ("epci", "248719312", "CU Limoges Métropole")])
     place = Place.of_commune(commune(GUERET))
     with django_assert_num_queries(1):
         assert len(list(SupportOffer.objects.covering(place))) == 1
 
 
 def test_an_arrondissement_is_covered_by_what_covers_its_commune():
-    paris = make_offer(areas=[("commune", "75056", "Paris")])
+    paris = SupportOfferFactory(areas=[("commune", "75056", "Paris")])
     place = Place.of_commune(commune("75108"))
     assert list(SupportOffer.objects.covering(place)) == [paris]
 
 
 def test_a_departement_alone_also_finds_the_offers_of_part_of_it():
     gueret = commune(GUERET)
-    local = make_offer(areas=[("epci", gueret.epci_id, gueret.epci.name)])
+    local = SupportOfferFactory(areas=[("epci", gueret.epci_id, gueret.epci.name)])
     place = Place(departement=gueret.departement)
     assert list(SupportOffer.objects.covering(place)) == [local]
 
@@ -144,7 +121,7 @@ def offer_post(**overrides):
 
 def test_a_support_actor_creates_an_offer_that_awaits_moderation(client):
     organisation = OrganisationFactory(name="BGE de test")
-    client.force_login(actor_of(organisation))
+    client.force_login(support_actor(organisation))
 
     response = client.post(reverse("support:offer_create", args=[organisation.pk]), offer_post())
 
@@ -163,7 +140,7 @@ def test_a_support_actor_creates_an_offer_that_awaits_moderation(client):
 
 def test_invalid_offer_form_answers_400_in_french_and_writes_nothing(client):
     organisation = OrganisationFactory()
-    client.force_login(actor_of(organisation))
+    client.force_login(support_actor(organisation))
     response = client.post(
         reverse("support:offer_create", args=[organisation.pk]),
         offer_post(help_kinds=[], departements=[], communes=""),
@@ -175,8 +152,8 @@ def test_invalid_offer_form_answers_400_in_french_and_writes_nothing(client):
 
 def test_an_actor_cannot_create_or_edit_offers_of_another_organisation(client):
     mine, theirs = OrganisationFactory(), OrganisationFactory()
-    client.force_login(actor_of(mine))
-    their_offer = make_offer(theirs, title="Leur offre")
+    client.force_login(support_actor(mine))
+    their_offer = SupportOfferFactory(provider=theirs, title="Leur offre")
 
     create = client.post(reverse("support:offer_create", args=[theirs.pk]), offer_post())
     edit = client.post(
@@ -201,8 +178,8 @@ def test_a_member_without_the_support_actor_role_cannot_publish_offers(client):
 
 def test_editing_a_published_offer_keeps_it_published_and_logs_it(client):
     organisation = OrganisationFactory()
-    offer = make_offer(organisation)
-    client.force_login(actor_of(organisation))
+    offer = SupportOfferFactory(provider=organisation)
+    client.force_login(support_actor(organisation))
     response = client.post(
         reverse("support:offer_edit", args=[offer.pk]), offer_post(title="Nouveau titre")
     )
@@ -214,9 +191,13 @@ def test_editing_a_published_offer_keeps_it_published_and_logs_it(client):
 
 def test_staff_publish_or_reject_with_a_reason_and_the_provider_is_told(client):
     organisation = OrganisationFactory()
-    actor = actor_of(organisation, email="bge@exemple.fr")
-    good = make_offer(organisation, status=OfferStatus.PENDING, title="Bonne offre")
-    bad = make_offer(organisation, status=OfferStatus.PENDING, title="Offre floue")
+    actor = support_actor(organisation, email="bge@exemple.fr")
+    good = SupportOfferFactory(
+        provider=organisation, status=OfferStatus.PENDING, title="Bonne offre"
+    )
+    bad = SupportOfferFactory(
+        provider=organisation, status=OfferStatus.PENDING, title="Offre floue"
+    )
     client.force_login(UserFactory(cress_staff=True))
 
     assert "Bonne offre" in client.get(reverse("support:moderation")).content.decode()
@@ -235,8 +216,8 @@ def test_staff_publish_or_reject_with_a_reason_and_the_provider_is_told(client):
 
 def test_only_cress_staff_moderate(client):
     organisation = OrganisationFactory()
-    offer = make_offer(organisation, status=OfferStatus.PENDING)
-    client.force_login(actor_of(organisation))
+    offer = SupportOfferFactory(provider=organisation, status=OfferStatus.PENDING)
+    client.force_login(support_actor(organisation))
     assert client.get(reverse("support:moderation")).status_code == 403
     assert client.post(reverse("support:offer_publish", args=[offer.pk])).status_code == 403
     offer.refresh_from_db()
@@ -245,8 +226,8 @@ def test_only_cress_staff_moderate(client):
 
 def test_offers_show_on_their_providers_page():
     organisation = OrganisationFactory()
-    make_offer(organisation, title="Offre publiée")
-    make_offer(organisation, title="Offre en attente", status=OfferStatus.PENDING)
+    SupportOfferFactory(provider=organisation, title="Offre publiée")
+    SupportOfferFactory(provider=organisation, title="Offre en attente", status=OfferStatus.PENDING)
     html = Template('{% load page_sections %}{% page_sections "organisation" o %}').render(
         Context({"o": organisation})
     )
@@ -254,8 +235,8 @@ def test_offers_show_on_their_providers_page():
 
 
 def test_the_catalogue_filters_by_departement_phase_and_kind(client):
-    make_offer(title="Accueil en Creuse", phases=[Phase.IDEA])
-    make_offer(title="Financement en Gironde", areas=[("departement", "33", "Gironde (33)")],
+    SupportOfferFactory(title="Accueil en Creuse", phases=[Phase.IDEA])
+    SupportOfferFactory(title="Financement en Gironde", areas=[("departement", "33", "Gironde (33)")],
                help_kinds=[HelpKind.FUNDING])  # fmt: skip
     url = reverse("support:offers")
     assert "Financement en Gironde" not in client.get(url, {"departement": "23"}).content.decode()
@@ -295,15 +276,15 @@ def test_the_demo_offers_of_the_reports_actors_load_twice_without_duplicates(cli
 
 
 def test_coverage_is_for_the_cress_team_only(client):
-    client.force_login(actor_of(OrganisationFactory()))
+    client.force_login(support_actor(OrganisationFactory()))
     assert client.get(reverse("support:coverage")).status_code == 403
     assert client.get(reverse("support:coverage_csv")).status_code == 403
 
 
 def test_coverage_counts_offers_by_epci_phase_and_kind_and_lists_white_zones(client):
     gueret = commune(GUERET)
-    make_offer(areas=[CREUSE], help_kinds=[HelpKind.FIRST_INFO], phases=[Phase.IDEA])
-    make_offer(areas=[("commune", "33063", "Bordeaux")], help_kinds=[HelpKind.FUNDING])
+    SupportOfferFactory(areas=[CREUSE], help_kinds=[HelpKind.FIRST_INFO], phases=[Phase.IDEA])
+    SupportOfferFactory(areas=[("commune", "33063", "Bordeaux")], help_kinds=[HelpKind.FUNDING])
 
     rows = {row.code: row for row in coverage.coverage()}
 
@@ -338,7 +319,7 @@ def test_coverage_counts_offers_by_epci_phase_and_kind_and_lists_white_zones(cli
 
 
 def test_the_section_page_offers_both_entries_and_appears_in_the_menu(client):
-    make_offer()
+    SupportOfferFactory()
     html = client.get(reverse("support:index")).content.decode()
     assert '<a href="/accompagnement/" aria-current="page">Accompagnement</a>' in html
     assert "Commencer l&#x27;orientation" in html or "Commencer l'orientation" in html
@@ -348,8 +329,8 @@ def test_the_section_page_offers_both_entries_and_appears_in_the_menu(client):
 
 def test_an_actor_sees_their_offers_and_an_empty_inbox(client):
     organisation = OrganisationFactory(name="URSCOP de démonstration")
-    make_offer(organisation, title="Reprise en SCOP")
-    client.force_login(actor_of(organisation))
+    SupportOfferFactory(provider=organisation, title="Reprise en SCOP")
+    client.force_login(support_actor(organisation))
     mine = client.get(reverse("support:my_offers")).content.decode()
     assert "URSCOP de démonstration" in mine and "Reprise en SCOP" in mine
     assert "Aucune demande" in client.get(reverse("support:inbox")).content.decode()
@@ -362,22 +343,26 @@ def test_a_territory_lists_the_offers_serving_it_the_most_local_first(client):
     from essor.support.services import offers_for_territory
 
     gueret = commune(GUERET)
-    national = make_offer(
-        OrganisationFactory(name="A national"), areas=[("national", "FR", "France entière")]
+    national = SupportOfferFactory(
+        provider=OrganisationFactory(name="A national"),
+        areas=[("national", "FR", "France entière")],
     )
-    departemental = make_offer(OrganisationFactory(name="B creusois"), areas=[CREUSE])
-    limousin = make_offer(
-        OrganisationFactory(name="A limousin"),
+    departemental = SupportOfferFactory(
+        provider=OrganisationFactory(name="B creusois"), areas=[CREUSE]
+    )
+    limousin = SupportOfferFactory(
+        provider=OrganisationFactory(name="A limousin"),
         areas=[CREUSE, ("departement", "87", "Haute-Vienne (87)")],
     )
-    local = make_offer(
-        OrganisationFactory(name="C local"), areas=[("epci", gueret.epci_id, gueret.epci.name)]
+    local = SupportOfferFactory(
+        provider=OrganisationFactory(name="C local"),
+        areas=[("epci", gueret.epci_id, gueret.epci.name)],
     )
-    in_town = make_offer(
-        OrganisationFactory(name="D guérétois"), areas=[("commune", GUERET, "Guéret")]
+    in_town = SupportOfferFactory(
+        provider=OrganisationFactory(name="D guérétois"), areas=[("commune", GUERET, "Guéret")]
     )
-    make_offer(areas=[("departement", "87", "Haute-Vienne (87)")])
-    make_offer(areas=[CREUSE], status=OfferStatus.PENDING)
+    SupportOfferFactory(areas=[("departement", "87", "Haute-Vienne (87)")])
+    SupportOfferFactory(areas=[CREUSE], status=OfferStatus.PENDING)
 
     expected = [local, in_town, departemental, limousin, national]
     assert offers_for_territory(departement="23") == expected
@@ -394,6 +379,28 @@ def test_a_territory_lists_the_offers_serving_it_the_most_local_first(client):
 
 
 def test_the_observatory_portrait_lists_the_territorys_offers(client):
-    offer = make_offer(areas=[CREUSE])
+    offer = SupportOfferFactory(areas=[CREUSE])
     page = client.get(reverse("observatory:departement", args=["23"])).content.decode()
     assert "Accompagnements sur ce territoire" in page and offer.get_absolute_url() in page
+
+
+@pytest.mark.parametrize(
+    ("page", "status", "who"),
+    [
+        ("support:offers", OfferStatus.PUBLISHED, "anonymous"),
+        ("support:moderation", OfferStatus.PENDING, "cress_staff"),
+    ],
+)
+def test_the_catalogue_and_the_moderation_queue_make_the_same_queries_for_one_or_many_offers(
+    client, django_assert_max_num_queries, page, status, who
+):
+    if who == "cress_staff":
+        client.force_login(UserFactory(cress_staff=True))
+    SupportOfferFactory(status=status, title="Offre n°0")
+    with django_assert_max_num_queries(LIST_QUERIES[page]) as one:
+        assert client.get(reverse(page)).status_code == 200
+    for n in range(1, 4):
+        SupportOfferFactory(status=status, title=f"Offre n°{n}", phases=[Phase.IDEA])
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        html = client.get(reverse(page)).content.decode()
+    assert all(f"Offre n°{n}" in html for n in range(4))

@@ -9,7 +9,7 @@ from essor.support.enums import HelpKind, RequestStatus
 from essor.support.models import RequestEvent, SupportRequest
 from tests.factories.accounts import UserFactory
 from tests.factories.directory import OrganisationFactory
-from tests.test_support_offers import actor_of, make_offer
+from tests.factories.support import SupportOfferFactory, support_actor
 
 pytestmark = pytest.mark.django_db
 
@@ -24,10 +24,14 @@ def world():
     return {
         "urscop": urscop,
         "dla": dla,
-        "urscop_actor": actor_of(urscop, email="urscop@exemple.fr"),
-        "dla_actor": actor_of(dla, email="dla@exemple.fr"),
-        "urscop_offer": make_offer(urscop, title="Reprise en SCOP", help_kinds=[HelpKind.LEGAL]),
-        "dla_offer": make_offer(dla, title="Diagnostic DLA", help_kinds=[HelpKind.INDIVIDUAL]),
+        "urscop_actor": support_actor(urscop, email="urscop@exemple.fr"),
+        "dla_actor": support_actor(dla, email="dla@exemple.fr"),
+        "urscop_offer": SupportOfferFactory(
+            provider=urscop, title="Reprise en SCOP", help_kinds=[HelpKind.LEGAL]
+        ),
+        "dla_offer": SupportOfferFactory(
+            provider=dla, title="Diagnostic DLA", help_kinds=[HelpKind.INDIVIDUAL]
+        ),
         "person": UserFactory(email="porteuse@exemple.fr", first_name="Inès", last_name="Roux"),
     }
 
@@ -89,7 +93,9 @@ def test_without_consent_nothing_is_sent(client, world):
 
 def test_a_request_needs_a_chosen_actor_who_receives_requests(client, world):
     client.force_login(world["person"])
-    closed = make_offer(OrganisationFactory(), title="Sans contact", accepts_requests=False)
+    closed = SupportOfferFactory(
+        provider=OrganisationFactory(), title="Sans contact", accepts_requests=False
+    )
     for offers in ([], [closed]):
         response = send(client, offers)
         assert response.status_code == 400
@@ -100,7 +106,8 @@ def test_a_request_needs_a_chosen_actor_who_receives_requests(client, world):
 def test_at_most_five_actors_at_once(client, world):
     client.force_login(world["person"])
     offers = [
-        make_offer(OrganisationFactory(public_email=f"contact{i}@exemple.fr")) for i in range(6)
+        SupportOfferFactory(provider=OrganisationFactory(public_email=f"contact{i}@exemple.fr"))
+        for i in range(6)
     ]
     response = send(client, offers)
     assert response.status_code == 400
@@ -110,7 +117,7 @@ def test_at_most_five_actors_at_once(client, world):
 
 def test_a_provider_without_members_gets_the_request_by_email(client, world):
     provider = OrganisationFactory(name="BGE sans compte")
-    offer = make_offer(provider, contact_email="accueil@bge.example.org")
+    offer = SupportOfferFactory(provider=provider, contact_email="accueil@bge.example.org")
     client.force_login(world["person"])
     send(client, [offer])
     assert mail.outbox[0].to == ["accueil@bge.example.org"]

@@ -243,7 +243,7 @@ LISTED_FIELDS = [
     "provider__name", "provider__public_email", "provider_kind", "title", "help_kinds",
     "phases", "audiences", "legal_forms", "sectors", "cost", "cost_details", "format",
     "how_to_ask", "contact_email", "accepts_requests", "is_illustrative",
-    "illustrative_details", "status",
+    "illustrative_details", "status", "territory_summary",
 ]  # fmt: skip
 
 
