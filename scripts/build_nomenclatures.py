@@ -700,28 +700,32 @@ def sector_for(naf_code: str, prefixes: dict[str, str]) -> str:
     raise KeyError(naf_code)
 
 
-def check_output(out_dir: Path) -> None:
-    tables = {}
-    for key, filename in OUTPUT_FILES.items():
-        header, rows = read_csv(out_dir / filename)
-        want_header, want_count = EXPECTED[key]
-        if header != want_header:
-            raise SystemExit(f"{filename}: header {header} != {want_header}")
-        if len(rows) != want_count:
-            raise SystemExit(f"{filename}: {len(rows)} rows, expected {want_count}")
-        first = want_header[0]
-        codes = [r[first] for r in rows]
-        if len(set(codes)) != len(codes):
-            raise SystemExit(f"{filename}: duplicate codes")
-        for row in rows:
-            for col, value in row.items():
-                if value != value.strip() or "  " in value:
-                    raise SystemExit(f"{filename}: unclean value {value!r} in {col}")
-        tables[key] = {r[first]: r for r in rows}
-        for code, label in SPOT_CHECKS.get(key, {}).items():
-            if tables[key][code]["label"] != label:
-                raise SystemExit(f"{filename}: {code} is {tables[key][code]['label']!r}")
-        print(f"  {filename}: {len(rows)} rows, header ok, codes unique")
+def check_table(key: str, filename: str, out_dir: Path) -> dict[str, dict[str, str]]:
+    """One output file: its header, row count, unique and clean codes, spot-checked labels."""
+    header, rows = read_csv(out_dir / filename)
+    want_header, want_count = EXPECTED[key]
+    if header != want_header:
+        raise SystemExit(f"{filename}: header {header} != {want_header}")
+    if len(rows) != want_count:
+        raise SystemExit(f"{filename}: {len(rows)} rows, expected {want_count}")
+    first = want_header[0]
+    codes = [r[first] for r in rows]
+    if len(set(codes)) != len(codes):
+        raise SystemExit(f"{filename}: duplicate codes")
+    for row in rows:
+        for col, value in row.items():
+            if value != value.strip() or "  " in value:
+                raise SystemExit(f"{filename}: unclean value {value!r} in {col}")
+    table = {r[first]: r for r in rows}
+    for code, label in SPOT_CHECKS.get(key, {}).items():
+        if table[code]["label"] != label:
+            raise SystemExit(f"{filename}: {code} is {table[code]['label']!r}")
+    print(f"  {filename}: {len(rows)} rows, header ok, codes unique")
+    return table
+
+
+def check_consistency(tables: dict[str, dict[str, dict[str, str]]]) -> None:
+    """Across files: parents of legal categories, NAF format, a sector for every NAF code."""
     for code, row in tables["cj"].items():
         if row["level2_code"] != code[:2] or row["level1_code"] != code[:1]:
             raise SystemExit(f"CJ {code}: bad parents")
@@ -744,6 +748,11 @@ def check_output(out_dir: Path) -> None:
         if sector_for(code, prefixes) != want:
             raise SystemExit(f"sector of {code} is {sector_for(code, prefixes)}, expected {want}")
     print("  consistency and spot checks ok")
+
+
+def check_output(out_dir: Path) -> None:
+    tables = {key: check_table(key, filename, out_dir) for key, filename in OUTPUT_FILES.items()}
+    check_consistency(tables)
 
 
 def main(argv: list[str] | None = None) -> int:
