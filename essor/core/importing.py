@@ -35,9 +35,9 @@ An importer declares, on a subclass registered with `@register`:
   `labels` (French names of skip reasons and other report entries); optional hooks `check()` (the
   parameters), `prepare()` (lookups before reading), `validated()` (between the two
   passes), `finish()` (after writing); `inputs()` for an import of several files
-  (SIRENE). The reader is `essor.core.readers.CsvFile`; a columnar reader or a `COPY`
-  into a staging table can later replace `inputs()`' reader or `write_batch()` for
-  one importer without changing the others.
+  (SIRENE). The reader is `essor.core.readers.CsvFile` (`Input.reader`); a columnar
+  reader, or a `COPY` into a staging table in `write_batch()`, can later serve one
+  importer without changing the others.
 
 The background task (`essor.core.tasks.run_import`), the /gestion/ form (Socle ›
 Imports) and `ImportCommand` all go through `perform_import()`, which keeps each run
@@ -191,6 +191,8 @@ class Input:
     # column, is not in the set are skipped before being split (SIRENE's hot path).
     prefilter: tuple = None
     header: callable = None  # normalises a column name
+    # The reader class: CsvFile, or later a columnar reader with the same interface.
+    reader: type = CsvFile
 
 
 # Errors
@@ -378,7 +380,10 @@ class Importer:
         """Count a row left out (in the validation pass) and return None."""
         if not self.writing:
             skipped = self.report["skipped"]
-            skipped[reason] = skipped.get(reason, 0) + 1
+            if reason in skipped:
+                skipped[reason] += 1
+            else:
+                skipped[reason] = 1
 
     def count(self, entity, outcome, number=1):
         self.report[entity][outcome] += number
@@ -439,7 +444,7 @@ class Importer:
     def _pass(self, source):
         """Read one input: check every row, or (self.writing) write them by batches."""
         write = self.writing
-        reader = CsvFile(
+        reader = source.reader(
             source.path,
             delimiter=source.delimiter,
             encoding=source.encoding,
@@ -463,19 +468,20 @@ class Importer:
                 if source.prefilter and reader.header[0] == source.prefilter[0]:
                     reader.keep_first = source.prefilter[1]()
                 width = len(reader.header)
-                every = self.progress.every
+                every, max_rows, clean = self.progress.every, self.max_rows, source.clean
                 next_report = every
+                # The hot path of an import of millions of rows: locals, few calls.
                 for fields in reader:
                     if reader.line > next_report:
                         # Lines, not rows: most of SIRENE's are filtered before being rows.
                         self.progress(what, reader.line - 1, started)
                         next_report += every
-                    if not fields or not (fields[0].strip() or any(f.strip() for f in fields)):
+                    if not fields or (not fields[0] and not any(f.strip() for f in fields)):
                         continue  # an empty line, or a spreadsheet's ";;;;"
                     count += 1
-                    if self.max_rows and count > self.max_rows:
+                    if max_rows and count > max_rows:
                         self.errors.add(
-                            label, None, f"plus de {self.max_rows} lignes : découpez le fichier."
+                            label, None, f"plus de {max_rows} lignes : découpez le fichier."
                         )
                         return
                     if len(fields) != width:
@@ -485,7 +491,7 @@ class Importer:
                         continue
                     row = Row(fields, columns, reader.line)
                     try:
-                        values = source.clean(row)
+                        values = clean(row)
                     except ValueError as error:
                         if write:
                             raise  # validated a moment ago: a bug, never a partial write

@@ -133,6 +133,7 @@ class CsvFile:
         """Rows from the byte lines of `stream`. One loop does everything for the
         common line: this is the hot path of an import of millions of lines."""
         delimiter, encoding, label = self.delimiter, self.encoding, self.label
+        single_byte = self.single_byte
         number = filtered = 0
         pending = []
         exhausted = False
@@ -159,7 +160,7 @@ class CsvFile:
         try:
             for raw in stream:
                 number += 1
-                if self.single_byte and not raw.isascii():
+                if single_byte and not raw.isascii():
                     text = self._decode(raw, number)
                     if text is None:
                         continue

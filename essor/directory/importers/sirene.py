@@ -183,17 +183,14 @@ class SireneImporter(DirectoryImporter):
     # Unités légales
 
     def clean_unit(self, row):
-        siren = row["siren"].strip()
+        # Millions of rows: the fields by index, not by name.
+        fields, c = row.fields, row.columns
+        siren = fields[c["siren"]].strip()
         if self.writing:
             # Validated: every unit to write is in the ESS.
             return self._unit_values(row) if siren in self.to_write else None
-        if (
-            self.family(
-                row["categorieJuridiqueUniteLegale"].strip(),
-                row["economieSocialeSolidaireUniteLegale"].strip(),
-            )
-            is None
-        ):
+        category = fields[c["categorieJuridiqueUniteLegale"]].strip()
+        if self.family(category, fields[c["economieSocialeSolidaireUniteLegale"]].strip()) is None:
             return self.skip("units_outside_ess")
         if not is_valid_siren(siren):
             raise ValueError(f"SIREN invalide « {siren} »")
@@ -295,7 +292,7 @@ class SireneImporter(DirectoryImporter):
     # Établissements
 
     def clean_establishment(self, row):
-        if row["siren"].strip() not in self.kept:
+        if row.fields[row.columns["siren"]].strip() not in self.kept:
             return self.skip("establishments_outside_perimeter")
         code = clean(row["codeCommuneEtablissement"])
         where = self.communes.scope(code)
