@@ -39,6 +39,22 @@ def test_demo_banner_shows_only_while_demo_content_is_loaded(client):
     assert "Démonstration" in client.get(reverse("portal:home")).content.decode()
 
 
+def test_the_header_links_only_sections_that_answer(client):
+    from django.apps import apps
+
+    from essor.core.sections import SECTIONS, available_sections
+
+    header = available_sections()
+    for section in header:
+        assert client.get(section["url"]).status_code == 200, section
+    shown = {s["label"] for s in header}
+    assert {"Annuaire", "Accompagnement", "Observatoire", "Territoires"} <= shown
+    # A module not installed yet is left out rather than linked to a 404.
+    for label, url_name in SECTIONS:
+        if label not in shown:
+            assert not apps.is_installed("essor." + url_name.split(":")[0]), label
+
+
 @pytest.mark.parametrize("name", ["core:legal_notice", "core:privacy", "core:accessibility"])
 def test_legal_pages_render(client, name):
     assert client.get(reverse(name)).status_code == 200

@@ -1,5 +1,6 @@
-"""The platform's sections. Only those whose app is installed and has an index page
-appear in the header, so a section never links to nothing."""
+"""The platform's sections, in the header. An entry shows only once its app is
+installed and has an index page, so a section never links to nothing: the modules
+being built (purchasing, events, consultation, cooperation) appear when they land."""
 
 from django.urls import NoReverseMatch, reverse
 
@@ -13,6 +14,7 @@ SECTIONS = [
     ("Agenda", "events:index"),
     ("Concertation", "consultation:index"),
     ("Ressources", "resources:index"),
+    ("Coopération", "cooperation:index"),
     ("Territoires", "territories:index"),
 ]
 
@@ -21,7 +23,7 @@ def available_sections():
     sections = []
     for label, url_name in SECTIONS:
         try:
-            sections.append({"label": label, "url": reverse(url_name), "name": url_name})
+            sections.append({"label": label, "url": reverse(url_name)})
         except NoReverseMatch:
             continue
     return sections
