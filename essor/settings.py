@@ -150,6 +150,9 @@ else:
 ESSOR_SEARCH_MEMORY = env("ESSOR_SEARCH_MEMORY", "background")
 if ESSOR_SEARCH_MEMORY not in ("background", "inline", "off"):
     raise ImproperlyConfigured("ESSOR_SEARCH_MEMORY vaut background, inline ou off.")
+# The platform search checks that its documents still match the published content (a
+# write that bypassed the services) at most this often, per process (essor/search/index.py).
+ESSOR_SEARCH_CHECK_SECONDS = 10
 
 # Behind a reverse proxy: how many proxies append to the forwarded-for header (0 = none, the
 # header is ignored), or the networks the proxies live in. Read by

@@ -17,6 +17,8 @@ os.environ.setdefault("ESSOR_SEARCH_MEMORY", "inline")
 
 from essor.settings import *  # noqa: E402, F403
 
+# Every search checks its documents against the content: a test sees its own writes.
+ESSOR_SEARCH_CHECK_SECONDS = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 # Serve static files from the apps' folders, as in development: no collectstatic in tests.

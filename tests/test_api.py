@@ -552,6 +552,7 @@ def test_openapi_schema_is_documented_in_french(client):
         "/api/observatoire/territoires",
         "/api/financements/",
         "/api/financements/{id}/",
+        "/api/recherche/",
     }
     directory_paths = {p: m for p, m in schema["paths"].items() if "/observatoire/" not in p}
     for path, methods in schema["paths"].items():

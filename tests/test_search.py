@@ -129,9 +129,22 @@ def test_the_light_stemmer_keeps_a_useful_prefix():
     assert light_stem("economiques") == "econom"
     assert light_stem("cooperatives") == "cooperat"
     assert light_stem("coop") == "coop"
-    assert light_stem("sociaux") == "social"
+    assert light_stem("sociaux") == "socia"
+    assert light_stem("solidaire") == "solida"
     assert terms("L'économie de la Creuse, économie !") == ["economie", "creuse"]
     assert terms("de la") == ["de", "la"]
+
+
+def test_singular_plural_and_related_forms_find_each_other_exactly():
+    listed("Économie solidaire en Creuse")
+    listed("Les foyers ruraux de Corrèze")
+    listed("Foyer rural de Tulle")
+
+    for text in ("solidaire", "solidaires", "SOLIDAIRE"):
+        result = get_backend().search(SearchFilters(text=text), facets=False)
+        assert (result.total, result.fuzzy) == (1, False), text
+    assert set(found("rural")) == {"Les foyers ruraux de Corrèze", "Foyer rural de Tulle"}
+    assert found("ruraux") == found("rural")
 
 
 def test_only_active_organisations_of_the_ess_are_listed():

@@ -21,7 +21,8 @@ from .throttle import RATE_LIMIT_PERIOD, ClientIpThrottle
 DESCRIPTION = """
 L'API ouverte d'ESSor publie, en lecture seule et sans authentification, l'annuaire
 des structures de l'économie sociale et solidaire (ESS) et de leurs établissements, les
-indicateurs de l'observatoire et le catalogue des outils de financement.
+indicateurs de l'observatoire, le catalogue des outils de financement, et la recherche
+dans toute la plateforme.
 
 - **Périmètre** : les structures de l'ESS en activité publiées dans l'annuaire, et leurs
   établissements. Aucune donnée sur des personnes (comptes, membres, demandes) n'est

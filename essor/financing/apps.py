@@ -8,11 +8,14 @@ class FinancingConfig(AppConfig):
 
     def ready(self):
         from essor.directory.services import register_public_page_reason
+        from essor.search.registry import register
 
         # Registers the catalog importer: /gestion/ and ImportRun know it by its kind.
         from . import importer  # noqa: F401
+        from .documents import ToolKind
 
         register_public_page_reason(funders_of_published_tools)
+        register(ToolKind())
 
 
 def funders_of_published_tools(organisations):

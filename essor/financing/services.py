@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from essor.directory.perms import can_act_for_organisation
+from essor.search.registry import reindex
 from essor.territories.areas import replace_areas
 
 from . import workflow
@@ -22,7 +23,14 @@ from .enums import (
     ToolStatus,
 )
 from .matching import Profile, match
-from .models import ZERO, DossierVersion, FundingLine, FundingRequest, RequestEvent
+from .models import (
+    ZERO,
+    DossierVersion,
+    FinancingTool,
+    FundingLine,
+    FundingRequest,
+    RequestEvent,
+)
 from .perms import can_instruct_funding_requests
 
 # Tools
@@ -44,12 +52,14 @@ def tool_publish(*, tool):
     tool.published_at = tool.published_at or timezone.now()
     tool.refresh_index()
     tool.save()
+    reindex(FinancingTool, [tool.pk])
     transaction.on_commit(lambda: alert_saved_searches.enqueue(tool_id=tool.pk))
 
 
 def tool_archive(*, tool):
     tool.status = ToolStatus.ARCHIVED
     tool.save(update_fields=["status", "updated_at"])
+    reindex(FinancingTool, [tool.pk])
 
 
 # Dossier

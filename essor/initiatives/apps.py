@@ -10,8 +10,10 @@ class InitiativesConfig(AppConfig):
         from essor.accounts.services import PERSONAL_DATA_EXPORTERS
         from essor.core import page_sections
         from essor.directory.services import register_public_page_reason
+        from essor.search.registry import register
 
         from . import sections
+        from .documents import InitiativeKind
         from .services import personal_data
 
         if personal_data not in PERSONAL_DATA_EXPORTERS:
@@ -29,6 +31,7 @@ class InitiativesConfig(AppConfig):
             context=sections.territory_initiatives,
         )
         register_public_page_reason(carriers_of_published_initiatives)
+        register(InitiativeKind())
 
 
 def carriers_of_published_initiatives(organisations):

@@ -11,6 +11,7 @@ from essor.accounts.perms import can_moderate
 from essor.core.emails import queue_email
 from essor.directory.models import Membership
 from essor.directory.perms import can_act_for_organisation
+from essor.search.registry import reindex
 
 from . import perms
 from .enums import CarrierRole, ReportStatus, Status, Transition
@@ -129,6 +130,7 @@ def initiative_transition(*, initiative, transition, actor, comment=""):
             initiative.published_at = timezone.now()
             fields.append("published_at")
         initiative.save(update_fields=fields)
+        reindex(Initiative, [initiative.pk])
         entry = _log(initiative, transition, actor, comment, from_status=previous)
         if transition == Transition.SUBMIT:
             initiative.__dict__.pop("_submitters", None)

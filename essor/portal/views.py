@@ -1,11 +1,17 @@
 """The home page and the platform search."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from essor.core import report
-from essor.territories.models import Commune, Departement, Epci, Region
+from essor.search import platform
+from essor.territories.models import Departement, Region
+
+from .forms import PlatformSearchForm
 
 
 @require_GET
@@ -25,16 +31,47 @@ def home(request):
     )
 
 
+def kind_url(kind, query):
+    """The full search of a kind: its own page when it has one, else /recherche/."""
+    own = kind.search_url(query)
+    if own:
+        return own
+    return reverse("portal:search") + "?" + urlencode({"q": query, "type": kind.name})
+
+
+def more_link(group, query):
+    """(URL, text) of the link under a group, or None when it would show nothing more."""
+    plural = group.kind.plural
+    if group.total > len(group.hits):
+        return kind_url(group.kind, query), f"Voir les {group.total} {plural}"
+    own = group.kind.search_url(query)
+    return (own, f"Recherche détaillée des {plural}") if own else None
+
+
 @require_GET
 def search(request):
-    """The header's search box: one query across the platform's sections."""
-    query = request.GET.get("q", "").strip()[:200]
-    results = {}
-    if query:
-        results["communes"] = Commune.objects.search(query)[:10]
-        results["epcis"] = Epci.objects.search(query)[:10]
-        results["departements"] = Departement.objects.search(query)[:10]
-        from essor.search.directory import search_organisations
-
-        results["organisations"] = search_organisations(query)[:20]
-    return render(request, "portal/search.html", {"query": query, "results": results})
+    """/recherche/ and the header's box: every kind of content at once, grouped by kind,
+    or one kind page by page (?type=)."""
+    form = PlatformSearchForm(request.GET)
+    context = {"form": form, "query": ""}
+    if not form.is_valid():
+        return render(request, "portal/search.html", context, status=400)
+    query = form.cleaned_data["q"]
+    kind = form.kind()
+    context.update(query=query, kind=kind)
+    if query and kind is not None:
+        result, page = platform.search_kind(kind, query, page=form.cleaned_data["page"] or 1)
+        context.update(
+            result=result,
+            page=page,
+            own_search=kind.search_url(query),
+            query_string=urlencode({"q": query, "type": kind.name}),
+            everywhere=reverse("portal:search") + "?" + urlencode({"q": query}),
+        )
+    elif query:
+        results = platform.search_everything(query)
+        context.update(
+            results=results,
+            groups=[(group, more_link(group, query)) for group in results.groups],
+        )
+    return render(request, "portal/search.html", context)

@@ -226,7 +226,7 @@ class SearchForm(forms.Form):
 # --- the result page --------------------------------------------------------------------
 
 
-class _Total:
+class Total:
     """What Paginator needs of a result it never holds whole: its length."""
 
     def __init__(self, total):
@@ -298,7 +298,7 @@ def run_search(form):
     backend = get_backend()
     number = form.cleaned_data.get("page") or 1
     result = backend.search(filters, sort=sort, offset=(number - 1) * PER_PAGE, limit=PER_PAGE)
-    paginator = Paginator(_Total(result.total), PER_PAGE)
+    paginator = Paginator(Total(result.total), PER_PAGE)
     if number > paginator.num_pages and result.total:
         # Past the end (an old link): show the last page.
         number = min(paginator.num_pages, MAX_PAGE)

@@ -10,8 +10,10 @@ class SupportConfig(AppConfig):
         from essor.accounts.services import PERSONAL_DATA_EXPORTERS
         from essor.core import page_sections
         from essor.directory.services import register_public_page_reason
+        from essor.search.registry import register
 
         from . import sections
+        from .documents import OfferKind
         from .services import personal_data
 
         if personal_data not in PERSONAL_DATA_EXPORTERS:
@@ -29,6 +31,7 @@ class SupportConfig(AppConfig):
             context=sections.territory_offers,
         )
         register_public_page_reason(providers_of_published_offers)
+        register(OfferKind())
 
 
 def providers_of_published_offers(organisations):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from essor.accounts.models import User
 from essor.accounts.perms import is_cress_staff
 from essor.core.emails import queue_email
+from essor.search.registry import reindex
 from essor.territories.areas import AreaLevel, Place, replace_areas
 
 from .enums import OfferStatus, RequestStatus
@@ -39,6 +40,7 @@ def offer_set_areas(offer, areas):
     summary = "; ".join(area.label for area in replace_areas(offer, areas))
     offer.territory_summary = summary if len(summary) <= 500 else summary[:497] + "…"
     offer.save(update_fields=["territory_summary"])
+    reindex(SupportOffer, [offer.pk])
 
 
 @transaction.atomic
@@ -73,6 +75,7 @@ def _offer_decision(offer, moderator, status, note=""):
     offer.status = status
     offer.rejection_reason = note if status == OfferStatus.REJECTED else ""
     offer.save(update_fields=["status", "rejection_reason", "updated_at"])
+    reindex(SupportOffer, [offer.pk])
     OfferEvent.objects.create(
         offer=offer, author=moderator, from_status=before, to_status=status, note=note
     )

@@ -91,10 +91,26 @@ FACETS = ORG_FACETS + tuple(SITE_FACETS)
 
 @dataclass(frozen=True)
 class TextQuery:
-    terms: tuple
+    """What to look for: groups that a document must all match; a group is a tuple of
+    alternatives, an alternative a tuple of synonyms.Word that must all be found
+    (text.parse). Without synonyms, each group is one word."""
+
+    groups: tuple
     fuzzy: bool = False
-    # What a backend looks for, term by term (PostgreSQL: stems and words).
-    prefixes: tuple = ()
+    # What a backend looks for, word by word (PostgreSQL: stems and words).
+    prefixes: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def terms(self):
+        """The words as typed (each group's first alternative)."""
+        return tuple(dict.fromkeys(w.text for group in self.groups for w in group[0]))
+
+    @property
+    def words(self):
+        """Every word of every alternative, once."""
+        return tuple(
+            dict.fromkeys(w for group in self.groups for alternative in group for w in alternative)
+        )
 
 
 @dataclass
@@ -225,7 +241,8 @@ class SqlSearchBackend(SearchBackend):
         page's candidates (org ids) may restrict the reading."""
         raise NotImplementedError
 
-    def has_text_match(self, terms):
+    def has_text_match(self, text):
+        """Whether any organisation matches `text` (a TextQuery)."""
         raise NotImplementedError
 
     # --- shared -------------------------------------------------------------------------
@@ -233,15 +250,16 @@ class SqlSearchBackend(SearchBackend):
     def resolve_text(self, filters):
         """The text part of a search: exact (stemmed, prefix) matching, or — when nothing
         at all matches the words — the approximate matching of the backend."""
-        from .text import terms as split_terms
+        from .text import parse
 
-        words = tuple(split_terms(filters.text))
-        if not words:
+        groups = parse(filters.text)
+        if not groups:
             return None
-        return self.text_query(words, fuzzy=not self.has_text_match(words))
+        exact = self.text_query(groups)
+        return exact if self.has_text_match(exact) else self.text_query(groups, fuzzy=True)
 
-    def text_query(self, terms, fuzzy=False):
-        return TextQuery(terms, fuzzy)
+    def text_query(self, groups, fuzzy=False):
+        return TextQuery(groups, fuzzy)
 
     def generation(self):
         rows = self._execute(Sql("SELECT generation FROM directory_search_state WHERE id = 1"))

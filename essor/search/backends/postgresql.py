@@ -8,13 +8,23 @@ from .base import BUMP, FEW_CANDIDATES, Sql, SqlSearchBackend, TextQuery, _where
 
 
 def tsquery(text, weights=""):
-    """Every term as a prefix, both stemmed (French) and as typed (text.prefixes); with
+    """Every word as a prefix, both stemmed (French) and as typed (text.prefixes), an
+    acronym as a whole word; the alternatives of the synonyms file OR'ed. With
     `weights`, found only in the parts of the document of those weights (A: name and
     identifiers, B: activity, D: description)."""
-    # Prefixes are [a-z0-9]+ (stems of text.terms): they cannot break the syntax.
+
+    def word(w):
+        # Lexemes are [a-z0-9]+ (stems of text.parse's words): they cannot break the syntax.
+        suffix = ":" + weights if w.exact and weights else "" if w.exact else f":*{weights}"
+        return "(" + " | ".join(f"{lexeme}{suffix}" for lexeme in text.prefixes[w]) + ")"
+
+    def either(parts, operator):
+        parts = list(dict.fromkeys(parts))
+        return parts[0] if len(parts) == 1 else "(" + f" {operator} ".join(parts) + ")"
+
     expression = " & ".join(
-        "(" + " | ".join(f"{prefix}:*{weights}" for prefix in prefixes) + ")"
-        for prefixes in text.prefixes
+        either([either([word(w) for w in alternative], "&") for alternative in group], "|")
+        for group in text.groups
     )
     return Sql("to_tsquery('simple', %s)", [expression])
 
@@ -61,14 +71,16 @@ class PostgreSQLSearchBackend(SqlSearchBackend):
     # Byte order, as SQLite sorts the folded names: both backends list alike.
     name_order = 'o.name_sort COLLATE "C", o.org_id'
 
-    def text_query(self, terms, fuzzy=False):
-        return TextQuery(terms, fuzzy, self.prefixes(terms))
+    def text_query(self, groups, fuzzy=False):
+        query = TextQuery(groups, fuzzy)
+        return TextQuery(groups, fuzzy, self.prefixes(query.words))
 
-    def prefixes(self, terms):
-        """For each term, the prefixes to look for: its French stem and the word as
+    def prefixes(self, words):
+        """{word: the lexemes to look for}: for a word, its French stem and the word as
         typed ("cooperati" is past the stem "cooper"), or the stem alone when the word
-        starts with it — each prefix more costs a scan of the index."""
-        missing = sorted({t for t in terms if t not in _stems})
+        starts with it — each prefix more costs a scan of the index; for an acronym,
+        the word and its stem, whole."""
+        missing = sorted({w.text for w in words if w.text not in _stems})
         if missing:
             if len(_stems) > MAX_STEMS:
                 _stems.clear()
@@ -80,16 +92,17 @@ class PostgreSQLSearchBackend(SqlSearchBackend):
             )
             for term, query in rows:
                 _stems[term] = query.split("'")[1] if query else ""
-        found = []
-        for term in terms:
-            stem = _stems.get(term, "")
-            found.append(
-                (stem,) if stem and term.startswith(stem) else tuple(filter(None, (stem, term)))
-            )
-        return tuple(found)
+        found = {}
+        for word in words:
+            term, stem = word.text, _stems.get(word.text, "")
+            if not word.exact and stem and term.startswith(stem):
+                found[word] = (stem,)
+            else:
+                found[word] = tuple(dict.fromkeys(filter(None, (stem, term))))
+        return found
 
-    def has_text_match(self, terms):
-        query = tsquery(self.text_query(terms))
+    def has_text_match(self, text):
+        query = tsquery(text)
         rows = self._execute(
             Sql(
                 f"SELECT 1 FROM directory_search_org WHERE document @@ ({query.sql}) LIMIT 1",

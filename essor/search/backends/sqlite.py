@@ -17,9 +17,24 @@ TIERS = ("name ident", "name ident activity")
 
 
 def match_expression(text, columns=None):
+    """The FTS5 query of a TextQuery: `"stem"* "stem"*` for plain words, with OR'ed
+    parenthesised alternatives for the expressions of the synonyms file."""
     shorten = fuzzy_prefix if text.fuzzy else light_stem
-    # Terms are [a-z0-9]+ (text.terms): quoting them cannot break the FTS5 syntax.
-    expression = " ".join(f'"{shorten(term)}"*' for term in text.terms)
+
+    def word(w):
+        # Words are [a-z0-9]+ (text.parse): quoting them cannot break the FTS5 syntax.
+        return f'"{w.text}"' if w.exact else f'"{shorten(w.text)}"*'
+
+    def either(parts, operator):
+        parts = list(dict.fromkeys(parts))
+        return parts[0] if len(parts) == 1 else "(" + f" {operator} ".join(parts) + ")"
+
+    groups = [
+        either([either([word(w) for w in alternative], "AND") for alternative in group], "OR")
+        for group in text.groups
+    ]
+    # FTS5 reads juxtaposed phrases as AND, not juxtaposed parentheses.
+    expression = (" AND " if any(len(g) > 1 for g in text.groups) else " ").join(groups)
     return f"{{{columns}}} : ({expression})" if columns else expression
 
 
@@ -28,14 +43,9 @@ class SQLiteSearchBackend(SqlSearchBackend):
     # SQLite keeps the left table of a CROSS JOIN as the outer loop.
     driving_join = "CROSS JOIN"
 
-    def has_text_match(self, terms):
-        from .base import TextQuery
-
+    def has_text_match(self, text):
         rows = self._execute(
-            Sql(
-                f"SELECT 1 FROM {FTS} WHERE {FTS} MATCH %s LIMIT 1",
-                [match_expression(TextQuery(terms))],
-            )
+            Sql(f"SELECT 1 FROM {FTS} WHERE {FTS} MATCH %s LIMIT 1", [match_expression(text)])
         )
         return bool(rows)
 

@@ -5,6 +5,7 @@ from essor.accounts import demo as accounts_demo
 from essor.core.demo import load_demo
 from essor.core.models import DemoDataset
 from essor.observatory.refresh import refresh_indicators
+from essor.search.registry import rebuild as rebuild_search
 from essor.territories.models import Commune
 
 
@@ -23,5 +24,8 @@ class Command(BaseCommand):
             )
         # The demo has no import to trigger the observatory's refresh: run it here.
         self.stdout.write(f"Indicateurs de l'observatoire : {refresh_indicators().summary()}")
+        # Else the first search would write the documents of every kind.
+        written = sum(rebuild_search().values())
+        self.stdout.write(f"Recherche de la plateforme : {written} documents indexés.")
         self.stdout.write("Contenu de démonstration chargé. Comptes de démonstration :")
         self.stdout.write(accounts_demo.describe())
