@@ -443,7 +443,6 @@ class Importer:
 
     def _pass(self, source):
         """Read one input: check every row, or (self.writing) write them by batches."""
-        write = self.writing
         reader = source.reader(
             source.path,
             delimiter=source.delimiter,
@@ -451,87 +450,105 @@ class Importer:
             errors=self.errors,
             several=source.several,
         )
-        what = f"{source.label} ({'écriture' if write else 'contrôle'})"
+        what = f"{source.label} ({'écriture' if self.writing else 'contrôle'})"
         started = time.monotonic()
-        count = filtered = kept = 0
-        seen = {}
-        batch = []
+        tally = {"rows": 0, "filtered": 0, "kept": 0}
+        seen, batch = {}, []
         with reader.members() as members:
             for label, stream in members:
-                if not reader.read(stream, label):
+                columns = self._open(source, reader, stream, label)
+                if columns is None:
                     return
-                if source.header:
-                    reader.header = [source.header(name) for name in reader.header]
-                if not reader.check_columns(source.columns, source.known, strict=source.strict):
-                    return
-                columns = {name: i for i, name in enumerate(reader.header)}
-                if source.prefilter and reader.header[0] == source.prefilter[0]:
-                    reader.keep_first = source.prefilter[1]()
-                width = len(reader.header)
-                every, max_rows, clean = self.progress.every, self.max_rows, source.clean
-                next_report = every
-                # The hot path of an import of millions of rows: locals, few calls.
-                for fields in reader:
-                    if reader.line > next_report:
-                        # Lines, not rows: most of SIRENE's are filtered before being rows.
-                        self.progress(what, reader.line - 1, started)
-                        next_report += every
-                    if not fields or (not fields[0] and not any(f.strip() for f in fields)):
-                        continue  # an empty line, or a spreadsheet's ";;;;"
-                    count += 1
-                    if max_rows and count > max_rows:
-                        self.errors.add(
-                            label, None, f"plus de {max_rows} lignes : découpez le fichier."
-                        )
-                        return
-                    if len(fields) != width:
-                        if not write:
-                            reader.wrong_length(fields)
-                            self.report["rejected"] += 1
-                        continue
-                    row = Row(fields, columns, reader.line)
-                    try:
-                        values = clean(row)
-                    except ValueError as error:
-                        if write:
-                            raise  # validated a moment ago: a bug, never a partial write
-                        for message in getattr(error, "messages", None) or [str(error)]:
-                            self.errors.add(label, row.line, message)
-                        self.report["rejected"] += 1
-                        continue
+                for row in self._rows(reader, columns, label, what, started, tally):
+                    values = self._clean(source.clean, row, label)
                     if values is None:
                         continue
-                    if write:
-                        batch.append(values)
-                        if len(batch) >= self.batch_size:
-                            self._write(source, batch)
-                            batch = []
+                    if not self.writing:
+                        tally["kept"] += self._is_first(source, values, seen, label, row.line)
                         continue
-                    key = source.key(values) if source.key else None
-                    if key is not None:
-                        if key in seen:
-                            self.errors.add(
-                                label,
-                                row.line,
-                                f"{source.key_label} « {key} » en double (déjà ligne {seen[key]}).",
-                            )
-                            self.report["rejected"] += 1
-                            continue
-                        seen[key] = row.line
-                    kept += 1
-                filtered += reader.filtered
+                    batch.append(values)
+                    if len(batch) >= self.batch_size:
+                        self._write(source, batch)
+                        batch = []
+                if tally["rows"] is None:
+                    return  # more rows than allowed
+                tally["filtered"] += reader.filtered
         if batch:
             self._write(source, batch)
-        rate = round((count + filtered) / max(time.monotonic() - started, 1e-9))
-        self.report["rates"][what] = rate
-        if write:
+        self._count_pass(source, reader, what, started, tally)
+
+    def _open(self, source, reader, stream, label):
+        """Read a stream's header and check its columns: {column: index}, or None."""
+        if not reader.read(stream, label):
+            return None
+        if source.header:
+            reader.header = [source.header(name) for name in reader.header]
+        if not reader.check_columns(source.columns, source.known, strict=source.strict):
+            return None
+        if source.prefilter and reader.header[0] == source.prefilter[0]:
+            reader.keep_first = source.prefilter[1]()
+        return {name: i for i, name in enumerate(reader.header)}
+
+    def _rows(self, reader, columns, label, what, started, tally):
+        """The well-formed rows of a stream; the others are logged (validation)."""
+        width = len(reader.header)
+        every, max_rows = self.progress.every, self.max_rows
+        next_report = every
+        # The hot path of an import of millions of rows: locals, few calls.
+        for fields in reader:
+            if reader.line > next_report:
+                # Lines, not rows: most of SIRENE's are filtered before being rows.
+                self.progress(what, reader.line - 1, started)
+                next_report += every
+            if not fields or (not fields[0] and not any(f.strip() for f in fields)):
+                continue  # an empty line, or a spreadsheet's ";;;;"
+            tally["rows"] += 1
+            if max_rows and tally["rows"] > max_rows:
+                self.errors.add(label, None, f"plus de {max_rows} lignes : découpez le fichier.")
+                tally["rows"] = None
+                return
+            if len(fields) == width:
+                yield Row(fields, columns, reader.line)
+            elif not self.writing:
+                reader.wrong_length(fields)
+                self.report["rejected"] += 1
+
+    def _clean(self, clean, row, label):
+        """The declaration's values for a row; None when skipped or wrong (logged)."""
+        try:
+            return clean(row)
+        except ValueError as error:
+            if self.writing:
+                raise  # validated a moment ago: a bug, never a partial write
+            for message in getattr(error, "messages", None) or [str(error)]:
+                self.errors.add(label, row.line, message)
+            self.report["rejected"] += 1
+            return None
+
+    def _is_first(self, source, values, seen, label, line):
+        """False (and an error) when the row's key was already seen in the file."""
+        key = source.key(values) if source.key else None
+        if key is None:
+            return True
+        if key in seen:
+            self.errors.add(
+                label, line, f"{source.key_label} « {key} » en double (déjà ligne {seen[key]})."
+            )
+            self.report["rejected"] += 1
+            return False
+        seen[key] = line
+        return True
+
+    def _count_pass(self, source, reader, what, started, tally):
+        read = tally["rows"] + tally["filtered"]
+        self.report["rates"][what] = round(read / max(time.monotonic() - started, 1e-9))
+        if self.writing:
             return
-        if filtered:
-            self.skip_many(source.prefilter[2], filtered)
-        read = count + filtered
+        if tally["filtered"]:
+            self.skip_many(source.prefilter[2], tally["filtered"])
         self.report["lines"][source.name] = read
         self.report["read"] += read
-        self.report["kept"] += kept
+        self.report["kept"] += tally["kept"]
         if not read and not self.errors:
             self.errors.add(
                 reader.label, None, "aucune ligne de données (l'en-tête seul) : rien n'a été lu."
@@ -566,31 +583,13 @@ def format_report(report):
     cls = IMPORTERS.get(report.get("kind"))
     entities = cls.entities if cls else {}
     labels = cls.labels if cls else {}
-    lines = []
-    if report.get("dry_run"):
-        lines.append("SIMULATION : rien n'a été écrit.")
-    for key, value in report.items():
-        if isinstance(value, str) and key in labels:
-            lines.append(f"{labels[key]} : {value}")
+    lines = ["SIMULATION : rien n'a été écrit."] if report.get("dry_run") else []
+    lines += [f"{labels[k]} : {v}" for k, v in report.items() if isinstance(v, str) and k in labels]
     if "read" in report:
-        read = f"Lignes lues : {french_number(report['read'])}"
-        if len(report.get("lines", {})) > 1:
-            read += (
-                " ("
-                + ", ".join(
-                    f"{labels.get(name, name.replace('_', ' '))} {french_number(number)}"
-                    for name, number in report["lines"].items()
-                )
-                + ")"
-            )
-        lines.append(
-            f"{read}, retenues : {french_number(report.get('kept', 0))}, "
-            f"rejetées : {french_number(report.get('rejected', 0))}"
-        )
+        lines.append(_rows_line(report, labels))
     changes = 0
     for entity, title in entities.items():
-        counts = report.get(entity)
-        if counts:
+        if counts := report.get(entity):
             # In this order whatever the database did to the keys (jsonb sorts them).
             names = [k for k in OUTCOMES if k in counts] + [k for k in counts if k not in OUTCOMES]
             lines.append(
@@ -598,17 +597,7 @@ def format_report(report):
                 + ", ".join(f"{french_number(counts[k])} {OUTCOMES.get(k, k)}" for k in names)
             )
             changes += sum(n for k, n in counts.items() if k != "unchanged")
-    skipped = report.get("skipped", {})
-    reasons = [*(cls.skip_reasons if cls else ()), *sorted(skipped)]
-    for reason in dict.fromkeys(r for r in reasons if r in skipped):
-        if number := skipped[reason]:
-            lines.append(f"{labels.get(reason, reason)} : {french_number(number)}")
-    for key, value in report.items():
-        if key in labels and key not in report.get("skipped", {}):
-            if isinstance(value, list) and value:
-                lines.append(f"  {labels[key]} : {', '.join(value)}")
-            elif isinstance(value, int) and not isinstance(value, bool) and value:
-                lines.append(f"{labels[key]} : {french_number(value)}")
+    lines += _detail_lines(report, labels, cls.skip_reasons if cls else ())
     if report.get("error_count"):
         lines.append(f"Erreurs : {french_number(report['error_count'])}")
     elif entities and "duration" in report and not changes:
@@ -626,6 +615,38 @@ def format_report(report):
         lines.append(f"Durée : {report['duration']:.1f} s ({steps})")
         lines.append(f"Débit : {french_number(report['rate'])} lignes/s")
     return "\n".join(lines)
+
+
+def _rows_line(report, labels):
+    read = f"Lignes lues : {french_number(report['read'])}"
+    if len(report.get("lines", {})) > 1:
+        read += " ({})".format(
+            ", ".join(
+                f"{labels.get(name, name.replace('_', ' '))} {french_number(number)}"
+                for name, number in report["lines"].items()
+            )
+        )
+    return (
+        f"{read}, retenues : {french_number(report.get('kept', 0))}, "
+        f"rejetées : {french_number(report.get('rejected', 0))}"
+    )
+
+
+def _detail_lines(report, labels, skip_reasons):
+    """Rows left out by reason, then the importer's own counters and lists."""
+    lines = []
+    skipped = report.get("skipped", {})
+    for reason in dict.fromkeys(r for r in [*skip_reasons, *sorted(skipped)] if r in skipped):
+        if number := skipped[reason]:
+            lines.append(f"{labels.get(reason, reason)} : {french_number(number)}")
+    for key, value in report.items():
+        if key not in labels or key in skipped:
+            continue
+        if isinstance(value, list) and value:
+            lines.append(f"  {labels[key]} : {', '.join(value)}")
+        elif isinstance(value, int) and not isinstance(value, bool) and value:
+            lines.append(f"{labels[key]} : {french_number(value)}")
+    return lines
 
 
 # Running an import: the task, the command and /gestion/ share this

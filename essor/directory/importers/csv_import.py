@@ -71,28 +71,32 @@ class MappingError(ValueError):
     pass
 
 
+def _read_mapping(source):
+    """The parsed JSON of a mapping file (or the dict given)."""
+    if isinstance(source, dict):
+        return source
+    path = Path(source)
+    try:
+        if path.stat().st_size > MAX_MAPPING_BYTES:
+            raise MappingError("fichier de correspondance trop volumineux (100 Ko au plus).")
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise MappingError(f"fichier de correspondance introuvable : {source}") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise MappingError(
+            f"fichier de correspondance illisible (JSON attendu) : {error}"
+        ) from None
+    except RecursionError:
+        # json.loads recurses once per nested array or object.
+        raise MappingError(
+            "fichier de correspondance illisible : trop de niveaux imbriqués (un objet "
+            "JSON à deux niveaux est attendu, voir l'exemple)."
+        ) from None
+
+
 def load_mapping(source):
     """The mapping from a JSON file (path) or an already parsed dict, checked."""
-    if isinstance(source, dict):
-        mapping = source
-    else:
-        path = Path(source)
-        try:
-            if path.stat().st_size > MAX_MAPPING_BYTES:
-                raise MappingError("fichier de correspondance trop volumineux (100 Ko au plus).")
-            mapping = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise MappingError(f"fichier de correspondance introuvable : {source}") from None
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise MappingError(
-                f"fichier de correspondance illisible (JSON attendu) : {error}"
-            ) from None
-        except RecursionError:
-            # json.loads recurses once per nested array or object.
-            raise MappingError(
-                "fichier de correspondance illisible : trop de niveaux imbriqués (un objet "
-                "JSON à deux niveaux est attendu, voir l'exemple)."
-            ) from None
+    mapping = _read_mapping(source)
     if not isinstance(mapping, dict):
         raise MappingError("la correspondance doit être un objet JSON.")
     problems = []
