@@ -18,6 +18,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _file_roots(settings, tmp_path_factory):
+    # Uploaded and generated files of a test go to its own folders, never to var/.
+    root = tmp_path_factory.mktemp("files")
+    settings.MEDIA_ROOT = root / "media"
+    settings.PRIVATE_ROOT = root / "private"
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     # Rate-limit counters live in the cache; each test starts with none. The search's
     # snapshots are keyed by a generation that a test's rollback takes back: dropped too.

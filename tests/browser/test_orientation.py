@@ -2,6 +2,7 @@
 
 import re
 
+from essor.directory.enums import Phase
 from essor.support import demo
 
 from .conftest import axe_violations, screenshot
@@ -36,7 +37,7 @@ def test_the_assistant_works_with_the_keyboard_only_and_passes_axe(page):
 
     # 2. Où en êtes-vous ? — Tab into the radio group, arrows to choose, Enter to go on.
     page.keyboard.press("Tab")
-    for _ in range(5):
+    for _ in range(list(Phase).index(Phase.TRANSFER)):
         page.keyboard.press("ArrowDown")
     assert page.get_by_label("Transmission et reprise (dont reprise en SCOP)").is_checked()
     page.keyboard.press("Enter")
