@@ -50,7 +50,7 @@ def test_the_view_streams_the_file_by_default():
     response = private_file_response(_Field(name), filename="statuts.pdf")
     assert isinstance(response, FileResponse)
     assert b"".join(response.streaming_content) == b"%PDF-1.4"
-    response.close()
+    response.file_to_stream.close()
     assert 'filename="statuts.pdf"' in response["Content-Disposition"]
 
 
