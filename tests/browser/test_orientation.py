@@ -25,7 +25,9 @@ def test_the_assistant_works_with_the_keyboard_only_and_passes_axe(page):
     field = page.get_by_role("combobox", name="Où se trouve votre projet ?")
     field.focus()
     page.keyboard.type("guér", delay=40)
-    page.get_by_role("listbox").get_by_role("option").first.wait_for()
+    # Wait for the answer to the whole word, not to its first letters.
+    page.get_by_role("listbox").get_by_role("option", name=re.compile("^Guéret")).wait_for()
+    page.wait_for_load_state("networkidle")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
     assert field.input_value() == "Guéret (23096)"
