@@ -43,7 +43,7 @@ from tests.observatory_fixtures import (
     sql_flows,
     sql_stock,
 )
-from tests.utils import DB_TASKS, run_queued_tasks
+from tests.utils import DB_TASKS, run_queued_tasks, svg_drawings
 
 pytestmark = pytest.mark.django_db
 
@@ -549,6 +549,7 @@ class TestOnAnImportedSireneStock:
         assert "Secret statistique" in page
         assert "Données de démonstration" not in page
         assert "style=" not in page  # the content security policy forbids inline styles
+        assert svg_drawings(response.content.decode()) > 0
 
     def test_the_dashboard_reads_precomputed_cells_in_a_few_queries(self, client, imported):
         client.get(reverse("observatory:index"))  # warm the caches of nomenclatures

@@ -18,6 +18,7 @@ from tests.factories.accounts import UserFactory
 from tests.factories.directory import MembershipFactory, OrganisationFactory
 from tests.factories.support import CREUSE, SupportOfferFactory, support_actor
 from tests.factories.territories import GUERET, commune
+from tests.utils import svg_drawings
 
 pytestmark = pytest.mark.django_db
 
@@ -302,6 +303,8 @@ def test_coverage_counts_offers_by_epci_phase_and_kind_and_lists_white_zones(cli
     html = page.content.decode()
     assert page.status_code == 200
     assert "<svg" in html and "CA du Grand Guéret : 1 offre" in html
+    located = [row for row in rows.values() if row.latitude is not None]
+    assert svg_drawings(html) == len(located)  # a circle per EPCI, each with readable numbers
     assert "Zones blanches" in html
 
     export = client.get(reverse("support:coverage_csv"))

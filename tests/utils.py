@@ -25,3 +25,27 @@ def run_queued_tasks():
         worker.run_task(result)
         count += 1
     return count
+
+
+# SVG attributes that hold one number: a French decimal comma (« 97,4 ») draws nothing.
+_SVG_NUMBERS = {"cx", "cy", "r", "x", "y", "x1", "y1", "x2", "y2", "width", "height", "font-size"}
+
+
+def svg_drawings(html):
+    """Parse every <svg> of a page and check that its coordinates are numbers a browser
+    reads. Returns the number of shapes found, so that a test also sees something drawn."""
+    import re
+    import xml.etree.ElementTree as ET
+
+    shapes = 0
+    for svg in re.findall(r"<svg\b.*?</svg>", html, flags=re.S):
+        # The portal's own markup, not untrusted input; invalid XML fails the test loud.
+        root = ET.fromstring(svg.replace("&nbsp;", "\u00a0"))  # noqa: S314
+        for element in root.iter():
+            for name, value in element.attrib.items():
+                if name in _SVG_NUMBERS:
+                    float(value.removesuffix("%").removesuffix("px"))
+                elif name == "viewBox":
+                    assert len([float(v) for v in value.split()]) == 4, value
+            shapes += element.tag.rsplit("}", 1)[-1] in {"circle", "rect", "path", "polygon"}
+    return shapes
