@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 ESSOR := $(BIN)/essor
-DEMO_ENV := DEBUG=1 ESSOR_DATA_DIR=$(CURDIR)/var ESSOR_CONTACT_EMAIL=cress@demo.example.org
+DEMO_ENV = DEBUG=1 ESSOR_DATA_DIR=$(CURDIR)/var ESSOR_CONTACT_EMAIL=cress@demo.example.org \
+  ESSOR_BASE_URL=http://$(HOST):$(PORT)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
