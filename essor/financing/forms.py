@@ -212,6 +212,9 @@ class FundingLineForm(forms.ModelForm):
     status = forms.ChoiceField(
         label="Statut",
         choices=[(LineStatus.PLANNED, "Prévu"), (LineStatus.TO_FIND, "À trouver")],
+        # The select shows « Prévu » on a blank line: as its initial value, a blank line
+        # left as it is counts as unchanged and is ignored instead of required.
+        initial=LineStatus.PLANNED,
     )
     amount_asked = forms.DecimalField(
         label="Montant demandé (€)", min_value=0, max_digits=12, decimal_places=2
