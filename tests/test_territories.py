@@ -5,6 +5,7 @@ import pytest
 from django import forms
 from django.urls import reverse
 
+from essor.core.text import fold
 from essor.territories.enums import CoordinatePrecision
 from essor.territories.forms import CommuneField, resolve_commune
 from essor.territories.loader import DEFAULT_EXTRACT, load_territories, place_communes
@@ -155,3 +156,28 @@ def test_unknown_territory_codes_are_404_in_french(client):
         response = client.get(url)
         assert response.status_code == 404
         assert "Page introuvable" in response.content.decode()
+
+
+def test_suggestions_list_the_communes_of_the_served_region_first(client):
+    """« Guér » is Guéret (23) before Guer (56), an exact name match but in Brittany, and
+    Guérande (44), more populated but in the Pays de la Loire."""
+    for region, departement, code, name, population in [
+        ("53", "56", "56075", "Guer", 6300),
+        ("52", "44", "44069", "Guérande", 16000),
+    ]:
+        Region.objects.get_or_create(code=region, defaults={"name": f"Région {region}"})
+        Departement.objects.get_or_create(
+            code=departement, defaults={"name": f"Département {departement}", "region_id": region}
+        )
+        Commune.objects.create(
+            code=code, name=name, search_name=fold(name), kind="COM", departement_id=departement,
+            region_id=region, population=population,
+        )  # fmt: skip
+
+    data = client.get(reverse("territories:commune_suggestions"), {"q": "Guér"}).json()
+
+    labels = [result["label"] for result in data["results"]]
+    assert labels[0] == "Guéret (23096)"
+    # Outside the region, still found when nothing of the region matches better.
+    found = client.get(reverse("territories:commune_suggestions"), {"q": "Guera"}).json()
+    assert [result["label"] for result in found["results"]] == ["Guérande (44069)"]

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
@@ -80,20 +81,24 @@ class Epci(models.Model):
 
 class CommuneQuerySet(TerritoryQuerySet):
     def search(self, query):
-        """A name (accents and case ignored), a postal code or an INSEE code."""
+        """A name (accents and case ignored), a postal code or an INSEE code: the communes
+        of the served region first (« Guér » is Guéret before Guer and Guérande), then the
+        closest names, then the most populated."""
         query = query.strip()
+        served_first = models.Case(models.When(region_id=settings.ESSOR_REGION, then=0), default=1)
         if query.isdigit() or (len(query) == 5 and query[:2] in {"2A", "2B"}):
             if len(query) == 5:
                 return self.filter(
                     models.Q(code=query) | models.Q(postal_codes_text__contains=query)
-                ).order_by("-population", "name")
+                ).order_by(served_first, "-population", "name")
             return self.filter(postal_codes_text__contains=f" {query}").order_by(
-                "-population", "name"
+                served_first, "-population", "name"
             )
         return (
             super()
             .search(query)
             .order_by(
+                served_first,
                 models.Case(
                     models.When(search_name=fold(query), then=0),
                     models.When(search_name__startswith=fold(query), then=1),
