@@ -33,6 +33,6 @@ handler404 = "essor.core.views.page_not_found"
 handler500 = "essor.core.views.server_error"
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
+    from essor.core.storage import public_media_urls
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns += public_media_urls()

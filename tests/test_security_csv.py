@@ -1,5 +1,6 @@
 """Issue 12, item 6: every CSV export is formula-safe, through the one writer."""
 
+import ast
 import csv as stdlib_csv
 import io
 import re
@@ -107,3 +108,40 @@ def test_a_formula_in_a_dossier_title_comes_out_of_the_funders_export_as_text(cl
     rows = read(client.get(reverse("financing:requests_csv")).content.decode())
 
     assert rows[1][3] == "'" + dossier.title
+
+
+READING_ONLY = {"reader", "DictReader", "Error", "field_size_limit", "Sniffer", "QUOTE_NONE"}
+
+
+def _stdlib_csv_uses(tree):
+    """Names taken from the standard csv module, whatever it was imported as."""
+    aliases, used = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            aliases |= {a.asname or a.name for a in node.names if a.name == "csv"}
+        elif isinstance(node, ast.ImportFrom) and node.module == "csv" and not node.level:
+            used |= {a.name for a in node.names}
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in aliases
+        ):
+            used.add(node.attr)
+    return used
+
+
+def test_no_module_uses_the_standard_csv_module_to_write_even_under_another_name():
+    offenders = {
+        str(path.relative_to(ESSOR.parent)): sorted(uses - READING_ONLY)
+        for path in ESSOR.rglob("*.py")
+        if path != WRITER
+        for uses in [_stdlib_csv_uses(ast.parse(path.read_text()))]
+        if uses - READING_ONLY
+    }
+    assert offenders == {}, "write CSV with essor.core.csv (formula-safe, ';', BOM)"
+
+
+def test_the_ast_guard_sees_an_aliased_writer():
+    tree = ast.parse("import csv as c\nw = c.writer(f)\nfrom csv import DictWriter\n")
+    assert _stdlib_csv_uses(tree) - READING_ONLY == {"writer", "DictWriter"}

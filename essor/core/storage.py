@@ -8,21 +8,33 @@ through a view that has checked who asks (`private_file_response`).
     # the view, after its own permission check:
     return private_file_response(attachment.file, filename="cahier-des-charges.pdf")
 
-Public files (organisation logos) stay on the default storage, under MEDIA_URL.
+Public files (organisation logos) stay on the default storage, under MEDIA_URL; the few
+public file fields are listed in PUBLIC_FILE_FIELDS, and tests/test_security_private_files.py
+fails on any other file field that is not private. A field that was public moves its files
+with `move_to_private` in a data migration.
 """
 
 import mimetypes
 import os
 import secrets
-from pathlib import PurePosixPath
+import shutil
+from pathlib import Path, PurePosixPath
 
+from django import forms
 from django.conf import settings
+from django.core.checks import Error
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.http import FileResponse, Http404, HttpResponse
+from django.urls import re_path
 from django.utils.deconstruct import deconstructible
 from django.utils.functional import LazyObject
 from django.utils.http import content_disposition_header
+from django.views.static import serve
+
+# "app_label.Model.field": the only file fields allowed on the public storage (under
+# MEDIA_URL, readable by anyone who has the name). Adding one here is a security decision.
+PUBLIC_FILE_FIELDS = {"directory.Organisation.logo"}
 
 
 class PrivateStorage(FileSystemStorage):
@@ -69,6 +81,16 @@ class RandomName:
         return isinstance(other, RandomName) and other.folder == self.folder
 
 
+class PrivateFileInput(forms.ClearableFileInput):
+    """The file input of a private field: says a file is there, with no link (a private
+    file has no URL; the page that shows it links to its checking view)."""
+
+    template_name = "core/widgets/private_file.html"
+
+    def is_initial(self, value):
+        return bool(value and getattr(value, "name", None))
+
+
 class PrivateFileField(models.FileField):
     """A FileField on the private storage under random names; `folder` says whose files."""
 
@@ -77,6 +99,61 @@ class PrivateFileField(models.FileField):
             kwargs["upload_to"] = RandomName(folder)
         kwargs["storage"] = _private_storage
         super().__init__(*args, **kwargs)
+
+    def formfield(self, **kwargs):
+        # Also in the admin, whose own file widget would link to the file's URL.
+        kwargs["widget"] = PrivateFileInput
+        return super().formfield(**kwargs)
+
+
+def move_to_private(model, field_name, folder):
+    """Data migration of a field that becomes private: move each file from MEDIA_ROOT to
+    PRIVATE_ROOT under a random name and record the new name. Run again, it moves nothing.
+    Returns how many files moved."""
+    media, private = Path(settings.MEDIA_ROOT), Path(settings.PRIVATE_ROOT)
+    moved = 0
+    for pk, name in model.objects.exclude(**{field_name: ""}).values_list("pk", field_name):
+        source = media / name
+        if not name or not source.is_file() or (private / name).is_file():
+            continue
+        new_name = RandomName(folder)(None, name)
+        target = private / new_name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(source, target)
+        model.objects.filter(pk=pk).update(**{field_name: new_name})
+        moved += 1
+    return moved
+
+
+def _inside(path, root):
+    return Path(path).resolve().is_relative_to(Path(root).resolve())
+
+
+def check_private_root(app_configs=None, **kwargs):
+    """System check: the private root must not be reachable through MEDIA_URL."""
+    if _inside(settings.PRIVATE_ROOT, settings.MEDIA_ROOT) or _inside(
+        settings.MEDIA_ROOT, settings.PRIVATE_ROOT
+    ):
+        return [
+            Error(
+                "ESSOR_PRIVATE_ROOT et MEDIA_ROOT doivent être deux dossiers séparés : "
+                "les fichiers privés ne doivent jamais être servis sous /media/.",
+                id="essor.E001",
+            )
+        ]
+    return []
+
+
+def public_media(request, path):
+    """/media/ in development (DEBUG): public files only, never the private root."""
+    if _inside(Path(settings.MEDIA_ROOT) / path, settings.PRIVATE_ROOT):
+        raise Http404
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+def public_media_urls():
+    prefix = settings.MEDIA_URL.lstrip("/")
+    return [re_path(rf"^{prefix}(?P<path>.*)$", public_media, name="public_media")]
 
 
 def private_file_response(field_file, *, filename, as_attachment=True, content_type=None):

@@ -1,10 +1,13 @@
 from decimal import Decimal
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
+from essor.core.storage import PrivateFileField
 from essor.core.text import fold
 from essor.directory.enums import Phase
 from essor.directory.models import Organisation
@@ -265,7 +268,7 @@ class OrganisationDocument(models.Model):
     )
     kind = models.CharField("nature", max_length=20, choices=DocumentKind.choices)
     title = models.CharField("intitulé", max_length=200, blank=True)
-    file = models.FileField("fichier", upload_to="financing/documents/%Y/")
+    file = PrivateFileField("fichier", folder="financing/documents")
     valid_until = models.DateField("valable jusqu'au", null=True, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -282,6 +285,11 @@ class OrganisationDocument(models.Model):
 
     def is_valid_on(self, day):
         return self.valid_until is None or self.valid_until >= day
+
+    def download_name(self):
+        """The stored name is random: the download is named after what the piece is."""
+        suffix = PurePosixPath(self.file.name).suffix
+        return f"{slugify(str(self)) or 'piece'}-{self.pk}{suffix}"
 
 
 class Dossier(models.Model):
@@ -447,7 +455,7 @@ class DossierVersion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
-    pdf = models.FileField(upload_to="financing/dossiers/", blank=True)
+    pdf = PrivateFileField(folder="financing/dossiers", blank=True)
     pdf_status = models.CharField(
         max_length=10, choices=PdfStatus.choices, blank=True, default=PdfStatus.NONE
     )

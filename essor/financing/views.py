@@ -6,13 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from essor.core.csv import csv_response
+from essor.core.storage import private_file_response
 from essor.directory.models import Organisation
 from essor.directory.perms import can_act_for_organisation
 
@@ -578,9 +579,7 @@ def document_download(request, pk):
     document = get_object_or_404(OrganisationDocument.objects.select_related("organisation"), pk=pk)
     if not _document_visible(request.user, document):
         raise Http404
-    return FileResponse(
-        document.file.open("rb"), as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1]
-    )
+    return private_file_response(document.file, filename=document.download_name())
 
 
 def _version_context(version):
@@ -622,8 +621,9 @@ def version_pdf(request, pk):
         return redirect("financing:version", pk=version.pk)
     if version.pdf_status != PdfStatus.READY or not version.pdf:
         raise Http404("Le PDF n'est pas encore prêt.")
-    return FileResponse(
-        version.pdf.open("rb"),
+    return private_file_response(
+        version.pdf,
+        as_attachment=False,
         content_type="application/pdf",
         filename=f"dossier-{version.dossier_id}-v{version.number}.pdf",
     )
