@@ -63,4 +63,20 @@
   }
   document.addEventListener("DOMContentLoaded", function () { init(document); });
   document.addEventListener("htmx:load", function (event) { init(event.target); });
+
+  /* Phones: the header's menu button shows and hides the search, the account links and
+     the sections. Without this script, everything stays visible. */
+  function setupMenu(header) {
+    var button = header.querySelector(".menu-button");
+    var panels = [header.querySelector(".header-menu"), header.querySelector(".main-nav")];
+    if (!button) return;
+    button.hidden = false;
+    header.classList.add("js-menu");
+    button.addEventListener("click", function () {
+      var open = button.getAttribute("aria-expanded") !== "true";
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      panels.forEach(function (panel) { if (panel) panel.classList.toggle("is-open", open); });
+    });
+  }
+  document.querySelectorAll("[data-site-header]").forEach(setupMenu);
 })();

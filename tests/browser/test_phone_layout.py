@@ -1,0 +1,59 @@
+"""The portal on a phone (390 × 844): a compact header behind a menu button, and no main
+page that scrolls sideways."""
+
+import io
+import re
+
+from django.core.management import call_command
+
+from .conftest import axe_violations, screenshot
+
+PHONE = {"width": 390, "height": 844}
+
+
+def load_demo():
+    call_command("load_demo", stdout=io.StringIO())
+
+
+def main_pages(page):
+    """The home page, every section of the header, and a few pages one click deeper."""
+    page.goto("/")
+    sections = page.eval_on_selector_all(".main-nav a", "links => links.map(a => a.pathname)")
+    assert len(sections) >= 6
+    return ["/", *sections, "/recherche/?q=insertion", "/annuaire/?q=association"]
+
+
+def test_no_main_page_scrolls_sideways_at_phone_width(page):
+    load_demo()
+    page.set_viewport_size(PHONE)
+    overflowing = {}
+    for url in main_pages(page):
+        page.goto(url)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            overflowing[url] = width
+        screenshot(page, "telephone" + re.sub(r"[^a-z0-9]+", "-", url).rstrip("-"))
+    assert overflowing == {}
+
+
+def test_the_phone_header_opens_its_menu_from_the_keyboard(page):
+    load_demo()
+    page.set_viewport_size(PHONE)
+    page.goto("/")
+    menu = page.get_by_role("button", name="Menu")
+    sections = page.get_by_role("navigation", name="Sections de la plateforme")
+    assert menu.is_visible() and not sections.is_visible()
+    assert page.get_by_role("note", name="Contenu de démonstration").is_visible()
+    # The first result of a page is on the first screen: the header stays short.
+    assert page.locator(".site-header").bounding_box()["height"] < 150
+
+    menu.focus()
+    page.keyboard.press("Enter")
+    assert menu.get_attribute("aria-expanded") == "true"
+    assert sections.is_visible()
+    assert page.get_by_role("search").is_visible()
+    assert axe_violations(page) == []
+    screenshot(page, "telephone-menu-ouvert")
+
+    page.set_viewport_size({"width": 1366, "height": 900})
+    assert not menu.is_visible() and sections.is_visible()
