@@ -11,7 +11,7 @@ from essor.directory.models import Organisation
 from essor.support import coverage, demo
 from essor.support.enums import Cost, Format, HelpKind, OfferStatus
 from essor.support.forms import OfferForm
-from essor.support.models import OfferEvent, SupportOffer
+from essor.support.models import OfferTransition, SupportOffer
 from essor.territories.areas import Place
 from essor.territories.models import Commune
 from tests.factories.accounts import UserFactory
@@ -133,7 +133,7 @@ def test_a_support_actor_creates_an_offer_that_awaits_moderation(client):
         ("departement", "23"), ("departement", "87"), ("commune", GUERET),
     }  # fmt: skip
     assert "Creuse (23)" in offer.territory_summary
-    assert OfferEvent.objects.get(offer=offer).to_status == OfferStatus.PENDING
+    assert OfferTransition.objects.get(offer=offer).to_status == OfferStatus.PENDING
     # Not public until moderated.
     client.logout()
     assert client.get(offer.get_absolute_url()).status_code == 404
@@ -187,7 +187,7 @@ def test_editing_a_published_offer_keeps_it_published_and_logs_it(client):
     assert response.status_code == 302
     offer.refresh_from_db()
     assert offer.title == "Nouveau titre" and offer.status == OfferStatus.PUBLISHED
-    assert offer.events.last().note == "Modification"
+    assert offer.transitions.last().get_transition_display() == "Modification"
 
 
 def test_staff_publish_or_reject_with_a_reason_and_the_provider_is_told(client):
@@ -210,7 +210,7 @@ def test_staff_publish_or_reject_with_a_reason_and_the_provider_is_told(client):
     bad.refresh_from_db()
     assert empty.status_code == 400
     assert good.status == OfferStatus.PUBLISHED
-    assert bad.status == OfferStatus.REJECTED and bad.rejection_reason == "Précisez le coût."
+    assert bad.status == OfferStatus.REJECTED and bad.decision_comment == "Précisez le coût."
     assert [m.to for m in mail.outbox] == [[actor.email], [actor.email]]
     assert "Précisez le coût." in mail.outbox[1].body
 

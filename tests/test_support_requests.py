@@ -5,8 +5,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from essor.support.enums import HelpKind, RequestStatus
-from essor.support.models import RequestEvent, SupportRequest
+from essor.support.enums import HelpKind, SupportRequestStatus
+from essor.support.models import SupportRequest, SupportRequestTransition
 from tests.factories.accounts import UserFactory
 from tests.factories.directory import OrganisationFactory
 from tests.factories.support import SupportOfferFactory, support_actor
@@ -70,7 +70,7 @@ def test_a_person_writes_to_two_actors_with_their_situation_and_consent(client, 
     assert [r.provider for r in requests] == [world["dla"], world["urscop"]]
     assert requests[0].batch == requests[1].batch
     first = requests[1]
-    assert first.requester == world["person"] and first.status == RequestStatus.NEW
+    assert first.requester == world["person"] and first.status == SupportRequestStatus.NEW
     assert (
         "Guéret (Creuse)" in first.situation_text and first.situation["commune"] == "Guéret (23096)"
     )
@@ -141,7 +141,7 @@ def other_actors_attempts(world, request_pk):
     url = reverse("support:inbox_detail", args=[request_pk])
     return [
         ("get", url, {}),
-        ("post", url, {"status": RequestStatus.CLOSED, "note": "Fermée par un autre"}),
+        ("post", url, {"status": SupportRequestStatus.CLOSED, "note": "Fermée par un autre"}),
         ("get", reverse("support:my_request", args=[request_pk]), {}),
     ]
 
@@ -166,8 +166,8 @@ def test_nobody_else_can_read_or_change_a_request(client, world, intruder):
     assert "URSCOP de test" not in client.get(reverse("support:my_requests")).content.decode()
 
     support_request.refresh_from_db()
-    assert support_request.status == RequestStatus.NEW
-    assert support_request.events.count() == 1
+    assert support_request.status == SupportRequestStatus.NEW
+    assert support_request.transitions.count() == 1
 
 
 def test_no_api_route_exposes_requests(client, world):
@@ -189,22 +189,24 @@ def test_an_actor_moves_a_request_along_and_the_person_follows(client, world):
     mail.outbox.clear()
 
     client.force_login(world["urscop_actor"])
-    taken = client.post(url, {"status": RequestStatus.IN_PROGRESS, "note": "Je vous appelle."})
+    taken = client.post(
+        url, {"status": SupportRequestStatus.IN_PROGRESS, "note": "Je vous appelle."}
+    )
     assert taken.status_code == 302
-    no_target = client.post(url, {"status": RequestStatus.REDIRECTED})
+    no_target = client.post(url, {"status": SupportRequestStatus.REDIRECTED})
     assert no_target.status_code == 400
     assert "vers quelle structure" in no_target.content.decode()
     client.post(
         url,
-        {"status": RequestStatus.REDIRECTED, "redirected_to_text": "Limousin Actif",
+        {"status": SupportRequestStatus.REDIRECTED, "redirected_to_text": "Limousin Actif",
          "note": "Pour le financement."},
     )  # fmt: skip
 
     support_request.refresh_from_db()
-    assert support_request.status == RequestStatus.REDIRECTED
+    assert support_request.status == SupportRequestStatus.REDIRECTED
     assert support_request.status_label == "Réorientée vers Limousin Actif"
-    assert [e.to_status for e in RequestEvent.objects.filter(request=support_request)] == [
-        RequestStatus.NEW, RequestStatus.IN_PROGRESS, RequestStatus.REDIRECTED,
+    assert [e.to_status for e in SupportRequestTransition.objects.filter(request=support_request)] == [
+        SupportRequestStatus.NEW, SupportRequestStatus.IN_PROGRESS, SupportRequestStatus.REDIRECTED,
     ]  # fmt: skip
     assert [m.to for m in mail.outbox] == [[world["person"].email], [world["person"].email]]
     assert "Je vous appelle." in mail.outbox[0].body
@@ -220,16 +222,16 @@ def test_a_transition_the_workflow_does_not_allow_is_refused_in_french(client, w
     client.force_login(world["person"])
     send(client, [world["urscop_offer"]])
     support_request = SupportRequest.objects.get()
-    SupportRequest.objects.filter(pk=support_request.pk).update(status=RequestStatus.CLOSED)
+    SupportRequest.objects.filter(pk=support_request.pk).update(status=SupportRequestStatus.CLOSED)
     client.force_login(world["urscop_actor"])
     response = client.post(
         reverse("support:inbox_detail", args=[support_request.pk]),
-        {"status": RequestStatus.REDIRECTED, "redirected_to_text": "Ailleurs"},
+        {"status": SupportRequestStatus.REDIRECTED, "redirected_to_text": "Ailleurs"},
     )
     assert response.status_code == 400
     assert "Sélectionnez un choix valide" in response.content.decode()
     support_request.refresh_from_db()
-    assert support_request.status == RequestStatus.CLOSED
+    assert support_request.status == SupportRequestStatus.CLOSED
 
 
 def test_the_workflow_table_is_enforced_by_the_service(world):

@@ -42,14 +42,14 @@ def generate(count, seed):
 
     from essor.directory.models import Organisation
     from essor.support.enums import (
-        Audience,
         Cost,
         Format,
         HelpKind,
-        LegalForm,
         OfferStatus,
         Phase,
         ProviderKind,
+        SupportAudience,
+        SupportLegalForm,
     )  # fmt: skip
     from essor.support.models import OfferArea, SupportOffer
     from essor.territories.areas import AreaLevel
@@ -88,8 +88,10 @@ def generate(count, seed):
                     description="Offre générée pour la mesure de performance.",
                     help_kinds=rng.sample(HelpKind.values, rng.randint(1, 4)),
                     phases=rng.sample(Phase.values, rng.randint(0, 3)),
-                    audiences=rng.sample(Audience.values, rng.randint(0, 3)),
-                    legal_forms=rng.sample(LegalForm.values, 2) if rng.random() < 0.2 else [],
+                    audiences=rng.sample(SupportAudience.values, rng.randint(0, 3)),
+                    legal_forms=rng.sample(SupportLegalForm.values, 2)
+                    if rng.random() < 0.2
+                    else [],
                     sectors=["action_sociale"] if rng.random() < 0.1 else [],
                     cost=rng.choice(Cost.values),
                     format=rng.choice(Format.values),
@@ -141,7 +143,7 @@ def main(argv=None):
     from django.urls import reverse
 
     from essor.directory.enums import Phase
-    from essor.support.enums import HelpKind, LegalForm, ProjectKind
+    from essor.support.enums import HelpKind, ProjectKind, SupportLegalForm
     from essor.support.matching import Criteria, orient
     from essor.territories.forms import CODE_IN_LABEL
     from essor.territories.loader import load_territories
@@ -169,7 +171,7 @@ def main(argv=None):
                 "commune": rng.choice(labels),
                 "etape": rng.choice(Phase.values),
                 "projet": rng.choice(ProjectKind.values),
-                "forme": rng.choice([""] + LegalForm.values),
+                "forme": rng.choice([""] + SupportLegalForm.values),
                 "besoins": rng.sample(HelpKind.values, rng.randint(0, 3)),
             }
         )

@@ -3,17 +3,17 @@ from django.contrib import admin
 from essor.core.admin import StaffAdmin
 from essor.territories.admin import AreaInline
 
-from .models import OfferArea, OfferEvent, SupportOffer
+from .models import OfferArea, OfferTransition, SupportOffer
 
 
 class OfferAreaInline(AreaInline):
     model = OfferArea
 
 
-class OfferEventInline(admin.TabularInline):
-    model = OfferEvent
+class OfferTransitionInline(admin.TabularInline):
+    model = OfferTransition
     extra = 0
-    readonly_fields = ["author", "from_status", "to_status", "note", "created_at"]
+    readonly_fields = ["transition", "from_status", "to_status", "actor", "comment", "created_at"]
     can_delete = False
 
     def has_view_permission(self, request, obj=None):
@@ -33,7 +33,7 @@ class SupportOfferAdmin(StaffAdmin):
     search_fields = ["title", "provider__name", "territory_summary"]
     raw_id_fields = ["provider", "created_by"]
     readonly_fields = ["territory_summary", "created_at", "updated_at"]
-    inlines = [OfferAreaInline, OfferEventInline]
+    inlines = [OfferAreaInline, OfferTransitionInline]
 
 
 # Requests are deliberately not in the admin: they hold personal data shared with their

@@ -20,7 +20,7 @@ class HelpKind(models.TextChoices):
     CAE = "cae", "Portage en coopérative d'activité et d'emploi (CAE)"
 
 
-class Audience(models.TextChoices):
+class SupportAudience(models.TextChoices):
     INDIVIDUAL = "individual", "Personne seule"
     CITIZENS = "citizens", "Collectif de citoyens"
     ASSOCIATION = "association", "Association"
@@ -30,7 +30,7 @@ class Audience(models.TextChoices):
     LOCAL_AUTHORITY = "local_authority", "Collectivité"
 
 
-class LegalForm(models.TextChoices):
+class SupportLegalForm(models.TextChoices):
     ASSOCIATION = "association", "Association"
     SCOP = "scop", "SCOP"
     SCIC = "scic", "SCIC"
@@ -89,7 +89,7 @@ class ProjectKind(models.TextChoices):
     ORGANISATION = "organisation", "Une structure qui existe déjà"
 
 
-class RequestStatus(models.TextChoices):
+class SupportRequestStatus(models.TextChoices):
     NEW = "new", "Nouvelle"
     IN_PROGRESS = "in_progress", "Prise en charge"
     REDIRECTED = "redirected", "Réorientée"

@@ -9,14 +9,14 @@ from essor.territories.forms import AreaPickerForm, CommuneField
 from essor.territories.models import Departement
 
 from .enums import (
-    Audience,
     Cost,
     Format,
     HelpKind,
-    LegalForm,
     ProjectKind,
     ProviderKind,
-    RequestStatus,
+    SupportAudience,
+    SupportLegalForm,
+    SupportRequestStatus,
 )
 from .matching import Criteria
 from .models import SupportOffer
@@ -52,7 +52,7 @@ class CriteriaForm(forms.Form):
     )
     forme = forms.ChoiceField(
         label="Quelle forme juridique envisagez-vous ?",
-        choices=[("", "Je ne sais pas encore")] + LegalForm.choices,
+        choices=[("", "Je ne sais pas encore")] + SupportLegalForm.choices,
         widget=forms.RadioSelect,
         required=False,
     )
@@ -152,14 +152,14 @@ class OfferForm(AreaPickerForm, forms.ModelForm):
     )
     audiences = forms.MultipleChoiceField(
         label="Publics",
-        choices=Audience.choices,
+        choices=SupportAudience.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text="Aucune case cochée : tous les publics.",
     )
     legal_forms = forms.MultipleChoiceField(
         label="Formes juridiques dont vous êtes spécialiste",
-        choices=LegalForm.choices,
+        choices=SupportLegalForm.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
@@ -260,7 +260,8 @@ class RequestStatusForm(forms.Form):
     def __init__(self, *args, support_request, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [
-            (status, RequestStatus(status).label) for status in support_request.allowed_transitions
+            (status, SupportRequestStatus(status).label)
+            for status in support_request.allowed_transitions
         ]
         self.fields["redirected_to"].queryset = (
             Organisation.objects.filter(support_offers__status="published")
@@ -271,7 +272,7 @@ class RequestStatusForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("status") == RequestStatus.REDIRECTED and not (
+        if data.get("status") == SupportRequestStatus.REDIRECTED and not (
             data.get("redirected_to") or data.get("redirected_to_text", "").strip()
         ):
             raise forms.ValidationError("Dites vers quelle structure vous réorientez la personne.")

@@ -16,7 +16,7 @@ from essor.directory.enums import Phase
 from essor.directory.nomenclatures import ess_sectors
 from essor.territories.models import Commune, Departement
 
-from .enums import HelpKind, LegalForm, ProjectKind
+from .enums import HelpKind, ProjectKind, SupportLegalForm
 from .matching import Criteria
 
 
@@ -149,7 +149,7 @@ PHASES = [
 
 LEGAL_FORMS = [
     (
-        LegalForm.SCOP,
+        SupportLegalForm.SCOP,
         _terms(
             r"scop",
             r"cooperative (?:ouvriere )?de production",
@@ -157,9 +157,9 @@ LEGAL_FORMS = [
             r"cooperative de salaries",
         ),
     ),
-    (LegalForm.SCIC, _terms(r"scic", r"cooperative d interet collectif")),
+    (SupportLegalForm.SCIC, _terms(r"scic", r"cooperative d interet collectif")),
     (
-        LegalForm.CAE,
+        SupportLegalForm.CAE,
         _terms(
             r"cae",
             r"cooperatives? d activites? et d emploi",
@@ -168,7 +168,7 @@ LEGAL_FORMS = [
         ),
     ),
     (
-        LegalForm.EMPLOYER_GROUP,
+        SupportLegalForm.EMPLOYER_GROUP,
         _terms(
             r"groupements? d employeurs?",
             r"geiq",
@@ -176,10 +176,10 @@ LEGAL_FORMS = [
             r"partager (?:un|des) salaries?",
         ),
     ),
-    (LegalForm.FOUNDATION, _terms(r"fondation", r"fonds de dotation")),
-    (LegalForm.MUTUAL, _terms(r"mutuelle")),
+    (SupportLegalForm.FOUNDATION, _terms(r"fondation", r"fonds de dotation")),
+    (SupportLegalForm.MUTUAL, _terms(r"mutuelle")),
     (
-        LegalForm.ESUS_COMPANY,
+        SupportLegalForm.ESUS_COMPANY,
         _terms(
             r"esus",
             r"entreprise sociale",
@@ -187,8 +187,8 @@ LEGAL_FORMS = [
             r"agrement solidaire",
         ),
     ),
-    (LegalForm.ASSOCIATION, _terms(r"associations?", r"asso", r"loi 1901", r"associati\w*")),
-    (LegalForm.COOPERATIVE, _terms(r"cooperatives?", r"coop")),
+    (SupportLegalForm.ASSOCIATION, _terms(r"associations?", r"asso", r"loi 1901", r"associati\w*")),
+    (SupportLegalForm.COOPERATIVE, _terms(r"cooperatives?", r"coop")),
 ]
 
 PROJECTS = [
@@ -639,23 +639,27 @@ def interpret(text):
     form, words = _first(LEGAL_FORMS, folded)
     if form:
         criteria.legal_form = form
-        understanding.findings.append(("Forme juridique", LegalForm(form).label, words))
+        understanding.findings.append(("Forme juridique", SupportLegalForm(form).label, words))
     project, words = _first(PROJECTS, folded)
-    if project is None and form in {LegalForm.SCOP, LegalForm.SCIC} and phase == Phase.TRANSFER:
+    if (
+        project is None
+        and form in {SupportLegalForm.SCOP, SupportLegalForm.SCIC}
+        and phase == Phase.TRANSFER
+    ):
         # A takeover as a SCOP or SCIC is a collective project of the employees.
-        project, words = ProjectKind.COLLECTIVE, LegalForm(form).label
+        project, words = ProjectKind.COLLECTIVE, SupportLegalForm(form).label
     if project is None and re.search(r"\b(?:je|j)\b", folded):
         project, words = ProjectKind.INDIVIDUAL, "je"
     if project:
         criteria.project = project
         understanding.findings.append(("Projet", ProjectKind(project).label, words))
     needs = _all(NEEDS, folded)
-    if form == LegalForm.CAE or phase == Phase.TRANSFER:
+    if form == SupportLegalForm.CAE or phase == Phase.TRANSFER:
         # The CAE's own help, and a takeover's legal and financial expertise, come with
         # the words « CAE » and « reprendre » even when no need is named.
         implied = (
             [(HelpKind.CAE, "CAE")]
-            if form == LegalForm.CAE
+            if form == SupportLegalForm.CAE
             else [(HelpKind.LEGAL, phase_words), (HelpKind.FINANCIAL, phase_words)]
         )
         for need, why in implied:

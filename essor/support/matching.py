@@ -17,7 +17,7 @@ from essor.territories.areas import LOCALITY, AreaLevel, AreaSpec, Place, most_l
 from essor.territories.forms import CODE_IN_LABEL
 from essor.territories.models import Commune, Departement
 
-from .enums import Audience, Cost, HelpKind, LegalForm, OfferStatus, ProjectKind
+from .enums import Cost, HelpKind, OfferStatus, ProjectKind, SupportAudience, SupportLegalForm
 from .models import OfferArea, SupportOffer, labels
 
 # When the person ticks no need, what people at their phase usually look for first.
@@ -34,18 +34,23 @@ DEFAULT_NEEDS = {
     Phase.MERGER: [HelpKind.INDIVIDUAL, HelpKind.LEGAL, HelpKind.FINANCIAL, HelpKind.HR],
 }
 
-COOPERATIVE_FORMS = {LegalForm.SCOP, LegalForm.SCIC, LegalForm.CAE, LegalForm.COOPERATIVE}
+COOPERATIVE_FORMS = {
+    SupportLegalForm.SCOP,
+    SupportLegalForm.SCIC,
+    SupportLegalForm.CAE,
+    SupportLegalForm.COOPERATIVE,
+}
 
 SPECIALIST_OF = {
-    LegalForm.ASSOCIATION: "Spécialiste des associations",
-    LegalForm.SCOP: "Spécialiste des SCOP",
-    LegalForm.SCIC: "Spécialiste des SCIC",
-    LegalForm.CAE: "Spécialiste des coopératives d'activité et d'emploi",
-    LegalForm.COOPERATIVE: "Spécialiste des coopératives",
-    LegalForm.EMPLOYER_GROUP: "Spécialiste des groupements d'employeurs",
-    LegalForm.MUTUAL: "Spécialiste des mutuelles",
-    LegalForm.FOUNDATION: "Spécialiste des fondations et fonds de dotation",
-    LegalForm.ESUS_COMPANY: "Spécialiste des entreprises de l'ESS (ESUS)",
+    SupportLegalForm.ASSOCIATION: "Spécialiste des associations",
+    SupportLegalForm.SCOP: "Spécialiste des SCOP",
+    SupportLegalForm.SCIC: "Spécialiste des SCIC",
+    SupportLegalForm.CAE: "Spécialiste des coopératives d'activité et d'emploi",
+    SupportLegalForm.COOPERATIVE: "Spécialiste des coopératives",
+    SupportLegalForm.EMPLOYER_GROUP: "Spécialiste des groupements d'employeurs",
+    SupportLegalForm.MUTUAL: "Spécialiste des mutuelles",
+    SupportLegalForm.FOUNDATION: "Spécialiste des fondations et fonds de dotation",
+    SupportLegalForm.ESUS_COMPANY: "Spécialiste des entreprises de l'ESS (ESUS)",
 }
 
 COVERAGE_POINTS = {  # level -> (points, wording of the coverage)
@@ -70,17 +75,21 @@ def lower_first(text):
 def audiences_for(project, legal_form):
     """The offer audiences that fit a person's "projet individuel ou collectif" answer."""
     if project == ProjectKind.INDIVIDUAL:
-        return {Audience.INDIVIDUAL}
+        return {SupportAudience.INDIVIDUAL}
     if project == ProjectKind.COLLECTIVE:
-        return {Audience.CITIZENS}
+        return {SupportAudience.CITIZENS}
     if project == ProjectKind.ORGANISATION:
-        if legal_form == LegalForm.ASSOCIATION:
-            return {Audience.ASSOCIATION}
+        if legal_form == SupportLegalForm.ASSOCIATION:
+            return {SupportAudience.ASSOCIATION}
         if legal_form in COOPERATIVE_FORMS:
-            return {Audience.COOPERATIVE, Audience.ESS_COMPANY}
+            return {SupportAudience.COOPERATIVE, SupportAudience.ESS_COMPANY}
         if legal_form:
-            return {Audience.ESS_COMPANY}
-        return {Audience.ASSOCIATION, Audience.COOPERATIVE, Audience.ESS_COMPANY}
+            return {SupportAudience.ESS_COMPANY}
+        return {
+            SupportAudience.ASSOCIATION,
+            SupportAudience.COOPERATIVE,
+            SupportAudience.ESS_COMPANY,
+        }
     return set()
 
 
@@ -158,7 +167,7 @@ class Criteria:
             departement=commune.departement if commune else departement,
             phase=pick("etape", Phase),
             project=pick("projet", ProjectKind),
-            legal_form=pick("forme", LegalForm),
+            legal_form=pick("forme", SupportLegalForm),
             needs=[n for n in needs if n in HelpKind.values],
             sector=params.get("secteur") if params.get("secteur") in ess_sectors() else "",
         )
@@ -171,7 +180,7 @@ class Criteria:
         rows.append(
             (
                 "Forme juridique",
-                LegalForm(self.legal_form).label if self.legal_form else "je ne sais pas",
+                SupportLegalForm(self.legal_form).label if self.legal_form else "je ne sais pas",
             )
         )
         needs = ", ".join(labels(HelpKind, self.effective_needs))
@@ -399,10 +408,10 @@ def evaluate(offer, criteria, place, *, area=None, partial=False):
         match.score += 30
         if (
             criteria.phase == Phase.TRANSFER
-            and form in {LegalForm.SCOP, LegalForm.SCIC}
+            and form in {SupportLegalForm.SCOP, SupportLegalForm.SCIC}
             and Phase.TRANSFER in offer.phases
         ):
-            match.reasons.append(f"Spécialiste de la reprise en {LegalForm(form).label}")
+            match.reasons.append(f"Spécialiste de la reprise en {SupportLegalForm(form).label}")
         else:
             match.reasons.append(SPECIALIST_OF[form])
     elif offer.legal_forms:
@@ -418,7 +427,7 @@ def evaluate(offer, criteria, place, *, area=None, partial=False):
             match.score += 10
             match.reasons.append(
                 "S'adresse à votre situation : "
-                + ", ".join(lower_first(x) for x in labels(Audience, common))
+                + ", ".join(lower_first(x) for x in labels(SupportAudience, common))
             )
         else:
             match.score -= 20

@@ -6,20 +6,22 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 
+from essor.core.models import Decision, TransitionLog
 from essor.directory.enums import Phase
 from essor.directory.models import Organisation
 from essor.territories.areas import Area
 
+from . import workflow
 from .enums import (
-    Audience,
     Cost,
     Format,
     HelpKind,
-    LegalForm,
     OfferStatus,
     ParcoursStatus,
     ProviderKind,
-    RequestStatus,
+    SupportAudience,
+    SupportLegalForm,
+    SupportRequestStatus,
 )
 
 phone_validator = RegexValidator(r"^\+?[0-9 .()-]{6,20}$", "Numéro de téléphone invalide.")
@@ -47,9 +49,12 @@ class SupportOfferQuerySet(models.QuerySet):
         return self.filter(provider=organisation)
 
 
-class SupportOffer(models.Model):
+class SupportOffer(Decision, models.Model):
     """A service a support actor offers: who, what help, for which phases, audiences,
-    legal forms and sectors, where, at what cost and how to ask."""
+    legal forms and sectors, where, at what cost and how to ask. Its life: workflow.OFFERS
+    (the reason of a refusal is the Decision's decision_comment)."""
+
+    workflow = workflow.OFFERS
 
     provider = models.ForeignKey(
         Organisation,
@@ -96,7 +101,6 @@ class SupportOffer(models.Model):
     status = models.CharField(
         "état", max_length=10, choices=OfferStatus.choices, default=OfferStatus.PENDING
     )
-    rejection_reason = models.TextField("motif du refus", blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -135,11 +139,11 @@ class SupportOffer(models.Model):
 
     @property
     def audience_labels(self):
-        return labels(Audience, self.audiences)
+        return labels(SupportAudience, self.audiences)
 
     @property
     def legal_form_labels(self):
-        return labels(LegalForm, self.legal_forms)
+        return labels(SupportLegalForm, self.legal_forms)
 
     @property
     def sector_labels(self):
@@ -174,35 +178,14 @@ class OfferArea(Area):
         ]
 
 
-class OfferEvent(models.Model):
+class OfferTransition(TransitionLog):
     """The log of an offer's life: creation, edits and moderation decisions."""
 
-    offer = models.ForeignKey(SupportOffer, on_delete=models.CASCADE, related_name="events")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    from_status = models.CharField(max_length=10, choices=OfferStatus.choices, blank=True)
-    to_status = models.CharField(max_length=10, choices=OfferStatus.choices)
-    note = models.TextField("commentaire", blank=True)
-    created_at = models.DateTimeField("le", auto_now_add=True)
+    offer = models.ForeignKey(SupportOffer, on_delete=models.CASCADE, related_name="transitions")
 
-    class Meta:
-        verbose_name = "historique d'une offre"
-        ordering = ["created_at", "pk"]
-
-    def __str__(self):
-        return f"{self.offer} : {self.get_to_status_display()}"
-
-
-# Allowed moves of a request in an actor's inbox. A redirection does not forward the
-# request (the person consented to share it with the actors they chose only): the person
-# is told where to turn and can write to that actor.
-REQUEST_TRANSITIONS = {
-    RequestStatus.NEW: [RequestStatus.IN_PROGRESS, RequestStatus.REDIRECTED, RequestStatus.CLOSED],
-    RequestStatus.IN_PROGRESS: [RequestStatus.REDIRECTED, RequestStatus.CLOSED],
-    RequestStatus.REDIRECTED: [RequestStatus.IN_PROGRESS, RequestStatus.CLOSED],
-    RequestStatus.CLOSED: [RequestStatus.IN_PROGRESS],
-}
+    class Meta(TransitionLog.Meta):
+        verbose_name = "étape d'une offre"
+        verbose_name_plural = "historique des offres"
 
 
 class SupportRequestQuerySet(models.QuerySet):
@@ -219,7 +202,10 @@ class SupportRequestQuerySet(models.QuerySet):
 
 
 class SupportRequest(models.Model):
-    """A person's situation and message sent to one provider, with their consent."""
+    """A person's situation and message sent to one provider, with their consent. Its
+    handling in the provider's inbox: workflow.REQUESTS."""
+
+    workflow = workflow.REQUESTS
 
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="support_requests"
@@ -244,7 +230,10 @@ class SupportRequest(models.Model):
     consent_text = models.TextField("texte du consentement donné")
     consented_at = models.DateTimeField("consentement donné le")
     status = models.CharField(
-        "état", max_length=12, choices=RequestStatus.choices, default=RequestStatus.NEW
+        "état",
+        max_length=12,
+        choices=SupportRequestStatus.choices,
+        default=SupportRequestStatus.NEW,
     )
     redirected_to = models.ForeignKey(
         Organisation,
@@ -271,39 +260,30 @@ class SupportRequest(models.Model):
 
     @property
     def allowed_transitions(self):
-        return REQUEST_TRANSITIONS.get(self.status, [])
-
-    def can_move_to(self, status):
-        return status in self.allowed_transitions
+        """The states the request may move to now."""
+        return workflow.request_targets(self.status)
 
     @property
     def status_label(self):
         """« Réorientée vers BGE Limousin » rather than a bare « Réorientée »."""
-        if self.status == RequestStatus.REDIRECTED:
+        if self.status == SupportRequestStatus.REDIRECTED:
             target = self.redirected_to.name if self.redirected_to else self.redirected_to_text
             if target:
                 return f"Réorientée vers {target}"
         return self.get_status_display()
 
 
-class RequestEvent(models.Model):
-    """The history of a request: who changed its status, when, and what they said."""
+class SupportRequestTransition(TransitionLog):
+    """The history of a request: who changed its status, when, and what they told the
+    person (the comment)."""
 
-    request = models.ForeignKey(SupportRequest, on_delete=models.CASCADE, related_name="events")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    request = models.ForeignKey(
+        SupportRequest, on_delete=models.CASCADE, related_name="transitions"
     )
-    from_status = models.CharField(max_length=12, choices=RequestStatus.choices, blank=True)
-    to_status = models.CharField(max_length=12, choices=RequestStatus.choices)
-    note = models.TextField("message à la personne", blank=True, max_length=2000)
-    created_at = models.DateTimeField("le", auto_now_add=True)
 
-    class Meta:
+    class Meta(TransitionLog.Meta):
         verbose_name = "étape d'une demande"
-        ordering = ["created_at", "pk"]
-
-    def __str__(self):
-        return f"{self.request} : {self.get_to_status_display()}"
+        verbose_name_plural = "historique des demandes"
 
 
 def new_parcours_token():

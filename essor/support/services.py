@@ -11,11 +11,13 @@ from django.utils import timezone
 from essor.accounts.models import User
 from essor.accounts.perms import is_cress_staff
 from essor.core.emails import queue_email
+from essor.core.workflow import decide
 from essor.search.registry import reindex
 from essor.territories.areas import AreaLevel, Place, replace_areas
 
-from .enums import OfferStatus, RequestStatus
-from .models import OfferArea, OfferEvent, RequestEvent, SupportOffer, SupportRequest
+from .enums import OfferStatus, SupportRequestStatus
+from .models import OfferArea, SupportOffer, SupportRequest
+from .workflow import OFFER_NOTIFIED, OFFERS, REQUESTS, request_transition_to
 
 MAX_ACTORS_PER_REQUEST = 5
 
@@ -45,48 +47,36 @@ def offer_set_areas(offer, areas):
 
 @transaction.atomic
 def offer_save(*, offer, author, areas):
-    """Create or edit an offer. An actor's new offer, or one refused or archived that they
-    correct, goes to moderation; CRESS staff's own offers are published at once. Edits
-    of a published offer stay published: its history records them."""
-    before = offer.status if offer.pk else ""
-    if is_cress_staff(author):
-        if not offer.pk:
-            offer.status = OfferStatus.PUBLISHED
-    elif not offer.pk or offer.status in {OfferStatus.REJECTED, OfferStatus.ARCHIVED}:
-        offer.status = OfferStatus.PENDING
-    if not offer.pk:
+    """Create or edit an offer. An actor's new offer goes to moderation, and so does one
+    refused or archived that they correct (the resubmit step); CRESS staff's own offers are
+    published at once. Edits of a published offer stay published: its history records them."""
+    created = not offer.pk
+    if created:
+        offer.status = OfferStatus.PUBLISHED if is_cress_staff(author) else OfferStatus.PENDING
         offer.created_by = author
     offer.save()
     offer_set_areas(offer, areas)
-    OfferEvent.objects.create(
-        offer=offer,
-        author=author,
-        from_status=before,
-        to_status=offer.status,
-        note="Création" if not before else "Modification",
-    )
+    if created:
+        OFFERS.record(offer, "create", by=author, from_status="")
+        return offer
+    OFFERS.record(offer, "edit", by=author)
+    if not is_cress_staff(author) and offer.status in OFFERS["resubmit"].sources:
+        decide(offer, "resubmit", by=author)
     return offer
 
 
-def _offer_decision(offer, moderator, status, note=""):
-    if offer.status == status:
-        raise ValidationError("L'offre est déjà dans cet état.")
-    before = offer.status
-    offer.status = status
-    offer.rejection_reason = note if status == OfferStatus.REJECTED else ""
-    offer.save(update_fields=["status", "rejection_reason", "updated_at"])
-    reindex(SupportOffer, [offer.pk])
-    OfferEvent.objects.create(
-        offer=offer, author=moderator, from_status=before, to_status=status, note=note
-    )
+def _offer_decision(offer, by, transition, reason=""):
+    with transaction.atomic():
+        decide(offer, transition, by=by, comment=reason)
+        reindex(SupportOffer, [offer.pk])
     recipients = member_emails(offer.provider)
-    if recipients and status in {OfferStatus.PUBLISHED, OfferStatus.REJECTED}:
+    if recipients and transition in OFFER_NOTIFIED:
         queue_email(
             "support/emails/offer_decision",
             {
                 "offer": offer,
-                "published": status == OfferStatus.PUBLISHED,
-                "reason": note,
+                "published": offer.status == OfferStatus.PUBLISHED,
+                "reason": offer.decision_comment,
                 "url": absolute(reverse("support:offer_edit", args=[offer.pk])),
             },
             recipients,
@@ -94,19 +84,16 @@ def _offer_decision(offer, moderator, status, note=""):
     return offer
 
 
-@transaction.atomic
 def offer_publish(*, offer, moderator):
-    return _offer_decision(offer, moderator, OfferStatus.PUBLISHED)
+    return _offer_decision(offer, moderator, "publish")
 
 
-@transaction.atomic
 def offer_reject(*, offer, moderator, reason):
-    return _offer_decision(offer, moderator, OfferStatus.REJECTED, reason)
+    return _offer_decision(offer, moderator, "reject", reason)
 
 
-@transaction.atomic
 def offer_archive(*, offer, author):
-    return _offer_decision(offer, author, OfferStatus.ARCHIVED, "Archivée")
+    return _offer_decision(offer, author, "archive")
 
 
 # --- Requests ----------------------------------------------------------------------------
@@ -157,9 +144,7 @@ def request_send(
         support_request.save()
         batch = support_request.batch
         support_request.offers.set(provider_offers)
-        RequestEvent.objects.create(
-            request=support_request, author=requester, to_status=RequestStatus.NEW
-        )
+        REQUESTS.record(support_request, "send", by=requester, from_status="")
         _notify_provider(support_request, provider_offers)
         sent.append(support_request)
     return sent
@@ -190,25 +175,23 @@ def _notify_provider(support_request, offers):
     )
 
 
-@transaction.atomic
 def request_move(
     *, support_request, actor, status, note="", redirected_to=None, redirected_to_text=""
 ):
-    """Move a request along its workflow (see REQUEST_TRANSITIONS), log it, tell the person."""
-    support_request = SupportRequest.objects.select_for_update().get(pk=support_request.pk)
-    if not support_request.can_move_to(status):
-        raise ValidationError(
-            f"Une demande « {support_request.get_status_display().lower()} » ne peut pas "
-            f"passer à « {RequestStatus(status).label.lower()} »."
-        )
-    before = support_request.status
-    support_request.status = status
-    if status == RequestStatus.REDIRECTED:
-        support_request.redirected_to = redirected_to
-        support_request.redirected_to_text = "" if redirected_to else redirected_to_text.strip()
-    support_request.save()
-    RequestEvent.objects.create(
-        request=support_request, author=actor, from_status=before, to_status=status, note=note
+    """Move a request to `status` along its workflow (workflow.REQUESTS), log it with the
+    actor's message, tell the person."""
+    update = {}
+    if status == SupportRequestStatus.REDIRECTED:
+        update = {
+            "redirected_to": redirected_to,
+            "redirected_to_text": "" if redirected_to else redirected_to_text.strip(),
+        }
+    decide(
+        support_request,
+        request_transition_to(status) or str(status),
+        by=actor,
+        comment=note,
+        update=update,
     )
     queue_email(
         "support/emails/request_status",
@@ -278,7 +261,7 @@ def personal_data(user):
     from .models import Parcours
 
     requests = user.support_requests.select_related("provider", "redirected_to").prefetch_related(
-        "events", "offers"
+        "transitions", "offers"
     )
     return {
         "demandes_accompagnement": [
@@ -295,8 +278,8 @@ def personal_data(user):
                 "etat": r.status_label,
                 "envoyee_le": r.created_at,
                 "historique": [
-                    {"etat": e.get_to_status_display(), "message": e.note, "le": e.created_at}
-                    for e in r.events.all()
+                    {"etat": e.get_to_status_display(), "message": e.comment, "le": e.created_at}
+                    for e in r.transitions.all()
                 ],
             }
             for r in requests

@@ -2,7 +2,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +14,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from essor.core.csv import csv_response
 from essor.core.ratelimit import ratelimit
+from essor.core.workflow import WorkflowError
 from essor.directory.enums import Phase
 from essor.directory.models import Organisation
 from essor.territories.areas import Place
@@ -21,7 +22,7 @@ from essor.territories.areas import Place
 from . import coverage as coverage_domain
 from . import parcours as parcours_domain
 from . import services
-from .enums import HelpKind, OfferStatus, RequestStatus
+from .enums import HelpKind, OfferStatus, SupportRequestStatus
 from .forms import (
     CoverageFilterForm,
     CriteriaForm,
@@ -328,7 +329,7 @@ def offer(request, pk):
             "areas": offer.areas.all(),
             "can_edit": can_edit_offer(request.user, offer),
             "can_moderate": can_moderate_offers(request.user),
-            "events": offer.events.select_related("author")
+            "events": offer.transitions.select_related("actor")
             if can_edit_offer(request.user, offer)
             else [],
         },
@@ -409,8 +410,8 @@ def offer_archive(request, pk):
         raise Http404
     try:
         services.offer_archive(offer=offer, author=request.user)
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
+    except WorkflowError as error:
+        messages.error(request, error.message)
     else:
         messages.success(request, "Offre archivée : elle n'apparaît plus dans les résultats.")
     return redirect("support:my_offers")
@@ -437,8 +438,8 @@ def offer_publish(request, pk):
     offer = get_object_or_404(SupportOffer, pk=pk)
     try:
         services.offer_publish(offer=offer, moderator=request.user)
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
+    except WorkflowError as error:
+        messages.error(request, error.message)
     else:
         messages.success(request, f"« {offer.title} » est publiée.")
     return redirect("support:moderation")
@@ -456,8 +457,8 @@ def offer_reject(request, pk):
             services.offer_reject(
                 offer=offer, moderator=request.user, reason=form.cleaned_data["reason"]
             )
-        except ValidationError as error:
-            messages.error(request, error.messages[0])
+        except WorkflowError as error:
+            messages.error(request, error.message)
         else:
             messages.success(request, f"« {offer.title} » est refusée ; la structure est prévenue.")
         return redirect("support:moderation")
@@ -571,7 +572,7 @@ def my_request(request, pk):
         "support/my_request.html",
         {
             "support_request": support_request,
-            "events": support_request.events.all(),
+            "events": support_request.transitions.all(),
             "offers": support_request.offers.all(),
         },
     )
@@ -586,7 +587,7 @@ def inbox(request):
         .order_by("-created_at")
     )
     status = request.GET.get("etat", "")
-    if status in RequestStatus.values:
+    if status in SupportRequestStatus.values:
         received = received.filter(status=status)
     return render(
         request,
@@ -594,7 +595,7 @@ def inbox(request):
         {
             "requests": received,
             "status": status,
-            "statuses": RequestStatus.choices,
+            "statuses": SupportRequestStatus.choices,
         },
     )
 
@@ -624,8 +625,8 @@ def inbox_detail(request, pk):
                 redirected_to=data["redirected_to"],
                 redirected_to_text=data["redirected_to_text"],
             )
-        except ValidationError as error:
-            form.add_error(None, error.messages[0])
+        except WorkflowError as error:
+            form.add_error(None, error.message)
         else:
             messages.success(request, "La demande est mise à jour ; la personne est prévenue.")
             return redirect("support:inbox_detail", pk=support_request.pk)
@@ -635,7 +636,7 @@ def inbox_detail(request, pk):
         {
             "support_request": support_request,
             "form": form,
-            "events": support_request.events.select_related("author"),
+            "events": support_request.transitions.select_related("actor"),
             "offers": support_request.offers.all(),
         },
         status=400 if form.errors else 200,
