@@ -266,7 +266,7 @@ def test_content_unpublished_behind_the_services_back_leaves_the_results():
 
 
 def test_the_offer_services_keep_the_index_in_step():
-    moderator = UserFactory(is_staff=True)
+    moderator = UserFactory(cress_staff=True)
     waiting = offer("Incubateur rural", status=OfferStatus.PENDING)
     search_everything("incubateur")  # the index now holds the offers
 
