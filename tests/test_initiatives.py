@@ -12,6 +12,7 @@ from django.core import mail
 from django.template import Context, Template
 from django.urls import reverse
 
+from essor.core.workflow import WorkflowError
 from essor.directory.enums import Source
 from essor.directory.models import Organisation
 from essor.initiatives import perms, report, search, services
@@ -31,6 +32,7 @@ from essor.initiatives.models import (
     SpreadRequest,
 )
 from essor.initiatives.report import load_report_initiatives
+from essor.initiatives.workflow import INITIATIVES
 from tests.factories.accounts import UserFactory
 from tests.factories.directory import MembershipFactory, OrganisationFactory
 from tests.factories.initiatives import InitiativeFactory
@@ -342,8 +344,8 @@ def test_an_author_cannot_publish_their_own_initiative_even_as_cress_staff(clien
     staff_member = MembershipFactory(organisation=org, user__cress_staff=True).user
     initiative = InitiativeFactory(carriers=[org], created_by=staff_member)
     submitted(initiative, staff_member)
-    assert not perms.can_transition(staff_member, initiative, Transition.APPROVE)
-    with pytest.raises(services.InitiativeError, match="rédigée ou soumise"):
+    assert INITIATIVES.denial(initiative, Transition.APPROVE, staff_member)
+    with pytest.raises(WorkflowError, match="rédigée ou soumise"):
         services.initiative_transition(
             initiative=initiative, transition=Transition.APPROVE, actor=staff_member
         )
@@ -362,7 +364,7 @@ def test_an_author_cannot_publish_their_own_initiative_even_as_cress_staff(clien
         carriers=[org], created_by=MembershipFactory(organisation=org).user, title="Autre"
     )
     submitted(colleague_draft, staff_member)
-    assert not perms.can_transition(staff_member, colleague_draft, Transition.APPROVE)
+    assert INITIATIVES.denial(colleague_draft, Transition.APPROVE, staff_member)
 
     other_staff = UserFactory(cress_staff=True)
     services.initiative_transition(
@@ -462,7 +464,7 @@ def test_a_submitted_or_published_initiative_cannot_be_edited(client, draft, mem
 def test_steps_outside_the_workflow_table_are_refused(status, transition, org, member, staff):
     initiative = InitiativeFactory(carriers=[org], created_by=member, status=status)
     for actor in (member, staff):
-        with pytest.raises(services.InitiativeError):
+        with pytest.raises(WorkflowError):
             services.initiative_transition(
                 initiative=initiative, transition=transition, actor=actor, comment="x"
             )
@@ -529,7 +531,7 @@ def test_anyone_can_report_an_initiative_and_staff_take_it_down(client, draft, m
     report.refresh_from_db()
     draft.refresh_from_db()
     assert report.status == ReportStatus.ACTIONED
-    assert report.handled_by == staff
+    assert report.decided_by == staff
     assert draft.status == Status.UNPUBLISHED
     assert draft.transitions.last().comment == "Le jardin a fermé en 2023."
 
@@ -558,7 +560,7 @@ def test_dismissing_a_report_keeps_the_initiative(staff):
     initiative.refresh_from_db()
     assert initiative.status == Status.PUBLISHED
     assert report.status == ReportStatus.DISMISSED
-    with pytest.raises(services.InitiativeError, match="déjà été traité"):
+    with pytest.raises(WorkflowError, match="déjà été traité"):
         services.content_report_resolve(report=report, actor=staff, unpublish=True)
 
 

@@ -115,7 +115,7 @@ class ContentReportAdmin(StaffAdmin):
     list_display = ["initiative", "reason", "status", "created_at"]
     list_filter = ["status", "reason"]
     readonly_fields = ["initiative", "reason", "message", "reporter", "reporter_email", "created_at",
-                       "handled_by", "handled_at"]  # fmt: skip
+                       "decided_by", "decided_at"]  # fmt: skip
     actions = ["dismiss"]
 
     @admin.action(description="Classer sans suite")

@@ -4,8 +4,10 @@ from django.db import models
 from django.urls import reverse
 
 from essor.core.fields import CodeListField
+from essor.core.models import Decision, TransitionLog
 from essor.directory.models import Organisation
 
+from . import workflow
 from .enums import (
     Axis,
     CarrierRole,
@@ -15,7 +17,6 @@ from .enums import (
     Stage,
     Status,
     Theme,
-    Transition,
 )
 from .text import initiative_search_text, search_fold
 
@@ -62,7 +63,9 @@ class InitiativeQuerySet(models.QuerySet):
 
 class Initiative(models.Model):
     """A practice or social innovation ("fiche action"), carried by organisations of the
-    directory. Its life is a moderated workflow (see workflow.py) logged in transitions."""
+    directory. Its life is a moderated workflow (workflow.INITIATIVES) logged in transitions."""
+
+    workflow = workflow.INITIATIVES
 
     slug = models.SlugField("adresse", max_length=120, unique=True)
     title = models.CharField("titre", max_length=200)
@@ -246,35 +249,21 @@ class ImpactIndicator(models.Model):
         return f"{self.label} : {self.value} {self.unit}".strip()
 
 
-class InitiativeTransition(models.Model):
+class InitiativeTransition(TransitionLog):
     """One line of an initiative's history: who did what, when, and why."""
 
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="transitions")
-    transition = models.CharField("action", max_length=20, choices=Transition.choices)
-    from_status = models.CharField("état avant", max_length=20, choices=Status.choices, blank=True)
-    to_status = models.CharField("état après", max_length=20, choices=Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="par",
-    )
-    comment = models.TextField("commentaire", blank=True)
-    created_at = models.DateTimeField("le", auto_now_add=True)
 
-    class Meta:
+    class Meta(TransitionLog.Meta):
         verbose_name = "étape de l'historique"
         verbose_name_plural = "historique"
-        ordering = ["created_at", "pk"]
-
-    def __str__(self):
-        return f"{self.initiative} — {self.get_transition_display()}"
 
 
-class ContentReport(models.Model):
-    """Anyone may report an initiative; CRESS staff handle the queue."""
+class ContentReport(Decision, models.Model):
+    """Anyone may report an initiative; CRESS staff handle the queue (workflow.REPORTS: who
+    handled it, when and what was done are the Decision's fields)."""
+
+    workflow = workflow.REPORTS
 
     initiative = models.ForeignKey(
         Initiative, on_delete=models.CASCADE, related_name="content_reports"
@@ -293,11 +282,6 @@ class ContentReport(models.Model):
         db_index=True,
     )
     created_at = models.DateTimeField("signalé le", auto_now_add=True)
-    handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    handled_at = models.DateTimeField("traité le", null=True, blank=True)
-    resolution = models.TextField("suite donnée", blank=True)
 
     class Meta:
         verbose_name = "signalement"

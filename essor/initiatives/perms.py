@@ -6,7 +6,6 @@ from essor.accounts.perms import can_moderate, is_active_user
 from essor.directory.perms import can_act_for_organisation
 
 from .enums import CarrierRole, Status, Transition
-from .workflow import CARRIER, MODERATOR, TRANSITIONS
 
 
 def acts_for_carrier(user, initiative):
@@ -20,19 +19,25 @@ def acts_for_carrier(user, initiative):
     )
 
 
+def submitter_ids(initiative):
+    """The people who submitted the initiative for publication, at any time."""
+    if initiative.pk is None:
+        return set()
+    # Memoised on the instance: a page asks several questions about the same initiative.
+    if "_submitters" not in initiative.__dict__:
+        initiative.__dict__["_submitters"] = set(
+            initiative.transitions.filter(transition=Transition.SUBMIT).values_list(
+                "actor_id", flat=True
+            )
+        )
+    return initiative.__dict__["_submitters"]
+
+
 def is_author(user, initiative):
     """Wrote it, or submitted it for publication."""
     if not is_active_user(user) or initiative.pk is None:
         return False
-    if initiative.created_by_id == user.pk:
-        return True
-    # Memoised on the instance: a page asks several questions about the same person.
-    cache = initiative.__dict__.setdefault("_submitters", {})
-    if user.pk not in cache:
-        cache[user.pk] = initiative.transitions.filter(
-            transition=Transition.SUBMIT, actor=user
-        ).exists()
-    return cache[user.pk]
+    return initiative.created_by_id == user.pk or user.pk in submitter_ids(initiative)
 
 
 def can_view(user, initiative):
@@ -50,36 +55,6 @@ def can_follow_workflow(user, initiative):
 
 def can_edit(user, initiative):
     return initiative.is_editable and acts_for_carrier(user, initiative)
-
-
-def can_moderate_initiative(user, initiative):
-    return can_moderate(user) and not is_author(user, initiative)
-
-
-def transition_denial(user, initiative, transition):
-    """Why `user` may not take `transition` now (a French sentence), or None if they may."""
-    step = TRANSITIONS.get(transition)
-    if step is None:
-        return "Cette action n'existe pas."
-    if initiative.status not in step.sources:
-        return f"Cette action n'est pas possible : l'initiative est « {initiative.get_status_display()} »."
-    if CARRIER in step.actors and acts_for_carrier(user, initiative):
-        return None
-    if MODERATOR in step.actors and can_moderate(user):
-        if is_author(user, initiative):
-            return "Vous ne pouvez pas modérer une initiative que vous avez rédigée ou soumise : un autre membre de l'équipe de la CRESS doit le faire."
-        return None
-    if MODERATOR in step.actors and CARRIER not in step.actors:
-        return "Seule l'équipe de la CRESS peut faire cette action."
-    return "Seuls les membres des structures porteuses peuvent faire cette action."
-
-
-def can_transition(user, initiative, transition):
-    return transition_denial(user, initiative, transition) is None
-
-
-def available_transitions(user, initiative):
-    return [t for t in TRANSITIONS if can_transition(user, initiative, t)]
 
 
 def can_see_spread_requests(user, initiative):

@@ -9,22 +9,20 @@ from django.utils.text import slugify
 
 from essor.accounts.perms import can_moderate
 from essor.core.emails import queue_email
+from essor.core.workflow import WorkflowError, decide
 from essor.directory.models import Membership
 from essor.directory.perms import can_act_for_organisation
 from essor.search.registry import reindex
 
 from . import perms
-from .enums import CarrierRole, ReportStatus, Status, Transition
-from .models import Carrier, ContentReport, Initiative, InitiativeTransition, SpreadRequest
-from .workflow import NOTIFIED, TRANSITIONS
+from .enums import CarrierRole, Status, Transition
+from .models import Carrier, ContentReport, Initiative, SpreadRequest
+from .workflow import INITIATIVES, NOTIFIED
 
 
-class InitiativeError(Exception):
-    """A step refused, with the French sentence to show."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+class InitiativeError(WorkflowError):
+    """A step refused, with the French sentence to show (workflow steps refused by
+    decide() raise the other WorkflowErrors)."""
 
 
 class NoRecipientError(InitiativeError):
@@ -53,17 +51,6 @@ def unique_slug(title, exclude_pk=None):
     return slug
 
 
-def _log(initiative, transition, actor, comment="", from_status=""):
-    return InitiativeTransition.objects.create(
-        initiative=initiative,
-        transition=transition,
-        from_status=from_status,
-        to_status=initiative.status,
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        comment=comment,
-    )
-
-
 # Writing
 
 
@@ -87,7 +74,7 @@ def initiative_create(*, actor, organisation, initiative, themes, indicators=Non
         indicators.save()
     initiative.refresh_search_text()
     initiative.save(update_fields=["search_text", "search_title"])
-    _log(initiative, Transition.CREATE, actor)
+    INITIATIVES.record(initiative, Transition.CREATE, by=actor, from_status="")
     return initiative
 
 
@@ -104,36 +91,19 @@ def initiative_update(*, actor, initiative, themes, changed_fields, indicators=N
     initiative.refresh_search_text()
     initiative.save(update_fields=["search_text", "search_title"])
     comment = ("Champs modifiés : " + ", ".join(changed_fields)) if changed_fields else ""
-    _log(initiative, Transition.EDIT, actor, comment, from_status=initiative.status)
+    INITIATIVES.record(initiative, Transition.EDIT, by=actor, comment=comment)
     return initiative
 
 
 def initiative_transition(*, initiative, transition, actor, comment=""):
-    """Take one step of the workflow (see workflow.py), log it, tell the author."""
-    comment = (comment or "").strip()
+    """Take one step of the workflow (workflow.INITIATIVES) and tell the author; returns
+    the history's new line."""
     with transaction.atomic():
-        # Two moderators on the same initiative: the second sees the first one's result.
-        locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
-        initiative.status = locked.status
-        denial = perms.transition_denial(actor, initiative, transition)
-        if denial:
-            raise InitiativeError(denial)
-        step = TRANSITIONS[transition]
-        if step.reason_required and not comment:
-            raise InitiativeError(
-                "Indiquez un motif : il est conservé dans l'historique et transmis à l'auteur."
-            )
-        previous = initiative.status
-        initiative.status = step.target
-        fields = ["status", "updated_at"]
-        if step.target == Status.PUBLISHED:
-            initiative.published_at = timezone.now()
-            fields.append("published_at")
-        initiative.save(update_fields=fields)
+        decide(initiative, transition, by=actor, comment=comment)
         reindex(Initiative, [initiative.pk])
-        entry = _log(initiative, transition, actor, comment, from_status=previous)
-        if transition == Transition.SUBMIT:
-            initiative.__dict__.pop("_submitters", None)
+    # The submitters are authors from now on.
+    initiative.__dict__.pop("_submitters", None)
+    entry = initiative.transitions.last()
     author = initiative.created_by
     if transition in NOTIFIED and author and author.is_active and author.pk != actor.pk:
         queue_email(
@@ -217,26 +187,18 @@ def content_report_create(*, initiative, reporter, reason, message="", reporter_
 
 @transaction.atomic
 def content_report_resolve(*, report, actor, unpublish, comment=""):
-    """Close a report; with `unpublish`, take the initiative down (a workflow step, so it
-    is logged and its author told, with the same comment)."""
-    if not perms.can_handle_content_reports(actor):
-        raise InitiativeError("Seule l'équipe de la CRESS traite les signalements.")
-    if report.status != ReportStatus.OPEN:
-        raise InitiativeError("Ce signalement a déjà été traité.")
+    """Close a report (workflow.REPORTS); with `unpublish`, take the initiative down (a
+    workflow step, so it is logged and its author told, with the same comment)."""
     if unpublish and report.initiative.status == Status.PUBLISHED:
+        decide(report, "action", by=actor, comment=comment)
         initiative_transition(
             initiative=report.initiative,
             transition=Transition.UNPUBLISH,
             actor=actor,
             comment=comment,
         )
-        report.status = ReportStatus.ACTIONED
     else:
-        report.status = ReportStatus.DISMISSED
-    report.handled_by = actor
-    report.handled_at = timezone.now()
-    report.resolution = comment
-    report.save()
+        decide(report, "dismiss", by=actor, comment=comment)
     return report
 
 

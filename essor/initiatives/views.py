@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from essor.accounts.perms import can_moderate
 from essor.core.ratelimit import ratelimit
+from essor.core.workflow import WorkflowError
 from essor.territories.models import Departement, Epci
 
 from . import perms, search, services
@@ -25,7 +26,7 @@ from .forms import (
     TransitionForm,
 )
 from .models import ContentReport, Initiative
-from .workflow import TRANSITIONS
+from .workflow import INITIATIVES
 
 PER_PAGE = 20
 
@@ -75,8 +76,7 @@ def _render_detail(request, initiative, *, status=200, transition_form=None, err
     if follows:
         context["history"] = initiative.transitions.select_related("actor")
         context["transitions"] = [
-            (t, Transition(t).label, TRANSITIONS[t].reason_required)
-            for t in perms.available_transitions(user, initiative)
+            (t.name, t.label, t.comment_required) for t in INITIATIVES.available(initiative, user)
         ]
         context["transition_form"] = transition_form or TransitionForm()
         context["is_author"] = perms.is_author(user, initiative)
@@ -99,7 +99,7 @@ def transition(request, slug):
     initiative = _visible_initiative(request, slug)
     name = request.POST.get("transition", "")
     form = TransitionForm(request.POST)
-    if name not in TRANSITIONS or not form.is_valid():
+    if name not in INITIATIVES or not form.is_valid():
         return _render_detail(
             request,
             initiative,
@@ -107,9 +107,6 @@ def transition(request, slug):
             transition_form=form,
             error="Action ou commentaire invalide.",
         )
-    denial = perms.transition_denial(request.user, initiative, name)
-    if denial:
-        return _render_detail(request, initiative, status=403, transition_form=form, error=denial)
     try:
         services.initiative_transition(
             initiative=initiative,
@@ -117,9 +114,9 @@ def transition(request, slug):
             actor=request.user,
             comment=form.cleaned_data["comment"],
         )
-    except services.InitiativeError as exc:
+    except WorkflowError as exc:
         return _render_detail(
-            request, initiative, status=400, transition_form=form, error=exc.message
+            request, initiative, status=exc.status_code, transition_form=form, error=exc.message
         )
     messages.success(
         request,
@@ -198,7 +195,7 @@ def _after_save(request, initiative):
             services.initiative_transition(
                 initiative=initiative, transition=Transition.SUBMIT, actor=request.user
             )
-        except services.InitiativeError as exc:
+        except WorkflowError as exc:
             messages.error(request, exc.message)
             return redirect(initiative)
         messages.success(
@@ -345,7 +342,7 @@ def resolve_report(request, pk):
             unpublish=form.cleaned_data["decision"] == "unpublish",
             comment=form.cleaned_data["comment"],
         )
-    except services.InitiativeError as exc:
+    except WorkflowError as exc:
         return _moderation_page(request, status=400, error=exc.message)
     messages.success(request, f"Signalement sur « {report.initiative.title} » traité.")
     return redirect("initiatives:moderation")
