@@ -499,6 +499,9 @@ def request_new(request):
         },
     )
     status = 200
+    if not form.is_bound:
+        # add_error() needs cleaned_data, which only a bound form has: a GET is unbound.
+        form.cleaned_data = {}
     if not offers:
         form.add_error(
             None,

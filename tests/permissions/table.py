@@ -1,0 +1,244 @@
+"""Every route of ESSor and what each demo role gets on it. One line per route; the
+helpers are in tests/permissions/__init__.py, the objects (`w.…`) in world.py.
+
+tests/test_permission_matrix.py fails when a route of the resolver is missing here."""
+
+from . import (
+    BAD_REQUEST,
+    CONFLICT,
+    DENIED,
+    LOGIN,
+    MISSING,
+    OK,
+    ROLES,
+    Entry,
+    public,
+    public_object,
+    signed_in,
+    staff,
+    tenant,
+)
+
+# Every page of the Django admin (/gestion/) is checked by test_the_admin_is_for_cress_staff_only.
+ADMIN_NAMESPACE = "admin"
+
+ROUTES = {
+    # Portal, legal pages
+    "portal:home": public(),
+    "portal:search": public(),
+    "core:legal_notice": public(),
+    "core:privacy": public(),
+    "core:accessibility": public(),
+    # Territories
+    "territories:index": public(),
+    "territories:commune_suggestions": public(),
+    "territories:departement": public({"code": "87"}),
+    "territories:epci": public({"code": "248719312"}),
+    "territories:commune": public({"code": "87085"}),
+    # Accounts
+    "accounts:signup": public(),
+    "accounts:confirm_email": public({"token": "faux-jeton"}, outcome=BAD_REQUEST),
+    "accounts:resend_confirmation": public(),
+    "accounts:login": public(),
+    "accounts:logout": public(method="post"),
+    "accounts:password_reset": public(),
+    "accounts:password_reset_done": public(),
+    "accounts:password_reset_confirm": public(lambda w: {"uidb64": "MQ", "token": "faux-jeton"}),
+    "accounts:password_change": signed_in(),
+    "accounts:profile": signed_in(),
+    "accounts:export_data": signed_in(),
+    "accounts:delete_account": signed_in(),
+    "admin_login": Entry({}, dict.fromkeys(ROLES, LOGIN), note="redirects to the site login"),
+    # Directory search and map
+    "search:directory": public(),
+    "search:directory_export": public(),
+    "search:map": public(query={"bbox": "1.2,45.8,1.3,45.9", "zoom": "12"}),
+    "search:map_card": public_object(
+        lambda w: {
+            "pk": w.organisation.establishments.create(
+                name="Siège", source=w.organisation.source
+            ).pk
+        }
+    ),
+    "search:map_place": public(query={"bbox": "1.2,45.8,1.3,45.9"}),
+    # Directory
+    "directory:organisation": public_object(lambda w: {"pk": w.organisation.pk}),
+    "directory:claim": signed_in(lambda w: {"pk": w.organisation.pk}),
+    "directory:edit": tenant(lambda w: {"pk": w.organisation.pk}, others=DENIED, ok=["cress"]),
+    "directory:history": tenant(lambda w: {"pk": w.organisation.pk}, others=DENIED, ok=["cress"]),
+    "directory:revert": tenant(
+        lambda w: {"pk": w.organisation.pk, "change_pk": w.change.pk},
+        others=DENIED,
+        cress=CONFLICT,
+        note="the change is not the last one",
+        method="post",
+    ),
+    "directory:suggest": signed_in(lambda w: {"pk": w.organisation.pk}),
+    "directory:members": tenant(lambda w: {"pk": w.organisation.pk}, others=DENIED, ok=["cress"]),
+    "directory:member_role": tenant(
+        lambda w: {"pk": w.organisation.pk, "membership_pk": w.member.pk},
+        others=DENIED,
+        cress=BAD_REQUEST,
+        method="post",
+    ),
+    "directory:member_remove": tenant(
+        lambda w: {"pk": w.organisation.pk, "membership_pk": w.member.pk},
+        others=DENIED,
+        ok=["cress"],
+        method="post",
+    ),
+    "directory:invitation_cancel": tenant(
+        lambda w: {"pk": w.organisation.pk, "invitation_pk": w.invitation.pk},
+        others=DENIED,
+        ok=["cress"],
+        method="post",
+    ),
+    "directory:claim_revoke": tenant(
+        lambda w: {"pk": w.organisation.pk, "claim_pk": w.claim.pk},
+        others=DENIED,
+        cress=BAD_REQUEST,
+        method="post",
+    ),
+    "directory:invitation": signed_in({"token": "faux-jeton"}, outcome=BAD_REQUEST),
+    "directory:my_requests": signed_in(),
+    "directory:my_claim": tenant(lambda w: {"pk": w.claim.pk}),
+    "directory:my_suggestion": tenant(lambda w: {"pk": w.suggestion.pk}),
+    "directory:moderation": staff(),
+    "directory:moderation_claim": tenant(lambda w: {"pk": w.claim.pk}, others=DENIED, ok=["cress"]),
+    "directory:moderation_suggestion": tenant(
+        lambda w: {"pk": w.suggestion.pk}, others=DENIED, ok=["cress"]
+    ),
+    # Support
+    "support:index": public(),
+    "support:orientation": public(),
+    "support:understand": public(query={"texte": "je veux créer une association"}),
+    "support:results": public(query={"commune": "87085"}),
+    "support:parcours_create": public(method="post", outcome=BAD_REQUEST),
+    "support:parcours": public_object(lambda w: {"token": w.parcours.token}),
+    # Every parcours is reached by its unguessable token only.
+    "support:parcours_pdf": public({"token": "faux-jeton"}, outcome=MISSING),
+    "support:offers": public(),
+    "support:offer": public_object(lambda w: {"pk": w.offer.pk}),
+    "support:offer_edit": tenant(lambda w: {"pk": w.offer.pk}, others=MISSING, ok=["cress"]),
+    "support:offer_archive": tenant(
+        lambda w: {"pk": w.offer.pk}, others=MISSING, ok=["cress"], method="post"
+    ),
+    "support:offer_create": tenant(
+        lambda w: {"organisation_pk": w.organisation.pk}, others=DENIED, ok=["cress"]
+    ),
+    "support:my_offers": signed_in(),
+    "support:moderation": staff(),
+    "support:offer_publish": tenant(
+        lambda w: {"pk": w.pending_offer.pk}, others=DENIED, ok=["cress"], method="post"
+    ),
+    "support:offer_reject": tenant(
+        lambda w: {"pk": w.pending_offer.pk}, others=DENIED, ok=["cress"], method="post"
+    ),
+    "support:request_new": signed_in(outcome=BAD_REQUEST, note="no offer chosen"),
+    "support:my_requests": signed_in(),
+    "support:my_request": tenant(lambda w: {"pk": w.support_request.pk}),
+    "support:inbox": signed_in(),
+    "support:inbox_detail": tenant(lambda w: {"pk": w.support_request.pk}),
+    "support:coverage": staff(),
+    "support:coverage_csv": staff(),
+    # Observatory
+    "observatory:index": public(),
+    "observatory:method": public(),
+    "observatory:departement": public({"code": "87"}),
+    "observatory:epci": public({"code": "248719312"}),
+    "observatory:download": public(
+        {"level": "departement", "code": "87", "slug": "familles", "fmt": "csv"}
+    ),
+    # Initiatives
+    "initiatives:index": public(),
+    "initiatives:create": signed_in(outcome=DENIED, note="for members of an organisation"),
+    "initiatives:mine": signed_in(),
+    "initiatives:moderation": staff(),
+    "initiatives:resolve_report": tenant(
+        lambda w: {"pk": w.content_report.pk}, others=DENIED, cress=BAD_REQUEST, method="post"
+    ),
+    "initiatives:detail": public_object(lambda w: {"slug": w.initiative.slug}),
+    "initiatives:edit": tenant(lambda w: {"slug": w.initiative.slug}, others=DENIED),
+    "initiatives:transition": tenant(
+        lambda w: {"slug": w.draft_initiative.slug},
+        method="post",
+        cress=BAD_REQUEST,
+        note="CRESS staff may moderate, but a draft has no step to take",
+    ),
+    "initiatives:report": public_object(lambda w: {"slug": w.initiative.slug}),
+    "initiatives:spread": public_object(lambda w: {"slug": w.initiative.slug}),
+    "initiatives:spread_requests": tenant(lambda w: {"slug": w.initiative.slug}, others=DENIED),
+    # Resources
+    "resources:index": public(),
+    "resources:what_is_ess": public(),
+    "resources:legal_forms": public(),
+    "resources:legal_form": public({"slug": "association"}),
+    "resources:legal_form_chooser": public(),
+    "resources:trainings": public(),
+    "resources:training": public(lambda w: {"pk": w.training.pk}),
+    "resources:page": public(lambda w: {"slug": w.page.slug}),
+    # Financing
+    "financing:index": public(),
+    "financing:tool": public_object(lambda w: {"pk": w.tool.pk}),
+    "financing:tool_follow": Entry(
+        lambda w: {"pk": w.tool.pk},
+        {
+            "anonymous": LOGIN,
+            **dict.fromkeys(["cress", "accompagnement", "financeur", "acheteur", "porteur"], OK),
+        },
+        method="post",
+    ),
+    "financing:tool_edit": tenant(lambda w: {"pk": w.tool.pk}, others=DENIED, ok=["cress"]),
+    "financing:tool_publish": tenant(
+        lambda w: {"pk": w.draft_tool.pk}, others=DENIED, ok=["cress"], method="post"
+    ),
+    "financing:tool_archive": tenant(
+        lambda w: {"pk": w.tool.pk}, others=DENIED, ok=["cress"], method="post"
+    ),
+    "financing:tool_create": tenant(
+        lambda w: {"organisation_pk": w.funder.pk}, others=DENIED, ok=["cress"]
+    ),
+    "financing:my_tools": signed_in(),
+    "financing:matching": public(),
+    "financing:calendar": public(),
+    "financing:calendar_ics": public(),
+    "financing:alerts": signed_in(),
+    "financing:search_save": signed_in(method="post"),
+    "financing:search_delete": tenant(lambda w: {"pk": w.saved_search.pk}, method="post"),
+    "financing:dossiers": signed_in(),
+    "financing:dossier_create": tenant(
+        lambda w: {"organisation_pk": w.organisation.pk}, others=DENIED
+    ),
+    "financing:dossier": tenant(lambda w: {"pk": w.dossier.pk}),
+    "financing:dossier_edit": tenant(lambda w: {"pk": w.dossier.pk}),
+    "financing:dossier_budget": tenant(lambda w: {"pk": w.dossier.pk, "scope": "project"}),
+    "financing:dossier_funding": tenant(lambda w: {"pk": w.dossier.pk}),
+    "financing:dossier_submit": tenant(lambda w: {"pk": w.dossier.pk}, method="post"),
+    "financing:dossier_answer": tenant(
+        lambda w: {"pk": w.dossier.pk, "request_pk": w.funding_request.pk}, method="post"
+    ),
+    "financing:dossier_attachments": tenant(lambda w: {"pk": w.dossier.pk}),
+    "financing:documents": tenant(lambda w: {"organisation_pk": w.organisation.pk}),
+    "financing:document_download": tenant(lambda w: {"pk": w.document.pk}),
+    "financing:version": tenant(lambda w: {"pk": w.version.pk}),
+    "financing:version_pdf": tenant(lambda w: {"pk": w.version.pk}),
+    "financing:requests": signed_in(note="lists the requests of the funders one belongs to"),
+    "financing:requests_csv": signed_in(note="the same rows as the list"),
+    "financing:request": tenant(lambda w: {"pk": w.funding_request.pk}),
+    "financing:request_transition": tenant(lambda w: {"pk": w.funding_request.pk}, method="post"),
+    # Open API (read-only, public): another organisation's unpublished object is a 404.
+    "api:api-root": public(outcome=MISSING, note="no root: /api/docs documents it"),
+    "api:openapi-json": public(),
+    "api:openapi-view": public(),
+    "api:list_organisations": public(),
+    # Another organisation without establishment is not listed: not in the API either.
+    "api:organisation_detail": public(lambda w: {"id": w.organisation.siren}, outcome=MISSING),
+    "api:list_establishments": public(),
+    "api:establishment_detail": public({"siret": "00000000000000"}, outcome=MISSING),
+    "api:indicators": public(query={"niveau": "departement", "code": "87"}),
+    "api:evolution": public(query={"niveau": "departement", "code": "87"}),
+    "api:territories": public(query={"niveau": "departement"}),
+    "api:list_tools": public(),
+    "api:tool_detail": public(lambda w: {"id": w.tool.pk}),
+    "api:search": public(query={"q": "jardin"}),
+}

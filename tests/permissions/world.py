@@ -1,0 +1,214 @@
+"""The world of the permission matrix: the five demo accounts, members of nothing, and
+another organisation (« the tenant ») with its people and objects, built on first use.
+
+Add a property here when a new module's routes take a new kind of object; build it with
+the app's factories (tests/factories/) or its services, as the application would."""
+
+import datetime as dt
+from functools import cached_property
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from essor.accounts import demo as accounts_demo
+from essor.accounts.models import User
+from essor.directory.enums import MembershipRole
+from essor.directory.models import Invitation
+from essor.financing.enums import DocumentKind, ToolStatus
+from essor.financing.models import OrganisationDocument, SavedSearch
+from essor.financing.services import dossier_submit
+from essor.initiatives.models import ContentReport
+from essor.resources.enums import Audience, TrainingFormat
+from essor.resources.models import Page, Training
+from essor.support.enums import OfferStatus
+from essor.support.models import Parcours, SupportRequest
+from tests.factories.accounts import UserFactory
+from tests.factories.directory import (
+    ClaimFactory,
+    EditSuggestionFactory,
+    EssOrganisationFactory,
+    MembershipFactory,
+    OrganisationChangeFactory,
+    OrganisationFactory,
+)
+from tests.factories.financing import ToolFactory, ready_dossier
+from tests.factories.initiatives import InitiativeFactory
+from tests.factories.support import SupportOfferFactory
+
+from . import DEMO_EMAILS
+
+
+def demo_accounts():
+    """role -> User, as `make demo` creates them (essor/accounts/demo.py)."""
+    accounts_demo.load()
+    return {role: User.objects.get(email=email) for role, email in DEMO_EMAILS.items()}
+
+
+class World:
+    """Another organisation's objects. None of the demo accounts belongs to them."""
+
+    @cached_property
+    def organisation(self):
+        return EssOrganisationFactory(name="Structure d'un autre")
+
+    @cached_property
+    def admin(self):
+        """The organisation's administrator (a support actor)."""
+        user = UserFactory(support_actor=True, email="admin@autre.example.org")
+        MembershipFactory(user=user, organisation=self.organisation, role=MembershipRole.ADMIN)
+        return user
+
+    @cached_property
+    def member(self):
+        user = UserFactory(email="membre@autre.example.org")
+        return MembershipFactory(user=user, organisation=self.organisation)
+
+    @cached_property
+    def person(self):
+        """Someone with no organisation, who writes requests and reports."""
+        return UserFactory(email="personne@autre.example.org")
+
+    @cached_property
+    def invitation(self):
+        return Invitation.objects.create(
+            organisation=self.organisation,
+            email="invitee@autre.example.org",
+            role=MembershipRole.MEMBER,
+            invited_by=self.admin,
+        )
+
+    @cached_property
+    def claim(self):
+        return ClaimFactory(organisation=self.organisation, user=self.person)
+
+    @cached_property
+    def suggestion(self):
+        return EditSuggestionFactory(organisation=self.organisation, author=self.person)
+
+    @cached_property
+    def change(self):
+        return OrganisationChangeFactory(
+            organisation=self.organisation, author=self.admin, changes={"website": ["", "x"]}
+        )
+
+    # Support
+
+    @cached_property
+    def offer(self):
+        self.admin  # noqa: B018 (the provider has a member)
+        return SupportOfferFactory(provider=self.organisation, created_by=self.admin)
+
+    @cached_property
+    def pending_offer(self):
+        self.admin  # noqa: B018
+        return SupportOfferFactory(
+            provider=self.organisation, created_by=self.admin, status=OfferStatus.PENDING
+        )
+
+    @cached_property
+    def support_request(self):
+        request = SupportRequest.objects.create(
+            requester=self.person,
+            provider=self.organisation,
+            contact_name="Personne Autre",
+            contact_email="personne@autre.example.org",
+            situation={},
+            situation_text="Je crée une association.",
+            message="Bonjour",
+            consent_text="J'accepte.",
+            consented_at=timezone.now(),
+        )
+        request.offers.set([self.offer])
+        return request
+
+    @cached_property
+    def parcours(self):
+        return Parcours.objects.create(criteria={}, place_label="Limoges", owner=self.person)
+
+    # Financing
+
+    @cached_property
+    def funder(self):
+        return OrganisationFactory(name="Financeur d'un autre")
+
+    @cached_property
+    def funder_user(self):
+        user = UserFactory(funder=True, email="financeur@autre.example.org")
+        MembershipFactory(user=user, organisation=self.funder, role=MembershipRole.ADMIN)
+        return user
+
+    @cached_property
+    def tool(self):
+        return ToolFactory(funders=[self.funder])
+
+    @cached_property
+    def draft_tool(self):
+        return ToolFactory(funders=[self.funder], status=ToolStatus.DRAFT)
+
+    @cached_property
+    def saved_search(self):
+        return SavedSearch.objects.create(user=self.person, name="Mes aides", params={"q": "x"})
+
+    @cached_property
+    def dossier(self):
+        self.admin  # noqa: B018
+        return ready_dossier(self.organisation, self.admin, [self.funder])
+
+    @cached_property
+    def version(self):
+        return dossier_submit(dossier=self.dossier, user=self.admin)
+
+    @cached_property
+    def funding_request(self):
+        self.version  # noqa: B018
+        return self.dossier.requests.get()
+
+    @cached_property
+    def document(self):
+        document = OrganisationDocument(
+            organisation=self.organisation,
+            kind=DocumentKind.STATUTES,
+            title="Statuts",
+            valid_until=dt.date.today() + dt.timedelta(days=365),
+            uploaded_by=self.admin,
+        )
+        document.file.save("statuts.pdf", ContentFile(b"%PDF-1.4 statuts"), save=True)
+        return document
+
+    # Initiatives
+
+    @cached_property
+    def initiative(self):
+        return InitiativeFactory(
+            published=True, carriers=[self.organisation], created_by=self.admin
+        )
+
+    @cached_property
+    def draft_initiative(self):
+        return InitiativeFactory(
+            title="Une initiative en cours", carriers=[self.organisation], created_by=self.admin
+        )
+
+    @cached_property
+    def content_report(self):
+        return ContentReport.objects.create(
+            initiative=self.initiative, reason="other", reporter=self.person, message="Faux."
+        )
+
+    # Resources
+
+    @cached_property
+    def training(self):
+        return Training.objects.create(
+            title="Gouvernance associative",
+            organiser_name="Organisme de formation",
+            audiences=[Audience.PROJECT_CREATORS],
+            format=TrainingFormat.REMOTE,
+            duration="2 jours",
+            cost="Gratuit",
+            is_published=True,
+        )
+
+    @cached_property
+    def page(self):
+        return Page.objects.create(title="Guide", slug="guide", body="…", is_published=True)
