@@ -1,3 +1,6 @@
+from pathlib import Path
+
+from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -11,23 +14,29 @@ def legal_page(template):
 
 
 def bad_request(request, exception=None):
-    return render(request, "core/errors/400.html", status=400)
+    return _error_page(request, 400)
 
 
 def permission_denied(request, exception=None):
-    return render(request, "core/errors/403.html", status=403)
+    return _error_page(request, 403)
 
 
 def page_not_found(request, exception=None):
-    return render(request, "core/errors/404.html", status=404)
+    return _error_page(request, 404)
+
+
+def _error_page(request, status):
+    response = render(request, f"core/errors/{status}.html", status=status)
+    response.is_error_page = True  # see FriendlyErrorPages
+    return response
+
+
+# A plain file, not a template: it must show even when the templates or the database fail.
+SERVER_ERROR_PAGE = Path(__file__).parent / "templates" / "core" / "errors" / "500.html"
 
 
 def server_error(request):
-    from django.http import HttpResponseServerError
-    from django.template.loader import render_to_string
-
-    # No context processors: the database may be what failed.
-    return HttpResponseServerError(render_to_string("core/errors/500.html"))
+    return HttpResponseServerError(SERVER_ERROR_PAGE.read_bytes())
 
 
 def csrf_failure(request, reason=""):
