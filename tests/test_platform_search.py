@@ -2,10 +2,14 @@
 content in one query, grouped by kind — on the database of the run (SQLite or
 PostgreSQL: the suite runs on both)."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils.text import slugify
 
+from essor.directory import demo as directory_demo
 from essor.financing.enums import ToolStatus
 from essor.initiatives.enums import Axis, Status
 from essor.initiatives.models import Initiative
@@ -125,6 +129,17 @@ def test_one_query_finds_every_kind_of_content_grouped_by_kind(client):
     # Every result of a group is shown: its link leads to the kind's own search.
     assert '<a href="/annuaire/?q=tiers-lieu">Recherche détaillée des structures</a>' in content
     assert "/financement/?q=tiers-lieu" in content
+
+
+def test_the_words_of_the_field_find_several_kinds_of_content_in_the_demo(client):
+    directory_demo.load_synthetic(scale=0.002)
+    call_command("load_demo", stdout=io.StringIO())
+
+    for query in ["tiers-lieu", "prêt d'honneur", "groupement d'employeurs", "insertion", "URSCOP"]:
+        groups = search_everything(query).groups
+        assert len(groups) >= 2, (query, [group.kind.name for group in groups])
+        content = client.get(reverse("portal:search"), {"q": query}).content.decode()
+        assert content.count('<section class="search-group"') >= 2, query
 
 
 def test_plurals_accents_and_case_do_not_matter():

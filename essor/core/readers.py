@@ -135,27 +135,7 @@ class CsvFile:
         delimiter, encoding, label = self.delimiter, self.encoding, self.label
         single_byte = self.single_byte
         number = filtered = 0
-        pending = []
-        exhausted = False
-
-        def feed():
-            # What the csv module reads: the line in hand, then the next ones when a
-            # quoted field goes on.
-            nonlocal number, exhausted
-            while True:
-                if pending:
-                    yield pending.pop()
-                    continue
-                raw = next(stream, None)
-                if raw is None:
-                    exhausted = True
-                    return
-                number += 1
-                text = self._decode(raw, number)
-                if text is not None:
-                    yield text
-
-        reader = csv.reader(feed(), delimiter=delimiter)
+        quoted = _QuotedLines(self, stream)
         keep, separators, started = None, 0, False
         try:
             for raw in stream:
@@ -172,24 +152,11 @@ class CsvFile:
                         continue
                 if '"' in text:
                     self.line = number
-                    pending.append(text)
-                    try:
-                        row = next(reader)
-                    except StopIteration:
+                    row, number = quoted.row(text, number)
+                    if row is _END:
                         return
-                    except csv.Error as error:
-                        self.errors.add(label, self.line, f"ligne CSV illisible ({error}).")
+                    if row is None:
                         continue
-                    if exhausted:
-                        # The csv module asked for more while in a quoted field: the quote
-                        # was never closed, and it read the rest of the file as one field.
-                        self.errors.add(
-                            label,
-                            self.line,
-                            "guillemet ouvert et jamais refermé : la suite du fichier a été lue "
-                            "comme un seul champ.",
-                        )
-                        return
                 # Only a well-formed line is skipped unread: a truncated one goes on to
                 # be reported.
                 elif (
@@ -274,3 +241,57 @@ class CsvFile:
 def _prepend(first, stream):
     yield first
     yield from stream
+
+
+# What _QuotedLines.row returns when the file ends inside a quoted field.
+_END = object()
+
+
+class _QuotedLines:
+    """The csv module's reader, for the lines that hold a quote: it is fed the line in
+    hand, then the next lines of the stream while a quoted field goes on."""
+
+    def __init__(self, owner, stream):
+        self.owner, self.stream = owner, stream
+        self.pending, self.exhausted, self.number = [], False, 0
+        self.reader = csv.reader(self._feed(), delimiter=owner.delimiter)
+
+    def _feed(self):
+        while True:
+            if self.pending:
+                yield self.pending.pop()
+                continue
+            raw = next(self.stream, None)
+            if raw is None:
+                self.exhausted = True
+                return
+            self.number += 1
+            text = self.owner._decode(raw, self.number)
+            if text is not None:
+                yield text
+
+    def row(self, text, number):
+        """(row, number of the last line read): the row that starts with the line
+        `text`, numbered `number`; row None when it is unreadable (logged), _END when
+        the file ended."""
+        owner = self.owner
+        self.number = number
+        self.pending.append(text)
+        try:
+            row = next(self.reader)
+        except StopIteration:
+            return _END, self.number
+        except csv.Error as error:
+            owner.errors.add(owner.label, owner.line, f"ligne CSV illisible ({error}).")
+            return None, self.number
+        if self.exhausted:
+            # The csv module asked for more while in a quoted field: the quote was never
+            # closed, and it read the rest of the file as one field.
+            owner.errors.add(
+                owner.label,
+                owner.line,
+                "guillemet ouvert et jamais refermé : la suite du fichier a été lue "
+                "comme un seul champ.",
+            )
+            return _END, self.number
+        return row, self.number

@@ -351,28 +351,41 @@ def evaluate(offer, criteria, place, *, area=None, partial=False):
     match = Match(offer=offer)
     if offer.is_ended:
         match.cautions.append("Dispositif terminé : il est cité pour mémoire")
-    needs = criteria.effective_needs
-    kinds = set(offer.help_kinds)
-
-    # Where.
     if area is not None:
-        points, wording = COVERAGE_POINTS[area.level]
-        match.level, match.locality_rank = area.level, LOCALITY[area.level]
-        if partial:
-            match.reasons.append(f"Présent sur une partie de {place.short_label} : {area.label}")
-            match.cautions.append(
-                f"N'intervient que sur une partie de {place.short_label} : vérifiez votre commune"
-            )
-            points = points // 2
-        elif area.level in (AreaLevel.EPCI, AreaLevel.RADIUS):
-            match.reasons.append(f"Couvre {place.label} ({area.label})")
-        elif area.level == AreaLevel.NATIONAL and offer.is_remote:
-            match.reasons.append(f"Couvre {place.label} (à distance, partout en France)")
-        else:
-            match.reasons.append(f"Couvre {place.label} ({wording})")
-        match.score += points
+        _score_where(match, offer, place, area, partial)
+    _score_help(match, offer, criteria.effective_needs)
+    if criteria.phase:
+        _score_phase(match, offer, criteria.phase)
+    _score_legal_form(match, offer, criteria)
+    _score_audience(match, offer, audiences_for(criteria.project, criteria.legal_form))
+    if offer.sectors:
+        _score_sector(match, offer, criteria.sector)
+    _score_cost(match, offer)
+    if offer.is_remote and not (area is not None and area.level == AreaLevel.NATIONAL):
+        match.reasons.append("Possible à distance")
+    return match
 
-    # What help.
+
+def _score_where(match, offer, place, area, partial):
+    points, wording = COVERAGE_POINTS[area.level]
+    match.level, match.locality_rank = area.level, LOCALITY[area.level]
+    if partial:
+        match.reasons.append(f"Présent sur une partie de {place.short_label} : {area.label}")
+        match.cautions.append(
+            f"N'intervient que sur une partie de {place.short_label} : vérifiez votre commune"
+        )
+        points = points // 2
+    elif area.level in (AreaLevel.EPCI, AreaLevel.RADIUS):
+        match.reasons.append(f"Couvre {place.label} ({area.label})")
+    elif area.level == AreaLevel.NATIONAL and offer.is_remote:
+        match.reasons.append(f"Couvre {place.label} (à distance, partout en France)")
+    else:
+        match.reasons.append(f"Couvre {place.label} ({wording})")
+    match.score += points
+
+
+def _score_help(match, offer, needs):
+    kinds = set(offer.help_kinds)
     match.matched_needs = [need for need in needs if need in kinds]
     if match.matched_needs:
         match.score += 30 * min(len(match.matched_needs), 3)
@@ -387,22 +400,19 @@ def evaluate(offer, criteria, place, *, area=None, partial=False):
             + ")"
         )
 
-    # When.
-    if criteria.phase:
-        if not offer.phases:
-            match.score += 6
-        elif criteria.phase in offer.phases:
-            match.score += 20
-            match.reasons.append(
-                f"Adapté à votre étape : {lower_first(Phase(criteria.phase).label)}"
-            )
-        else:
-            match.fits = match.phase_fits = False
-            match.cautions.append(
-                f"Ne concerne pas l'étape « {lower_first(Phase(criteria.phase).label)} »"
-            )
 
-    # Which legal form.
+def _score_phase(match, offer, phase):
+    if not offer.phases:
+        match.score += 6
+    elif phase in offer.phases:
+        match.score += 20
+        match.reasons.append(f"Adapté à votre étape : {lower_first(Phase(phase).label)}")
+    else:
+        match.fits = match.phase_fits = False
+        match.cautions.append(f"Ne concerne pas l'étape « {lower_first(Phase(phase).label)} »")
+
+
+def _score_legal_form(match, offer, criteria):
     form = criteria.legal_form
     if form and form in offer.legal_forms:
         match.score += 30
@@ -419,37 +429,37 @@ def evaluate(offer, criteria, place, *, area=None, partial=False):
         match.score -= 40 if form else 3
         match.cautions.append("Spécialisé dans : " + ", ".join(offer.legal_form_labels))
 
-    # For whom.
-    wanted = audiences_for(criteria.project, form)
-    if offer.audiences and wanted:
-        common = [a for a in offer.audiences if a in wanted]
-        if common:
-            match.score += 10
-            match.reasons.append(
-                "S'adresse à votre situation : "
-                + ", ".join(lower_first(x) for x in labels(SupportAudience, common))
-            )
-        else:
-            match.score -= 20
-            match.cautions.append(
-                "S'adresse plutôt à : " + ", ".join(lower_first(x) for x in offer.audience_labels)
-            )
 
-    # Which sector.
-    if offer.sectors:
-        if criteria.sector and criteria.sector in offer.sectors:
-            match.score += 15
-            match.reasons.append(
-                f"Spécialiste du secteur « {lower_first(ess_sectors()[criteria.sector])} »"
-            )
-        elif criteria.sector:
-            match.fits = False
-            match.cautions.append("Réservé aux secteurs : " + ", ".join(offer.sector_labels))
-        else:
-            match.score -= 4
-            match.cautions.append("Réservé aux secteurs : " + ", ".join(offer.sector_labels))
+def _score_audience(match, offer, wanted):
+    if not (offer.audiences and wanted):
+        return
+    common = [a for a in offer.audiences if a in wanted]
+    if common:
+        match.score += 10
+        match.reasons.append(
+            "S'adresse à votre situation : "
+            + ", ".join(lower_first(x) for x in labels(SupportAudience, common))
+        )
+    else:
+        match.score -= 20
+        match.cautions.append(
+            "S'adresse plutôt à : " + ", ".join(lower_first(x) for x in offer.audience_labels)
+        )
 
-    # At what cost, how.
+
+def _score_sector(match, offer, sector):
+    if sector and sector in offer.sectors:
+        match.score += 15
+        match.reasons.append(f"Spécialiste du secteur « {lower_first(ess_sectors()[sector])} »")
+        return
+    if sector:
+        match.fits = False
+    else:
+        match.score -= 4
+    match.cautions.append("Réservé aux secteurs : " + ", ".join(offer.sector_labels))
+
+
+def _score_cost(match, offer):
     if offer.cost == Cost.FREE:
         match.score += 4
         match.reasons.append("Gratuit")
@@ -462,9 +472,6 @@ def evaluate(offer, criteria, place, *, area=None, partial=False):
     elif offer.cost == Cost.QUOTE:
         match.score -= 2
         match.cautions.append("Sur devis")
-    if offer.is_remote and not (area is not None and area.level == AreaLevel.NATIONAL):
-        match.reasons.append("Possible à distance")
-    return match
 
 
 def rank(criteria, place, offers):

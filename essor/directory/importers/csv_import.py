@@ -384,26 +384,11 @@ class CsvImporter(DirectoryImporter):
                 created.add(id(obj))
                 self.count("organisations", "created")
             else:
-                changes = {}
-                if not obj.is_from_registry:
-                    changes |= {k: v for k, v in registry.items() if getattr(obj, k) != v}
-                if "is_esus" in values and obj.is_esus != values["is_esus"]:
-                    changes["is_esus"] = values["is_esus"]
-                for k in PROFILE:
-                    if values.get(k) and not getattr(obj, k):
-                        changes[k] = values[k]
-                if changes:
-                    for k, v in changes.items():
-                        setattr(obj, k, v)
-                    if not obj.is_from_registry:
-                        obj.source = Source.CSV
-                    obj.source_updated_at = obj.updated_at = self.now
-                    obj.refresh_search_text()
-                    if id(obj) not in to_update and id(obj) not in created:
+                changed = self._update_organisation(obj, values, registry)
+                if id(obj) not in to_update and id(obj) not in created:
+                    if changed:
                         to_update[id(obj)] = obj
-                        self.count("organisations", "updated")
-                elif id(obj) not in to_update and id(obj) not in created:
-                    self.count("organisations", "unchanged")
+                    self.count("organisations", "updated" if changed else "unchanged")
             # Later rows of the batch find what earlier rows created.
             for key, index in (("siren", by_siren), ("rna", by_rna)):
                 if getattr(obj, key):
@@ -419,6 +404,27 @@ class CsvImporter(DirectoryImporter):
                 + ["updated_at", "search_text"],
             )
         return result
+
+    def _update_organisation(self, obj, values, registry):
+        """Apply a row to an existing organisation: the registry fields unless a register
+        feeds it, the ESUS flag, the profile fields it lacks. Whether anything changed."""
+        changes = {}
+        if not obj.is_from_registry:
+            changes |= {k: v for k, v in registry.items() if getattr(obj, k) != v}
+        if "is_esus" in values and obj.is_esus != values["is_esus"]:
+            changes["is_esus"] = values["is_esus"]
+        for k in PROFILE:
+            if values.get(k) and not getattr(obj, k):
+                changes[k] = values[k]
+        if not changes:
+            return False
+        for k, v in changes.items():
+            setattr(obj, k, v)
+        if not obj.is_from_registry:
+            obj.source = Source.CSV
+        obj.source_updated_at = obj.updated_at = self.now
+        obj.refresh_search_text()
+        return True
 
     def _write_establishments(self, batch, organisations):
         sirets = {v["siret"] for v in batch if v.get("siret")}
