@@ -161,6 +161,38 @@ def test_structures_are_paginated_and_sorted_by_name(client):
     assert names(client.get(STRUCTURES, {"offset": 10})) == []
 
 
+def test_structures_answer_what_the_directory_search_answers(client):
+    """One engine: the API finds what /annuaire/ finds — words, synonyms, order, counts."""
+    employers = EssOrganisationFactory(name="Groupement d'employeurs du Limousin")
+    EstablishmentFactory(organisation=employers, commune=Commune.objects.get(code="87085"))
+    scop = EssOrganisationFactory(name="Menuiserie coopérative", scop=True, is_esus=True)
+    EstablishmentFactory(organisation=scop, commune=Commune.objects.get(code="33063"))
+    EssOrganisationFactory(name="Jardins partagés", description="Un groupement d'habitants.")
+
+    # « GE » is the acronym of « groupement d'employeurs » (the shipped synonyms).
+    assert names(client.get(STRUCTURES, {"q": "GE"})) == ["Groupement d'employeurs du Limousin"]
+    assert names(client.get(STRUCTURES, {"q": "groupements", "tri": "pertinence"})) == [
+        "Groupement d'employeurs du Limousin",
+        "Jardins partagés",
+    ]
+    annuaire = client.get("/annuaire/", {"q": "groupements"}).content.decode()
+    assert "Groupement d&#x27;employeurs du Limousin" in annuaire
+    assert "Jardins partagés" in annuaire
+
+    page = client.get(STRUCTURES, {"facettes": "true"}).json()
+    assert page["total"] == 3
+    assert page["facettes"]["famille"] == {"association": 2, "cooperative": 1}
+    assert page["facettes"]["departement"] == {"87": 1, "33": 1}
+    assert page["facettes"]["esus"] == {"1": 1}
+    narrowed = client.get(STRUCTURES, {"facettes": "true", "departement": "33"}).json()
+    assert narrowed["total"] == page["facettes"]["departement"]["33"]
+    # A chosen filter keeps the counts of its alternatives, as on /annuaire/.
+    assert narrowed["facettes"]["departement"] == {"87": 1, "33": 1}
+    assert "facettes" not in client.get(STRUCTURES).json() or (
+        client.get(STRUCTURES).json()["facettes"] is None
+    )
+
+
 def test_structure_detail_lists_its_establishments_and_public_networks(client, limoges):
     network = EssOrganisationFactory(name="Réseau régional")
     private_network = EssOrganisationFactory(name="Club d'entreprises", outside_ess=True)
@@ -454,8 +486,10 @@ def _populate(count):
 def test_lists_do_a_constant_number_of_queries(client, django_assert_max_num_queries, count):
     _populate(count)
 
-    # count + page + labels; count + page (organisations and communes joined).
-    with django_assert_max_num_queries(3):
+    # The directory's engine (generation, label, words, the in-memory index read once
+    # per generation), the page's organisations and their labels; count + page
+    # (organisations and communes joined).
+    with django_assert_max_num_queries(8):
         assert len(names(client.get(STRUCTURES, {"limit": 100, "label": "aci"}))) == count
     with django_assert_max_num_queries(2):
         assert len(names(client.get(ETABLISSEMENTS, {"limit": 100}))) == 2 * count
@@ -465,7 +499,7 @@ def test_lists_do_a_constant_number_of_queries(client, django_assert_max_num_que
 def test_csv_exports_do_a_constant_number_of_queries(client, django_assert_max_num_queries, count):
     _populate(count)
 
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(7):
         assert len(read_csv(client.get(STRUCTURES, {"format": "csv"}))) == count
     with django_assert_max_num_queries(1):
         assert len(read_csv(client.get(ETABLISSEMENTS, {"format": "csv"}))) == 2 * count

@@ -385,6 +385,27 @@ def test_the_memory_index_and_sql_give_the_same_answers(directory, settings, fil
     assert in_sql[0].total or filters.text == "limouzin"
 
 
+@pytest.mark.parametrize(
+    "filters",
+    [
+        SearchFilters(naf="88", not_esus=True),
+        SearchFilters(text="association", naf="88.10A", departement="87"),
+        SearchFilters(naf="64.1", esus=True),
+    ],
+    ids=["naf-prefix+not-esus", "text+naf+dep", "naf+esus"],
+)
+@pytest.mark.parametrize("sort", ["name", "-name"])
+def test_the_open_data_api_filters_answer_the_same_in_memory_and_in_sql(
+    directory, settings, filters, sort
+):
+    settings.ESSOR_SEARCH_MEMORY = "off"
+    in_sql = _everything(filters, sort)
+    settings.ESSOR_SEARCH_MEMORY = "inline"
+    in_memory = _everything(filters, sort)
+    assert in_memory == in_sql
+    assert in_sql[0].total
+
+
 def test_after_a_write_searches_run_in_sql_while_the_index_is_read_again(monkeypatch, settings):
     """In production the snapshot is read in a background thread: until it is ready the
     search runs in SQL (None here), and no second reading starts meanwhile."""

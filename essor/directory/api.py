@@ -1,5 +1,8 @@
 """Open-data API of the directory: ESS organisations and their establishments.
 
+The list of organisations, /structures/, is the directory's search: it lives with its
+engine, in essor/search/api.py, and uses the rows and schemas defined here.
+
 Only what the public directory shows is published: organisations in the ESS and active
 (Organisation.objects.publicly_listed()) and their establishments. Nothing about people
 (accounts, memberships, claims, contact e-mails and phones) is exposed, and a partially
@@ -10,8 +13,7 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.db.models.functions import Lower
+from django.db.models import Prefetch
 from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
 
@@ -27,10 +29,8 @@ from essor.api.params import (
     OffsetParam,
 )
 from essor.api.responses import CSV_RESPONSE_DOC, csv_export, page, wants_csv
-from essor.core.text import fold
 
 from .enums import AdministrativeStatus, EssFamily, Source
-from .identifiers import is_valid_rna
 from .models import Establishment, Organisation
 
 API_PREFIX = "/"
@@ -146,13 +146,6 @@ class StructureDetaillee(Structure):
     )
 
 
-class PageStructures(Schema):
-    total: int = Field(description="Nombre de structures qui répondent aux filtres.")
-    limit: int = Field(description="Taille de la page.")
-    offset: int = Field(description="Position du premier résultat.")
-    resultats: list[Structure] = Field(description="Les structures de la page.")
-
-
 class PageEtablissements(Schema):
     total: int = Field(description="Nombre d'établissements qui répondent aux filtres.")
     limit: int = Field(description="Taille de la page.")
@@ -250,22 +243,6 @@ def _territory_filters(departement=None, epci=None, commune=None, naf=None):
     return lookups
 
 
-def search_organisations(queryset, q):
-    """Organisations whose name, acronym or description hold every word of `q` (accents
-    and case ignored), or whose SIREN, SIRET or RNA number is `q`."""
-    q = "".join(c for c in q if c.isprintable()).strip()
-    compact = q.replace(" ", "")
-    if compact.isdigit() and len(compact) in {9, 14}:
-        return queryset.filter(siren=compact[:9])
-    if is_valid_rna(compact.upper()):
-        return queryset.filter(rna=compact.upper())
-    for word in fold(q).split()[:10]:
-        queryset = queryset.filter(
-            Q(search_text__contains=word) | Q(name__icontains=word) | Q(acronym__icontains=word)
-        )
-    return queryset
-
-
 def public_organisations():
     return Organisation.objects.publicly_listed()
 
@@ -276,16 +253,6 @@ def public_establishments():
 
 # --- Endpoints -------------------------------------------------------------------------
 
-SearchParam = Annotated[
-    str,
-    Query(
-        None,
-        max_length=200,
-        examples=["insertion"],
-        description="Recherche dans le nom, le sigle et la présentation (sans tenir compte "
-        "des accents ni des majuscules), ou un numéro SIREN, SIRET ou RNA.",
-    ),
-]
 FamilleParam = Annotated[
     Famille,
     Query(
@@ -303,19 +270,6 @@ NafParam = Annotated[
         description="Code NAF rév. 2 ou son début : « 88 » (division), « 88.9 », « 88.99B ».",
     ),
 ]
-LabelParam = Annotated[
-    str,
-    Query(
-        None,
-        pattern=LABEL_PATTERN,
-        examples=["aci"],
-        description="Code d'un label ou agrément (ex. « aci »).",
-    ),
-]
-EsusParam = Annotated[
-    bool,
-    Query(None, description="Structures agréées ESUS (true) ou non agréées (false)."),
-]
 EmployeurParam = Annotated[
     bool,
     Query(None, description="Établissements employeurs (true) ou non employeurs (false)."),
@@ -324,75 +278,6 @@ StatutParam = Annotated[
     Statut,
     Query(None, description="État administratif : `active` (en activité) ou `closed` (fermé)."),
 ]
-TriParam = Annotated[
-    Literal["nom", "-nom"],
-    Query("nom", description="Ordre : `nom` (alphabétique) ou `-nom` (inverse)."),
-]
-
-
-@router.get(
-    "/structures/",
-    response={200: PageStructures, **ERRORS},
-    summary="Lister et rechercher les structures de l'ESS",
-    description=(
-        "Les structures (unités légales) de l'ESS publiées dans l'annuaire, triées par nom. "
-        "Les filtres de territoire et d'activité retiennent les structures qui ont au moins "
-        "un établissement actif dans ce territoire ou avec cette activité. "
-        "Ajouter `format=csv` (ou l'en-tête `Accept: text/csv`) pour un export CSV."
-    ),
-    operation_id="lister_structures",
-    tags=["Structures"],
-    openapi_extra={"responses": {200: CSV_RESPONSE_DOC, **RETRY_AFTER_DOC}},
-)
-def list_organisations(
-    request,
-    q: SearchParam = None,
-    famille: FamilleParam = None,
-    departement: DepartementParam = None,
-    epci: EpciParam = None,
-    commune: CommuneParam = None,
-    naf: NafParam = None,
-    label: LabelParam = None,
-    esus: EsusParam = None,
-    tri: TriParam = "nom",
-    limit: LimitParam = DEFAULT_PAGE_SIZE,
-    offset: OffsetParam = 0,
-    format: FormatParam = None,
-):
-    organisations = public_organisations()
-    if q:
-        organisations = search_organisations(organisations, q)
-    if famille:
-        organisations = organisations.filter(ess_family=famille)
-    if esus is not None:
-        organisations = organisations.filter(is_esus=esus)
-    if label:
-        organisations = organisations.filter(
-            Exists(
-                Organisation.labels.through.objects.filter(
-                    organisation_id=OuterRef("pk"), label__code__iexact=label
-                )
-            )
-        )
-    territory = _territory_filters(departement, epci, commune, naf)
-    if territory:
-        organisations = organisations.filter(
-            Exists(
-                Establishment.objects.active().filter(organisation_id=OuterRef("pk"), **territory)
-            )
-        )
-    # Case-insensitive, so that "les Amis" sorts with "Les Amis" on every database.
-    by_name = Lower("name")
-    organisations = organisations.order_by(
-        *((by_name.asc(), "pk") if tri == "nom" else (by_name.desc(), "-pk"))
-    )
-    organisations = organisations.prefetch_related("labels")
-
-    if wants_csv(request):
-        return csv_export(
-            organisations, organisation_row, ORGANISATION_CSV_COLUMNS, "essor-structures.csv"
-        )
-    return page(organisations, organisation_row, limit, offset)
 
 
 @router.get(

@@ -11,7 +11,14 @@ class DirectoryConfig(AppConfig):
 
         # Registers the importers: /gestion/ and ImportRun know them by their kind.
         from .importers import csv_import, rna, sirene  # noqa: F401
-        from .services import personal_data
+        from .services import (
+            cited_by_the_report,
+            closed_in_the_ess,
+            personal_data,
+            register_public_page_reason,
+        )
 
         if personal_data not in PERSONAL_DATA_EXPORTERS:
             PERSONAL_DATA_EXPORTERS.append(personal_data)
+        register_public_page_reason(closed_in_the_ess)
+        register_public_page_reason(cited_by_the_report)

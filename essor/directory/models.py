@@ -64,15 +64,25 @@ class Label(models.Model):
         return self.name
 
 
+# « Publicly listed », the one rule: in activity and in the ESS (a family decided by the
+# importers or the CRESS). /annuaire/, its map and export, the open-data API and the
+# platform search list these organisations and no other; the search index's triggers
+# select the same rows (a test compares them, tests/test_search.py); an organisation's
+# page is public when it is listed or a registered reason says why
+# (directory.services.with_public_page).
+IN_ESS = ~models.Q(ess_family="")
+PUBLICLY_LISTED = models.Q(status=AdministrativeStatus.ACTIVE) & IN_ESS
+
+
 class OrganisationQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=AdministrativeStatus.ACTIVE)
 
     def in_ess(self):
-        return self.exclude(ess_family="")
+        return self.filter(IN_ESS)
 
     def publicly_listed(self):
-        return self.active().in_ess()
+        return self.filter(PUBLICLY_LISTED)
 
 
 class Organisation(models.Model):

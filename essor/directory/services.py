@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,8 +22,15 @@ from essor.core.workflow import decide
 from essor.directory.models import Membership
 
 from . import perms
-from .enums import ChangeKind, ClaimStatus, MembershipRole, Source
-from .models import Claim, EditSuggestion, Invitation, Organisation, OrganisationChange
+from .enums import AdministrativeStatus, ChangeKind, ClaimStatus, MembershipRole, Source
+from .models import (
+    PUBLICLY_LISTED,
+    Claim,
+    EditSuggestion,
+    Invitation,
+    Organisation,
+    OrganisationChange,
+)
 
 
 class DirectoryError(Exception):
@@ -33,11 +40,14 @@ class DirectoryError(Exception):
 # Visibility
 
 
-# Why an organisation outside the ESS perimeter still has a public page. Feature apps
-# add theirs from AppConfig.ready(): each takes an Organisation queryset and returns the
-# organisations in it that one of their public pages links to (the provider of a
-# published support offer, a funder of a published financing tool, a carrier of a
-# published initiative). A link a visitor can follow never ends on a 404.
+# Why an organisation that is not publicly listed (models.PUBLICLY_LISTED) still has a
+# public page. Each reason takes an Organisation queryset and returns the organisations in
+# it that have one. The directory registers two (DirectoryConfig.ready()): an organisation
+# of the ESS that closed keeps its page, marked as closed, and the organisations the 2016
+# report cites keep theirs, which quotes what it says of them. Feature apps add theirs
+# from AppConfig.ready(): the organisations one of their public pages links to (the
+# provider of a published support offer, a funder of a published financing tool, a
+# carrier of a published initiative). A link a visitor can follow never ends on a 404.
 PUBLIC_PAGE_REASONS = []
 
 
@@ -47,26 +57,40 @@ def register_public_page_reason(reason):
     return reason
 
 
-def with_public_page(queryset=None):
-    """The organisations whose page the public may see: the ESS perimeter (what
-    /annuaire/ lists), the ones the report cites, and the ones a public page of a
-    feature app links to."""
-    queryset = Organisation.objects.all() if queryset is None else queryset
-    # The organisations the 2016 report cites: their page quotes what it says of them.
-    condition = ~Q(ess_family="") | Q(source=Source.REPORT)
+def closed_in_the_ess(queryset):
+    return queryset.in_ess().exclude(status=AdministrativeStatus.ACTIVE)
+
+
+def cited_by_the_report(queryset):
+    return queryset.filter(source=Source.REPORT)
+
+
+def _public_page(queryset):
+    condition = PUBLICLY_LISTED
     for reason in PUBLIC_PAGE_REASONS:
         condition |= Q(pk__in=reason(queryset).values("pk"))
-    return queryset.filter(condition)
+    return condition
+
+
+def with_public_page(queryset=None):
+    """The organisations whose page the public may see: the publicly listed ones, and
+    those a registered reason gives a page (PUBLIC_PAGE_REASONS). They are listed nowhere
+    else: not in /annuaire/, its map, the search or the API."""
+    queryset = Organisation.objects.all() if queryset is None else queryset
+    return queryset.filter(_public_page(queryset))
+
+
+def annotate_public_page(queryset):
+    """`queryset` with `has_public_page` on each organisation (same rule, no query more)."""
+    condition = _public_page(Organisation.objects.all())
+    return queryset.annotate(has_public_page=ExpressionWrapper(condition, BooleanField()))
 
 
 def is_publicly_visible(organisation):
-    """Whether the public sees the organisation's page. Organisation has no publication
-    flag: being in the ESS (a family decided by the importers or the CRESS) is what
-    lists an organisation in /annuaire/; closed ones stay visible, marked as closed.
-    Outside the ESS, a page exists for the actors the platform links to (see
-    PUBLIC_PAGE_REASONS); they are not listed in /annuaire/."""
-    if organisation.ess_family or organisation.source == Source.REPORT:
-        return True
+    """Whether the public sees the organisation's page (see with_public_page)."""
+    known = getattr(organisation, "has_public_page", None)
+    if known is not None:
+        return known
     return with_public_page(Organisation.objects.filter(pk=organisation.pk)).exists()
 
 

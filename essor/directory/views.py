@@ -37,9 +37,8 @@ SUGGESTION_RATE = {"limit": 20, "period": 3600}
 def _visible_organisation(request, pk, queryset=None):
     """The organisation, or 404 when the public may not see it. Staff and its members
     still reach a listing that left the ESS perimeter, to fix or discuss it."""
-    organisation = get_object_or_404(
-        Organisation.objects.all() if queryset is None else queryset, pk=pk
-    )
+    queryset = Organisation.objects.all() if queryset is None else queryset
+    organisation = get_object_or_404(services.annotate_public_page(queryset), pk=pk)
     if not services.is_publicly_visible(organisation) and not (
         can_moderate(request.user) or perms.is_member(request.user, organisation)
     ):

@@ -64,6 +64,8 @@ class SearchFilters:
     text: str = ""
     family: str = ""
     esus: bool = False
+    # The open-data API's complement of `esus`: organisations without the agrément.
+    not_esus: bool = False
     label: int | None = None
     section: str = ""
     sector: str = ""
@@ -71,6 +73,8 @@ class SearchFilters:
     departement: str = ""
     epci: str = ""
     commune: str = ""
+    # A NAF code or its beginning ("88", "88.9", "88.99B"): the open-data API's filter.
+    naf: str = ""
     near: Near | None = None
     zone: BBox | None = None
     # The point distances are measured from (the chosen commune's centre).
@@ -287,8 +291,8 @@ class SqlSearchBackend(SearchBackend):
             )
             ctes.append(
                 Sql(
-                    "m AS MATERIALIZED (SELECT s.org_id, s.dep, s.epci, s.section, s.sector, "
-                    "s.band, s.commune, s.lat, s.lon "
+                    "m AS MATERIALIZED (SELECT s.org_id, s.est_id, s.dep, s.epci, s.section, "
+                    "s.sector, s.band, s.commune, s.lat, s.lon "
                     f"FROM d {self.driving_join} directory_search_site s ON s.org_id = d.org_id)"
                 )
             )
@@ -323,6 +327,8 @@ class SqlSearchBackend(SearchBackend):
             conditions.append(Sql(f"{alias}.family = %s", [filters.family]))
         if filters.esus and exclude != "esus":
             conditions.append(Sql(f"{alias}.esus = %s", [True]))
+        if filters.not_esus and exclude != "esus":
+            conditions.append(Sql(f"{alias}.esus = %s", [False]))
         if filters.label and exclude != "label":
             conditions.append(
                 Sql(
@@ -339,6 +345,13 @@ class SqlSearchBackend(SearchBackend):
             value = getattr(filters, facet)
             if value and exclude != facet:
                 conditions.append(Sql(f"{alias}.{column} = %s", [value]))
+        if filters.naf:
+            conditions.append(
+                Sql(
+                    f"{alias}.est_id IN (SELECT id FROM directory_establishment WHERE naf LIKE %s)",
+                    [filters.naf + "%"],
+                )
+            )
         for box in (filters.zone, filters.near.bounding_box() if filters.near else None):
             if box:
                 conditions.append(
@@ -488,9 +501,12 @@ class SqlSearchBackend(SearchBackend):
         if sort == "relevance" and text is not None:
             return self.ranked_ids(text, self._org_scope(filters, text), offset, limit)
         where = _where(self._org_scope(filters, text))
+        order = self.name_order
+        if sort == "-name":
+            order = ", ".join(f"{column} DESC" for column in order.split(", "))
         return Sql(
             f"{prefix.sql}SELECT o.org_id FROM {self._org_from(text)}{where.sql} "
-            f"ORDER BY {self.name_order} LIMIT %s OFFSET %s",
+            f"ORDER BY {order} LIMIT %s OFFSET %s",
             prefix.params + where.params + [limit, offset],
         )
 

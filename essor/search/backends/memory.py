@@ -103,6 +103,8 @@ class Snapshot:
             mask &= self.family == code
         if filters.esus and exclude != "esus":
             mask &= self.esus
+        if filters.not_esus and exclude != "esus":
+            mask &= ~self.esus
         if filters.label and exclude != "label":
             labelled = np.zeros(self.size, bool)
             labelled[self.label_org[self.label_id == filters.label]] = True
@@ -123,6 +125,9 @@ class Snapshot:
             if value and exclude != facet:
                 code = self.vocabularies[column].get(value, -2)
                 narrow(self.columns[column] == code)
+        if filters.naf:
+            codes = [c for v, c in self.vocabularies["naf"].items() if v.startswith(filters.naf)]
+            narrow(np.isin(self.columns["naf"], codes))
         for box in (filters.zone, filters.near.bounding_box() if filters.near else None):
             if box:
                 narrow(self.in_box(box))
@@ -165,7 +170,7 @@ class Snapshot:
         zone; None when none of these is chosen."""
         if not (filters.commune or filters.near or filters.zone):
             return None
-        place = replace(filters, section="", sector="", band="", departement="", epci="")
+        place = replace(filters, section="", sector="", band="", departement="", epci="", naf="")
         return self.with_site(self.site_conditions(place))
 
     def matching(self, filters, text_mask):
@@ -259,6 +264,8 @@ class Snapshot:
             chosen = candidates[np.lexsort(keys)[offset:end]]
             return self.org_id[chosen].tolist()
         in_order = self.by_name[orgs[self.by_name]]
+        if sort == "-name":
+            in_order = in_order[::-1]
         return self.org_id[in_order[offset:end]].tolist()
 
     # --- map -------------------------------------------------------------------------
@@ -318,8 +325,9 @@ def load(backend, generation):
     )
     sites = rows(
         Sql(
-            "SELECT org_id, est_id, lat, lon, dep, epci, section, sector, band, commune "
-            "FROM directory_search_site ORDER BY org_id, est_id"
+            "SELECT s.org_id, s.est_id, s.lat, s.lon, s.dep, s.epci, s.section, s.sector, "
+            "s.band, s.commune, e.naf FROM directory_search_site s "
+            "JOIN directory_establishment e ON e.id = s.est_id ORDER BY s.org_id, s.est_id"
         )
     )
     labels = rows(Sql("SELECT organisation_id, label_id FROM directory_organisation_labels"))
@@ -342,7 +350,7 @@ def load(backend, generation):
     site_org, found = _positions(org_id, [r[0] for r in sites])
     kept = [r for r, keep in zip(sites, found.tolist(), strict=True) if keep]
     columns, vocabularies = {}, {}
-    for position, column in enumerate(CODED, start=4):
+    for position, column in enumerate([*CODED, "naf"], start=4):
         vocabularies[column], columns[column] = _codes([r[position] for r in kept])
     site_org = site_org.astype(np.int32)
     return Snapshot(

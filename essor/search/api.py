@@ -1,0 +1,206 @@
+"""Open-data API of the directory search: /api/structures/ lists and searches the
+organisations through the directory's engine (backends/), so that it answers exactly what
+/annuaire/ answers — the same listed organisations, words, synonyms, order and facet
+counts, cached under the index's generation. The organisation's detail and the
+establishments stay in essor/directory/api.py, whose rows and schemas this module uses."""
+
+from typing import Annotated, Literal
+
+from ninja import Field, Query, Router, Schema
+
+from essor.api.errors import ERRORS, RETRY_AFTER_DOC
+from essor.api.params import (
+    DEFAULT_PAGE_SIZE,
+    CommuneParam,
+    DepartementParam,
+    EpciParam,
+    FormatParam,
+    LimitParam,
+    OffsetParam,
+)
+from essor.api.responses import CSV_CHUNK_SIZE, CSV_RESPONSE_DOC, csv_response, wants_csv
+from essor.directory.api import (
+    LABEL_PATTERN,
+    ORGANISATION_CSV_COLUMNS,
+    FamilleParam,
+    NafParam,
+    Structure,
+    organisation_row,
+)
+from essor.directory.models import Label, Organisation
+
+from .backends import SearchFilters, get_backend
+
+API_PREFIX = "/"
+router = Router()
+
+SORTS = {"nom": "name", "-nom": "-name", "pertinence": "relevance"}
+# The engine's facets, by the names the API's users read.
+FACET_NAMES = {
+    "family": "famille",
+    "esus": "esus",
+    "label": "label",
+    "section": "section",
+    "sector": "secteur",
+    "band": "effectif",
+    "departement": "departement",
+    "epci": "epci",
+}
+
+SearchParam = Annotated[
+    str,
+    Query(
+        None,
+        max_length=200,
+        examples=["insertion"],
+        description="Les mots cherchés, comme dans l'annuaire : nom, sigle, activité, "
+        "présentation, sans tenir compte des accents, des majuscules ni des pluriels, avec "
+        "les sigles du secteur (« GE », « SIAE »…) ; ou un numéro SIREN, SIRET ou RNA.",
+    ),
+]
+LabelParam = Annotated[
+    str,
+    Query(
+        None,
+        pattern=LABEL_PATTERN,
+        examples=["aci"],
+        description="Code d'un label ou agrément (ex. « aci »).",
+    ),
+]
+EsusParam = Annotated[
+    bool,
+    Query(None, description="Structures agréées ESUS (true) ou non agréées (false)."),
+]
+TriParam = Annotated[
+    Literal[tuple(SORTS)],
+    Query(
+        "nom",
+        description="Ordre : `nom` (alphabétique), `-nom` (inverse) ou `pertinence` (celui "
+        "de l'annuaire quand `q` est donné : tous les mots dans le nom d'abord).",
+    ),
+]
+FacettesParam = Annotated[
+    bool,
+    Query(
+        False,
+        description="Ajouter à la réponse le nombre de structures par valeur de chaque "
+        "filtre (les décomptes de l'annuaire).",
+    ),
+]
+
+
+class PageStructures(Schema):
+    total: int = Field(description="Nombre de structures qui répondent aux filtres.")
+    limit: int = Field(description="Taille de la page.")
+    offset: int = Field(description="Position du premier résultat.")
+    resultats: list[Structure] = Field(description="Les structures de la page.")
+    facettes: dict[str, dict[str, int]] | None = Field(
+        None,
+        description="Avec `facettes=true` : pour chaque filtre (famille, esus, label, "
+        "section, secteur, effectif, departement, epci), le nombre de structures par valeur, "
+        "compté avec tous les autres filtres.",
+    )
+
+
+def search_text(q):
+    """What the engine looks for: `q` without control characters; a SIRET is searched
+    as its SIREN (the organisation's identifier)."""
+    q = "".join(c for c in q or "" if c.isprintable()).strip()
+    compact = q.replace(" ", "")
+    if compact.isdigit() and len(compact) == 14:
+        return compact[:9]
+    return q
+
+
+def organisation_filters(*, q=None, famille=None, departement=None, epci=None, commune=None,
+                         naf=None, label=None, esus=None):  # fmt: skip
+    """The directory engine's filters for the API's parameters; None when they can match
+    nothing (an unknown label)."""
+    label_id = None
+    if label:
+        label_id = Label.objects.filter(code__iexact=label).values_list("pk", flat=True).first()
+        if label_id is None:
+            return None
+    return SearchFilters(
+        text=search_text(q),
+        family=famille or "",
+        esus=esus is True,
+        not_esus=esus is False,
+        label=label_id,
+        departement=(departement or "").upper(),
+        epci=epci or "",
+        commune=(commune or "").upper(),
+        naf=(naf or "").upper(),
+    )
+
+
+def organisations_in_order(ids):
+    """The organisations of `ids`, in that order, with their labels (two queries)."""
+    found = Organisation.objects.prefetch_related("labels").in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
+def _by_chunks(ids):
+    for start in range(0, len(ids), CSV_CHUNK_SIZE):
+        yield from organisations_in_order(ids[start : start + CSV_CHUNK_SIZE])
+
+
+def facet_counts(counts):
+    """The engine's facet counts under the API's names; labels by their code."""
+    named = {FACET_NAMES[facet]: values for facet, values in counts.items()}
+    codes = dict(
+        Label.objects.filter(pk__in=[int(k) for k in named["label"]]).values_list("pk", "code")
+    )
+    named["label"] = {codes[int(k)]: n for k, n in named["label"].items() if int(k) in codes}
+    return named
+
+
+@router.get(
+    "/structures/",
+    response={200: PageStructures, **ERRORS},
+    summary="Lister et rechercher les structures de l'ESS",
+    description=(
+        "Les structures (unités légales) de l'ESS publiées dans l'annuaire, triées par nom : "
+        "la recherche de l'annuaire (/annuaire/), avec les mêmes résultats. "
+        "Les filtres de territoire et d'activité retiennent les structures qui ont au moins "
+        "un établissement actif dans ce territoire ou avec cette activité. "
+        "Ajouter `format=csv` (ou l'en-tête `Accept: text/csv`) pour un export CSV."
+    ),
+    operation_id="lister_structures",
+    tags=["Structures"],
+    openapi_extra={"responses": {200: CSV_RESPONSE_DOC, **RETRY_AFTER_DOC}},
+)
+def list_organisations(
+    request,
+    q: SearchParam = None,
+    famille: FamilleParam = None,
+    departement: DepartementParam = None,
+    epci: EpciParam = None,
+    commune: CommuneParam = None,
+    naf: NafParam = None,
+    label: LabelParam = None,
+    esus: EsusParam = None,
+    tri: TriParam = "nom",
+    facettes: FacettesParam = False,
+    limit: LimitParam = DEFAULT_PAGE_SIZE,
+    offset: OffsetParam = 0,
+    format: FormatParam = None,
+):
+    filters = organisation_filters(
+        q=q, famille=famille, departement=departement, epci=epci, commune=commune, naf=naf,
+        label=label, esus=esus,
+    )  # fmt: skip
+    backend, sort = get_backend(), SORTS[tri]
+    if wants_csv(request):
+        ids = [] if filters is None else backend.ids(filters, sort=sort)
+        rows = map(organisation_row, _by_chunks(ids))
+        return csv_response(rows, ORGANISATION_CSV_COLUMNS, "essor-structures.csv")
+    answer = {"total": 0, "limit": limit, "offset": offset, "resultats": []}
+    if filters is None:
+        return answer
+    result = backend.search(filters, sort=sort, offset=offset, limit=limit, facets=facettes)
+    answer["total"] = result.total
+    answer["resultats"] = [organisation_row(o) for o in organisations_in_order(result.ids)]
+    if facettes:
+        answer["facettes"] = facet_counts(result.facets)
+    return answer
