@@ -34,7 +34,7 @@ Example — the events module (essor/events) makes its published events findable
         name = "evenements"                  # ?type=evenements, stable
         label = "Agenda"                     # the group's heading on /recherche/
         singular, plural = "événement", "événements"
-        order = 60                           # groups of equal relevance, in this order
+        order = 65                           # groups of equal relevance, in this order
         model = Event
         version = "1"                        # change it when document() changes
 
