@@ -3,7 +3,10 @@
 For each database: build it once (geography + 180,000 organisations and 250,000
 establishments, bench/search/generate.py), time the search and the map in-process
 (worker.py), then serve it with gunicorn on 127.0.0.1 and load it with wrk, 16
-connections. Prints one JSON document and writes it to --out."""
+connections. Prints one JSON document and writes it to --out.
+
+--platform: the platform search instead (/recherche/, /api/recherche/ over every
+registered kind, worker.py platform), into bench/out/search/platform-results.json."""
 
 import argparse
 import json
@@ -160,6 +163,11 @@ def main():
     parser.add_argument("--wrk-seconds", type=int, default=30)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--skip-wrk", action="store_true")
+    parser.add_argument(
+        "--platform",
+        action="store_true",
+        help="only the platform search (/recherche/): p50/p95 over every registered kind",
+    )
     parser.add_argument("--out", default=str(VAR / "search-results.json"))
     args = parser.parse_args()
     VAR.mkdir(parents=True, exist_ok=True)
@@ -179,6 +187,13 @@ def main():
             [str(BIN / "essor"), "collectstatic", "--no-input", "-v", "0"],
             env=env, cwd=ROOT, check=True,
         )  # fmt: skip
+        if args.platform:
+            print(f"[{name}] recherche de la plateforme…", file=sys.stderr)
+            measures = json.loads(
+                worker("platform", env, "--cases", str(args.cases), "--rounds", str(args.rounds))
+            )
+            report[name] = {"prepared": prepared, **measures}
+            continue
         print(f"[{name}] mesures…", file=sys.stderr)
         measures = json.loads(
             worker("measure", env, "--cases", str(args.cases), "--rounds", str(args.rounds))
@@ -202,6 +217,8 @@ def main():
             report[name]["throughput_no_cache"] = throughput(
                 env, args.wrk_seconds, args.workers, 16, "bench.search.settings_nocache"
             )
+    if args.platform and args.out == parser.get_default("out"):
+        args.out = str(VAR / "platform-results.json")
     Path(args.out).write_text(json.dumps(report, indent=2, ensure_ascii=False))
     print(json.dumps(report, indent=2, ensure_ascii=False))
 

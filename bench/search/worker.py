@@ -253,6 +253,87 @@ def measure(args):
     print(json.dumps(results))
 
 
+# What people type in the header's box: the field's words and acronyms (synonyms),
+# activities, places, names — the acceptance queries of issue 14 among them.
+PLATFORM_QUERIES = [
+    "tiers-lieu", "prêt d'honneur", "groupement d'employeurs", "insertion", "URSCOP", "GE",
+    "SIAE", "ESAT", "SCOP", "DLA", "AAP", "aide à domicile", "coopérative", "jardins",
+    "Limoges", "Bordeaux", "Corrèze", "87000", "économie solidaire", "formation",
+    "mutuelle santé", "recyclerie", "habitat partagé", "crèche", "culture",
+]  # fmt: skip
+
+
+def platform(args):
+    """The platform search (/recherche/ and /api/recherche/) over every registered kind,
+    with its cache off: every answer computed from scratch (the directory's counts
+    included), then the whole page and the JSON through Django's test client."""
+    setup_django()
+    from django.db import connection
+    from django.db.models import Count
+    from django.test import Client
+
+    from essor.search import platform as platform_search
+    from essor.search import registry
+    from essor.search.backends import get_backend, memory
+    from essor.search.backends.base import SqlSearchBackend
+    from essor.search.models import Document
+
+    backend = get_backend()
+    client = Client()
+    started = time.perf_counter()
+    written = sum(registry.rebuild().values())
+    results = {
+        "vendor": connection.vendor,
+        "load_average_before": os.getloadavg(),
+        "documents": {
+            "written": written,
+            "rebuild_seconds": round(time.perf_counter() - started, 1),
+        },
+        "kinds": [kind.name for kind in registry.kinds()],
+    }
+    results["documents"]["by_kind"] = dict(
+        Document.objects.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n")
+    )
+    memory.load(backend, backend.generation())  # as a server process holds it
+    platform_search.CACHE_SECONDS = 0
+    SqlSearchBackend.cache_seconds = 0
+    queries = (
+        PLATFORM_QUERIES[: args.cases] if args.cases < len(PLATFORM_QUERIES) else PLATFORM_QUERIES
+    )
+    rounds = max(args.rounds, 4)
+
+    def everything(query):
+        return platform_search.search_everything(query).total
+
+    samples, cpu, totals = timed(everything, queries, rounds)
+    results["search_everything"] = {
+        **percentiles(samples, cpu),
+        "median_results": statistics.median(totals),
+    }
+
+    def page(query):
+        response = client.get("/recherche/", {"q": query})
+        assert response.status_code == 200, response.status_code
+        return len(response.content)
+
+    samples, cpu, _ = timed(page, queries, rounds)
+    results["page"] = percentiles(samples, cpu)
+
+    def api(query):
+        response = client.get("/api/recherche/", {"q": query})
+        assert response.status_code == 200, response.content
+        return len(response.content)
+
+    samples, cpu, _ = timed(api, queries, rounds)
+    results["api"] = percentiles(samples, cpu)
+    results["kinds_found"] = {
+        query: [g.kind.name for g in platform_search.search_everything(query).groups]
+        for query in queries[:5]
+    }
+    results["load_average_after"] = os.getloadavg()
+    print(json.dumps(results, ensure_ascii=False))
+
+
 def urls(args):
     """The search pages wrk requests: text with two facets, radius searches, the landing."""
     setup_django()
@@ -267,13 +348,14 @@ def urls(args):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("action", choices=["prepare", "measure", "urls"])
+    parser.add_argument("action", choices=["prepare", "measure", "urls", "platform"])
     parser.add_argument("--organisations", type=int, default=180_000)
     parser.add_argument("--establishments", type=int, default=250_000)
     parser.add_argument("--cases", type=int, default=60)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    {"prepare": prepare, "measure": measure, "urls": urls}[args.action](args)
+    actions = {"prepare": prepare, "measure": measure, "urls": urls, "platform": platform}
+    actions[args.action](args)
 
 
 if __name__ == "__main__":

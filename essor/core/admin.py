@@ -44,6 +44,20 @@ class StaffAdmin(admin.ModelAdmin):
         return is_staff_request(request)
 
 
+class ReadOnlyAdmin(StaffAdmin):
+    """Tables written by code (the geography's loader, the observatory's refresh):
+    staff read them, nobody edits them by hand."""
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(DemoDataset)
 class DemoDatasetAdmin(StaffAdmin):
     list_display = ["name", "loaded_at"]

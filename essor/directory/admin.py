@@ -8,6 +8,7 @@ from essor.core.admin import StaffAdmin
 
 from .enums import Source
 from .models import Establishment, Label, Membership, Organisation
+from .services import PROFILE_FIELDS
 
 
 class StaffInlineMixin:
@@ -64,18 +65,7 @@ class OrganisationAdmin(StaffAdmin):
         ("Identité", {"fields": Organisation.REGISTRY_FIELDS + ["is_esus"]}),
         (
             "Profil",
-            {
-                "fields": [
-                    "description",
-                    "website",
-                    "public_email",
-                    "public_phone",
-                    "logo",
-                    "networks",
-                    "labels",
-                    "sectors",
-                ]
-            },
+            {"fields": PROFILE_FIELDS},
         ),
         (
             "Provenance",

@@ -373,11 +373,22 @@ def member_role(request, pk, membership_pk):
     form = RoleForm(request.POST, prefix=f"m{membership.pk}")
     if not form.is_valid():
         return _render_members(request, organisation, error="Rôle inconnu.", status=400)
+    return _member_change(
+        request,
+        organisation,
+        lambda: services.change_member_role(membership=membership, role=form.cleaned_data["role"]),
+        f"Le rôle de {membership.user} est enregistré.",
+    )
+
+
+def _member_change(request, organisation, change, success):
+    """Run a service that changes the members; its refusal (409) on the members page,
+    else the success message and back to the page."""
     try:
-        services.change_member_role(membership=membership, role=form.cleaned_data["role"])
+        change()
     except DirectoryError as error:
         return _render_members(request, organisation, error=str(error), status=409)
-    messages.success(request, f"Le rôle de {membership.user} est enregistré.")
+    messages.success(request, success)
     return redirect("directory:members", organisation.pk)
 
 
@@ -386,12 +397,12 @@ def member_role(request, pk, membership_pk):
 def member_remove(request, pk, membership_pk):
     organisation = _managed_organisation(request, pk)
     membership = get_object_or_404(Membership, pk=membership_pk, organisation=organisation)
-    try:
-        services.remove_member(membership=membership)
-    except DirectoryError as error:
-        return _render_members(request, organisation, error=str(error), status=409)
-    messages.success(request, f"{membership.user} ne fait plus partie de la structure.")
-    return redirect("directory:members", organisation.pk)
+    return _member_change(
+        request,
+        organisation,
+        lambda: services.remove_member(membership=membership),
+        f"{membership.user} ne fait plus partie de la structure.",
+    )
 
 
 @login_required
@@ -399,12 +410,12 @@ def member_remove(request, pk, membership_pk):
 def invitation_cancel(request, pk, invitation_pk):
     organisation = _managed_organisation(request, pk)
     invitation = get_object_or_404(Invitation, pk=invitation_pk, organisation=organisation)
-    try:
-        services.cancel_invitation(invitation=invitation)
-    except DirectoryError as error:
-        return _render_members(request, organisation, error=str(error), status=409)
-    messages.success(request, f"L'invitation de {invitation.email} est annulée.")
-    return redirect("directory:members", organisation.pk)
+    return _member_change(
+        request,
+        organisation,
+        lambda: services.cancel_invitation(invitation=invitation),
+        f"L'invitation de {invitation.email} est annulée.",
+    )
 
 
 @login_required

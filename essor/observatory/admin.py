@@ -1,22 +1,9 @@
 from django.contrib import admin, messages
 
-from essor.core.admin import StaffAdmin
+from essor.core.admin import ReadOnlyAdmin, StaffAdmin
 
 from .models import FlowCell, IndicatorCell, IndicatorRefresh, ReferenceEmployment
 from .services import refresh_after_import
-
-
-class ReadOnlyAdmin(StaffAdmin):
-    """Computed tables: rebuilt by the refresh, never edited by hand."""
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(IndicatorCell)

@@ -1,44 +1,33 @@
 from django.contrib import admin
 
-from essor.core.admin import StaffAdmin
+from essor.core.admin import ReadOnlyAdmin, StaffAdmin
 
 from .models import Commune, Departement, Epci, Region
 
-
-class ReadOnlyTerritoryAdmin(StaffAdmin):
-    """Geography comes from the shipped extract (load_territories); not hand-edited."""
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+# Geography comes from the shipped extract (load_territories): not edited by hand.
 
 
 @admin.register(Region)
-class RegionAdmin(ReadOnlyTerritoryAdmin):
+class RegionAdmin(ReadOnlyAdmin):
     list_display = ["code", "name"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Departement)
-class DepartementAdmin(ReadOnlyTerritoryAdmin):
+class DepartementAdmin(ReadOnlyAdmin):
     list_display = ["code", "name", "region"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Epci)
-class EpciAdmin(ReadOnlyTerritoryAdmin):
+class EpciAdmin(ReadOnlyAdmin):
     list_display = ["code", "name", "kind"]
     list_filter = ["kind"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Commune)
-class CommuneAdmin(ReadOnlyTerritoryAdmin):
+class CommuneAdmin(ReadOnlyAdmin):
     list_display = ["code", "name", "departement", "epci", "population"]
     list_filter = ["kind", "coordinate_precision"]
     search_fields = ["name", "code", "search_name"]
