@@ -188,9 +188,12 @@ def test_structures_answer_what_the_directory_search_answers(client):
     assert narrowed["total"] == page["facettes"]["departement"]["33"]
     # A chosen filter keeps the counts of its alternatives, as on /annuaire/.
     assert narrowed["facettes"]["departement"] == {"87": 1, "33": 1}
-    assert "facettes" not in client.get(STRUCTURES).json() or (
-        client.get(STRUCTURES).json()["facettes"] is None
-    )
+    assert client.get(STRUCTURES).json()["facettes"] is None
+    # Every facet of /annuaire/ is a filter of the API too.
+    for facet in ["section", "secteur", "effectif"]:
+        assert page["facettes"][facet], facet
+        for value, count in page["facettes"][facet].items():
+            assert client.get(STRUCTURES, {facet: value}).json()["total"] == count, facet
 
 
 def test_structure_detail_lists_its_establishments_and_public_networks(client, limoges):

@@ -71,6 +71,34 @@ EsusParam = Annotated[
     bool,
     Query(None, description="Structures agréées ESUS (true) ou non agréées (false)."),
 ]
+SectionParam = Annotated[
+    str,
+    Query(
+        None,
+        pattern=r"^[A-Ua-u]$",
+        examples=["Q"],
+        description="Section NAF d'un établissement actif (une lettre, ex. « Q » : santé "
+        "humaine et action sociale), comme le filtre « Secteur d'activité » de l'annuaire.",
+    ),
+]
+SecteurParam = Annotated[
+    str,
+    Query(
+        None,
+        pattern=r"^[a-z_]{1,40}$",
+        examples=["action_sociale"],
+        description="Secteur de l'ESS d'un établissement actif (code, ex. « action_sociale »).",
+    ),
+]
+EffectifParam = Annotated[
+    str,
+    Query(
+        None,
+        pattern=r"^(NN|[0-9]{2})$",
+        examples=["11"],
+        description="Tranche d'effectif salarié INSEE d'un établissement actif (ex. « 11 »).",
+    ),
+]
 TriParam = Annotated[
     Literal[tuple(SORTS)],
     Query(
@@ -113,7 +141,8 @@ def search_text(q):
 
 
 def organisation_filters(*, q=None, famille=None, departement=None, epci=None, commune=None,
-                         naf=None, label=None, esus=None):  # fmt: skip
+                         naf=None, label=None, esus=None, section=None, secteur=None,
+                         effectif=None):  # fmt: skip
     """The directory engine's filters for the API's parameters; None when they can match
     nothing (an unknown label)."""
     label_id = None
@@ -131,6 +160,9 @@ def organisation_filters(*, q=None, famille=None, departement=None, epci=None, c
         epci=epci or "",
         commune=(commune or "").upper(),
         naf=(naf or "").upper(),
+        section=(section or "").upper(),
+        sector=secteur or "",
+        band=effectif or "",
     )
 
 
@@ -180,6 +212,9 @@ def list_organisations(
     naf: NafParam = None,
     label: LabelParam = None,
     esus: EsusParam = None,
+    section: SectionParam = None,
+    secteur: SecteurParam = None,
+    effectif: EffectifParam = None,
     tri: TriParam = "nom",
     facettes: FacettesParam = False,
     limit: LimitParam = DEFAULT_PAGE_SIZE,
@@ -188,7 +223,7 @@ def list_organisations(
 ):
     filters = organisation_filters(
         q=q, famille=famille, departement=departement, epci=epci, commune=commune, naf=naf,
-        label=label, esus=esus,
+        label=label, esus=esus, section=section, secteur=secteur, effectif=effectif,
     )  # fmt: skip
     backend, sort = get_backend(), SORTS[tri]
     if wants_csv(request):
