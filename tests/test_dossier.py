@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from essor.financing import services
-from essor.financing.enums import BudgetScope, DossierStatus, PdfStatus, RequestStatus
+from essor.financing.enums import BudgetScope, DossierStatus, FundingRequestStatus, PdfStatus
 from essor.financing.models import (
     BudgetLine,
     Dossier,
@@ -144,10 +144,10 @@ def test_submission_freezes_a_version_and_opens_one_request_per_funder(client, s
     assert version.snapshot["budgets"]["project"]["total_charges"] == "31000.00"
     requests = FundingRequest.objects.order_by("funder__name")
     assert [(r.funder, r.amount_asked, r.status) for r in requests] == [
-        (funders[0], Decimal("16000.00"), RequestStatus.RECEIVED),
-        (funders[1], Decimal("15000.00"), RequestStatus.RECEIVED),
+        (funders[0], Decimal("16000.00"), FundingRequestStatus.RECEIVED),
+        (funders[1], Decimal("15000.00"), FundingRequestStatus.RECEIVED),
     ]
-    assert all(r.events.get().version == version for r in requests)
+    assert all(r.transitions.get().version == version for r in requests)
     # Submitting twice opens nothing more.
     assert client.post(reverse("financing:dossier_submit", args=[dossier.pk])).status_code == 400
     assert FundingRequest.objects.count() == 2
@@ -203,7 +203,7 @@ def test_a_complement_round_freezes_a_new_version_and_the_funder_sees_both(clien
     assert client.post(answer, {"comment": "Voici le détail."}).status_code == 302
 
     request.refresh_from_db()
-    assert request.status == RequestStatus.INSTRUCTING
+    assert request.status == FundingRequestStatus.INSTRUCTING
     first, second = DossierVersion.objects.order_by("number")
     assert (first.number, second.number) == (1, 2)
     assert first.snapshot["budgets"]["project"]["total_charges"] == "30000.00"

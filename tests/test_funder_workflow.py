@@ -9,13 +9,13 @@ from django.urls import reverse
 from essor.financing import services, workflow
 from essor.financing.enums import (
     Beneficiary,
+    FundingRequestStatus,
     LineStatus,
     PdfStatus,
-    RequestStatus,
     ToolStatus,
     Transition,
 )
-from essor.financing.models import DossierVersion, FundingRequest, RequestEvent
+from essor.financing.models import DossierVersion, FundingRequest, FundingRequestTransition
 from tests.factories.accounts import UserFactory
 from tests.factories.directory import MembershipFactory, OrganisationFactory
 from tests.factories.financing import ToolFactory, applicant, funder_member, ready_dossier
@@ -73,8 +73,8 @@ def test_funder_a_cannot_list_open_or_guess_the_url_of_funder_bs_requests(client
     ]
     assert [r.status_code for r in not_found] == [404] * len(not_found)
     request_b.refresh_from_db()
-    assert request_b.status == RequestStatus.RECEIVED
-    assert request_b.events.count() == 1
+    assert request_b.status == FundingRequestStatus.RECEIVED
+    assert request_b.transitions.count() == 1
     with pytest.raises(PermissionDenied):
         services.request_transition(
             request=request_b, transition="admissible", user=two_funders["user_a"]
@@ -110,15 +110,15 @@ def test_the_workflow_logs_every_transition_with_who_when_and_comment(client, tw
     )
     assert granted.status_code == 302
     request.refresh_from_db()
-    assert request.status == RequestStatus.PARTIALLY_GRANTED
+    assert request.status == FundingRequestStatus.PARTIALLY_GRANTED
     assert request.amount_granted == Decimal("20000.00")
-    events = list(RequestEvent.objects.filter(request=request).order_by("pk"))
+    events = list(FundingRequestTransition.objects.filter(request=request).order_by("pk"))
     assert [(e.from_status, e.to_status) for e in events[1:]] == [
-        (RequestStatus.RECEIVED, RequestStatus.ADMISSIBLE),
-        (RequestStatus.ADMISSIBLE, RequestStatus.INSTRUCTING),
-        (RequestStatus.INSTRUCTING, RequestStatus.PARTIALLY_GRANTED),
+        (FundingRequestStatus.RECEIVED, FundingRequestStatus.ADMISSIBLE),
+        (FundingRequestStatus.ADMISSIBLE, FundingRequestStatus.INSTRUCTING),
+        (FundingRequestStatus.INSTRUCTING, FundingRequestStatus.PARTIALLY_GRANTED),
     ]
-    assert all(e.user == user_a and e.created_at for e in events[1:])
+    assert all(e.actor == user_a and e.created_at for e in events[1:])
     assert events[2].comment == "Dossier complet." and events[3].amount == Decimal("20000.00")
     page = client.get(request.get_absolute_url()).content.decode()
     assert "Plafond." in page and "Accordée partiellement" in page
@@ -136,8 +136,8 @@ def test_transitions_outside_the_table_are_refused(two_funders):
     with pytest.raises(PermissionDenied):
         services.request_transition(request=request, transition="answer_complement", user=user_a)
     request.refresh_from_db()
-    assert request.status == RequestStatus.RECEIVED
-    assert workflow.available(RequestStatus.RECEIVED, workflow.FUNDER) == [
+    assert request.status == FundingRequestStatus.RECEIVED
+    assert workflow.available(FundingRequestStatus.RECEIVED, workflow.FUNDER) == [
         Transition.DECLARE_ADMISSIBLE,
         Transition.DECLARE_INADMISSIBLE,
         Transition.CLOSE,
@@ -154,7 +154,7 @@ def test_after_a_grant_come_the_agreement_and_the_payment(two_funders):
     services.request_transition(request=request, transition="sign", user=user_a)
     services.request_transition(request=request, transition="pay", user=user_a)
     request.refresh_from_db()
-    assert request.status == RequestStatus.PAID
+    assert request.status == FundingRequestStatus.PAID
 
 
 def _instruct(request, user):

@@ -8,8 +8,8 @@ from .models import (
     DossierVersion,
     FinancingTool,
     FundingRequest,
+    FundingRequestTransition,
     OrganisationDocument,
-    RequestEvent,
     SavedSearch,
     SentAlert,
     ToolArea,
@@ -41,12 +41,12 @@ class DossierAdmin(StaffAdmin):
     raw_id_fields = ["organisation", "lead_funder", "created_by"]
 
 
-class RequestEventInline(admin.TabularInline):
-    model = RequestEvent
+class FundingRequestTransitionInline(admin.TabularInline):
+    model = FundingRequestTransition
     extra = 0
     can_delete = False
     readonly_fields = [
-        "transition", "from_status", "to_status", "user", "comment", "amount", "version",
+        "transition", "from_status", "to_status", "actor", "comment", "amount", "version",
         "created_at",
     ]  # fmt: skip
 
@@ -59,7 +59,7 @@ class FundingRequestAdmin(StaffAdmin):
     list_display = ["dossier", "funder", "status", "amount_asked", "amount_granted"]
     list_filter = ["status"]
     raw_id_fields = ["dossier", "funder", "tool"]
-    inlines = [RequestEventInline]
+    inlines = [FundingRequestTransitionInline]
 
 
 @admin.register(DossierVersion)

@@ -88,7 +88,7 @@ class LineStatus(models.TextChoices):
     TO_FIND = "to_find", "À trouver"
 
 
-class RequestStatus(models.TextChoices):
+class FundingRequestStatus(models.TextChoices):
     RECEIVED = "received", "Reçue"
     ADMISSIBLE = "admissible", "Recevable"
     INADMISSIBLE = "inadmissible", "Irrecevable"

@@ -7,12 +7,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from essor.core.models import TransitionLog
 from essor.core.storage import PrivateFileField
 from essor.core.text import fold
 from essor.directory.enums import Phase
 from essor.directory.models import Organisation
 from essor.territories.areas import Area
 
+from . import workflow
 from .enums import (
     ACCOUNT_LABELS,
     CHARGES,
@@ -24,12 +26,12 @@ from .enums import (
     DocumentKind,
     DossierStatus,
     Envelope,
+    FundingRequestStatus,
     Instrument,
     LineStatus,
     Need,
     PdfStatus,
     Recurrence,
-    RequestStatus,
     ToolStatus,
 )
 
@@ -359,7 +361,7 @@ class Dossier(models.Model):
         the edit then becomes a new frozen version, never a change to an earlier one."""
         if self.is_draft():
             return True
-        return self.requests.filter(status=RequestStatus.COMPLEMENT_REQUESTED).exists()
+        return self.requests.filter(status=FundingRequestStatus.COMPLEMENT_REQUESTED).exists()
 
     def budget(self, scope):
         return Budget([line for line in self.budget_lines.all() if line.scope == scope])
@@ -477,7 +479,10 @@ class FundingRequestQuerySet(models.QuerySet):
 
 
 class FundingRequest(models.Model):
-    """What one funder received from a dossier, and where its instruction stands."""
+    """What one funder received from a dossier, and where its instruction stands
+    (workflow.INSTRUCTION)."""
+
+    workflow = workflow.INSTRUCTION
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="requests")
     funder = models.ForeignKey(
@@ -489,7 +494,10 @@ class FundingRequest(models.Model):
     amount_asked = money(verbose_name="montant demandé (€)")
     amount_granted = money(verbose_name="montant accordé (€)", null=True, blank=True)
     status = models.CharField(
-        "état", max_length=15, choices=RequestStatus.choices, default=RequestStatus.RECEIVED
+        "état",
+        max_length=15,
+        choices=FundingRequestStatus.choices,
+        default=FundingRequestStatus.RECEIVED,
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -511,26 +519,18 @@ class FundingRequest(models.Model):
         return reverse("financing:request", args=[self.pk])
 
 
-class RequestEvent(models.Model):
-    """The log of a request's transitions: who did what, when, and why."""
+class FundingRequestTransition(TransitionLog):
+    """The log of a request's instruction: who did what, when, and why; the amount granted
+    and the dossier's version sent with the step."""
 
-    request = models.ForeignKey(FundingRequest, on_delete=models.CASCADE, related_name="events")
-    transition = models.CharField(max_length=20)
-    from_status = models.CharField(max_length=15, choices=RequestStatus.choices)
-    to_status = models.CharField(max_length=15, choices=RequestStatus.choices)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    request = models.ForeignKey(
+        FundingRequest, on_delete=models.CASCADE, related_name="transitions"
     )
-    comment = models.TextField(blank=True)
     amount = money(null=True, blank=True)
     version = models.ForeignKey(
         DossierVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
+    class Meta(TransitionLog.Meta):
         verbose_name = "étape d'instruction"
-        ordering = ["created_at", "pk"]
-
-    def __str__(self):
-        return f"{self.request} : {self.get_to_status_display()}"
+        verbose_name_plural = "historique de l'instruction"

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from essor.core.workflow import decide
 from essor.directory.perms import can_act_for_organisation
 from essor.search.registry import reindex
 from essor.territories.areas import replace_areas
@@ -19,7 +20,6 @@ from .enums import (
     BudgetScope,
     DossierStatus,
     LineStatus,
-    RequestStatus,
     ToolStatus,
 )
 from .matching import Profile, match
@@ -29,9 +29,7 @@ from .models import (
     FinancingTool,
     FundingLine,
     FundingRequest,
-    RequestEvent,
 )
-from .perms import can_instruct_funding_requests
 
 # Tools
 
@@ -204,14 +202,8 @@ def dossier_submit(*, dossier, user):
             tool_id=entry["tool"],
             amount_asked=entry["amount"],
         )
-        RequestEvent.objects.create(
-            request=request,
-            transition="submit",
-            from_status=RequestStatus.RECEIVED,
-            to_status=RequestStatus.RECEIVED,
-            user=user,
-            comment="Dossier déposé.",
-            version=version,
+        workflow.INSTRUCTION.record(
+            request, "submit", by=user, comment="Dossier déposé.", version=version
         )
     dossier.status = DossierStatus.SUBMITTED
     dossier.save(update_fields=["status", "updated_at"])
@@ -221,52 +213,24 @@ def dossier_submit(*, dossier, user):
 # Requests
 
 
-def actor_for(user, request):
-    if can_instruct_funding_requests(user, request.funder):
-        return workflow.FUNDER
-    if can_act_for_organisation(user, request.dossier.organisation):
-        return workflow.APPLICANT
-    return None
-
-
 @transaction.atomic
 def request_transition(*, request, transition, user, comment="", amount=None):
-    """Take one step of the workflow table, log it and update the tour de table."""
-    request = FundingRequest.objects.select_for_update().get(pk=request.pk)
-    step = workflow.TRANSITIONS.get(transition)
-    if step is None:
-        raise ValidationError("Étape inconnue.")
-    if actor_for(user, request) != step.actor:
-        raise PermissionDenied("Cette étape ne vous revient pas.")
-    if request.status not in step.sources:
-        raise ValidationError(f"Impossible depuis l'état « {request.get_status_display()} ».")
-    comment = (comment or "").strip()
-    if step.comment_required and not comment:
-        raise ValidationError("Un motif est obligatoire pour cette étape.")
-    if step.amount_required:
-        if amount is None or amount <= 0:
+    """Take one step of the instruction (workflow.INSTRUCTION) through decide(), log it
+    with the amount or the new version, and update the tour de table."""
+    if error := workflow.INSTRUCTION.denial(request, transition, user):
+        raise error
+    step = workflow.INSTRUCTION[transition]
+    extras, update = {}, {}
+    if "amount" in step.requires and amount is not None:
+        if amount <= 0:
             raise ValidationError("Indiquez le montant accordé.")
         if amount > request.amount_asked:
             raise ValidationError("Le montant accordé dépasse le montant demandé.")
-    version = None
-    if step.actor == workflow.APPLICANT:
+        extras["amount"] = update["amount_granted"] = amount
+    if workflow.APPLICANT in step.actors:
         # The applicant's answer to a complement: what they send now is a new version.
-        version = _freeze(request.dossier, user, f"Complément pour {request.funder.name}")
-    previous = request.status
-    request.status = step.target
-    if step.amount_required:
-        request.amount_granted = amount
-    request.save()
-    RequestEvent.objects.create(
-        request=request,
-        transition=transition,
-        from_status=previous,
-        to_status=step.target,
-        user=user,
-        comment=comment,
-        amount=amount if step.amount_required else None,
-        version=version,
-    )
+        extras["version"] = _freeze(request.dossier, user, f"Complément pour {request.funder.name}")
+    decide(request, transition, by=user, comment=comment, update=update, **extras)
     _sync_funding_lines(request)
     return request
 

@@ -19,7 +19,7 @@ from essor.directory.perms import can_act_for_organisation
 
 from . import services, workflow
 from .catalog import clean_params, published_catalog
-from .enums import BudgetScope, PdfStatus, RequestStatus, ToolStatus
+from .enums import BudgetScope, FundingRequestStatus, PdfStatus, ToolStatus
 from .forms import (
     AttachmentsForm,
     BudgetFormSet,
@@ -392,7 +392,7 @@ def dossier(request, pk):
             "budgets": budgets,
             "tour": services.tour_de_table(dossier),
             "problems": services.submission_problems(dossier) if dossier.is_draft() else [],
-            "requests": dossier.requests.select_related("funder").prefetch_related("events"),
+            "requests": dossier.requests.select_related("funder").prefetch_related("transitions"),
             "versions": dossier.versions.all(),
             "editable": can_edit_dossier(request.user, dossier),
         },
@@ -653,14 +653,14 @@ def requests(request):
         .order_by("-created_at")
     )
     status = request.GET.get("statut", "")
-    if status in RequestStatus.values:
+    if status in FundingRequestStatus.values:
         items = items.filter(status=status)
     return render(
         request,
         "financing/requests.html",
         {
             "requests": items,
-            "statuses": RequestStatus.choices,
+            "statuses": FundingRequestStatus.choices,
             "status": status,
             "organisations": organisations,
         },
@@ -713,7 +713,7 @@ def request_detail(request, pk):
             "funding_request": funding_request,
             "form": TransitionForm(transitions=transitions),
             "transitions": transitions,
-            "events": funding_request.events.select_related("user", "version"),
+            "events": funding_request.transitions.select_related("actor", "version"),
             "versions": versions,
             "latest": versions[-1] if versions else None,
             "tour": services.tour_de_table(funding_request.dossier)
@@ -751,7 +751,7 @@ def request_transition(request, pk):
             "funding_request": funding_request,
             "form": form,
             "transitions": transitions,
-            "events": funding_request.events.select_related("user", "version"),
+            "events": funding_request.transitions.select_related("actor", "version"),
             "versions": versions,
             "latest": versions[-1] if versions else None,
             "tour": None,
