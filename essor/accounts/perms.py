@@ -28,15 +28,7 @@ def has_role(user, role):
 # Platform-wide powers
 
 
-def can_access_admin(user):
-    return is_cress_staff(user)
-
-
 def can_moderate(user):
-    return is_cress_staff(user)
-
-
-def can_run_imports(user):
     return is_cress_staff(user)
 
 

@@ -165,13 +165,6 @@ class FinancingTool(models.Model):
     def is_published(self):
         return self.status == ToolStatus.PUBLISHED
 
-    def is_open_on(self, day):
-        if self.envelope != Envelope.OPEN:
-            return False
-        if self.opens_on and day < self.opens_on:
-            return False
-        return not (self.closes_on and day > self.closes_on)
-
     @property
     def accepts_dossier(self):
         return self.apply_mode == ApplyMode.DOSSIER

@@ -102,11 +102,6 @@ def send_deadline_alerts(today=None):
 
 
 @task()
-def deadline_alerts():
-    return send_deadline_alerts()
-
-
-@task()
 def make_dossier_pdf(version_id):
     """The CERFA-like PDF of a frozen version, outside any request."""
     from .pdf import render_pdf

@@ -28,9 +28,6 @@ class InitiativeQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
 
-    def carried_by(self, organisation):
-        return self.filter(carriers__organisation=organisation).distinct()
-
     def of_member(self, user):
         """What a person wrote, or what an organisation of theirs carries (any status)."""
         if not user.is_authenticated:
@@ -42,12 +39,6 @@ class InitiativeQuerySet(models.QuerySet):
                 carriers__organisation__memberships__user=user,
             )
         ).distinct()
-
-    def in_departements(self, codes):
-        query = models.Q()
-        for code in codes:
-            query |= models.Q(departement_codes__contains=f" {code} ")
-        return self.filter(query) if codes else self.none()
 
     def for_listing(self):
         return self.prefetch_related(

@@ -45,10 +45,6 @@ class Territory:
     region_code: str = ""
 
     @property
-    def level_label(self):
-        return TerritoryLevel(self.level).label
-
-    @property
     def title(self):
         if self.level == L.DEPARTEMENT:
             return f"{self.name} ({self.code})"

@@ -116,10 +116,6 @@ class Criteria:
     def effective_needs(self):
         return list(self.needs) or list(DEFAULT_NEEDS.get(self.phase, DEFAULT_NEEDS[""]))
 
-    @property
-    def needs_were_guessed(self):
-        return not self.needs
-
     def to_params(self):
         """The answers as query parameters (the assistant's URLs) and as stored JSON."""
         params = {}

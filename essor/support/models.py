@@ -45,9 +45,6 @@ class SupportOfferQuerySet(models.QuerySet):
     def covering(self, place):
         return self.filter(pk__in=OfferArea.objects.covering(place).values("offer_id"))
 
-    def for_provider(self, organisation):
-        return self.filter(provider=organisation)
-
 
 class SupportOffer(Decision, models.Model):
     """A service a support actor offers: who, what help, for which phases, audiences,
