@@ -13,7 +13,7 @@ from essor.directory import demo as directory_demo
 from essor.financing.enums import ToolStatus
 from essor.initiatives.enums import Axis, Status
 from essor.initiatives.models import Initiative
-from essor.resources.enums import Audience, TrainingFormat
+from essor.resources.enums import TrainingAudience, TrainingFormat
 from essor.resources.models import Page, Training
 from essor.search import registry
 from essor.search.backends.synonyms import SynonymError, Synonyms, shipped
@@ -74,7 +74,7 @@ def training(title, **fields):
     return Training.objects.create(
         title=title,
         organiser_name="Organisme de formation",
-        audiences=[Audience.PROJECT_CREATORS],
+        audiences=[TrainingAudience.PROJECT_CREATORS],
         format=TrainingFormat.REMOTE,
         duration="2 jours",
         cost="Gratuit",

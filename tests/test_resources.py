@@ -11,7 +11,7 @@ from django.urls import reverse
 from essor.core import report
 from essor.resources import legal_forms
 from essor.resources.demo import load_demo_trainings
-from essor.resources.enums import Audience, TrainingFormat
+from essor.resources.enums import TrainingAudience, TrainingFormat
 from essor.resources.models import Page, Training
 from essor.territories.models import Departement, Epci, Region
 from tests.factories.accounts import UserFactory
@@ -216,7 +216,7 @@ def trainings():
         "gouvernance": Training.objects.create(
             title="Gouvernance coopérative",
             organiser=organiser,
-            audiences=[Audience.LEADERS],
+            audiences=[TrainingAudience.LEADERS],
             format=TrainingFormat.ON_SITE,
             duration="2 jours",
             departement=haute_vienne,
@@ -226,7 +226,7 @@ def trainings():
         "benevoles": Training.objects.create(
             title="Être trésorier bénévole",
             organiser_name="Ligue de l'enseignement",
-            audiences=[Audience.VOLUNTEERS, Audience.LEADERS],
+            audiences=[TrainingAudience.VOLUNTEERS, TrainingAudience.LEADERS],
             format=TrainingFormat.REMOTE,
             duration="3 h",
             cost="Gratuit",
@@ -235,7 +235,7 @@ def trainings():
         "elus": Training.objects.create(
             title="L'ESS pour les élus",
             organiser_name="CNFPT",
-            audiences=[Audience.ELECTED_AND_STAFF],
+            audiences=[TrainingAudience.ELECTED_AND_STAFF],
             format=TrainingFormat.ON_SITE,
             duration="1 jour",
             epci=epci,
@@ -245,7 +245,7 @@ def trainings():
         "region": Training.objects.create(
             title="Créer en SCIC",
             organiser_name="URSCOP",
-            audiences=[Audience.PROJECT_CREATORS],
+            audiences=[TrainingAudience.PROJECT_CREATORS],
             format=TrainingFormat.BLENDED,
             duration="4 jours",
             region=region,
@@ -254,7 +254,7 @@ def trainings():
         "hidden": Training.objects.create(
             title="Brouillon",
             organiser_name="X",
-            audiences=[Audience.LEADERS],
+            audiences=[TrainingAudience.LEADERS],
             format=TrainingFormat.ON_SITE,
             duration="1 h",
             cost="0",
@@ -321,7 +321,7 @@ def test_a_training_page_shows_its_facts_and_hidden_ones_are_404(client, trainin
 def test_a_training_has_one_territory_level_and_an_organiser():
     training = Training(
         title="X",
-        audiences=[Audience.LEADERS],
+        audiences=[TrainingAudience.LEADERS],
         format=TrainingFormat.ON_SITE,
         duration="1 h",
         cost="0",

@@ -89,6 +89,8 @@ class LineStatus(models.TextChoices):
 
 
 class FundingRequestStatus(models.TextChoices):
+    """Where a funder's instruction of a request stands (workflow.INSTRUCTION)."""
+
     RECEIVED = "received", "Reçue"
     ADMISSIBLE = "admissible", "Recevable"
     INADMISSIBLE = "inadmissible", "Irrecevable"

@@ -1,7 +1,9 @@
 from django.db import models
 
 
-class Audience(models.TextChoices):
+class TrainingAudience(models.TextChoices):
+    """Who a training is for."""
+
     PROJECT_CREATORS = "porteurs", "Porteurs de projet"
     LEADERS = "dirigeants", "Dirigeants"
     VOLUNTEERS = "benevoles", "Bénévoles"

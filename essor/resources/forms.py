@@ -3,7 +3,7 @@ from django.conf import settings
 
 from essor.territories.models import Departement
 
-from .enums import Audience, TrainingFormat
+from .enums import TrainingAudience, TrainingFormat
 from .legal_forms import QUESTIONS
 
 
@@ -26,7 +26,9 @@ class LegalFormChooserForm(forms.Form):
 class TrainingSearchForm(forms.Form):
     q = forms.CharField(label="Mots-clés", required=False, max_length=200)
     public = forms.ChoiceField(
-        label="Public", required=False, choices=[("", "Tous les publics"), *Audience.choices]
+        label="Public",
+        required=False,
+        choices=[("", "Tous les publics"), *TrainingAudience.choices],
     )
     format = forms.ChoiceField(
         label="Format", required=False, choices=[("", "Tous les formats"), *TrainingFormat.choices]

@@ -20,7 +20,7 @@ CRITERIA = [
 
 
 @dataclass(frozen=True)
-class LegalForm:
+class LegalFormSheet:
     slug: str
     name: str
     short: str
@@ -39,7 +39,7 @@ class LegalForm:
 
 
 LEGAL_FORMS = [
-    LegalForm(
+    LegalFormSheet(
         slug="association",
         name="Association loi 1901",
         short="Des personnes qui mettent en commun leurs activités dans un but autre que le partage des bénéfices.",
@@ -56,7 +56,7 @@ LEGAL_FORMS = [
             "Elle peut demander l'agrément ESUS si elle remplit ses conditions.",
         ],
     ),
-    LegalForm(
+    LegalFormSheet(
         slug="scop",
         name="SCOP (société coopérative de production)",
         short="Une société dont les salariés sont les associés majoritaires et décident ensemble.",
@@ -72,7 +72,7 @@ LEGAL_FORMS = [
             "Une entreprise existante peut se transformer en SCOP, par exemple lors de la transmission à ses salariés.",
         ],
     ),
-    LegalForm(
+    LegalFormSheet(
         slug="scic",
         name="SCIC (société coopérative d'intérêt collectif)",
         short="Une coopérative qui associe salariés, usagers et autres acteurs (bénévoles, collectivités…) autour d'un bien ou service d'intérêt collectif.",
@@ -88,7 +88,7 @@ LEGAL_FORMS = [
             "Dans l'état des lieux 2016, la SCIC L'Arban et la SCIC Culture et Santé sont citées en exemples d'initiatives.",
         ],
     ),
-    LegalForm(
+    LegalFormSheet(
         slug="cae",
         name="CAE (coopérative d'activité et d'emploi)",
         short="Une coopérative où l'on crée son activité avec le statut de salarié, en partageant les services d'une entreprise commune.",
@@ -104,7 +104,7 @@ LEGAL_FORMS = [
             "Le réseau Coopérer pour Entreprendre, cité dans l'état des lieux 2016, réunit des CAE autour d'une charte commune.",
         ],
     ),
-    LegalForm(
+    LegalFormSheet(
         slug="groupement-d-employeurs",
         name="Groupement d'employeurs (GE)",
         short="Des employeurs qui embauchent ensemble des salariés et se les partagent.",
@@ -120,7 +120,7 @@ LEGAL_FORMS = [
             "Le Centre de Ressources des Groupements d'Employeurs (CRGE), cité dans l'état des lieux 2016, accompagne les porteurs de projet de GE.",
         ],
     ),
-    LegalForm(
+    LegalFormSheet(
         slug="mutuelle",
         name="Mutuelle",
         short="Un groupement de personnes qui s'assurent et s'entraident, sans actionnaires.",
@@ -136,7 +136,7 @@ LEGAL_FORMS = [
             "Créer une mutuelle d'assurance est rare pour un porteur de projet : les règles prudentielles sont lourdes. Un projet de santé ou de prévoyance passe souvent par un partenariat avec une mutuelle existante.",
         ],
     ),
-    LegalForm(
+    LegalFormSheet(
         slug="fondation",
         name="Fondation",
         short="Des biens ou des ressources affectés pour toujours à une œuvre d'intérêt général.",
@@ -152,7 +152,7 @@ LEGAL_FORMS = [
             "La reconnaissance d'utilité publique est accordée par décret en Conseil d'État, après une instruction longue.",
         ],
     ),
-    LegalForm(
+    LegalFormSheet(
         slug="fonds-de-dotation",
         name="Fonds de dotation",
         short="Une structure simple à créer pour recevoir des dons et financer des missions d'intérêt général.",
@@ -168,7 +168,7 @@ LEGAL_FORMS = [
             "Dans l'état des lieux 2016, le fonds de dotation la Solidaire, créé par des habitants et des entreprises du plateau de Millevaches, est cité en exemple.",
         ],
     ),
-    LegalForm(
+    LegalFormSheet(
         slug="societe-commerciale-ess",
         name="Société commerciale de l'ESS (sans agrément ESUS)",
         short="Une société (SARL, SAS, SA…) dont les statuts respectent les principes de l'ESS.",
@@ -184,7 +184,7 @@ LEGAL_FORMS = [
             "Une « société à mission » n'est pas pour autant une entreprise de l'ESS : ce sont deux qualités distinctes.",
         ],
     ),
-    LegalForm(
+    LegalFormSheet(
         slug="societe-commerciale-ess-esus",
         name="Société commerciale de l'ESS avec agrément ESUS",
         short="Une société commerciale de l'ESS dont l'utilité sociale est le but principal, agréée « entreprise solidaire d'utilité sociale ».",
@@ -381,7 +381,7 @@ RULES = {
 
 @dataclass
 class Suggestion:
-    form: LegalForm
+    form: LegalFormSheet
     score: int
     reasons: list
 

@@ -8,7 +8,7 @@ from essor.core.text import fold
 from essor.directory.models import Organisation
 from essor.territories.models import Departement, Epci, Region
 
-from .enums import Audience, TrainingFormat
+from .enums import TrainingAudience, TrainingFormat
 
 
 class Page(models.Model):
@@ -68,7 +68,9 @@ class Training(models.Model):
         "organisme (s'il n'est pas dans l'annuaire)", max_length=200, blank=True
     )
     description = models.TextField("description (Markdown)", blank=True)
-    audiences = CodeListField("publics", max_length=100, choices=Audience.choices, blank=False)
+    audiences = CodeListField(
+        "publics", max_length=100, choices=TrainingAudience.choices, blank=False
+    )
     format = models.CharField("format", max_length=12, choices=TrainingFormat.choices)
     duration = models.CharField(
         "durée", max_length=100, help_text="Par exemple « 2 jours (14 h) »."
@@ -148,7 +150,11 @@ class Training(models.Model):
 
     @property
     def audience_labels(self):
-        return [Audience(code).label for code in self.audiences if code in Audience.values]
+        return [
+            TrainingAudience(code).label
+            for code in self.audiences
+            if code in TrainingAudience.values
+        ]
 
     def refresh_search_text(self):
         self.search_text = fold(

@@ -21,6 +21,8 @@ class HelpKind(models.TextChoices):
 
 
 class SupportAudience(models.TextChoices):
+    """Who a support offer serves."""
+
     INDIVIDUAL = "individual", "Personne seule"
     CITIZENS = "citizens", "Collectif de citoyens"
     ASSOCIATION = "association", "Association"
@@ -31,6 +33,8 @@ class SupportAudience(models.TextChoices):
 
 
 class SupportLegalForm(models.TextChoices):
+    """The legal forms a support offer specialises in."""
+
     ASSOCIATION = "association", "Association"
     SCOP = "scop", "SCOP"
     SCIC = "scic", "SCIC"
@@ -90,6 +94,8 @@ class ProjectKind(models.TextChoices):
 
 
 class SupportRequestStatus(models.TextChoices):
+    """Where a person's request to a support actor stands (workflow.REQUESTS)."""
+
     NEW = "new", "Nouvelle"
     IN_PROGRESS = "in_progress", "Prise en charge"
     REDIRECTED = "redirected", "Réorientée"
