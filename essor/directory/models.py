@@ -281,6 +281,14 @@ class Establishment(models.Model):
             models.Index(fields=["status", "is_employer"]),
             models.Index(fields=["naf"]),
         ]
+        constraints = [
+            # A position is a pair: never one coordinate without the other.
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True, longitude__isnull=True)
+                | models.Q(latitude__isnull=False, longitude__isnull=False),
+                name="establishment_latitude_with_longitude",
+            ),
+        ]
 
     def __str__(self):
         return self.name or self.organisation.name

@@ -145,6 +145,20 @@ class FinancingTool(models.Model):
         verbose_name_plural = "outils de financement"
         ordering = ["title"]
         indexes = [models.Index(fields=["status", "closes_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(opens_on__isnull=True)
+                | models.Q(closes_on__isnull=True)
+                | models.Q(opens_on__lte=models.F("closes_on")),
+                name="financing_tool_opens_before_it_closes",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount_min__isnull=True)
+                | models.Q(amount_max__isnull=True)
+                | models.Q(amount_min__lte=models.F("amount_max")),
+                name="financing_tool_amount_min_at_most_max",
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -339,6 +353,14 @@ class Dossier(models.Model):
         verbose_name = "dossier de demande de financement"
         verbose_name_plural = "dossiers de demande de financement"
         ordering = ["-updated_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__isnull=True)
+                | models.Q(starts_on__lte=models.F("ends_on")),
+                name="financing_dossier_starts_before_it_ends",
+            )
+        ]
 
     def __str__(self):
         return self.title
@@ -502,7 +524,13 @@ class FundingRequest(models.Model):
         verbose_name_plural = "demandes reçues"
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["dossier", "funder"], name="financing_request_once")
+            models.UniqueConstraint(fields=["dossier", "funder"], name="financing_request_once"),
+            # Never more than was asked (request_transition says so in French first).
+            models.CheckConstraint(
+                condition=models.Q(amount_granted__isnull=True)
+                | models.Q(amount_granted__gte=0, amount_granted__lte=models.F("amount_asked")),
+                name="financing_request_granted_at_most_asked",
+            ),
         ]
 
     def __str__(self):

@@ -146,6 +146,14 @@ class Commune(models.Model):
     class Meta:
         verbose_name = "commune"
         ordering = ["name"]
+        constraints = [
+            # A position is a pair: never one coordinate without the other.
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True, longitude__isnull=True)
+                | models.Q(latitude__isnull=False, longitude__isnull=False),
+                name="commune_latitude_with_longitude",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.departement_id})"
