@@ -229,6 +229,9 @@ TASKS = {
         "QUEUES": ["default", "imports"],
     }
 }
+# Finished task rows (e-mails sent, imports, exports) are deleted after this many days by
+# `essor purge_tasks` (README, « Sécurité »).
+ESSOR_TASK_RETENTION_DAYS = int(env("ESSOR_TASK_RETENTION_DAYS", "30"))
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

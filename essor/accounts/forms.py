@@ -2,10 +2,11 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
-from essor.core.emails import queue_email
+from essor.core.emails import deferred, queue_email
 from essor.core.ratelimit import clear_login_failures, login_locked, record_login_failure
 
 from .models import User
+from .services import password_reset_link
 
 
 class SignupForm(forms.ModelForm):
@@ -114,7 +115,13 @@ class QueuedPasswordResetForm(PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
-        queue_email("accounts/emails/password_reset", context, [to_email])
+        # The link (its token) is made when the e-mail is sent, never stored in the queue.
+        user = context["user"]
+        queue_email(
+            "accounts/emails/password_reset",
+            {"user": user, "link": deferred(password_reset_link, user)},
+            [to_email],
+        )
 
 
 class ResendConfirmationForm(forms.Form):

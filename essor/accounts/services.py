@@ -3,11 +3,14 @@
 import json
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
-from essor.core.emails import queue_email
+from essor.core.emails import deferred, email_value, forget_pending_emails, queue_email
 
 from .enums import PlatformRole
 from .models import User
@@ -22,11 +25,28 @@ def cress_staff_emails():
     return list(staff.order_by("email").values_list("email", flat=True))
 
 
-def send_confirmation_email(user):
-    link = settings.ESSOR_BASE_URL + reverse(
+@email_value
+def confirmation_link(user):
+    """Made when the e-mail is sent: the queued task holds no token (issue 12.8)."""
+    return settings.ESSOR_BASE_URL + reverse(
         "accounts:confirm_email", args=[make_confirmation_token(user)]
     )
-    queue_email("accounts/emails/confirm_email", {"user": user, "link": link}, [user.email])
+
+
+@email_value
+def password_reset_link(user):
+    """Django's reset link (uid and token), made when the e-mail is sent."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return settings.ESSOR_BASE_URL + reverse("accounts:password_reset_confirm", args=[uid, token])
+
+
+def send_confirmation_email(user):
+    queue_email(
+        "accounts/emails/confirm_email",
+        {"user": user, "link": deferred(confirmation_link, user)},
+        [user.email],
+    )
 
 
 def personal_data(user):
@@ -68,5 +88,7 @@ PERSONAL_DATA_EXPORTERS = []
 
 def delete_account(user):
     """Delete the person and what is only theirs; content published in an organisation's
-    name stays with the organisation, no longer linked to the person."""
+    name stays with the organisation, no longer linked to the person. The e-mails still
+    waiting for the person are dropped."""
+    forget_pending_emails(user)
     user.delete()

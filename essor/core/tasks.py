@@ -1,6 +1,10 @@
+import logging
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django_tasks import task
+
+logger = logging.getLogger(__name__)
 
 
 @task()
@@ -12,6 +16,21 @@ def send_email(subject, body, to, html_body=None):
     message.send()
 
 
+@task()
+def send_templated_email(template, context, to):
+    """What essor.core.emails.queue_email queues: the e-mail is rendered now, from the
+    objects as they are; not sent when one of them is gone."""
+    from .emails import Gone, render_email
+
+    try:
+        subject, body = render_email(template, context)
+    except Gone as error:
+        logger.info("E-mail %s not sent: %s no longer exists", template, error)
+        return "skipped"
+    EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, to).send()
+    return "sent"
+
+
 @task(queue_name="imports")
 def run_import(import_run_id):
     """/gestion/'s "lancer l'import": runs in the worker, never in the request."""
@@ -21,3 +40,21 @@ def run_import(import_run_id):
     run = ImportRun.objects.get(pk=import_run_id)
     perform_import(run)
     return run.status
+
+
+def purge_finished_tasks(days=None):
+    """Delete the task rows finished (succeeded or failed) more than `days` ago
+    (ESSOR_TASK_RETENTION_DAYS by default). Returns (rows deleted, days)."""
+    import datetime as dt
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    days = settings.ESSOR_TASK_RETENTION_DAYS if days is None else days
+    if not apps.is_installed("django_tasks_db"):
+        return 0, days
+    from django_tasks_db.models import DBTaskResult
+
+    cutoff = timezone.now() - dt.timedelta(days=days)
+    deleted, _ = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
+    return deleted, days

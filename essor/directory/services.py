@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from essor.accounts.services import cress_staff_emails
-from essor.core.emails import queue_email
+from essor.core.emails import deferred, email_value, queue_email
 from essor.core.workflow import decide
 from essor.directory.models import Membership
 
@@ -572,6 +572,12 @@ def read_invitation_token(token):
     return invitation
 
 
+@email_value
+def invitation_link(invitation):
+    """Made when the e-mail is sent: the queued task holds no token."""
+    return _link("directory:invitation", make_invitation_token(invitation))
+
+
 def invite_member(*, organisation, email, role, invited_by):
     email = email.strip().lower()
     if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
@@ -589,7 +595,7 @@ def invite_member(*, organisation, email, role, invited_by):
             "invitation": invitation,
             "organisation": organisation,
             "invited_by": invited_by,
-            "link": _link("directory:invitation", make_invitation_token(invitation)),
+            "link": deferred(invitation_link, invitation),
         },
         [email],
     )

@@ -16,8 +16,10 @@ def cerfa_rows(budget):
     return list(zip_longest(charges, products))
 
 
-def render_pdf(version):
-    """The frozen version laid out like CERFA 12156, made with WeasyPrint."""
+def render_pdf(version, data=None):
+    """The frozen version laid out like CERFA 12156, made with WeasyPrint; `data`: what
+    the reader may see of it (services.snapshot_for), the whole snapshot by default."""
+    data = version.snapshot if data is None else data
     # WeasyPrint logs each step at INFO from its import on: not for the worker's log.
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     from weasyprint import HTML  # imported here: only the worker needs Pango
@@ -26,15 +28,13 @@ def render_pdf(version):
         "financing/dossier_pdf.html",
         {
             "version": version,
-            "data": version.snapshot,
-            "budgets": [
-                (scope.label, version.snapshot["budgets"][scope.value]) for scope in BudgetScope
-            ],
+            "data": data,
+            "budgets": [(scope.label, data["budgets"][scope.value]) for scope in BudgetScope],
             "cerfa_budgets": [
                 (
                     scope.label,
-                    version.snapshot["budgets"][scope.value],
-                    cerfa_rows(version.snapshot["budgets"][scope.value]),
+                    data["budgets"][scope.value],
+                    cerfa_rows(data["budgets"][scope.value]),
                 )
                 for scope in BudgetScope
             ],

@@ -2,6 +2,7 @@
 submitting a dossier (snapshot + one request per funder), a request's transitions (log,
 tour de table), and the tour de table itself."""
 
+import copy
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -30,6 +31,7 @@ from .models import (
     FundingLine,
     FundingRequest,
 )
+from .perms import can_instruct, can_see_dossier
 
 # Tools
 
@@ -145,6 +147,7 @@ def snapshot(dossier):
         },
         "funding": [
             {
+                "funder_id": line.funder_id,
                 "funder": line.funder.name if line.funder else "",
                 "tool": line.tool.title if line.tool else "",
                 "amount_asked": str(line.amount_asked),
@@ -166,6 +169,61 @@ def snapshot(dossier):
             "sworn_obligations": dossier.sworn_obligations,
         },
     }
+
+
+# What a funder reads instead of the other funders' subsidy lines, without consent.
+OTHER_SUBSIDIES = "Autres subventions et aides demandées (détail non communiqué)"
+
+
+def snapshot_for(version, user):
+    """What `user` may read of a frozen version (issue 12.5). The applicant's members
+    read it all; a funder reads the whole funding plan only when the applicant ticked
+    « partager le tour de table » — otherwise its own line only, and the other funders'
+    subsidy lines of the budgets as one line without names. Every channel (the version
+    page, the PDF, the request page) goes through here."""
+    dossier = version.dossier
+    if can_see_dossier(user, dossier) or dossier.share_tour_with_funders:
+        return version.snapshot
+    own = [r.funder for r in dossier.requests.select_related("funder") if can_instruct(user, r)]
+    return redact_snapshot(version.snapshot, own)
+
+
+def redact_snapshot(data, funders):
+    """`data` with only the funding lines of `funders`, and the subsidy lines (account 74)
+    of the other funders merged into one: the totals stay what the applicant sent."""
+    ids = {funder.pk for funder in funders}
+    names = {funder.name for funder in funders}
+
+    def own(line):
+        # Versions frozen before the snapshot kept the funder's id are matched by name.
+        if line.get("funder_id") is not None:
+            return line["funder_id"] in ids
+        return line.get("funder") in names
+
+    data = copy.deepcopy(data)
+    data["funding"] = [line for line in data["funding"] if own(line)]
+    for budget in data["budgets"].values():
+        kept, others = [], ZERO
+        for line in budget["lines"]:
+            if line["account"] == "74" and line["label"] not in names:
+                others += Decimal(line["amount"])
+            else:
+                kept.append(line)
+        if others:
+            label = next(
+                line["account_label"] for line in budget["lines"] if line["account"] == "74"
+            )
+            kept.append(
+                {
+                    "account": "74",
+                    "account_label": label,
+                    "label": OTHER_SUBSIDIES,
+                    "amount": str(others),
+                }  # fmt: skip
+            )
+        budget["lines"] = kept
+    data["redacted"] = True
+    return data
 
 
 def _freeze(dossier, user, reason):

@@ -42,6 +42,7 @@ from .models import (
     OrganisationDocument,
     SavedSearch,
 )
+from .pdf import render_pdf
 from .perms import (
     can_edit_dossier,
     can_edit_tool,
@@ -582,13 +583,12 @@ def document_download(request, pk):
     return private_file_response(document.file, filename=document.download_name())
 
 
-def _version_context(version):
+def _version_context(version, user):
+    data = services.snapshot_for(version, user)
     return {
         "version": version,
-        "data": version.snapshot,
-        "budgets": [
-            (scope.label, version.snapshot["budgets"][scope.value]) for scope in BudgetScope
-        ],
+        "data": data,
+        "budgets": [(scope.label, data["budgets"][scope.value]) for scope in BudgetScope],
     }
 
 
@@ -604,7 +604,7 @@ def version(request, pk):
     version = get_object_or_404(DossierVersion.objects.select_related("dossier"), pk=pk)
     if not _version_visible(request.user, version):
         raise Http404
-    return render(request, "financing/version.html", _version_context(version))
+    return render(request, "financing/version.html", _version_context(version, request.user))
 
 
 @login_required
@@ -621,6 +621,13 @@ def version_pdf(request, pk):
         return redirect("financing:version", pk=version.pk)
     if version.pdf_status != PdfStatus.READY or not version.pdf:
         raise Http404("Le PDF n'est pas encore prêt.")
+    data = services.snapshot_for(version, request.user)
+    if data is not version.snapshot:
+        # A funder without the applicant's consent: its own PDF, with its line only.
+        response = HttpResponse(render_pdf(version, data=data).read(), "application/pdf")
+        name = f"dossier-{version.dossier_id}-v{version.number}.pdf"
+        response["Content-Disposition"] = f'inline; filename="{name}"'
+        return response
     return private_file_response(
         version.pdf,
         as_attachment=False,
