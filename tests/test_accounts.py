@@ -96,11 +96,29 @@ def test_bad_signup_input_is_answered_in_french_and_nothing_is_saved(
     assert mail.outbox == []
 
 
-def test_signing_up_twice_with_one_address_is_refused(client):
-    UserFactory(email="camille.dupont@exemple.fr")
-    response = client.post(reverse("accounts:signup"), SIGNUP)
-    assert "Un compte existe déjà" in response.content.decode()
-    assert User.objects.count() == 1
+def test_signing_up_with_a_taken_address_answers_as_for_a_new_one_and_tells_the_holder(client):
+    """Issue 12.12: the sign-up form does not reveal which addresses have an account."""
+    new = client.post(reverse("accounts:signup"), {**SIGNUP, "email": "nouvelle@exemple.fr"})
+    holder = UserFactory(email="camille.dupont@exemple.fr", first_name="Camille")
+    password = holder.password
+    mail.outbox.clear()
+
+    taken = client.post(reverse("accounts:signup"), SIGNUP)
+
+    assert taken.status_code == new.status_code == 200
+
+    # The same page, but for the address typed (and the per-request CSRF token and nonce).
+    def page(response):
+        html = re.sub(r'(value|nonce)="[^"]+"|[A-Za-z0-9]{32,}', "", response.content.decode())
+        return html.replace("camille.dupont@", "nouvelle@")
+
+    assert page(taken) == page(new)
+    assert User.objects.filter(email="camille.dupont@exemple.fr").count() == 1
+    holder.refresh_from_db()
+    assert holder.password == password and holder.first_name == "Camille"
+    [message] = mail.outbox
+    assert message.to == ["camille.dupont@exemple.fr"]
+    assert "déjà un" in message.body and "/compte/mot-de-passe/oubli/" in message.body
 
 
 def test_a_post_without_csrf_token_is_refused_and_saves_nothing():

@@ -31,13 +31,12 @@ class SignupForm(forms.ModelForm):
         widgets = {"email": forms.EmailInput(attrs={"autocomplete": "email"})}
 
     def clean_email(self):
-        email = self.cleaned_data["email"].lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                "Un compte existe déjà avec cette adresse. Connectez-vous ou réinitialisez "
-                "votre mot de passe."
-            )
-        return email
+        # An address that has an account is not refused here: the answer would tell who
+        # has an account (issue 12.12). services.sign_up e-mails the holder instead.
+        return self.cleaned_data["email"].lower()
+
+    def validate_unique(self):
+        pass  # the same reason: services.sign_up handles an address already taken
 
     def clean(self):
         cleaned = super().clean()

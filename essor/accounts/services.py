@@ -41,6 +41,29 @@ def password_reset_link(user):
     return settings.ESSOR_BASE_URL + reverse("accounts:password_reset_confirm", args=[uid, token])
 
 
+def sign_up(form):
+    """Create the account of a valid sign-up form and send its confirmation link; when
+    the address already has an account, create nothing and tell its holder by e-mail.
+    The person signing up gets the same answer in both cases. Returns the new user or
+    None."""
+    email = form.cleaned_data["email"]
+    holder = User.objects.filter(email__iexact=email).first()
+    if holder is not None:
+        queue_email(
+            "accounts/emails/account_exists",
+            {
+                "user": holder,
+                "login_url": settings.ESSOR_BASE_URL + reverse("accounts:login"),
+                "reset_url": settings.ESSOR_BASE_URL + reverse("accounts:password_reset"),
+            },
+            [holder.email],
+        )
+        return None
+    user = form.save()
+    send_confirmation_email(user)
+    return user
+
+
 def send_confirmation_email(user):
     queue_email(
         "accounts/emails/confirm_email",

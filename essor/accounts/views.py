@@ -35,9 +35,9 @@ def signup(request):
         return redirect("accounts:profile")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        services.send_confirmation_email(user)
-        return render(request, "accounts/signup_done.html", {"email": user.email})
+        services.sign_up(form)
+        email = form.cleaned_data["email"]
+        return render(request, "accounts/signup_done.html", {"email": email})
     return render(request, "accounts/signup.html", {"form": form})
 
 
