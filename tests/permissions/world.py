@@ -18,7 +18,7 @@ from essor.financing.enums import DocumentKind, ToolStatus
 from essor.financing.models import OrganisationDocument, SavedSearch
 from essor.financing.services import dossier_submit
 from essor.initiatives.models import ContentReport
-from essor.resources.enums import Audience, TrainingFormat
+from essor.resources.enums import TrainingAudience, TrainingFormat
 from essor.resources.models import Page, Training
 from essor.support.enums import OfferStatus
 from essor.support.models import Parcours, SupportRequest
@@ -202,7 +202,7 @@ class World:
         return Training.objects.create(
             title="Gouvernance associative",
             organiser_name="Organisme de formation",
-            audiences=[Audience.PROJECT_CREATORS],
+            audiences=[TrainingAudience.PROJECT_CREATORS],
             format=TrainingFormat.REMOTE,
             duration="2 jours",
             cost="Gratuit",
