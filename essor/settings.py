@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "essor.resources",
     "essor.support",
     "essor.financing",
+    "essor.consultation",
     "essor.portal",
 ]
 

@@ -1,0 +1,203 @@
+"""Open-data API of the consultation: published processes and the actions they follow.
+Individual questionnaire answers are never published here."""
+
+from typing import Annotated, Literal
+
+from django.conf import settings
+from ninja import Field, Path, Query, Router, Schema
+from ninja.errors import HttpError
+
+from essor.api.errors import ERRORS, RETRY_AFTER_DOC
+from essor.api.params import (
+    DEFAULT_PAGE_SIZE,
+    FORMAT_DESCRIPTION,
+    FormatParam,
+    LimitParam,
+    OffsetParam,
+)
+from essor.api.responses import CSV_RESPONSE_DOC, csv_export, page, wants_csv
+
+from .enums import ActionStatus, Axis
+from .models import Action, Process
+
+API_PREFIX = "/concertation/"
+router = Router(tags=["Concertation"])
+
+
+class Etape(Schema):
+    type: str = Field(
+        description="diagnostic, questionnaire, fiches, ateliers, restitution ou suivi."
+    )
+    intitule: str
+    debut: str = Field(description="Date de début (AAAA-MM-JJ).")
+    fin: str | None = Field(description="Date de fin, null si ouverte.")
+
+
+class Concertation(Schema):
+    id: int
+    adresse: str = Field(description="Identifiant dans l'adresse de la page.")
+    titre: str
+    objet: str = Field(description="Objet (Markdown).")
+    territoire: str
+    participation: str = Field(
+        description="`open` (ouverte à tous) ou `members` (membres des structures de l'ESS)."
+    )
+    demonstration: bool = Field(description="Concertation fictive du jeu de démonstration.")
+    etapes: list[Etape]
+    url: str
+
+
+class PageConcertations(Schema):
+    total: int
+    limit: int
+    offset: int
+    resultats: list[Concertation]
+
+
+class Action_(Schema):
+    id: int
+    concertation: str = Field(description="Adresse de la concertation.")
+    numero: int
+    axe: str
+    chapitre: str
+    theme: str
+    texte: str = Field(
+        description="Texte de l'action (pour 2016 : la piste d'action du rapport, mot pour mot)."
+    )
+    section: str = Field(description="Section d'origine.")
+    etat: str = Field(description="a_lancer, en_cours, realisee ou abandonnee.")
+    avancement: int = Field(description="Avancement en pourcentage.")
+    territoire: str
+    porteurs: list[str] = Field(description="Structures qui portent l'action.")
+    url: str
+
+
+class PageActions(Schema):
+    total: int
+    limit: int
+    offset: int
+    resultats: list[Action_]
+
+
+def process_row(process):
+    return {
+        "id": process.pk,
+        "adresse": process.slug,
+        "titre": process.title,
+        "objet": process.purpose,
+        "territoire": process.territory_label,
+        "participation": process.access,
+        "demonstration": process.is_demo,
+        "etapes": [
+            {
+                "type": p.kind,
+                "intitule": p.label,
+                "debut": p.starts_on.isoformat(),
+                "fin": p.ends_on.isoformat() if p.ends_on else None,
+            }
+            for p in process.phases.all()
+        ],
+        "url": settings.ESSOR_BASE_URL + process.get_absolute_url(),
+    }
+
+
+def action_row(action):
+    return {
+        "id": action.pk,
+        "concertation": action.process.slug,
+        "numero": action.number,
+        "axe": action.axis,
+        "chapitre": action.chapter,
+        "theme": action.theme,
+        "texte": action.text,
+        "section": action.source_section,
+        "etat": action.status,
+        "avancement": action.progress,
+        "territoire": action.territory_label,
+        "porteurs": [o.display_name for o in action.carriers.all()],
+        "url": settings.ESSOR_BASE_URL + action.get_absolute_url(),
+    }
+
+
+PROCESS_COLUMNS = ["id", "adresse", "titre", "territoire", "participation", "demonstration", "url"]
+ACTION_COLUMNS = [
+    "id", "concertation", "numero", "axe", "chapitre", "theme", "texte", "section", "etat",
+    "avancement", "territoire", "porteurs", "url",
+]  # fmt: skip
+
+
+@router.get(
+    "/",
+    response={200: PageConcertations, **ERRORS},
+    summary="Lister les concertations publiées",
+    description="Les concertations publiées et leurs étapes datées. " + FORMAT_DESCRIPTION,
+    operation_id="lister_concertations",
+    openapi_extra={"responses": {200: CSV_RESPONSE_DOC, **RETRY_AFTER_DOC}},
+)
+def list_processes(
+    request,
+    limit: LimitParam = DEFAULT_PAGE_SIZE,
+    offset: OffsetParam = 0,
+    format: FormatParam = None,
+):
+    processes = Process.objects.published().prefetch_related("phases").order_by("pk")
+    if wants_csv(request):
+        return csv_export(processes, process_row, PROCESS_COLUMNS, "essor-concertations.csv")
+    return page(processes, process_row, limit, offset)
+
+
+@router.get(
+    "/actions/",
+    response={200: PageActions, **ERRORS},
+    summary="Lister les actions suivies",
+    description=(
+        "Les actions des concertations publiées (dont les pistes d'action de l'état des "
+        "lieux 2016), avec leur état et leur avancement. " + FORMAT_DESCRIPTION
+    ),
+    operation_id="lister_actions",
+    openapi_extra={"responses": {200: CSV_RESPONSE_DOC, **RETRY_AFTER_DOC}},
+)
+def list_actions(
+    request,
+    concertation: Annotated[
+        str, Query(None, max_length=120, description="Adresse de la concertation.")
+    ] = None,
+    axe: Annotated[Literal[tuple(Axis.values)], Query(None, description="Axe.")] = None,
+    etat: Annotated[Literal[tuple(ActionStatus.values)], Query(None, description="État.")] = None,
+    limit: LimitParam = DEFAULT_PAGE_SIZE,
+    offset: OffsetParam = 0,
+    format: FormatParam = None,
+):
+    actions = (
+        Action.objects.public()
+        .select_related("process", "departement")
+        .prefetch_related("carriers")
+        .order_by("process", "number")
+    )
+    if concertation:
+        actions = actions.filter(process__slug=concertation)
+    if axe:
+        actions = actions.filter(axis=axe)
+    if etat:
+        actions = actions.filter(status=etat)
+    if wants_csv(request):
+        return csv_export(actions, action_row, ACTION_COLUMNS, "essor-actions.csv")
+    return page(actions, action_row, limit, offset)
+
+
+@router.get(
+    "/actions/{action_id}/",
+    response={200: Action_, **ERRORS},
+    summary="Une action suivie",
+    operation_id="lire_action",
+)
+def get_action(request, action_id: Annotated[int, Path(ge=1, le=2**31 - 1)]):
+    action = (
+        Action.objects.public()
+        .select_related("process", "departement")
+        .filter(pk=action_id)
+        .first()
+    )
+    if action is None:
+        raise HttpError(404, "Cette action n'existe pas ou n'est pas publiée.")
+    return action_row(action)

@@ -1,0 +1,46 @@
+from django.db import models
+
+
+class Axis(models.TextChoices):
+    """The three axes of the 2016 état des lieux."""
+
+    ENTREPRENDRE = "entreprendre", "Entreprendre"
+    COOPERER = "cooperer", "Coopérer"
+    INNOVER = "innover", "Innover"
+
+
+class Access(models.TextChoices):
+    OPEN = "open", "Ouverte à tous"
+    MEMBERS = "members", "Réservée aux membres des structures de l'ESS"
+
+
+class ProcessStatus(models.TextChoices):
+    DRAFT = "draft", "En préparation"
+    PUBLISHED = "published", "Publiée"
+
+
+class PhaseKind(models.TextChoices):
+    DIAGNOSTIC = "diagnostic", "Diagnostic"
+    QUESTIONNAIRE = "questionnaire", "Questionnaire"
+    PROPOSALS = "fiches", "Fiches actions"
+    WORKSHOPS = "ateliers", "Ateliers"
+    RESTITUTION = "restitution", "Restitution"
+    FOLLOW_UP = "suivi", "Suivi"
+
+
+class ActionStatus(models.TextChoices):
+    TO_START = "a_lancer", "À lancer"
+    ONGOING = "en_cours", "En cours"
+    DONE = "realisee", "Réalisée"
+    ABANDONED = "abandonnee", "Abandonnée"
+
+
+class LinkKind(models.TextChoices):
+    """What on the platform carries an action out. The first four are kinds of the
+    platform search (essor/search/registry.py), the indicators are observatory pages."""
+
+    INITIATIVE = "initiatives", "Initiative"
+    FINANCING = "financements", "Outil de financement"
+    SUPPORT = "offres", "Offre d'accompagnement"
+    EVENT = "evenements", "Événement"
+    INDICATOR = "indicateur", "Indicateur de l'observatoire"

@@ -1,0 +1,206 @@
+"""Consultation processes (« concertations ») and the follow-up of their actions.
+
+A `Process` has phases with dates; its actions (`Action`) are what it decided to do —
+for the 2016 état des lieux, every « piste d'action » of the report — each with a status,
+a progress percentage, the organisations that carry it, a dated journal (`ActionUpdate`)
+and links to what carries it out on the platform (`ActionLink`)."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from .enums import Access, ActionStatus, Axis, LinkKind, PhaseKind, ProcessStatus
+
+
+class ProcessQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=ProcessStatus.PUBLISHED)
+
+
+class Process(models.Model):
+    slug = models.SlugField("adresse", max_length=120, unique=True)
+    title = models.CharField("titre", max_length=200)
+    purpose = models.TextField("objet (Markdown)", blank=True)
+    territory_label = models.CharField("territoire", max_length=200, blank=True)
+    scope = models.TextField("périmètre", blank=True)
+    access = models.CharField(
+        "participation", max_length=10, choices=Access.choices, default=Access.OPEN
+    )
+    status = models.CharField(
+        "état", max_length=10, choices=ProcessStatus.choices, default=ProcessStatus.DRAFT
+    )
+    # Who runs it besides the CRESS staff.
+    team = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="consultation_teams",
+        verbose_name="équipe",
+    )
+    # A stable key for the processes ESSor ships (the 2016 report, the demo).
+    key = models.CharField("clé", max_length=40, blank=True, db_index=True)
+    is_demo = models.BooleanField("démonstration", default=False)
+    source_citation = models.CharField("source", max_length=300, blank=True)
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+
+    objects = ProcessQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "concertation"
+        ordering = ["-created_at", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("consultation:process", args=[self.slug])
+
+    @property
+    def is_published(self):
+        return self.status == ProcessStatus.PUBLISHED
+
+    def current_phase(self, today=None):
+        """The phase whose dates include today; else none."""
+        today = today or timezone.localdate()
+        for phase in self.phases.all():
+            if phase.starts_on <= today and (phase.ends_on is None or today <= phase.ends_on):
+                return phase
+        return None
+
+
+class Phase(models.Model):
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="phases")
+    kind = models.CharField("étape", max_length=20, choices=PhaseKind.choices)
+    title = models.CharField("intitulé", max_length=200, blank=True)
+    description = models.TextField("description", blank=True)
+    starts_on = models.DateField("début")
+    ends_on = models.DateField("fin", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "phase"
+        ordering = ["starts_on", "pk"]
+
+    def __str__(self):
+        return self.title or self.get_kind_display()
+
+    @property
+    def label(self):
+        return self.title or self.get_kind_display()
+
+    def is_open(self, today=None):
+        today = today or timezone.localdate()
+        return self.starts_on <= today and (self.ends_on is None or today <= self.ends_on)
+
+
+class ActionQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(process__status=ProcessStatus.PUBLISHED)
+
+
+class Action(models.Model):
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="actions")
+    number = models.PositiveIntegerField("numéro")
+    axis = models.CharField("axe", max_length=20, choices=Axis.choices)
+    chapter = models.CharField("chapitre", max_length=200, blank=True)
+    theme = models.CharField("thème", max_length=300, blank=True)
+    text = models.TextField("texte")
+    # Where it comes from: the report's section (and line of the text), or the proposal.
+    source_section = models.CharField("section d'origine", max_length=500, blank=True)
+    source_line = models.PositiveIntegerField("ligne du rapport", null=True, blank=True)
+    status = models.CharField(
+        "état", max_length=12, choices=ActionStatus.choices, default=ActionStatus.TO_START
+    )
+    progress = models.PositiveSmallIntegerField(
+        "avancement (%)", default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    departement = models.ForeignKey(
+        "territories.Departement",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="territoire (vide : toute la région)",
+    )
+    carriers = models.ManyToManyField(
+        "directory.Organisation",
+        blank=True,
+        related_name="consultation_actions",
+        verbose_name="structures porteuses",
+    )
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "action"
+        ordering = ["process", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["process", "number"], name="one_action_number"),
+            models.CheckConstraint(
+                condition=models.Q(progress__gte=0, progress__lte=100), name="action_progress_0_100"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.short_text}"
+
+    def get_absolute_url(self):
+        return reverse("consultation:action", args=[self.pk])
+
+    @property
+    def short_text(self):
+        text = self.text
+        return text if len(text) <= 120 else text[:117].rsplit(" ", 1)[0] + "…"
+
+    @property
+    def territory_label(self):
+        return self.departement.name if self.departement_id else "Toute la région"
+
+
+class ActionUpdate(models.Model):
+    """One dated entry of an action's journal: what happened, and the status and progress
+    it left the action in."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    date = models.DateField("date")
+    text = models.TextField("nouvelles (Markdown)")
+    status = models.CharField("état", max_length=12, choices=ActionStatus.choices)
+    progress = models.PositiveSmallIntegerField("avancement (%)")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="consultation_action_updates",
+        verbose_name="par",
+    )
+    created_at = models.DateTimeField("écrite le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "point d'avancement"
+        ordering = ["-date", "-pk"]
+
+    def __str__(self):
+        return f"{self.action_id} — {self.date}"
+
+
+class ActionLink(models.Model):
+    """A page of ESSor that carries the action out: an initiative, a financing tool, a
+    support offer, an event (found in the platform search's index) or an observatory page."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="links")
+    kind = models.CharField("type", max_length=20, choices=LinkKind.choices)
+    url = models.CharField("adresse", max_length=500)
+    title = models.CharField("titre", max_length=300)
+    created_at = models.DateTimeField("ajouté le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "lien"
+        ordering = ["kind", "title"]
+        constraints = [models.UniqueConstraint(fields=["action", "url"], name="one_link_per_url")]
+
+    def __str__(self):
+        return self.title

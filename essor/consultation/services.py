@@ -1,0 +1,250 @@
+"""What the consultation does, as plain functions the views (and other apps) call.
+Every write checks the permission, runs in one transaction and keeps the platform
+search in step."""
+
+from collections import OrderedDict
+from urllib.parse import urlsplit
+
+from django.db import transaction
+from django.db.models import Avg, Count, Q
+from django.urls import Resolver404, resolve
+
+from essor.directory.models import Organisation
+from essor.search.models import Document
+from essor.search.registry import reindex
+
+from . import perms
+from .enums import ActionStatus, Axis, LinkKind
+from .models import Action, ActionLink, ActionUpdate
+
+
+class ConsultationError(Exception):
+    """A refused step, with the French sentence to show and the HTTP status."""
+
+    def __init__(self, message, status_code=400):
+        super().__init__(message)
+        self.message = message
+        self.status_code = status_code
+
+
+def _forbidden():
+    return ConsultationError("Cette action ne vous revient pas.", 403)
+
+
+# Follow-up of the actions
+
+
+@transaction.atomic
+def action_record_update(*, action, by, date, text, status, progress):
+    """A dated journal entry that sets the action's status and progress."""
+    if not perms.can_post_update(by, action):
+        raise _forbidden()
+    if status not in ActionStatus.values:
+        raise ConsultationError("Cet état n'existe pas.")
+    try:
+        progress = int(progress)
+    except (TypeError, ValueError):
+        raise ConsultationError("L'avancement est un nombre entier entre 0 et 100.") from None
+    if not 0 <= progress <= 100:
+        raise ConsultationError("L'avancement est un nombre entier entre 0 et 100.")
+    if status == ActionStatus.DONE:
+        progress = 100
+    text = (text or "").strip()
+    if not text:
+        raise ConsultationError("Dites en quelques mots ce qui a avancé.")
+    locked = Action.objects.select_for_update().get(pk=action.pk)
+    entry = ActionUpdate.objects.create(
+        action=locked, date=date, text=text, status=status, progress=progress, author=by
+    )
+    locked.status, locked.progress = status, progress
+    locked.save(update_fields=["status", "progress", "updated_at"])
+    action.status, action.progress = status, progress
+    reindex(Action, [action.pk])
+    return entry
+
+
+def resolve_link(url):
+    """(kind, path, title) of a page of ESSor that can carry an action out, or a
+    ConsultationError saying why not."""
+    path = urlsplit((url or "").strip()).path
+    if not path.startswith("/"):
+        raise ConsultationError(
+            "Collez l'adresse d'une page d'ESSor (elle commence par « / » ou « https:// »)."
+        )
+    document = (
+        Document.objects.filter(
+            url=path, kind__in=[k for k in LinkKind.values if k != LinkKind.INDICATOR]
+        )
+        .order_by("pk")
+        .first()
+    )
+    if document is not None:
+        return document.kind, path, document.title
+    if path.startswith("/observatoire/"):
+        try:
+            resolve(path)
+        except Resolver404:
+            pass
+        else:
+            return (
+                LinkKind.INDICATOR,
+                path,
+                f"Observatoire : {path.removeprefix('/observatoire/').strip('/') or 'accueil'}",
+            )
+    raise ConsultationError(
+        "Cette adresse n'est pas celle d'une initiative, d'un outil de financement, d'une "
+        "offre d'accompagnement, d'un événement publiés, ni d'une page de l'observatoire."
+    )
+
+
+@transaction.atomic
+def action_add_link(*, action, by, url, title=""):
+    if not perms.can_manage_action(by, action):
+        raise _forbidden()
+    kind, path, found_title = resolve_link(url)
+    link, created = ActionLink.objects.get_or_create(
+        action=action, url=path, defaults={"kind": kind, "title": (title or found_title)[:300]}
+    )
+    if not created:
+        raise ConsultationError("Ce lien est déjà là.")
+    return link
+
+
+@transaction.atomic
+def action_remove_link(*, action, by, link_id):
+    if not perms.can_manage_action(by, action):
+        raise _forbidden()
+    deleted = 0
+    if str(link_id).isdigit():
+        deleted, _ = ActionLink.objects.filter(action=action, pk=link_id).delete()
+    if not deleted:
+        raise ConsultationError("Ce lien n'existe pas.", 404)
+
+
+def find_organisation(reference):
+    """A publicly listed organisation by SIREN or by the address of its page."""
+    reference = (reference or "").strip()
+    listed = Organisation.objects.publicly_listed()
+    if reference.isdigit() and len(reference) == 9:
+        found = listed.filter(siren=reference).first()
+    else:
+        try:
+            match = resolve(urlsplit(reference).path)
+        except Resolver404:
+            match = None
+        found = None
+        if match and match.url_name == "organisation" and "pk" in match.kwargs:
+            found = listed.filter(pk=match.kwargs["pk"]).first()
+    if found is None:
+        raise ConsultationError(
+            "Structure introuvable : indiquez son SIREN (9 chiffres) ou l'adresse de sa fiche dans l'annuaire."
+        )
+    return found
+
+
+@transaction.atomic
+def action_add_carrier(*, action, by, reference):
+    if not perms.can_manage_action(by, action):
+        raise _forbidden()
+    organisation = find_organisation(reference)
+    action.carriers.add(organisation)
+    reindex(Action, [action.pk])
+    return organisation
+
+
+@transaction.atomic
+def action_remove_carrier(*, action, by, organisation_id):
+    if not perms.can_manage_action(by, action):
+        raise _forbidden()
+    if (
+        not str(organisation_id).isdigit()
+        or not action.carriers.filter(pk=organisation_id).exists()
+    ):
+        raise ConsultationError("Cette structure ne porte pas l'action.", 404)
+    action.carriers.remove(organisation_id)
+    reindex(Action, [action.pk])
+
+
+# The public dashboard
+
+
+def _status_counts():
+    return {f"n_{value}": Count("pk", filter=Q(status=value)) for value in ActionStatus.values}
+
+
+def _rows(actions, field, labels=None):
+    rows = []
+    for row in (
+        actions.order_by()
+        .values(field)
+        .annotate(total=Count("pk"), progress=Avg("progress"), **_status_counts())
+        .order_by(field)
+    ):
+        key = row[field]
+        rows.append(
+            {
+                "key": key,
+                "label": (labels or {}).get(key, key) or "Toute la région",
+                "total": row["total"],
+                "progress": round(row["progress"] or 0),
+                "statuses": [row[f"n_{value}"] for value in ActionStatus.values],
+            }
+        )
+    return rows
+
+
+def dashboard(actions):
+    """Progress of a set of actions, by axis, chapter and territory: counts per status and
+    mean progress, and the whole."""
+    axis_order = {value: i for i, value in enumerate(Axis.values)}
+    by_axis = sorted(_rows(actions, "axis", dict(Axis.choices)), key=lambda r: axis_order[r["key"]])
+    by_chapter = _rows(actions, "chapter")
+    chapters = OrderedDict()
+    for axis, chapter in actions.order_by("number").values_list("axis", "chapter"):
+        chapters.setdefault(chapter, axis)
+    by_chapter.sort(key=lambda r: list(chapters).index(r["key"]) if r["key"] in chapters else 0)
+    by_territory = _rows(actions, "departement__name")
+    total = actions.aggregate(total=Count("pk"), progress=Avg("progress"), **_status_counts())
+    return {
+        "statuses": ActionStatus.choices,
+        "total": {
+            "total": total["total"],
+            "progress": round(total["progress"] or 0),
+            "statuses": [
+                (value, label, total[f"n_{value}"]) for value, label in ActionStatus.choices
+            ],
+        },
+        "by_axis": by_axis,
+        "by_chapter": by_chapter,
+        "by_territory": by_territory,
+    }
+
+
+ACTION_CSV_HEADER = [
+    "concertation", "numero", "axe", "chapitre", "theme", "texte", "section_du_rapport",
+    "ligne_du_rapport", "etat", "avancement", "territoire", "structures_porteuses",
+    "derniere_mise_a_jour", "adresse",
+]  # fmt: skip
+
+
+def action_csv_rows(actions, base_url=""):
+    for action in actions.select_related("process", "departement").prefetch_related(
+        "carriers", "updates"
+    ):
+        updates = list(action.updates.all())
+        yield [
+            action.process.title,
+            action.number,
+            action.get_axis_display(),
+            action.chapter,
+            action.theme,
+            action.text,
+            action.source_section,
+            action.source_line,
+            action.get_status_display(),
+            action.progress,
+            action.territory_label,
+            [o.display_name for o in action.carriers.all()],
+            updates[0].date if updates else None,
+            base_url + action.get_absolute_url(),
+        ]
