@@ -590,6 +590,9 @@ def test_openapi_schema_is_documented_in_french(client):
         "/api/financements/",
         "/api/financements/{id}/",
         "/api/recherche/",
+        "/api/concertation/",
+        "/api/concertation/actions/",
+        "/api/concertation/actions/{action_id}/",
     }
     directory_paths = {p: m for p, m in schema["paths"].items() if "/observatoire/" not in p}
     for path, methods in schema["paths"].items():

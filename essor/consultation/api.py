@@ -7,10 +7,11 @@ from django.conf import settings
 from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
 
-from essor.api.errors import ERRORS, RETRY_AFTER_DOC
+from essor.api.errors import ERRORS, RETRY_AFTER_DOC, Erreur
 from essor.api.params import (
     DEFAULT_PAGE_SIZE,
     FORMAT_DESCRIPTION,
+    MAX_ID,
     FormatParam,
     LimitParam,
     OffsetParam,
@@ -28,55 +29,55 @@ class Etape(Schema):
     type: str = Field(
         description="diagnostic, questionnaire, fiches, ateliers, restitution ou suivi."
     )
-    intitule: str
+    intitule: str = Field(description="Intitulé de l'étape.")
     debut: str = Field(description="Date de début (AAAA-MM-JJ).")
     fin: str | None = Field(description="Date de fin, null si ouverte.")
 
 
 class Concertation(Schema):
-    id: int
+    id: int = Field(description="Identifiant ESSor de la concertation.")
     adresse: str = Field(description="Identifiant dans l'adresse de la page.")
-    titre: str
+    titre: str = Field(description="Titre.")
     objet: str = Field(description="Objet (Markdown).")
-    territoire: str
+    territoire: str = Field(description="Territoire concerné.")
     participation: str = Field(
         description="`open` (ouverte à tous) ou `members` (membres des structures de l'ESS)."
     )
     demonstration: bool = Field(description="Concertation fictive du jeu de démonstration.")
-    etapes: list[Etape]
-    url: str
+    etapes: list[Etape] = Field(description="Étapes datées, dans l'ordre.")
+    url: str = Field(description="Adresse de la page sur ESSor.")
 
 
 class PageConcertations(Schema):
-    total: int
-    limit: int
-    offset: int
-    resultats: list[Concertation]
+    total: int = Field(description="Nombre de résultats.")
+    limit: int = Field(description="Taille de la page.")
+    offset: int = Field(description="Position du premier résultat.")
+    resultats: list[Concertation] = Field(description="Les concertations de la page.")
 
 
 class Action_(Schema):
-    id: int
+    id: int = Field(description="Identifiant ESSor de l'action.")
     concertation: str = Field(description="Adresse de la concertation.")
-    numero: int
-    axe: str
-    chapitre: str
-    theme: str
+    numero: int = Field(description="Numéro dans la concertation (pour 2016 : l'ordre du rapport).")
+    axe: str = Field(description="entreprendre, cooperer ou innover.")
+    chapitre: str = Field(description="Chapitre.")
+    theme: str = Field(description="Thème.")
     texte: str = Field(
         description="Texte de l'action (pour 2016 : la piste d'action du rapport, mot pour mot)."
     )
     section: str = Field(description="Section d'origine.")
     etat: str = Field(description="a_lancer, en_cours, realisee ou abandonnee.")
     avancement: int = Field(description="Avancement en pourcentage.")
-    territoire: str
+    territoire: str = Field(description="Département, ou « Toute la région ».")
     porteurs: list[str] = Field(description="Structures qui portent l'action.")
-    url: str
+    url: str = Field(description="Adresse de la page sur ESSor.")
 
 
 class PageActions(Schema):
-    total: int
-    limit: int
-    offset: int
-    resultats: list[Action_]
+    total: int = Field(description="Nombre de résultats.")
+    limit: int = Field(description="Taille de la page.")
+    offset: int = Field(description="Position du premier résultat.")
+    resultats: list[Action_] = Field(description="Les actions de la page.")
 
 
 def process_row(process):
@@ -187,11 +188,16 @@ def list_actions(
 
 @router.get(
     "/actions/{action_id}/",
-    response={200: Action_, **ERRORS},
+    response={200: Action_, 404: Erreur, **ERRORS},
     summary="Une action suivie",
+    description="Une action d'une concertation publiée, avec son état et son avancement.",
     operation_id="lire_action",
+    openapi_extra={"responses": {**RETRY_AFTER_DOC}},
 )
-def get_action(request, action_id: Annotated[int, Path(ge=1, le=2**31 - 1)]):
+def get_action(
+    request,
+    action_id: Annotated[int, Path(ge=1, le=MAX_ID, description="Identifiant ESSor de l'action.")],
+):
     action = (
         Action.objects.public()
         .select_related("process", "departement")

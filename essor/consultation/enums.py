@@ -44,3 +44,36 @@ class LinkKind(models.TextChoices):
     SUPPORT = "offres", "Offre d'accompagnement"
     EVENT = "evenements", "Événement"
     INDICATOR = "indicateur", "Indicateur de l'observatoire"
+
+
+class QuestionKind(models.TextChoices):
+    SINGLE = "single", "Choix unique"
+    MULTIPLE = "multiple", "Choix multiple"
+    SCALE = "scale", "Échelle"
+    NUMBER = "number", "Nombre"
+    SHORT_TEXT = "short_text", "Texte court"
+    LONG_TEXT = "long_text", "Texte long"
+    COMMUNE = "commune", "Commune"
+    ORGANISATION = "organisation", "Structure"
+
+
+CHOICE_KINDS = {QuestionKind.SINGLE, QuestionKind.MULTIPLE}
+TEXT_KINDS = {QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT}
+
+
+class OnePer(models.TextChoices):
+    ACCOUNT = "account", "Une réponse par compte"
+    ORGANISATION = "organisation", "Une réponse par structure"
+
+
+class ResponseStatus(models.TextChoices):
+    DRAFT = "draft", "Brouillon"
+    SUBMITTED = "submitted", "Envoyée"
+
+
+class Breakdown(models.TextChoices):
+    """How results are crossed: by the respondent's organisation."""
+
+    FAMILY = "famille", "Famille de l'ESS"
+    SECTOR = "secteur", "Secteur"
+    DEPARTEMENT = "departement", "Département"

@@ -11,7 +11,17 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from .enums import Access, ActionStatus, Axis, LinkKind, PhaseKind, ProcessStatus
+from .enums import (
+    Access,
+    ActionStatus,
+    Axis,
+    LinkKind,
+    OnePer,
+    PhaseKind,
+    ProcessStatus,
+    QuestionKind,
+    ResponseStatus,
+)
 
 
 class ProcessQuerySet(models.QuerySet):
@@ -204,3 +214,170 @@ class ActionLink(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Questionnaire(models.Model):
+    """The questionnaire of a process: open while its phase is; anonymous or signed; one
+    answer per account or per organisation."""
+
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="questionnaires")
+    phase = models.ForeignKey(
+        Phase, on_delete=models.PROTECT, related_name="questionnaires", verbose_name="phase"
+    )
+    title = models.CharField("titre", max_length=200)
+    introduction = models.TextField("introduction (Markdown)", blank=True)
+    anonymous = models.BooleanField(
+        "réponses anonymes",
+        default=True,
+        help_text="Anonymes : ni le compte ni la structure ne sont gardés avec les réponses, "
+        "seulement la famille, le secteur et le département de la structure.",
+    )
+    one_per = models.CharField(
+        "une réponse par", max_length=15, choices=OnePer.choices, default=OnePer.ACCOUNT
+    )
+    results_published = models.BooleanField("résultats publiés", default=False)
+
+    class Meta:
+        verbose_name = "questionnaire"
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("consultation:questionnaire", args=[self.process.slug, self.pk])
+
+    def is_open(self, today=None):
+        return self.process.is_published and self.phase.is_open(today)
+
+    def ordered_questions(self):
+        return [q for s in self.sections.all() for q in s.questions.all()]
+
+
+class Section(models.Model):
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="sections"
+    )
+    title = models.CharField("titre", max_length=200)
+    order = models.PositiveIntegerField("ordre", default=0)
+
+    class Meta:
+        verbose_name = "section"
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class Question(models.Model):
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
+    order = models.PositiveIntegerField("ordre", default=0)
+    kind = models.CharField("type", max_length=15, choices=QuestionKind.choices)
+    label = models.CharField("question", max_length=500)
+    help_text = models.CharField("aide", max_length=500, blank=True)
+    required = models.BooleanField("obligatoire", default=False)
+    # Choice questions: [{"value": "a", "label": "…"}, …]
+    choices = models.JSONField("choix", default=list, blank=True)
+    scale_min = models.SmallIntegerField("échelle de", default=1)
+    scale_max = models.SmallIntegerField("échelle à", default=5)
+    # Shown only when the answer to `depends_on` holds one of `depends_values`.
+    depends_on = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="dependents",
+        verbose_name="dépend de",
+    )  # fmt: skip
+    depends_values = models.JSONField("si la réponse est", default=list, blank=True)
+
+    class Meta:
+        verbose_name = "question"
+        ordering = ["section__order", "order", "pk"]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def field_name(self):
+        return f"q{self.pk}"
+
+    def choice_label(self, value):
+        return next((c["label"] for c in self.choices if c["value"] == value), value)
+
+
+class Response(models.Model):
+    """One answer to a questionnaire. A draft belongs to its author; once an anonymous
+    questionnaire's answer is sent, it keeps neither the account nor the organisation —
+    only the family, sector and département of the organisation, for the crossed results."""
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="responses"
+    )
+    status = models.CharField(
+        "état", max_length=10, choices=ResponseStatus.choices, default=ResponseStatus.DRAFT
+    )
+    respondent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="consultation_responses", verbose_name="répondant",
+    )  # fmt: skip
+    organisation = models.ForeignKey(
+        "directory.Organisation", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="consultation_responses", verbose_name="structure",
+    )  # fmt: skip
+    family = models.CharField("famille de l'ESS", max_length=20, blank=True)
+    sector = models.CharField("secteur", max_length=20, blank=True)
+    departement = models.CharField("département", max_length=3, blank=True)
+    is_demo = models.BooleanField("démonstration", default=False)
+    submitted_at = models.DateTimeField("envoyée le", null=True, blank=True)
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+
+    class Meta:
+        verbose_name = "réponse"
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire", "respondent"],
+                condition=models.Q(status="draft"),
+                name="one_draft_per_respondent",
+            )
+        ]
+
+    def __str__(self):
+        return f"Réponse {self.pk}"
+
+
+class Answer(models.Model):
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    # A list of choice values, a number, or a text (a commune code, an organisation id).
+    value = models.JSONField("réponse")
+
+    class Meta:
+        verbose_name = "réponse à une question"
+        constraints = [
+            models.UniqueConstraint(fields=["response", "question"], name="one_answer_per_question")
+        ]
+
+    def __str__(self):
+        return f"{self.response_id} — {self.question_id}"
+
+
+class Participation(models.Model):
+    """That someone (or an organisation) has answered: what stops a second answer, kept
+    apart from the answer itself so that an anonymous answer stays anonymous."""
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="participations"
+    )
+    # "u<user id>" or "o<organisation id>", as the questionnaire's rule says.
+    key = models.CharField(max_length=20)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="consultation_participations",
+    )  # fmt: skip
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["questionnaire", "key"], name="one_participation")
+        ]
+
+    def __str__(self):
+        return f"{self.questionnaire_id} — {self.key}"

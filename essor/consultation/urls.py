@@ -12,4 +12,15 @@ urlpatterns = [
     path("actions/<int:pk>/liens/", views.action_links, name="action_links"),
     path("actions/<int:pk>/porteurs/", views.action_carriers, name="action_carriers"),
     path("<slug:slug>/", views.process_detail, name="process"),
+    path("<slug:slug>/questionnaires/<int:pk>/", views.questionnaire, name="questionnaire"),
+    path(
+        "<slug:slug>/questionnaires/<int:pk>/resultats/",
+        views.questionnaire_results,
+        name="questionnaire_results",
+    ),
+    path(
+        "<slug:slug>/questionnaires/<int:pk>/reponses.<str:extension>",
+        views.questionnaire_export,
+        name="questionnaire_export",
+    ),
 ]

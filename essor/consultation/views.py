@@ -1,21 +1,29 @@
 """Pages of /concertation/: thin views over services.py; every one checks permissions."""
 
 import datetime
+import io
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from essor.core.csv import csv_response
+from essor.core.csv import csv_response, safe_cell
+from essor.core.ratelimit import ratelimit
+from essor.directory.models import Organisation
 from essor.territories.models import Departement
 
 from . import perms, services
-from .enums import ActionStatus, Axis
-from .models import Action, Process
+from . import questionnaires as questionnaire_services
+from .enums import CHOICE_KINDS, ActionStatus, Axis, Breakdown
+from .models import Action, Process, Question, Questionnaire
 
 PER_PAGE = 50
 
@@ -63,6 +71,7 @@ def process_detail(request, slug):
             "current": current,
             "is_team": perms.is_team(request.user, process),
             "dashboard": services.dashboard(process.actions.all()),
+            "questionnaires": process.questionnaires.select_related("phase"),
         },
     )
 
@@ -231,3 +240,194 @@ def action_carriers(request, pk):
     except services.ConsultationError as error:
         return _render_action(request, action, status=error.status_code, error=error.message)
     return redirect(action.get_absolute_url() + "#porteurs")
+
+
+# Questionnaires
+
+
+def _questionnaire(request, slug, pk):
+    process = _visible_process(request, slug)
+    questionnaire = get_object_or_404(
+        Questionnaire.objects.select_related("phase", "process").prefetch_related(
+            Prefetch("sections__questions", queryset=Question.objects.order_by("order", "pk"))
+        ),
+        pk=pk,
+        process=process,
+    )
+    return questionnaire
+
+
+def _answer_context(request, questionnaire, *, values=None, errors=None, error=None):
+    user = request.user
+    draft = questionnaire_services.draft_of(questionnaire, user)
+    if values is None:
+        values = {a.question_id: a.value for a in draft.answers.all()} if draft else {}
+    denial = (
+        questionnaire_services.answering_denial(questionnaire, user)
+        if user.is_authenticated
+        else None
+    )
+    organisations = (
+        [m.organisation for m in user.memberships.select_related("organisation")]
+        if user.is_authenticated
+        else []
+    )
+    sections = []
+    for section in questionnaire.sections.all():
+        questions = []
+        for question in section.questions.all():
+            value = values.get(question.pk)
+            chosen = (
+                [str(v) for v in value]
+                if isinstance(value, list)
+                else ([str(value)] if value is not None else [])
+            )
+            questions.append(
+                {
+                    "q": question,
+                    "value": "" if value is None or isinstance(value, list) else value,
+                    "chosen": chosen,
+                    "error": (errors or {}).get(question.pk),
+                    "depends_label": question.depends_on.label if question.depends_on_id else "",
+                    "depends_values_label": ", ".join(
+                        question.depends_on.choice_label(v) for v in question.depends_values
+                    )
+                    if question.depends_on_id
+                    else "",
+                    "scale": range(question.scale_min, question.scale_max + 1),
+                }
+            )
+        sections.append({"section": section, "questions": questions})
+    return {
+        "questionnaire": questionnaire,
+        "process": questionnaire.process,
+        "sections": sections,
+        "draft": draft,
+        "denial": denial,
+        "organisations": organisations,
+        "selected_organisation": getattr(draft, "organisation_id", None),
+        "error": error,
+        "is_team": perms.is_team(user, questionnaire.process),
+    }
+
+
+@ratelimit("consultation-answer", limit=60, period=3600)
+def questionnaire(request, slug, pk):
+    questionnaire = _questionnaire(request, slug, pk)
+    if request.method == "GET":
+        context = _answer_context(request, questionnaire)
+        if request.GET.get("envoye"):
+            context["sent"] = True
+        return render(request, "consultation/questionnaire.html", context)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    submit = request.POST.get("action") == "envoyer"
+    organisation = None
+    raw_organisation = request.POST.get("organisation", "")
+    if raw_organisation:
+        organisation = Organisation.objects.filter(
+            pk=raw_organisation if raw_organisation.isdigit() else 0
+        ).first()
+        if organisation is None:
+            context = _answer_context(request, questionnaire, error="Cette structure n'existe pas.")
+            return render(request, "consultation/questionnaire.html", context, status=400)
+    try:
+        questionnaire_services.save_response(
+            questionnaire=questionnaire,
+            user=request.user,
+            data=request.POST,
+            organisation=organisation,
+            submit=submit,
+        )
+    except questionnaire_services.AnswerErrors as error:
+        values = {}
+        for question in questionnaire.ordered_questions():
+            given = request.POST.getlist(question.field_name)
+            if given:
+                values[question.pk] = given if question.kind in CHOICE_KINDS else given[0]
+        context = _answer_context(
+            request, questionnaire, values=values, errors=error.errors, error=error.message
+        )
+        return render(request, "consultation/questionnaire.html", context, status=400)
+    except services.ConsultationError as error:
+        context = _answer_context(request, questionnaire, error=error.message)
+        return render(request, "consultation/questionnaire.html", context, status=error.status_code)
+    if submit:
+        return redirect(questionnaire.get_absolute_url() + "?envoye=1")
+    messages.success(
+        request, "Brouillon enregistré : vous pourrez reprendre vos réponses plus tard."
+    )
+    return redirect(questionnaire.get_absolute_url())
+
+
+def _may_see_results(user, questionnaire):
+    return questionnaire.results_published or perms.is_team(user, questionnaire.process)
+
+
+@require_GET
+def questionnaire_results(request, slug, pk):
+    questionnaire = _questionnaire(request, slug, pk)
+    if not _may_see_results(request.user, questionnaire):
+        raise Http404("Résultats non publiés.")
+    breakdown = request.GET.get("croiser", "")
+    breakdown = breakdown if breakdown in Breakdown.values else None
+    # The team may look at the raw counts; the published view is always masked.
+    public = not (
+        perms.is_team(request.user, questionnaire.process) and request.GET.get("vue") == "equipe"
+    )
+    return render(
+        request,
+        "consultation/results.html",
+        {
+            "questionnaire": questionnaire,
+            "process": questionnaire.process,
+            "results": questionnaire_services.results(questionnaire, breakdown, public=public),
+            "breakdowns": Breakdown.choices,
+            "breakdown": breakdown,
+            "public": public,
+            "is_team": perms.is_team(request.user, questionnaire.process),
+            "min_cell": questionnaire_services.MIN_CELL,
+        },
+    )
+
+
+@login_required
+@require_GET
+def questionnaire_export(request, slug, pk, extension):
+    if extension not in ("csv", "xlsx"):
+        raise Http404("Format inconnu.")
+    questionnaire = _questionnaire(request, slug, pk)
+    if not perms.is_team(request.user, questionnaire.process):
+        raise PermissionDenied("Seule l'équipe de la concertation exporte les réponses.")
+    header, rows = questionnaire_services.export_rows(questionnaire)
+    filename = f"reponses-{questionnaire.process.slug}-{questionnaire.pk}"
+    if extension == "csv":
+        return csv_response(header, rows, f"{filename}.csv")
+    return xlsx_response(header, rows, f"{filename}.xlsx", questionnaire.title)
+
+
+def xlsx_response(header, rows, filename, title):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Réponses"
+    sheet.append([title])
+    sheet.append(header)
+    for row in rows:
+        sheet.append(
+            [
+                safe_cell(v) if not isinstance(v, datetime.datetime) else v.replace(tzinfo=None)
+                for v in row
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
