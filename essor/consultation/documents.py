@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from essor.search.registry import Document, ModelKind
 
-from .models import Action, Process
+from .models import Action, Process, Proposal
 
 
 class ProcessKind(ModelKind):
@@ -68,3 +68,27 @@ class ActionKind(ModelKind):
 
     def search_url(self, query):
         return reverse("consultation:dashboard") + "?" + urlencode({"q": query})
+
+
+class ProposalKind(ModelKind):
+    name = "fiches-actions"
+    label = "Fiches actions"
+    singular, plural = "fiche action", "fiches actions"
+    order = 72
+    model = Proposal
+    version = "1"
+
+    def published(self):
+        return Proposal.objects.visible().select_related("process", "departement")
+
+    def document(self, proposal):
+        return Document(
+            key=proposal.pk,
+            title=proposal.title,
+            keywords=" ".join([proposal.get_axis_display(), proposal.theme, proposal.carriers]),
+            body=proposal.description,
+            url=proposal.get_absolute_url(),
+            summary=proposal.description,
+            context=f"{proposal.process.title} · {proposal.get_status_display()}",
+            territory=proposal.territory_label,
+        )

@@ -77,3 +77,36 @@ class Breakdown(models.TextChoices):
     FAMILY = "famille", "Famille de l'ESS"
     SECTOR = "secteur", "Secteur"
     DEPARTEMENT = "departement", "Département"
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", "En attente de modération"
+    PUBLISHED = "published", "Publiée"
+    HIDDEN = "hidden", "Masquée par la modération"
+    ACCEPTED = "accepted", "Retenue : devenue une action"
+    MERGED = "merged", "Fusionnée"
+    DECLINED = "declined", "Non retenue"
+
+
+# What the public sees: the proposals that passed moderation, answered or not.
+VISIBLE_PROPOSAL_STATUSES = {
+    ProposalStatus.PUBLISHED,
+    ProposalStatus.ACCEPTED,
+    ProposalStatus.MERGED,
+    ProposalStatus.DECLINED,
+}
+
+
+class ProposalTransitionName(models.TextChoices):
+    PUBLISH = "publish", "Publier"
+    HIDE = "hide", "Masquer"
+    ACCEPT = "accept", "Retenir (devient une action)"
+    MERGE = "merge", "Fusionner avec une autre fiche"
+    DECLINE = "decline", "Ne pas retenir"
+
+
+class ReportReason(models.TextChoices):
+    ABUSE = "abuse", "Propos injurieux ou discriminatoires"
+    SPAM = "spam", "Publicité ou hors sujet"
+    PERSONAL = "personal", "Données personnelles"
+    OTHER = "other", "Autre"

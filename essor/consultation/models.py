@@ -11,7 +11,10 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from essor.core.models import Decision, TransitionLog
+
 from .enums import (
+    VISIBLE_PROPOSAL_STATUSES,
     Access,
     ActionStatus,
     Axis,
@@ -19,9 +22,12 @@ from .enums import (
     OnePer,
     PhaseKind,
     ProcessStatus,
+    ProposalStatus,
     QuestionKind,
+    ReportReason,
     ResponseStatus,
 )
+from .workflow import PROPOSALS
 
 
 class ProcessQuerySet(models.QuerySet):
@@ -139,6 +145,11 @@ class Action(models.Model):
         related_name="consultation_actions",
         verbose_name="structures porteuses",
     )
+    # The fiche action it was retained from, if any.
+    proposal = models.OneToOneField(
+        "Proposal", on_delete=models.SET_NULL, null=True, blank=True, related_name="action",
+        verbose_name="fiche action d'origine",
+    )  # fmt: skip
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
 
@@ -381,3 +392,208 @@ class Participation(models.Model):
 
     def __str__(self):
         return f"{self.questionnaire_id} — {self.key}"
+
+
+class ProposalQuerySet(models.QuerySet):
+    def visible(self):
+        return self.filter(
+            status__in=VISIBLE_PROPOSAL_STATUSES, process__status=ProcessStatus.PUBLISHED
+        )
+
+
+class Proposal(Decision, models.Model):
+    """A « fiche action » a member proposes during a process. The decision fields
+    (Decision) hold the team's public answer."""
+
+    workflow = PROPOSALS
+
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="proposals")
+    title = models.CharField("titre", max_length=200)
+    axis = models.CharField("axe", max_length=20, choices=Axis.choices)
+    theme = models.CharField("thème", max_length=200)
+    departement = models.ForeignKey(
+        "territories.Departement", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name="territoire (vide : toute la région)",
+    )  # fmt: skip
+    description = models.TextField("description (Markdown)")
+    carriers = models.TextField("qui pourrait la porter", blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="consultation_proposals", verbose_name="auteur",
+    )  # fmt: skip
+    organisation = models.ForeignKey(
+        "directory.Organisation", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="consultation_proposals", verbose_name="au nom de",
+    )  # fmt: skip
+    status = models.CharField(
+        "état", max_length=12, choices=ProposalStatus.choices, default=ProposalStatus.PENDING
+    )
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged",
+        verbose_name="fusionnée avec",
+    )  # fmt: skip
+    is_demo = models.BooleanField("démonstration", default=False)
+    created_at = models.DateTimeField("proposée le", default=timezone.now)
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+
+    objects = ProposalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "fiche action"
+        verbose_name_plural = "fiches actions"
+        ordering = ["-created_at", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("consultation:proposal", args=[self.pk])
+
+    @property
+    def is_visible(self):
+        return self.status in VISIBLE_PROPOSAL_STATUSES and self.process.is_published
+
+    @property
+    def territory_label(self):
+        return self.departement.name if self.departement_id else "Toute la région"
+
+
+class ProposalTransition(TransitionLog):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="transitions")
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = "étape d'une fiche action"
+
+
+class Support(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="supports")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consultation_supports"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["proposal", "user"], name="one_support")]
+
+    def __str__(self):
+        return f"{self.user_id} → {self.proposal_id}"
+
+
+class Comment(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="consultation_comments",
+    )  # fmt: skip
+    body = models.TextField("commentaire (Markdown)")
+    hidden = models.BooleanField("masqué par la modération", default=False)
+    is_demo = models.BooleanField("démonstration", default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "commentaire"
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"Commentaire {self.pk}"
+
+
+class ContentReport(models.Model):
+    """A report of a proposal or a comment, for the CRESS moderators."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="reports")
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="reports"
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField("motif", max_length=10, choices=ReportReason.choices)
+    message = models.TextField("précisions", blank=True)
+    resolved_at = models.DateTimeField("traité le", null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "signalement"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Signalement {self.pk}"
+
+
+class Workshop(models.Model):
+    """An ateliers phase's meeting: registration, then minutes published after it."""
+
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="workshops")
+    title = models.CharField("titre", max_length=200)
+    starts_at = models.DateTimeField("début")
+    place = models.CharField("lieu", max_length=300)
+    description = models.TextField("programme (Markdown)", blank=True)
+    capacity = models.PositiveIntegerField("places", null=True, blank=True)
+    minutes = models.TextField("compte rendu (Markdown)", blank=True)
+    is_demo = models.BooleanField("démonstration", default=False)
+
+    class Meta:
+        verbose_name = "atelier"
+        ordering = ["starts_at", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_past(self):
+        return self.starts_at <= timezone.now()
+
+
+class Registration(models.Model):
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="registrations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="consultation_registrations",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workshop", "user"], name="one_registration")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} → {self.workshop_id}"
+
+
+class Follow(models.Model):
+    """Someone follows a process, a proposal or an action: a digest of their changes."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consultation_follows"
+    )
+    process = models.ForeignKey(
+        Process, on_delete=models.CASCADE, null=True, blank=True, related_name="follows"
+    )
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, null=True, blank=True, related_name="follows"
+    )
+    action = models.ForeignKey(
+        Action, on_delete=models.CASCADE, null=True, blank=True, related_name="follows"
+    )
+    # The digest covers what changed since then.
+    last_sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "process"], name="one_process_follow"),
+            models.UniqueConstraint(fields=["user", "proposal"], name="one_proposal_follow"),
+            models.UniqueConstraint(fields=["user", "action"], name="one_action_follow"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} suit {self.process_id or self.proposal_id or self.action_id}"
+
+    @property
+    def target(self):
+        return self.process or self.proposal or self.action

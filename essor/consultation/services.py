@@ -248,3 +248,263 @@ def action_csv_rows(actions, base_url=""):
             updates[0].date if updates else None,
             base_url + action.get_absolute_url(),
         ]
+
+
+# Fiches actions (proposals)
+
+MAX_BODY = 5000
+
+
+def _phase_closed(process, kind):
+    """A refusal when the process has phases of `kind` and none is open today."""
+    phases = [p for p in process.phases.all() if p.kind == kind]
+    if phases and not any(p.is_open() for p in phases):
+        return ConsultationError("Cette étape de la concertation est close.", 409)
+    return None
+
+
+def proposal_denial(process, user):
+    from essor.accounts.perms import is_active_user
+
+    from .enums import Access, PhaseKind
+
+    if not is_active_user(user):
+        return ConsultationError("Connectez-vous pour proposer une fiche action.", 403)
+    if not process.is_published:
+        return ConsultationError("Cette concertation n'existe pas.", 404)
+    if process.access == Access.MEMBERS and not user.memberships.exists():
+        return ConsultationError(
+            "Cette concertation est réservée aux membres des structures de l'ESS : rattachez votre compte à votre structure.",
+            403,
+        )
+    return _phase_closed(process, PhaseKind.PROPOSALS)
+
+
+@transaction.atomic
+def proposal_create(
+    *,
+    process,
+    author,
+    title,
+    axis,
+    theme,
+    description,
+    carriers="",
+    departement=None,
+    organisation=None,
+):
+    from essor.directory.perms import can_act_for_organisation
+
+    from .models import Proposal
+
+    denial = proposal_denial(process, author)
+    if denial:
+        raise denial
+    errors = []
+    title, theme, description = (
+        (title or "").strip(),
+        (theme or "").strip(),
+        (description or "").strip(),
+    )
+    if not title or len(title) > 200:
+        errors.append("Donnez un titre (200 caractères au plus).")
+    if axis not in Axis.values:
+        errors.append("Choisissez un axe : Entreprendre, Coopérer ou Innover.")
+    if not theme or len(theme) > 200:
+        errors.append("Indiquez un thème (200 caractères au plus).")
+    if not description or len(description) > MAX_BODY:
+        errors.append(f"Décrivez l'action ({MAX_BODY} caractères au plus).")
+    if len(carriers or "") > 1000:
+        errors.append("« Qui pourrait la porter » : 1000 caractères au plus.")
+    if organisation is not None and not can_act_for_organisation(author, organisation):
+        errors.append("Vous ne pouvez proposer qu'au nom d'une structure dont vous êtes membre.")
+    if errors:
+        raise ConsultationError(" ".join(errors))
+    proposal = Proposal.objects.create(
+        process=process, author=author, organisation=organisation, title=title, axis=axis,
+        theme=theme, description=description, carriers=(carriers or "").strip(), departement=departement,
+    )  # fmt: skip
+    Proposal.workflow.record(proposal, "create", by=author)
+    return proposal
+
+
+def action_from_proposal(proposal):
+    """The action a retained proposal becomes (the workflow's effect, under its lock)."""
+    from django.db.models import Max
+
+    number = (
+        Action.objects.filter(process=proposal.process).aggregate(n=Max("number"))["n"] or 0
+    ) + 1
+    action = Action.objects.create(
+        process=proposal.process,
+        number=number,
+        axis=proposal.axis,
+        chapter="Fiches actions",
+        theme=proposal.theme,
+        text=proposal.title,
+        source_section=f"Fiche action « {proposal.title} »",
+        departement_id=proposal.departement_id,
+        proposal=proposal,
+    )
+    if proposal.organisation_id:
+        action.carriers.add(proposal.organisation_id)
+    return action
+
+
+def proposal_transition(*, proposal, name, by, comment="", merged_into=None):
+    """Moderate or answer a proposal (see workflow.py); the answer is public."""
+    from essor.core.workflow import decide
+
+    from .enums import ProposalTransitionName
+    from .models import Proposal
+
+    update = None
+    if name == ProposalTransitionName.MERGE:
+        target = (
+            Proposal.objects.visible()
+            .filter(pk=merged_into, process=proposal.process)
+            .exclude(pk=proposal.pk)
+            .first()
+            if str(merged_into or "").isdigit()
+            else None
+        )
+        if target is None:
+            raise ConsultationError(
+                "Choisissez une autre fiche publiée de la même concertation pour la fusion."
+            )
+        update = {"merged_into": target}
+    decide(proposal, name, by=by, comment=comment, update=update)
+    reindex(type(proposal), [proposal.pk])
+    if hasattr(proposal, "action") or name == ProposalTransitionName.ACCEPT:
+        created = Action.objects.filter(proposal=proposal).first()
+        if created:
+            reindex(Action, [created.pk])
+    return proposal
+
+
+def _visible_or_refuse(proposal, what):
+    if not proposal.is_visible:
+        raise ConsultationError(
+            f"Cette fiche action n'est pas publiée : impossible de {what}.", 404
+        )
+
+
+@transaction.atomic
+def support_toggle(*, proposal, user):
+    from .enums import ProposalStatus
+    from .models import Support
+
+    _visible_or_refuse(proposal, "la soutenir")
+    if proposal.status != ProposalStatus.PUBLISHED:
+        raise ConsultationError(
+            "L'équipe a déjà répondu à cette fiche : les soutiens sont clos.", 409
+        )
+    deleted, _ = Support.objects.filter(proposal=proposal, user=user).delete()
+    if not deleted:
+        Support.objects.create(proposal=proposal, user=user)
+    return not deleted
+
+
+@transaction.atomic
+def comment_create(*, proposal, author, body, parent_id=None):
+    from .models import Comment
+
+    _visible_or_refuse(proposal, "la commenter")
+    body = (body or "").strip()
+    if not body or len(body) > MAX_BODY:
+        raise ConsultationError(f"Écrivez un commentaire ({MAX_BODY} caractères au plus).")
+    parent = None
+    if parent_id:
+        parent = (
+            Comment.objects.filter(pk=parent_id, proposal=proposal, hidden=False).first()
+            if str(parent_id).isdigit()
+            else None
+        )
+        if parent is None:
+            raise ConsultationError("Le commentaire auquel vous répondez n'existe pas.", 400)
+    return Comment.objects.create(proposal=proposal, parent=parent, author=author, body=body)
+
+
+@transaction.atomic
+def report_create(*, proposal, reporter, reason, message="", comment_id=None):
+    from .enums import ReportReason
+    from .models import Comment, ContentReport
+
+    _visible_or_refuse(proposal, "la signaler")
+    if reason not in ReportReason.values:
+        raise ConsultationError("Choisissez un motif de signalement.")
+    comment = None
+    if comment_id:
+        comment = (
+            Comment.objects.filter(pk=comment_id, proposal=proposal).first()
+            if str(comment_id).isdigit()
+            else None
+        )
+        if comment is None:
+            raise ConsultationError("Ce commentaire n'existe pas.", 400)
+    return ContentReport.objects.create(
+        proposal=proposal,
+        comment=comment,
+        reporter=reporter,
+        reason=reason,
+        message=(message or "").strip()[:2000],
+    )
+
+
+@transaction.atomic
+def comment_moderate(*, comment, by, hide):
+    from django.utils import timezone
+
+    from essor.accounts.perms import can_moderate
+
+    if not can_moderate(by):
+        raise _forbidden()
+    comment.hidden = hide
+    comment.save(update_fields=["hidden"])
+    comment.reports.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
+    return comment
+
+
+@transaction.atomic
+def report_dismiss(*, report, by):
+    from django.utils import timezone
+
+    from essor.accounts.perms import can_moderate
+
+    if not can_moderate(by):
+        raise _forbidden()
+    report.resolved_at = timezone.now()
+    report.save(update_fields=["resolved_at"])
+
+
+# Workshops
+
+
+@transaction.atomic
+def registration_toggle(*, workshop, user):
+    from .models import Registration, Workshop
+
+    locked = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    if locked.is_past:
+        raise ConsultationError("Cet atelier a déjà eu lieu : les inscriptions sont closes.", 409)
+    deleted, _ = Registration.objects.filter(workshop=locked, user=user).delete()
+    if deleted:
+        return False
+    if locked.capacity is not None and locked.registrations.count() >= locked.capacity:
+        raise ConsultationError("Cet atelier est complet.", 409)
+    Registration.objects.create(workshop=locked, user=user)
+    return True
+
+
+# Following
+
+
+@transaction.atomic
+def follow_toggle(*, user, target):
+    from .models import Follow, Process, Proposal
+
+    field = {Process: "process", Proposal: "proposal", Action: "action"}[type(target)]
+    deleted, _ = Follow.objects.filter(user=user, **{field: target}).delete()
+    if not deleted:
+        Follow.objects.create(user=user, **{field: target})
+    return not deleted

@@ -9,21 +9,40 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from essor.accounts.perms import can_moderate
 from essor.core.csv import csv_response, safe_cell
 from essor.core.ratelimit import ratelimit
+from essor.core.workflow import WorkflowError
 from essor.directory.models import Organisation
 from essor.territories.models import Departement
 
 from . import perms, services
 from . import questionnaires as questionnaire_services
-from .enums import CHOICE_KINDS, ActionStatus, Axis, Breakdown
-from .models import Action, Process, Question, Questionnaire
+from .enums import (
+    CHOICE_KINDS,
+    VISIBLE_PROPOSAL_STATUSES,
+    ActionStatus,
+    Axis,
+    Breakdown,
+    ProposalStatus,
+    ReportReason,
+)
+from .models import (
+    Action,
+    Comment,
+    ContentReport,
+    Process,
+    Proposal,
+    Question,
+    Questionnaire,
+    Workshop,
+)
 
 PER_PAGE = 50
 
@@ -71,9 +90,30 @@ def process_detail(request, slug):
             "current": current,
             "is_team": perms.is_team(request.user, process),
             "dashboard": services.dashboard(process.actions.all()),
-            "questionnaires": process.questionnaires.select_related("phase"),
+            "questionnaires": process.questionnaires.select_related("phase", "process"),
+            "workshops": _workshops(request.user, process),
+            "n_proposals": Proposal.objects.visible().filter(process=process).count(),
+            "following": request.user.is_authenticated
+            and process.follows.filter(user=request.user).exists(),
         },
     )
+
+
+def _workshops(user, process):
+    workshops = list(process.workshops.annotate(n_registered=Count("registrations")))
+    mine = (
+        set(
+            user.consultation_registrations.filter(workshop__process=process).values_list(
+                "workshop_id", flat=True
+            )
+        )
+        if user.is_authenticated
+        else set()
+    )
+    for workshop in workshops:
+        workshop.registered = workshop.pk in mine
+        workshop.full = workshop.capacity is not None and workshop.n_registered >= workshop.capacity
+    return workshops
 
 
 def _dashboard_filters(request):
@@ -159,6 +199,7 @@ def _render_action(request, action, *, status=200, error=None):
             "carriers": action.carriers.all(),
             "can_manage": perms.can_manage_action(user, action),
             "can_post": perms.can_post_update(user, action),
+            "following": user.is_authenticated and action.follows.filter(user=user).exists(),
             "statuses": ActionStatus.choices,
             "today": timezone.localdate(),
             "error": error,
@@ -431,3 +472,312 @@ def xlsx_response(header, rows, filename, title):
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# Fiches actions (proposals)
+
+
+def _proposal(request, pk):
+    proposal = get_object_or_404(
+        Proposal.objects.select_related(
+            "process", "author", "organisation", "departement", "merged_into"
+        ),
+        pk=pk,
+    )
+    user = request.user
+    if not (
+        proposal.is_visible
+        or can_moderate(user)
+        or perms.is_team(user, proposal.process)
+        or (user.is_authenticated and proposal.author_id == user.pk)
+    ):
+        raise Http404("Fiche action introuvable.")
+    return proposal
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit("consultation-proposal", limit=10, period=3600)
+def proposals(request, slug):
+    process = _visible_process(request, slug)
+    user = request.user
+    error = None
+    status = 200
+    if request.method == "POST":
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        post = request.POST
+        departement = (
+            Departement.objects.filter(code=post.get("departement", "")).first()
+            if post.get("departement")
+            else None
+        )
+        organisation = None
+        if post.get("organisation"):
+            organisation = Organisation.objects.filter(
+                pk=post["organisation"] if post["organisation"].isdigit() else 0
+            ).first()
+        try:
+            if post.get("departement") and departement is None:
+                raise services.ConsultationError("Ce département n'existe pas.")
+            if post.get("organisation") and organisation is None:
+                raise services.ConsultationError("Cette structure n'existe pas.")
+            proposal = services.proposal_create(
+                process=process, author=user, title=post.get("title"), axis=post.get("axis"),
+                theme=post.get("theme"), description=post.get("description"), carriers=post.get("carriers", ""),
+                departement=departement, organisation=organisation,
+            )  # fmt: skip
+        except services.ConsultationError as refused:
+            error, status = refused.message, refused.status_code
+        else:
+            messages.success(
+                request,
+                "Merci : votre fiche action sera publiée après relecture par l'équipe de la CRESS.",
+            )
+            return redirect(proposal.get_absolute_url())
+    visible = (
+        Proposal.objects.visible()
+        .filter(process=process)
+        .select_related("departement", "merged_into")
+        .annotate(
+            n_supports=Count("supports", distinct=True), n_comments=Count("comments", distinct=True)
+        )
+        .order_by("-n_supports", "-created_at")
+    )
+    status_filter = request.GET.get("etat", "")
+    if status_filter in ProposalStatus.values:
+        visible = visible.filter(status=status_filter)
+    denial = services.proposal_denial(process, user) if user.is_authenticated else None
+    return render(
+        request,
+        "consultation/proposals.html",
+        {
+            "process": process,
+            "proposals": visible,
+            "statuses": [
+                (v, label) for v, label in ProposalStatus.choices if v in VISIBLE_PROPOSAL_STATUSES
+            ],
+            "status_filter": status_filter,
+            "axes": Axis.choices,
+            "departements": Departement.objects.filter(region_id=settings.ESSOR_REGION).order_by(
+                "code"
+            ),
+            "organisations": [
+                m.organisation for m in user.memberships.select_related("organisation")
+            ]
+            if user.is_authenticated
+            else [],
+            "denial": denial,
+            "error": error,
+            "form": request.POST if request.method == "POST" else {},
+        },
+        status=status,
+    )
+
+
+def _render_proposal(request, proposal, *, status=200, error=None):
+    user = request.user
+    comments = list(proposal.comments.select_related("author"))
+    by_parent = {}
+    for comment in comments:
+        by_parent.setdefault(comment.parent_id, []).append(comment)
+
+    def thread(parent_id, depth=0):
+        out = []
+        for comment in by_parent.get(parent_id, []):
+            out.append((comment, depth))
+            out.extend(thread(comment.pk, depth + 1))
+        return out
+
+    from .workflow import PROPOSALS
+
+    return render(
+        request,
+        "consultation/proposal.html",
+        {
+            "proposal": proposal,
+            "process": proposal.process,
+            "comments": thread(None),
+            "n_supports": proposal.supports.count(),
+            "supported": user.is_authenticated and proposal.supports.filter(user=user).exists(),
+            "following": user.is_authenticated and proposal.follows.filter(user=user).exists(),
+            "transitions": PROPOSALS.available(proposal, user),
+            "history": proposal.transitions.select_related("actor")
+            if (can_moderate(user) or perms.is_team(user, proposal.process))
+            else [],
+            "others": Proposal.objects.visible()
+            .filter(process=proposal.process)
+            .exclude(pk=proposal.pk)
+            if perms.is_team(user, proposal.process)
+            else [],
+            "can_moderate": can_moderate(user),
+            "reasons": ReportReason.choices,
+            "action": Action.objects.filter(proposal=proposal).first(),
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@require_GET
+def proposal_detail(request, pk):
+    return _render_proposal(request, _proposal(request, pk))
+
+
+def _proposal_post(request, pk, operation):
+    proposal = _proposal(request, pk)
+    try:
+        operation(proposal)
+    except services.ConsultationError as error:
+        return _render_proposal(request, proposal, status=error.status_code, error=error.message)
+    except WorkflowError as error:
+        return _render_proposal(request, proposal, status=error.status_code, error=error.message)
+    return redirect(proposal.get_absolute_url())
+
+
+@login_required
+@require_POST
+def proposal_transition(request, pk):
+    post = request.POST
+    return _proposal_post(
+        request,
+        pk,
+        lambda p: services.proposal_transition(
+            proposal=p,
+            name=post.get("transition", ""),
+            by=request.user,
+            comment=post.get("comment", ""),
+            merged_into=post.get("merged_into"),
+        ),  # fmt: skip
+    )
+
+
+@login_required
+@require_POST
+@ratelimit("consultation-support", limit=60, period=3600)
+def proposal_support(request, pk):
+    return _proposal_post(
+        request, pk, lambda p: services.support_toggle(proposal=p, user=request.user)
+    )
+
+
+@login_required
+@require_POST
+@ratelimit("consultation-comment", limit=20, period=3600)
+def proposal_comment(request, pk):
+    post = request.POST
+    return _proposal_post(
+        request,
+        pk,
+        lambda p: services.comment_create(
+            proposal=p, author=request.user, body=post.get("body"), parent_id=post.get("parent")
+        ),
+    )
+
+
+@require_POST
+@ratelimit("consultation-report", limit=10, period=3600)
+def proposal_report(request, pk):
+    post = request.POST
+    reporter = request.user if request.user.is_authenticated else None
+
+    def report(p):
+        services.report_create(
+            proposal=p, reporter=reporter, reason=post.get("reason", ""),
+            message=post.get("message", ""), comment_id=post.get("comment"),
+        )  # fmt: skip
+        messages.success(request, "Merci : l'équipe de la CRESS va examiner votre signalement.")
+
+    return _proposal_post(request, pk, report)
+
+
+@login_required
+@require_POST
+def proposal_follow(request, pk):
+    return _proposal_post(
+        request, pk, lambda p: services.follow_toggle(user=request.user, target=p)
+    )
+
+
+@login_required
+@require_POST
+def comment_moderate(request, pk):
+    comment = get_object_or_404(Comment.objects.select_related("proposal"), pk=pk)
+    if not can_moderate(request.user):
+        raise PermissionDenied("Seule l'équipe de la CRESS modère les commentaires.")
+    services.comment_moderate(
+        comment=comment, by=request.user, hide=request.POST.get("hide") == "1"
+    )
+    return redirect(comment.proposal.get_absolute_url() + f"#commentaire-{comment.pk}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def moderation(request):
+    if not can_moderate(request.user):
+        raise PermissionDenied("Seule l'équipe de la CRESS modère la concertation.")
+    if request.method == "POST":
+        report = get_object_or_404(
+            ContentReport,
+            pk=request.POST.get("dismiss") if str(request.POST.get("dismiss", "")).isdigit() else 0,
+        )
+        services.report_dismiss(report=report, by=request.user)
+        return redirect("consultation:moderation")
+    return render(
+        request,
+        "consultation/moderation.html",
+        {
+            "pending": Proposal.objects.filter(status=ProposalStatus.PENDING).select_related(
+                "process", "author"
+            ),
+            "reports": ContentReport.objects.filter(resolved_at__isnull=True).select_related(
+                "proposal", "comment", "reporter"
+            ),
+        },
+    )
+
+
+# Workshops and following
+
+
+@login_required
+@require_POST
+def workshop_register(request, pk):
+    workshop = get_object_or_404(Workshop.objects.select_related("process"), pk=pk)
+    if not perms.can_view_process(request.user, workshop.process):
+        raise Http404("Atelier introuvable.")
+    try:
+        registered = services.registration_toggle(workshop=workshop, user=request.user)
+    except services.ConsultationError as error:
+        messages.error(request, error.message)
+        return render(
+            request, "consultation/refused.html", {"message": error.message, "back": workshop.process.get_absolute_url()},
+            status=error.status_code,
+        )  # fmt: skip
+    messages.success(request, "Inscription enregistrée." if registered else "Inscription annulée.")
+    return redirect(workshop.process.get_absolute_url() + "#ateliers")
+
+
+@login_required
+@require_POST
+def follow(request, kind, pk):
+    if kind == "concertation":
+        target = _visible_process_by_pk(request, pk)
+    elif kind == "action":
+        target = _visible_action(request, pk)
+    else:
+        raise Http404("Rien à suivre ici.")
+    following = services.follow_toggle(user=request.user, target=target)
+    messages.success(
+        request,
+        "Vous suivez maintenant ces nouvelles : un résumé vous sera envoyé par e-mail."
+        if following
+        else "Vous ne suivez plus ces nouvelles.",
+    )
+    return redirect(target.get_absolute_url())
+
+
+def _visible_process_by_pk(request, pk):
+    process = get_object_or_404(Process, pk=pk)
+    if not perms.can_view_process(request.user, process):
+        raise Http404("Concertation introuvable.")
+    return process
