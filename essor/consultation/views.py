@@ -342,7 +342,7 @@ def _answer_context(request, questionnaire, *, values=None, errors=None, error=N
     return {
         "questionnaire": questionnaire,
         "process": questionnaire.process,
-        "sections": sections,
+        "blocks": sections,
         "draft": draft,
         "denial": denial,
         "organisations": organisations,
