@@ -1,6 +1,18 @@
 from django.contrib import admin
 
-from .models import Action, ActionLink, ActionUpdate, Phase, Process
+from .models import (
+    Action,
+    ActionLink,
+    ActionUpdate,
+    Phase,
+    Process,
+    Proposal,
+    Question,
+    Questionnaire,
+    Registration,
+    Section,
+    Workshop,
+)
 
 
 class PhaseInline(admin.TabularInline):
@@ -35,3 +47,46 @@ class ActionAdmin(admin.ModelAdmin):
     search_fields = ["text", "chapter", "theme"]
     raw_id_fields = ["carriers"]
     inlines = [UpdateInline, LinkInline]
+
+
+class SectionInline(admin.TabularInline):
+    model = Section
+    extra = 0
+
+
+@admin.register(Questionnaire)
+class QuestionnaireAdmin(admin.ModelAdmin):
+    list_display = ["title", "process", "phase", "anonymous", "one_per", "results_published"]
+    list_filter = ["anonymous", "one_per", "results_published"]
+    inlines = [SectionInline]
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["label", "section", "kind", "required", "order"]
+    list_filter = ["kind", "required", "section__questionnaire"]
+    raw_id_fields = ["depends_on"]
+
+
+@admin.register(Proposal)
+class ProposalAdmin(admin.ModelAdmin):
+    """Read-mostly: moderation and answers go through the workflow on the site."""
+
+    list_display = ["title", "process", "status", "created_at"]
+    list_filter = ["status", "process"]
+    search_fields = ["title", "description"]
+    readonly_fields = ["status", "decided_by", "decided_at", "decision_comment", "merged_into"]
+    raw_id_fields = ["author", "organisation"]
+
+
+class RegistrationInline(admin.TabularInline):
+    model = Registration
+    extra = 0
+    raw_id_fields = ["user"]
+
+
+@admin.register(Workshop)
+class WorkshopAdmin(admin.ModelAdmin):
+    list_display = ["title", "process", "starts_at", "place", "capacity"]
+    list_filter = ["process"]
+    inlines = [RegistrationInline]
