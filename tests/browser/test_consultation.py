@@ -49,7 +49,9 @@ def test_answer_propose_moderate_retain_and_follow_the_progress(page):
     page.get_by_role("button", name="Envoyer mes réponses").click()
     assert page.get_by_role("alert").get_by_text("corrigez les réponses signalées").is_visible()
     assert page.get_by_text("Cette question est obligatoire.").first.is_visible()
-    page.get_by_role("group", name="Êtes-vous accompagnés ? (obligatoire)").get_by_label("Oui").check()
+    page.get_by_role("group", name="Êtes-vous accompagnés ? (obligatoire)").get_by_label(
+        "Oui"
+    ).check()
     who.fill("La BGE")
     screenshot(page, "concertation-questionnaire-telephone", full_page=True)
     page.get_by_role("button", name="Envoyer mes réponses").click()
