@@ -43,14 +43,12 @@ def _of(records, kind):
 def load_consultation_demo(data, today=None):
     today = today or timezone.localdate()
     spec = data["process"]
-    process = Process.objects.filter(key=spec["key"]).first()
-    if process is not None:
+    if Process.objects.filter(key=spec["key"]).exists():
         return {"created": 0}
     records = data["records"]
     users = {
         u.email: u for u in get_user_model().objects.filter(email__endswith="@demo.example.org")
     }
-    staff = users.get("cress@demo.example.org")
     process = Process.objects.create(
         key=spec["key"], slug=spec["slug"], title=spec["title"], purpose=spec["purpose"],
         territory_label=spec["territory_label"], scope=spec["scope"], access=Access.OPEN,
@@ -63,10 +61,24 @@ def load_consultation_demo(data, today=None):
             starts_on=today + datetime.timedelta(days=r["start"]),
             ends_on=None if r["end"] is None else today + datetime.timedelta(days=r["end"]),
         )  # fmt: skip
-    spec_q = _of(records, "questionnaire")[0]
+    _load_questionnaire(records, process, phases["questionnaire"])
+    proposals = _load_proposals(records, process, users, users.get("cress@demo.example.org"))
+    _load_discussion(records, proposals, users)
+    for r in _of(records, "workshop"):
+        day = today + datetime.timedelta(days=r["start"])
+        Workshop.objects.create(
+            process=process, title=r["title"], place=r["place"], capacity=r["capacity"],
+            starts_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(r["hour"]))),
+            description=r["description"], minutes=r["minutes"], is_demo=True,
+        )  # fmt: skip
+    return {"created": 1, "proposals": len(proposals)}
+
+
+def _load_questionnaire(records, process, phase):
+    spec = _of(records, "questionnaire")[0]
     questionnaire = Questionnaire.objects.create(
-        process=process, phase=phases["questionnaire"], title=spec_q["title"],
-        introduction=spec_q["introduction"], anonymous=True, results_published=True,
+        process=process, phase=phase, title=spec["title"], introduction=spec["introduction"],
+        anonymous=True, results_published=True,
     )  # fmt: skip
     sections, questions = {}, {}
     for order, r in enumerate(_of(records, "section"), start=1):
@@ -91,30 +103,38 @@ def load_consultation_demo(data, today=None):
                 Answer(response=response, question=questions[key], value=value)
                 for key, value in r["answers"].items()
             )
+
+
+def _log_decisions(proposal, status, staff, answer):
+    ProposalTransition.objects.create(
+        proposal=proposal, transition="create", to_status=ProposalStatus.PENDING
+    )
+    if status == ProposalStatus.PENDING:
+        return
+    if status not in (ProposalStatus.PUBLISHED, ProposalStatus.HIDDEN):
+        ProposalTransition.objects.create(
+            proposal=proposal, transition="publish", from_status=ProposalStatus.PENDING,
+            to_status=ProposalStatus.PUBLISHED, actor=staff,
+        )  # fmt: skip
+    ProposalTransition.objects.create(
+        proposal=proposal, transition=DECIDED[status], from_status=ProposalStatus.PUBLISHED,
+        to_status=status, actor=staff, comment=answer,
+    )  # fmt: skip
+
+
+def _load_proposals(records, process, users, staff):
     proposals = {}
     for r in _of(records, "proposal"):
+        decided = r["status"] != ProposalStatus.PENDING
         proposal = Proposal.objects.create(
             process=process, title=r["title"], axis=r["axis"], theme=r["theme"],
             departement_id=r["departement"] or None, description=r["description"],
             carriers=r.get("carriers", ""), author=users.get(r["author"]), is_demo=True,
             status=r["status"], decision_comment=r.get("answer", ""),
-            decided_by=staff if r["status"] != ProposalStatus.PENDING else None,
-            decided_at=timezone.now() if r["status"] != ProposalStatus.PENDING else None,
+            decided_by=staff if decided else None, decided_at=timezone.now() if decided else None,
         )  # fmt: skip
         proposals[r["key"]] = proposal
-        ProposalTransition.objects.create(
-            proposal=proposal, transition="create", to_status=ProposalStatus.PENDING
-        )
-        if r["status"] != ProposalStatus.PENDING:
-            if r["status"] not in (ProposalStatus.PUBLISHED, ProposalStatus.HIDDEN):
-                ProposalTransition.objects.create(
-                    proposal=proposal, transition="publish", from_status=ProposalStatus.PENDING,
-                    to_status=ProposalStatus.PUBLISHED, actor=staff,
-                )  # fmt: skip
-            ProposalTransition.objects.create(
-                proposal=proposal, transition=DECIDED[r["status"]], from_status=ProposalStatus.PUBLISHED,
-                to_status=r["status"], actor=staff, comment=r.get("answer", ""),
-            )  # fmt: skip
+        _log_decisions(proposal, r["status"], staff, r.get("answer", ""))
         if r["status"] == ProposalStatus.ACCEPTED:
             action_from_proposal(proposal)
     for r in _of(records, "proposal"):
@@ -122,6 +142,10 @@ def load_consultation_demo(data, today=None):
             Proposal.objects.filter(pk=proposals[r["key"]].pk).update(
                 merged_into=proposals[r["merged_into"]]
             )
+    return proposals
+
+
+def _load_discussion(records, proposals, users):
     comments = {}
     for r in _of(records, "comment"):
         comments[r["key"]] = Comment.objects.create(
@@ -132,12 +156,3 @@ def load_consultation_demo(data, today=None):
         for email in r["users"]:
             if email in users:
                 Support.objects.get_or_create(proposal=proposals[r["proposal"]], user=users[email])
-    for r in _of(records, "workshop"):
-        starts = datetime.datetime.combine(
-            today + datetime.timedelta(days=r["start"]), datetime.time(r["hour"])
-        )
-        Workshop.objects.create(
-            process=process, title=r["title"], starts_at=timezone.make_aware(starts), place=r["place"],
-            capacity=r["capacity"], description=r["description"], minutes=r["minutes"], is_demo=True,
-        )  # fmt: skip
-    return {"created": 1, "proposals": len(proposals), "answers": questionnaire.responses.count()}

@@ -226,6 +226,54 @@ ROUTES = {
     "financing:requests_csv": signed_in(note="the same rows as the list"),
     "financing:request": tenant(lambda w: {"pk": w.funding_request.pk}),
     "financing:request_transition": tenant(lambda w: {"pk": w.funding_request.pk}, method="post"),
+    # Consultation: public pages; the team (CRESS staff) acts; an empty POST is a 400.
+    "consultation:index": public(),
+    "consultation:dashboard": public(),
+    "consultation:moderation": staff(),
+    "consultation:process": public(lambda w: {"slug": w.consultation.process.slug}),
+    "consultation:proposals": public(lambda w: {"slug": w.consultation.process.slug}),
+    "consultation:questionnaire": public(
+        lambda w: {"slug": w.consultation.process.slug, "pk": w.consultation.pk}
+    ),
+    "consultation:questionnaire_results": public(
+        lambda w: {"slug": w.consultation.process.slug, "pk": w.consultation.pk}
+    ),
+    "consultation:questionnaire_export": staff(
+        lambda w: {"slug": w.consultation.process.slug, "pk": w.consultation.pk, "extension": "csv"}
+    ),
+    "consultation:action": public_object(lambda w: {"pk": w.consultation_action.pk}),
+    "consultation:action_update": tenant(
+        lambda w: {"pk": w.consultation_action.pk}, others=DENIED, cress=BAD_REQUEST, method="post"
+    ),
+    "consultation:action_links": tenant(
+        lambda w: {"pk": w.consultation_action.pk}, others=DENIED, cress=BAD_REQUEST, method="post"
+    ),
+    "consultation:action_carriers": tenant(
+        lambda w: {"pk": w.consultation_action.pk}, others=DENIED, cress=BAD_REQUEST, method="post"
+    ),
+    "consultation:proposal": public_object(lambda w: {"pk": w.proposal.pk}),
+    "consultation:proposal_transition": tenant(
+        lambda w: {"pk": w.proposal.pk},
+        others=BAD_REQUEST,
+        cress=BAD_REQUEST,
+        method="post",
+        note="an empty step is unknown: a 400 for everyone, nothing changes",
+    ),
+    "consultation:proposal_support": signed_in(lambda w: {"pk": w.proposal.pk}, method="post"),
+    "consultation:proposal_comment": signed_in(
+        lambda w: {"pk": w.proposal.pk}, outcome=BAD_REQUEST, method="post"
+    ),
+    "consultation:proposal_report": public(
+        lambda w: {"pk": w.proposal.pk}, outcome=BAD_REQUEST, method="post"
+    ),
+    "consultation:proposal_follow": signed_in(lambda w: {"pk": w.proposal.pk}, method="post"),
+    "consultation:comment_moderate": staff(
+        lambda w: {"pk": w.consultation_comment.pk}, method="post"
+    ),
+    "consultation:workshop_register": signed_in(lambda w: {"pk": w.workshop.pk}, method="post"),
+    "consultation:follow": signed_in(
+        lambda w: {"kind": "concertation", "pk": w.consultation.process.pk}, method="post"
+    ),
     # Open API (read-only, public): another organisation's unpublished object is a 404.
     "api:api-root": public(outcome=MISSING, note="no root: /api/docs documents it"),
     "api:openapi-json": public(),
@@ -241,4 +289,7 @@ ROUTES = {
     "api:list_tools": public(),
     "api:tool_detail": public(lambda w: {"id": w.tool.pk}),
     "api:search": public(query={"q": "jardin"}),
+    "api:list_processes": public(),
+    "api:list_actions": public(),
+    "api:get_action": public(lambda w: {"action_id": w.consultation_action.pk}),
 }

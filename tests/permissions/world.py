@@ -175,6 +175,50 @@ class World:
         document.file.save("statuts.pdf", ContentFile(b"%PDF-1.4 statuts"), save=True)
         return document
 
+    # Consultation: a process the tenant's admin proposed a fiche to
+
+    @cached_property
+    def consultation(self):
+        from tests.factories.consultation import questionnaire
+
+        return questionnaire()  # published results, open phase
+
+    @cached_property
+    def consultation_action(self):
+        from tests.factories.consultation import ActionFactory
+
+        action = ActionFactory(process=self.consultation.process)
+        action.carriers.add(self.organisation)
+        return action
+
+    @cached_property
+    def proposal(self):
+        from essor.consultation import services as consultation
+        from essor.consultation.models import Proposal
+
+        proposal = consultation.proposal_create(
+            process=self.consultation.process, author=self.admin, organisation=self.organisation,
+            title="Un salon d'affaires", axis="cooperer", theme="Rencontres", description="Une matinée.",
+        )  # fmt: skip
+        Proposal.objects.filter(pk=proposal.pk).update(status="published")
+        proposal.refresh_from_db()
+        return proposal
+
+    @cached_property
+    def consultation_comment(self):
+        from essor.consultation.models import Comment
+
+        return Comment.objects.create(proposal=self.proposal, author=self.admin, body="Oui.")
+
+    @cached_property
+    def workshop(self):
+        from essor.consultation.models import Workshop
+
+        return Workshop.objects.create(
+            process=self.consultation.process, title="Atelier", place="Limoges",
+            starts_at=timezone.now() + dt.timedelta(days=5),
+        )  # fmt: skip
+
     # Initiatives
 
     @cached_property
