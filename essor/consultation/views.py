@@ -225,6 +225,10 @@ def _parse_date(value):
 @require_POST
 def action_update(request, pk):
     action = _visible_action(request, pk)
+    if not perms.can_post_update(request.user, action):
+        raise PermissionDenied(
+            "Seules l'équipe de la concertation et les structures porteuses donnent des nouvelles."
+        )
     date = _parse_date(request.POST.get("date"))
     if date is None:
         return _render_action(
