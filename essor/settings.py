@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "essor.support",
     "essor.financing",
     "essor.consultation",
+    "essor.cooperation",
     "essor.portal",
 ]
 

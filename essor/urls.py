@@ -22,6 +22,7 @@ urlpatterns = [
     path("ressources/", include("essor.resources.urls")),
     path("financement/", include("essor.financing.urls")),
     path("concertation/", include("essor.consultation.urls")),
+    path("cooperation/", include("essor.cooperation.urls")),
     # Before the admin's own: its login form would bypass the site's limits.
     path("gestion/login/", admin_login, name="admin_login"),
     path("gestion/", admin.site.urls),

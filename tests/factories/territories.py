@@ -12,3 +12,8 @@ SAINT_JUNIEN = "87154"
 def commune(code):
     """A commune of the test geography with its EPCI, département and région."""
     return Commune.objects.select_related("departement", "epci", "region").get(code=code)
+
+
+NIORT = "79191"
+BRIVE = "19031"
+USSEL = "19275"

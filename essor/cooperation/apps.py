@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CooperationConfig(AppConfig):
+    name = "essor.cooperation"
+    label = "cooperation"
+    verbose_name = "Coopération"

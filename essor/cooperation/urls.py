@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cooperation"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<int:pk>/", views.listing, name="listing"),
+    path("<int:pk>/modifier/", views.listing_edit, name="listing_edit"),
+    path("<int:pk>/clore/", views.listing_close, name="listing_close"),
+    path("publier/", views.publish_start, name="publish_start"),
+    path(
+        "structure/<int:organisation_pk>/publier/<str:kind>/",
+        views.listing_create,
+        name="listing_create",
+    ),
+    path("mes-annonces/", views.my_listings, name="my_listings"),
+    path("moderation/", views.moderation, name="moderation"),
+    path("moderation/<int:pk>/", views.moderation_decide, name="moderation_decide"),
+]
