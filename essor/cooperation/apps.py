@@ -5,3 +5,29 @@ class CooperationConfig(AppConfig):
     name = "essor.cooperation"
     label = "cooperation"
     verbose_name = "Coopération"
+
+    def ready(self):
+        from essor.accounts.services import PERSONAL_DATA_EXPORTERS
+        from essor.core import page_sections
+        from essor.search.registry import register
+
+        from . import sections
+        from .documents import ListingKind, PlaceDocumentKind
+        from .services import personal_data
+
+        if personal_data not in PERSONAL_DATA_EXPORTERS:
+            PERSONAL_DATA_EXPORTERS.append(personal_data)
+        page_sections.register(
+            page_sections.ORGANISATION,
+            order=40,
+            template="cooperation/_for_organisation.html",
+            context=sections.organisation_listings,
+        )
+        page_sections.register(
+            page_sections.TERRITORY,
+            order=40,
+            template="cooperation/_for_territory.html",
+            context=sections.territory_cooperation,
+        )
+        register(ListingKind())
+        register(PlaceDocumentKind())

@@ -1,10 +1,13 @@
 from django import forms
+from django.core.validators import MinValueValidator
+from django.db.models import Q
 
+from essor.directory.models import Organisation
 from essor.territories.areas import MAX_RADIUS_KM
 from essor.territories.forms import CommuneField
 
 from .enums import Direction, Kind
-from .models import Listing
+from .models import Listing, Outcome
 from .services import check_dates
 
 
@@ -74,3 +77,33 @@ class RejectForm(forms.Form):
         max_length=2000,
         error_messages={"required": "Indiquez le motif du refus : il est envoyé à la structure."},
     )
+
+
+class OutcomeForm(forms.ModelForm):
+    """What a concluded exchange brought; the partner is one of the organisations that
+    wrote about this listing."""
+
+    class Meta:
+        model = Outcome
+        fields = [
+            "partner", "skills_days", "surface_m2", "mentoring_hours", "jobs_shared",
+            "euros_saved", "comment",
+        ]  # fmt: skip
+        widgets = {"comment": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, listing, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Those who wrote about this listing, and those this organisation wrote to.
+        self.fields["partner"].queryset = Organisation.objects.filter(
+            Q(cooperation_threads__listing=listing)
+            | Q(cooperation_listings__threads__organisation=listing.organisation_id)
+        ).distinct()
+        self.fields["partner"].required = False
+        self.fields["partner"].error_messages["invalid_choice"] = (
+            "Choisissez une structure avec qui vous avez échangé sur ESSor."
+        )
+        for name in ["skills_days", "surface_m2", "mentoring_hours", "jobs_shared", "euros_saved"]:
+            field = self.fields[name]
+            field.min_value = 0
+            field.error_messages["min_value"] = "Indiquez un nombre positif ou 0."
+            field.validators.append(MinValueValidator(0, "Indiquez un nombre positif ou 0."))

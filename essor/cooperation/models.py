@@ -294,3 +294,148 @@ class Outcome(models.Model):
 
     def __str__(self):
         return f"Conclusion de {self.listing_id}"
+
+
+# --- Employer groups and the GE helper's proposals ------------------------------------------
+
+
+class CarrierKind(models.TextChoices):
+    GE = "ge", "groupement d'employeurs (GE)"
+    CRGE = "crge", "centre de ressources des groupements d'employeurs (CRGE)"
+
+
+class EmployerGroup(models.Model):
+    """A directory organisation that carries shared jobs (a GE) or supports those who
+    do (a CRGE), and the territory it serves: the GE helper's proposals go to those
+    that cover the jobs' place."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="employer_group"
+    )
+    kind = models.CharField("type", max_length=5, choices=CarrierKind.choices)
+    report_quote = models.TextField("ce qu'en dit l'état des lieux 2016", blank=True)
+    provenance = models.CharField("provenance", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "groupement d'employeurs ou CRGE"
+        verbose_name_plural = "groupements d'employeurs et CRGE"
+
+    def __str__(self):
+        return f"{self.organisation} ({self.get_kind_display()})"
+
+
+class CarrierArea(Area):
+    group = models.ForeignKey(EmployerGroup, on_delete=models.CASCADE, related_name="areas")
+
+    class Meta(Area.Meta):
+        constraints = [
+            *Area.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["group", "level", "code"], name="one_area_per_employer_group"
+            ),
+        ]
+
+
+class JobProposal(models.Model):
+    """One job grouping shared-job needs, proposed by the GE helper."""
+
+    key = models.CharField(max_length=200, unique=True, editable=False)  # the needs' ids
+    family = models.CharField("métier", max_length=30)
+    days_per_week = models.DecimalField("jours par semaine", max_digits=3, decimal_places=1)
+    needs = models.ManyToManyField(Listing, related_name="job_proposals")
+    recipients = models.ManyToManyField(EmployerGroup, related_name="proposals", blank=True)
+    max_km = models.FloatField("plus grande distance entre deux lieux (km)")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "proposition d'emploi partagé"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(days_per_week__gt=0, days_per_week__lte=MAX_DAYS_PER_WEEK),
+                name="cooperation_proposal_at_most_5_days",
+            )
+        ]
+
+    def __str__(self):
+        return f"Emploi partagé {self.pk} ({self.days_per_week} j/sem.)"
+
+
+class GroupingRun(models.Model):
+    """One run of the GE helper: what it formed and why the others were left out."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    travel_km = models.PositiveSmallIntegerField("distance maximale entre deux lieux (km)")
+    needs = models.PositiveIntegerField("besoins examinés")
+    jobs = models.PositiveIntegerField("emplois formés")
+    days_covered = models.DecimalField("jours couverts", max_digits=7, decimal_places=1)
+    optimal = models.BooleanField("optimum prouvé")
+    seconds = models.FloatField("durée (s)")
+    refusals = models.JSONField("besoins laissés de côté, et pourquoi", default=dict)
+
+    class Meta:
+        verbose_name = "passage de l'aide aux groupements d'employeurs"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.created_at:%d/%m/%Y %H:%M} — {self.jobs} emplois"
+
+
+# --- Places of the ESS -------------------------------------------------------------------
+
+
+class PlaceKind(models.TextChoices):
+    TIERS_LIEU = "tiers-lieu", "tiers-lieu"
+    MAISON_ESS = "maison-ess", "maison de l'ESS"
+    PEPINIERE = "pepiniere", "pépinière d'entreprises"
+    COUVEUSE = "couveuse", "couveuse"
+    FABLAB = "fablab", "fablab"
+    RECYCLERIE = "recyclerie", "recyclerie, ressourcerie"
+    COWORKING = "coworking", "espace de coworking"
+    PTCE = "ptce", "pôle territorial de coopération économique (PTCE)"
+
+
+class EssPlace(models.Model):
+    """A place of the ESS: a directory organisation (or one of its establishments) of
+    one of these kinds, the services it hosts, and its offers of premises (its
+    organisation's). Kept here rather than in the directory, which stays the register of
+    organisations; the directory search reads the kinds through the facet this app
+    registers."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="ess_places", verbose_name="structure"
+    )
+    kind = models.CharField("type de lieu", max_length=15, choices=PlaceKind.choices)
+    name = models.CharField("nom", max_length=200)
+    # None when the sources do not say where it is (the report lists some PTCE by name).
+    commune = models.ForeignKey(
+        Commune,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="commune",
+        null=True,
+        blank=True,
+    )
+    services = models.JSONField("services hébergés", default=list, blank=True)
+    description = models.TextField("présentation", blank=True)
+    report_quote = models.TextField("ce qu'en dit l'état des lieux 2016", blank=True)
+    provenance = models.CharField("provenance", max_length=300, blank=True)
+    is_demo = models.BooleanField("donnée de démonstration", default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "lieu de l'ESS"
+        verbose_name_plural = "lieux de l'ESS"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "kind"], name="one_place_kind_per_org"),
+            models.CheckConstraint(
+                condition=Q(kind__in=PlaceKind.values), name="cooperation_place_kind_known"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("cooperation:place", args=[self.pk])

@@ -11,13 +11,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from essor.core.workflow import WorkflowError
 from essor.directory.models import Organisation
-from essor.territories.models import Departement
+from essor.territories.models import Departement, Epci
 
 from . import perms, services
 from .enums import ACTIVE_STATUSES, Direction, Kind
-from .forms import ListingForm, RejectForm
+from .forms import ListingForm, OutcomeForm, RejectForm
 from .kinds import KINDS
-from .models import Listing
+from .matching import suggestions
+from .models import EssPlace, GroupingRun, Listing, PlaceKind, Thread
+from .places import where_to_work as where_to_work_near
 
 
 def _my_organisations(user):
@@ -67,21 +69,29 @@ def _get_listing(request, pk):
     return listing
 
 
-@require_GET
-def listing(request, pk):
-    listing = _get_listing(request, pk)
+def _listing_page(request, listing, *, error="", status=200):
+    can_edit = perms.can_edit_listing(request.user, listing)
+    writers = [o for o in _my_organisations(request.user) if o.pk != listing.organisation_id]
     return render(
         request,
         "cooperation/listing.html",
         {
             "listing": listing,
-            "can_edit": perms.can_edit_listing(request.user, listing),
-            "steps": Listing.workflow.available(listing, request.user),
-            "history": listing.transitions.select_related("actor")
-            if perms.can_edit_listing(request.user, listing)
-            else [],
+            "can_edit": can_edit,
+            "history": listing.transitions.select_related("actor") if can_edit else [],
+            "suggestions": suggestions(listing) if can_edit else [],
+            "threads": listing.threads.select_related("organisation") if can_edit else [],
+            "writers": writers if listing.is_active else [],
+            "outcome": getattr(listing, "outcome", None) if listing.status == "concluded" else None,
+            "error": error,
         },
+        status=status,
     )
+
+
+@require_GET
+def listing(request, pk):
+    return _listing_page(request, _get_listing(request, pk))
 
 
 @login_required
@@ -190,7 +200,11 @@ def my_listings(request):
     return render(
         request,
         "cooperation/my_listings.html",
-        {"listings": listings, "organisations": organisations},
+        {
+            "listings": listings,
+            "organisations": organisations,
+            "threads": services.user_threads(request.user),
+        },
     )
 
 
@@ -237,3 +251,185 @@ def moderation_decide(request, pk):
         )
     messages.success(request, "Décision enregistrée.")
     return redirect(reverse("cooperation:moderation"))
+
+
+# --- Matching, threads, conclusion -----------------------------------------------------------
+
+
+def _thread_for(request, pk):
+    thread = get_object_or_404(
+        Thread.objects.select_related(
+            "listing__organisation", "organisation", "listing__created_by"
+        ),
+        pk=pk,
+    )
+    side = perms.thread_side(request.user, thread)
+    if side is None:
+        raise Http404  # private to the two organisations
+    return thread, side
+
+
+def _thread_page(request, thread, side, *, error="", status=200):
+    return render(
+        request,
+        "cooperation/thread.html",
+        {
+            "thread": thread,
+            "listing": thread.listing,
+            "side": side,
+            "thread_messages": thread.messages.all(),
+            "contacts": services.contacts(thread, side),
+            "my_acceptance": thread.owner_accepted_at
+            if side == "owner"
+            else thread.guest_accepted_at,
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def write(request, pk):
+    listing = _get_listing(request, pk)
+    organisation = get_object_or_404(Organisation, pk=request.POST.get("organisation") or 0)
+    if not perms.can_publish_for(request.user, organisation):
+        raise PermissionDenied("Vous n'écrivez qu'au nom d'une structure dont vous êtes membre.")
+    try:
+        thread = services.write_to(
+            listing, organisation=organisation, by=request.user, body=request.POST.get("body")
+        )
+    except ValidationError as error:
+        return _listing_page(request, listing, error=" ".join(error.messages), status=400)
+    messages.success(request, "Message envoyé.")
+    return redirect(thread)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def thread(request, pk):
+    thread, side = _thread_for(request, pk)
+    if request.method == "POST":
+        try:
+            services.reply(thread, by=request.user, side=side, body=request.POST.get("body"))
+        except ValidationError as error:
+            return _thread_page(request, thread, side, error=" ".join(error.messages), status=400)
+        return redirect(thread)
+    return _thread_page(request, thread, side)
+
+
+@login_required
+@require_POST
+def thread_accept(request, pk):
+    thread, side = _thread_for(request, pk)
+    services.accept_sharing(thread, by=request.user, side=side)
+    return redirect(thread)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conclude(request, pk):
+    listing = get_object_or_404(Listing.objects.select_related("organisation"), pk=pk)
+    if not perms.can_edit_listing(request.user, listing):
+        raise Http404
+    thread = listing.threads.filter(pk=request.GET.get("echange") or 0).first()
+    form = OutcomeForm(
+        request.POST or None,
+        listing=listing,
+        initial={"partner": thread and thread.organisation_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.conclude(listing, form.save(commit=False), by=request.user)
+        except WorkflowError as error:
+            return render(
+                request,
+                "cooperation/conclude.html",
+                {"form": form, "listing": listing, "error": error.message},
+                status=error.status_code,
+            )
+        messages.success(
+            request, "Échange conclu : merci, il compte dans les chiffres de la coopération."
+        )
+        return redirect(listing)
+    return render(
+        request,
+        "cooperation/conclude.html",
+        {"form": form, "listing": listing},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- The GE helper -----------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def job_proposals(request):
+    """The GE helper's proposals: CRESS staff (who run it) and the GE and CRGE they were
+    sent to."""
+    is_staff = perms.can_moderate_listings(request.user)
+    proposals = services.proposals_for(request.user)
+    if not is_staff and not proposals.exists():
+        raise PermissionDenied(
+            "Cette page est réservée aux groupements d'employeurs et à la CRESS."
+        )
+    if request.method == "POST":
+        if not is_staff:
+            raise PermissionDenied
+        grouping, created = services.propose_groupings()
+        messages.success(
+            request,
+            f"{len(grouping.jobs)} emploi(s) formé(s), dont {len(created)} nouveau(x) ; "
+            f"{len(grouping.refused)} besoin(s) laissé(s) de côté.",
+        )
+        return redirect("cooperation:job_proposals")
+    run = GroupingRun.objects.first() if is_staff else None
+    refused = []
+    if run:
+        listings = Listing.objects.select_related("organisation", "commune").in_bulk(
+            [int(k) for k in run.refusals]
+        )
+        refused = [(listings[int(k)], why) for k, why in run.refusals.items() if int(k) in listings]
+    return render(
+        request,
+        "cooperation/job_proposals.html",
+        {"proposals": proposals, "run": run, "refused": refused, "is_staff": is_staff},
+    )
+
+
+# --- Places of the ESS -------------------------------------------------------------------------
+
+
+@require_GET
+def places(request):
+    kind = request.GET.get("type", "")
+    found = EssPlace.objects.select_related("commune", "organisation").order_by("name")
+    if kind in PlaceKind.values:
+        found = found.filter(kind=kind)
+    return render(
+        request,
+        "cooperation/places.html",
+        {"places": found, "kinds": PlaceKind.choices, "kind": kind},
+    )
+
+
+@require_GET
+def place(request, pk):
+    found = get_object_or_404(EssPlace.objects.select_related("commune", "organisation"), pk=pk)
+    offers = (
+        Listing.objects.active()
+        .filter(organisation=found.organisation, direction=Direction.OFFER)
+        .select_related("organisation", "commune")
+    )
+    return render(request, "cooperation/place.html", {"place": found, "offers": offers})
+
+
+@require_GET
+def where_to_work(request, code):
+    epci = get_object_or_404(Epci, code=code)
+    return render(
+        request,
+        "cooperation/where_to_work.html",
+        {"epci": epci, **where_to_work_near(epci)},
+    )

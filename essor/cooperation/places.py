@@ -1,0 +1,89 @@
+"""Places of the ESS: tiers-lieux, maisons de l'ESS, pépinières, couveuses, fablabs,
+recycleries, coworking spaces and PTCE, and « where can I work, meet or be hosted near
+here? »."""
+
+from essor.territories.areas import Place, distance_km
+
+from .enums import Direction, Kind
+from .models import EssPlace, Listing, ListingArea
+
+NEAR_KM = 30
+
+
+def places_near(place, *, within_km=NEAR_KM):
+    """The places of the ESS in a territory, or within `within_km` of a commune, nearest
+    first (each annotated `km` from the place's centre when it has one)."""
+    if not place:
+        return []
+    places = EssPlace.objects.select_related("commune", "organisation")
+    centre = place.centre()
+    if place.commune is None:
+        found = list(places.filter(commune__in=place.communes_inside()))
+    elif centre is None:
+        found = list(places.filter(commune=place.commune))
+    else:
+        found = [
+            p
+            for p in places.filter(commune__latitude__isnull=False)
+            if distance_km(*centre, p.commune.latitude, p.commune.longitude) <= within_km
+        ]
+    for p in found:
+        p.km = (
+            distance_km(*centre, p.commune.latitude, p.commune.longitude)
+            if centre and p.commune.latitude is not None
+            else None
+        )
+    found.sort(key=lambda p: (p.km is None, p.km or 0, p.name))
+    return found
+
+
+def premises_offers_near(place):
+    """Open offers of premises that serve the place."""
+    return (
+        Listing.objects.active()
+        .filter(direction=Direction.OFFER, kind=Kind.PREMISES)
+        .filter(pk__in=ListingArea.objects.covering(place).values("listing_id"))
+        .select_related("organisation", "commune")
+        .order_by("-created_at")
+    )
+
+
+def where_to_work(epci):
+    """The EPCI page: places of the ESS in the EPCI or near it, and offers of premises."""
+    place = Place(epci=epci)
+    return {"places": places_near(place), "offers": list(premises_offers_near(place)[:20])}
+
+
+def organisation_ids_of_kinds(kinds):
+    """Ids of the organisations that are a place of one of these kinds (the directory's
+    facet)."""
+    return EssPlace.objects.filter(kind__in=kinds).values_list("organisation_id", flat=True)
+
+
+def place_label(kind):
+    """The directory label that makes a kind of place a facet of /annuaire/ and a layer of
+    its map (the directory search filters and counts labels, and draws what it finds)."""
+    from essor.directory.enums import LabelKind
+    from essor.directory.models import Label
+
+    from .models import PlaceKind
+
+    label, _ = Label.objects.get_or_create(
+        code=f"lieu-{kind}",
+        defaults={
+            "name": "Lieu de l'ESS : " + PlaceKind(kind).label,
+            "kind": LabelKind.LABEL,
+            "description": "Lieu de l'ESS recensé par le module Coopération d'ESSor.",
+        },
+    )
+    return label
+
+
+def save_place(place):
+    """Save a place of the ESS and give its organisation the label of its kind."""
+    place.save()
+    organisation = place.organisation
+    organisation.labels.add(place_label(place.kind))
+    organisation.refresh_search_text()
+    organisation.save()
+    return place
