@@ -10,7 +10,8 @@ A job groups two needs or more that
 
 The problem is a set packing: CP-SAT (OR-Tools) assigns each need to at most one job
 slot, with the constraints above as clauses over pairs, and maximises the half-days
-covered, then the fewest jobs (fuller jobs). It is solved per connected component of
+covered, then the fewest jobs (fuller jobs). The greedy grouping of each component is
+given as a hint, and kept when the solver finds nothing better in its time. It is solved per connected component of
 the compatibility graph (needs of one family within reach of each other), which keeps
 each model small; `limit_s` bounds the whole run. Limits: a component that the solver
 does not close within its share of the time keeps the best solution found (`optimal`
@@ -138,28 +139,34 @@ def _components(needs, travel_km):
     return components, adjacency
 
 
-def _solve_component(needs, members, adjacency, seconds):
-    """[[index]] of the jobs of one component, and whether it is proven optimal."""
+def _solve_component(needs, members, adjacency, seconds, hint):
+    """[[index]] of the jobs of one component, and whether it is proven optimal. `hint`
+    ([[index]], the greedy jobs) starts the search: the solver keeps it when it finds
+    nothing better in its time."""
     from ortools.sat.python import cp_model
 
     model = cp_model.CpModel()
-    slots = range(max(1, len(members) // 2))
+    # The greedy jobs and a few more: room to regroup without a model of n/2 slots.
+    slots = range(max(1, min(len(members) // 2, len(hint) + 2 + len(members) // 10)))
     x = {(i, s): model.NewBoolVar(f"x{i}_{s}") for i in members for s in slots}
     used = [model.NewBoolVar(f"u{s}") for s in slots]
-    member_set = set(members)
     for i in members:
         model.AddAtMostOne(x[i, s] for s in slots)
+    conflicts = [(i, j) for i in members for j in members if i < j and j not in adjacency[i]]
     for s in slots:
         model.Add(sum(needs[i].half_days * x[i, s] for i in members) <= MAX_DAYS_PER_WEEK * 2)
         model.Add(sum(x[i, s] for i in members) >= 2).OnlyEnforceIf(used[s])
         for i in members:
             model.AddImplication(x[i, s], used[s])
-            for j in members:
-                if i < j and j not in adjacency[i]:
-                    model.AddBoolOr([x[i, s].Not(), x[j, s].Not()])
+        for i, j in conflicts:
+            model.AddBoolOr([x[i, s].Not(), x[j, s].Not()])
         if s:
             model.AddImplication(used[s], used[s - 1])  # symmetry: jobs in order
-    del member_set
+    hinted = {i: s for s, job in enumerate(hint) for i in job}
+    for (i, s), var in x.items():
+        model.AddHint(var, hinted.get(i) == s)
+    for s in slots:
+        model.AddHint(used[s], s < len(hint))
     model.Maximize(
         sum(100 * needs[i].half_days * x[i, s] for i in members for s in slots) - sum(used)
     )
@@ -168,13 +175,31 @@ def _solve_component(needs, members, adjacency, seconds):
     solver.parameters.num_workers = 2
     status = solver.Solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return [], False
+        return hint, False
     jobs = []
     for s in slots:
         job = [i for i in members if solver.Value(x[i, s])]
         if len(job) >= 2:
             jobs.append(job)
+    covered = sum(needs[i].half_days for job in jobs for i in job)
+    if covered < sum(needs[i].half_days for job in hint for i in job):
+        return hint, False
     return jobs, status == cp_model.OPTIMAL
+
+
+def _greedy_jobs(needs, members, travel_km):
+    """The greedy grouping of one component, as [[index]] of jobs of two needs or more."""
+    jobs = []
+    for i in sorted(members, key=lambda i: -needs[i].half_days):
+        for job in jobs:
+            if sum(needs[j].half_days for j in job) + needs[i].half_days <= (
+                MAX_DAYS_PER_WEEK * 2
+            ) and all(compatible(needs[i], needs[j], travel_km) is None for j in job):
+                job.append(i)
+                break
+        else:
+            jobs.append([i])
+    return [job for job in jobs if len(job) >= 2]
 
 
 def _refusal(need, needs, travel_km):
@@ -216,7 +241,11 @@ def group_needs(needs, *, travel_km=DEFAULT_TRAVEL_KM, limit_s=25.0):
     for component in sorted(components, key=len):
         remaining = limit_s - (time.perf_counter() - started)
         share = remaining * len(component) / total
-        jobs, optimal = _solve_component(needs, component, adjacency, share)
+        hint = _greedy_jobs(needs, component, travel_km)
+        if remaining < 0.2:  # out of time: the greedy jobs stand
+            jobs, optimal = hint, False
+        else:
+            jobs, optimal = _solve_component(needs, component, adjacency, share, hint)
         total -= len(component)
         result.optimal &= optimal
         result.jobs += [[needs[i] for i in job] for job in jobs]
@@ -231,16 +260,8 @@ def group_needs(needs, *, travel_km=DEFAULT_TRAVEL_KM, limit_s=25.0):
 def greedy_grouping(needs, *, travel_km=DEFAULT_TRAVEL_KM):
     """The baseline: needs by decreasing days, each into the first job it fits."""
     started = time.perf_counter()
-    jobs = []
-    for need in sorted(needs, key=lambda n: -n.half_days):
-        for job in jobs:
-            if sum(n.half_days for n in job) + need.half_days <= MAX_DAYS_PER_WEEK * 2 and all(
-                compatible(need, other, travel_km) is None for other in job
-            ):
-                job.append(need)
-                break
-        else:
-            jobs.append([need])
-    result = Grouping(jobs=[job for job in jobs if len(job) >= 2])
+    needs = list(needs)
+    jobs = _greedy_jobs(needs, range(len(needs)), travel_km)
+    result = Grouping(jobs=[[needs[i] for i in job] for job in jobs])
     result.seconds = time.perf_counter() - started
     return result
