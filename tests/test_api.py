@@ -593,6 +593,8 @@ def test_openapi_schema_is_documented_in_french(client):
         "/api/concertation/",
         "/api/concertation/actions/",
         "/api/concertation/actions/{action_id}/",
+        "/api/cooperation/",
+        "/api/cooperation/chiffres/",
     }
     directory_paths = {p: m for p, m in schema["paths"].items() if "/observatoire/" not in p}
     for path, methods in schema["paths"].items():

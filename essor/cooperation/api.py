@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from ninja import Field, Query, Router, Schema
 
-from essor.api.errors import ERRORS
+from essor.api.errors import ERRORS, RETRY_AFTER_DOC
 from essor.api.params import (
     CommuneParam,
     DepartementParam,
@@ -47,21 +47,21 @@ class Publication(Schema):
 
 
 class PagePublications(Schema):
-    total: int
-    limit: int
-    offset: int
-    resultats: list[Publication]
+    total: int = Field(description="Nombre d'offres et de besoins qui répondent aux filtres.")
+    limit: int = Field(description="Taille de la page.")
+    offset: int = Field(description="Position du premier résultat.")
+    resultats: list[Publication] = Field(description="Les offres et besoins de la page.")
 
 
 class ChiffresType(Schema):
     type: str = Field(description=f"Type : {_doc(Kind.choices)}.")
-    libelle: str
+    libelle: str = Field(description="Libellé du type.")
     echanges: int = Field(description="Échanges conclus.")
-    jours_competences: float
-    m2_partages: int
-    heures_mentorat: float
-    emplois_partages: float
-    euros_economises: int
+    jours_competences: float = Field(description="Jours de compétences apportés.")
+    m2_partages: int = Field(description="Surface partagée, en m².")
+    heures_mentorat: float = Field(description="Heures de mentorat.")
+    emplois_partages: float = Field(description="Emplois partagés (équivalents temps plein).")
+    euros_economises: int = Field(description="Euros économisés, déclarés par les structures.")
 
 
 class Chiffres(Schema):
@@ -71,7 +71,7 @@ class Chiffres(Schema):
     heures_mentorat: float = Field(description="Heures de mentorat.")
     emplois_partages: float = Field(description="Emplois partagés (équivalents temps plein).")
     euros_economises: int = Field(description="Euros économisés, déclarés par les structures.")
-    par_type: list[ChiffresType]
+    par_type: list[ChiffresType] = Field(description="Les mêmes chiffres, type par type.")
 
 
 def _row(listing):
@@ -104,17 +104,26 @@ def _figures(values):
     }
 
 
-@router.get("/", response={200: PagePublications, **ERRORS}, summary="Offres et besoins ouverts")
+@router.get(
+    "/",
+    response={200: PagePublications, **ERRORS},
+    summary="Offres et besoins ouverts",
+    openapi_extra={"responses": RETRY_AFTER_DOC},
+)
 def list_listings(
     request,
     sens: Annotated[
         Literal["offre", "besoin"], Query(None, description="Offres ou besoins.")
     ] = None,
-    type: Annotated[str, Query(None, pattern=r"^[a-z-]{1,20}$", description="Type.")] = None,
+    type: Annotated[
+        str, Query(None, pattern=r"^[a-z-]{1,20}$", description=f"Type : {_doc(Kind.choices)}.")
+    ] = None,
     departement: DepartementParam = None,
     limit: LimitParam = 20,
     offset: OffsetParam = 0,
 ):
+    """Les offres et besoins de coopération ouverts (ou en discussion), les plus récents
+    d'abord. Les échanges de messages et les personnes ne sont jamais publiés."""
     listings = (
         Listing.objects.active().select_related("organisation").order_by("-created_at", "-pk")
     )
@@ -127,7 +136,12 @@ def list_listings(
     return page(listings, _row, limit, offset)
 
 
-@router.get("/chiffres/", response={200: Chiffres, **ERRORS}, summary="Chiffres de la coopération")
+@router.get(
+    "/chiffres/",
+    response={200: Chiffres, **ERRORS},
+    summary="Chiffres de la coopération",
+    openapi_extra={"responses": RETRY_AFTER_DOC},
+)
 def figures(
     request,
     departement: DepartementParam = None,

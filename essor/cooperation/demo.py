@@ -30,10 +30,11 @@ def _report_organisation(name):
 
 
 def _fictional_organisation(name, commune_code):
-    found = Organisation.objects.filter(name=name, source=Source.SYNTHETIC).first()
+    # Fictitious (is_synthetic), but not of the calibrated synthetic set (Source.SYNTHETIC).
+    found = Organisation.objects.filter(name=name, source=Source.MANUAL, is_synthetic=True).first()
     if found is None:
         found = Organisation(
-            name=name, source=Source.SYNTHETIC, is_synthetic=True, ess_family=EssFamily.ASSOCIATION
+            name=name, source=Source.MANUAL, is_synthetic=True, ess_family=EssFamily.ASSOCIATION
         )
         found.refresh_search_text()
         found.save()
@@ -41,7 +42,7 @@ def _fictional_organisation(name, commune_code):
         if commune is not None:
             Establishment.objects.create(
                 organisation=found, name=name, commune=commune, latitude=commune.latitude,
-                longitude=commune.longitude, source=Source.SYNTHETIC, is_synthetic=True,
+                longitude=commune.longitude, source=Source.MANUAL, is_synthetic=True,
             )  # fmt: skip
     return found
 
