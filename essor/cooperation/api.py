@@ -110,7 +110,7 @@ def _figures(values):
     summary="Offres et besoins ouverts",
     openapi_extra={"responses": RETRY_AFTER_DOC},
 )
-def list_listings(
+def list_cooperation(
     request,
     sens: Annotated[
         Literal["offre", "besoin"], Query(None, description="Offres ou besoins.")
@@ -142,7 +142,7 @@ def list_listings(
     summary="Chiffres de la coopération",
     openapi_extra={"responses": RETRY_AFTER_DOC},
 )
-def figures(
+def figures_of_cooperation(
     request,
     departement: DepartementParam = None,
     epci: EpciParam = None,

@@ -292,4 +292,36 @@ ROUTES = {
     "api:list_processes": public(),
     "api:list_actions": public(),
     "api:get_action": public(lambda w: {"action_id": w.consultation_action.pk}),
+    "api:list_cooperation": public(),
+    "api:figures_of_cooperation": public(query={"departement": "79"}),
+    # Cooperation (the demo accounts belong to no organisation: they write in no name)
+    "cooperation:index": public(),
+    "cooperation:listing": public_object(lambda w: {"pk": w.cooperation_listing.pk}),
+    "cooperation:listing_edit": tenant(lambda w: {"pk": w.cooperation_listing.pk}),
+    "cooperation:listing_close": tenant(lambda w: {"pk": w.cooperation_listing.pk}, method="post"),
+    "cooperation:write": tenant(
+        lambda w: {"pk": w.cooperation_listing.pk},
+        method="post",
+        note="no organisation of theirs to write in the name of",
+    ),
+    "cooperation:conclude": tenant(lambda w: {"pk": w.cooperation_listing.pk}),
+    "cooperation:publish_start": signed_in(),
+    "cooperation:listing_create": tenant(
+        lambda w: {"organisation_pk": w.organisation.pk, "kind": "locaux"}, others=DENIED
+    ),
+    "cooperation:my_listings": signed_in(),
+    "cooperation:thread": tenant(lambda w: {"pk": w.cooperation_thread.pk}),
+    "cooperation:thread_accept": tenant(lambda w: {"pk": w.cooperation_thread.pk}, method="post"),
+    "cooperation:moderation": staff(),
+    "cooperation:moderation_decide": tenant(
+        lambda w: {"pk": w.pending_listing.pk},
+        others=DENIED,
+        cress=BAD_REQUEST,
+        method="post",
+        note="no decision sent",
+    ),
+    "cooperation:job_proposals": staff(note="and the GE and CRGE a proposal was sent to"),
+    "cooperation:places": public(),
+    "cooperation:place": public_object(lambda w: {"pk": w.ess_place.pk}),
+    "cooperation:where_to_work": public({"code": "248719312"}),
 }

@@ -12,6 +12,10 @@ from django.utils import timezone
 
 from essor.accounts import demo as accounts_demo
 from essor.accounts.models import User
+from essor.cooperation import services as cooperation_services
+from essor.cooperation.enums import Status as CooperationStatus
+from essor.cooperation.models import EssPlace
+from essor.cooperation.places import save_place
 from essor.directory.enums import MembershipRole
 from essor.directory.models import Invitation
 from essor.financing.enums import DocumentKind, ToolStatus
@@ -23,6 +27,7 @@ from essor.resources.models import Page, Training
 from essor.support.enums import OfferStatus
 from essor.support.models import Parcours, SupportRequest
 from tests.factories.accounts import UserFactory
+from tests.factories.cooperation import ListingFactory
 from tests.factories.directory import (
     ClaimFactory,
     EditSuggestionFactory,
@@ -103,6 +108,34 @@ class World:
         self.admin  # noqa: B018
         return SupportOfferFactory(
             provider=self.organisation, created_by=self.admin, status=OfferStatus.PENDING
+        )
+
+    @cached_property
+    def cooperation_listing(self):
+        self.admin  # noqa: B018 (the organisation has a member)
+        return ListingFactory(organisation=self.organisation, title="Salle d'un autre")
+
+    @cached_property
+    def pending_listing(self):
+        """The first publication of an organisation: it waits for the CRESS."""
+        return ListingFactory(status=CooperationStatus.PENDING, title="En attente")
+
+    @cached_property
+    def cooperation_thread(self):
+        writer = MembershipFactory(organisation=EssOrganisationFactory()).user
+        return cooperation_services.write_to(
+            self.cooperation_listing,
+            organisation=writer.memberships.get().organisation,
+            by=writer,
+            body="Bonjour",
+        )
+
+    @cached_property
+    def ess_place(self):
+        return save_place(
+            EssPlace(
+                organisation=self.organisation, kind="tiers-lieu", name="Tiers-lieu d'un autre"
+            )
         )
 
     @cached_property
