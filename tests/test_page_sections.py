@@ -95,8 +95,16 @@ def test_the_apps_fill_the_organisation_and_territory_slots():
     def owners(slot):
         return [s.context.__module__ for s in registry.sections(slot)]
 
-    assert owners(registry.ORGANISATION) == ["essor.support.sections", "essor.initiatives.sections"]
-    assert owners(registry.TERRITORY) == ["essor.initiatives.sections", "essor.support.sections"]
+    assert owners(registry.ORGANISATION) == [
+        "essor.support.sections",
+        "essor.initiatives.sections",
+        "essor.cooperation.sections",
+    ]
+    assert owners(registry.TERRITORY) == [
+        "essor.initiatives.sections",
+        "essor.support.sections",
+        "essor.cooperation.sections",
+    ]
 
 
 @pytest.mark.parametrize(
