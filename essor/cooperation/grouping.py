@@ -96,6 +96,31 @@ def compatible(a, b, travel_km):
     return None
 
 
+def _cell(need, travel_km):
+    return (
+        math.floor(need.latitude * 111.2 / travel_km),
+        math.floor(need.longitude * 111.2 * math.cos(math.radians(need.latitude)) / travel_km),
+    )
+
+
+def _link_family(needs, indexes, travel_km, adjacency):
+    """Add to `adjacency` the compatible pairs of one family: a grid of cells of
+    travel_km, only neighbouring cells compared."""
+    cells = {}
+    for i in indexes:
+        if needs[i].latitude is not None:
+            cells.setdefault(_cell(needs[i], travel_km), []).append(i)
+    for (cy, cx), members in cells.items():
+        neighbours = [
+            j for dy in (-1, 0, 1) for dx in (-1, 0, 1) for j in cells.get((cy + dy, cx + dx), ())
+        ]
+        for j in neighbours:
+            for i in members:
+                if i < j and compatible(needs[i], needs[j], travel_km) is None:
+                    adjacency[i].add(j)
+                    adjacency[j].add(i)
+
+
 def _components(needs, travel_km):
     """Connected components of the compatibility graph, with its adjacency."""
     by_family = {}
@@ -103,25 +128,7 @@ def _components(needs, travel_km):
         by_family.setdefault(need.family, []).append(index)
     adjacency = {i: set() for i in range(len(needs))}
     for indexes in by_family.values():
-        # A grid of cells of travel_km: only neighbouring cells are compared.
-        cells = {}
-        for i in indexes:
-            n = needs[i]
-            if n.latitude is None:
-                continue
-            cell = (
-                math.floor(n.latitude * 111.2 / travel_km),
-                math.floor(n.longitude * 111.2 * math.cos(math.radians(n.latitude)) / travel_km),
-            )
-            cells.setdefault(cell, []).append(i)
-        for (cy, cx), members in cells.items():
-            for dy in (-1, 0, 1):
-                for dx in (-1, 0, 1):
-                    for j in cells.get((cy + dy, cx + dx), ()):
-                        for i in members:
-                            if i < j and compatible(needs[i], needs[j], travel_km) is None:
-                                adjacency[i].add(j)
-                                adjacency[j].add(i)
+        _link_family(needs, indexes, travel_km, adjacency)
     seen, components = set(), []
     for start in range(len(needs)):
         if start in seen or not adjacency[start]:
