@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "essor.financing",
     "essor.consultation",
     "essor.cooperation",
+    "essor.events",
     "essor.portal",
 ]
 

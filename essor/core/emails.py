@@ -129,10 +129,16 @@ def unpack(value):
     return value
 
 
-def queue_email(template, context, to):
-    """Queue `<template>_subject.txt` and `<template>.txt` for `to`, rendered when sent."""
+def queue_email(template, context, to, attachments=None):
+    """Queue `<template>_subject.txt` and `<template>.txt` for `to`, rendered when sent.
+    `attachments`: optional (filename, text content, MIME type) triples (an agenda's .ics)."""
     packed = {str(key): pack(value) for key, value in context.items()}
-    send_templated_email.enqueue(template=template, context=packed, to=list(to))
+    if attachments:
+        send_templated_email.enqueue(
+            template=template, context=packed, to=list(to), attachments=[list(a) for a in attachments]
+        )
+    else:
+        send_templated_email.enqueue(template=template, context=packed, to=list(to))
 
 
 def render_email(template, packed):

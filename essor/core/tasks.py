@@ -17,7 +17,7 @@ def send_email(subject, body, to, html_body=None):
 
 
 @task()
-def send_templated_email(template, context, to):
+def send_templated_email(template, context, to, attachments=None):
     """What essor.core.emails.queue_email queues: the e-mail is rendered now, from the
     objects as they are; not sent when one of them is gone."""
     from .emails import Gone, render_email
@@ -27,7 +27,10 @@ def send_templated_email(template, context, to):
     except Gone as error:
         logger.info("E-mail %s not sent: %s no longer exists", template, error)
         return "skipped"
-    EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, to).send()
+    message = EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, to)
+    for filename, content, mimetype in attachments or ():
+        message.attach(filename, content, mimetype)
+    message.send()
     return "sent"
 
 

@@ -1,0 +1,45 @@
+from django.apps import AppConfig
+
+
+class EventsConfig(AppConfig):
+    name = "essor.events"
+    label = "events"
+    verbose_name = "Agenda"
+
+    def ready(self):
+        from django.db.models.signals import pre_delete
+
+        from essor.accounts.models import User
+        from essor.accounts.services import PERSONAL_DATA_EXPORTERS
+        from essor.core import page_sections
+        from essor.search.registry import register
+
+        from . import sections
+        from .documents import EventKindSearch
+        from .services import personal_data
+
+        if personal_data not in PERSONAL_DATA_EXPORTERS:
+            PERSONAL_DATA_EXPORTERS.append(personal_data)
+        page_sections.register(
+            page_sections.ORGANISATION,
+            order=50,
+            template="events/_upcoming.html",
+            context=sections.organisation_events,
+        )
+        page_sections.register(
+            page_sections.TERRITORY,
+            order=50,
+            template="events/_upcoming.html",
+            context=sections.territory_events,
+        )
+        register(EventKindSearch())
+        pre_delete.connect(
+            release_before_deletion, sender=User, dispatch_uid="events_release_seats"
+        )
+
+
+def release_before_deletion(sender, instance, **kwargs):
+    """An account that leaves frees its seats: the people waiting get them."""
+    from .services import release_registrations
+
+    release_registrations(instance)
