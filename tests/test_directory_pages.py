@@ -206,8 +206,8 @@ def test_query_count_for_a_logged_in_visitor_is_bounded(client, django_assert_ma
     organisation = EssOrganisationFactory()
     EstablishmentFactory.create_batch(25, organisation=organisation)
     client.force_login(UserFactory())
-    # Three of them are the support offers, initiatives and cooperation sections: constant.
-    with django_assert_max_num_queries(13):
+    # Four of them are the support offers, initiatives, cooperation and events sections.
+    with django_assert_max_num_queries(14):
         client.get(reverse("directory:organisation", args=[organisation.pk]))
 
 

@@ -14,12 +14,13 @@ class EventsConfig(AppConfig):
         from essor.core import page_sections
         from essor.search.registry import register
 
-        from . import sections
+        from . import meetings, sections
         from .documents import EventKindSearch
         from .services import personal_data
 
-        if personal_data not in PERSONAL_DATA_EXPORTERS:
-            PERSONAL_DATA_EXPORTERS.append(personal_data)
+        for exporter in (personal_data, meetings.personal_data):
+            if exporter not in PERSONAL_DATA_EXPORTERS:
+                PERSONAL_DATA_EXPORTERS.append(exporter)
         page_sections.register(
             page_sections.ORGANISATION,
             order=50,
@@ -40,6 +41,8 @@ class EventsConfig(AppConfig):
 
 def release_before_deletion(sender, instance, **kwargs):
     """An account that leaves frees its seats: the people waiting get them."""
+    from .meetings import release_participations
     from .services import release_registrations
 
+    release_participations(instance)
     release_registrations(instance)

@@ -1,6 +1,8 @@
 """Events of the agenda and their registrations. Business meetings (« Espresso ») are in
 meetings.py: an event of kind « rendez-vous d'affaires » carries their settings."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -11,7 +13,18 @@ from essor.core.models import Decision, TransitionLog
 from essor.directory.models import Organisation
 from essor.territories.models import Commune
 
-from .enums import Audience, EventKind, RegistrationStatus, Status, Theme
+from .enums import (
+    Audience,
+    Category,
+    EventKind,
+    MeetingsState,
+    MeetingStatus,
+    Outcome,
+    ParticipantKind,
+    RegistrationStatus,
+    Status,
+    Theme,
+)
 from .workflow import EVENTS
 
 
@@ -212,3 +225,180 @@ class Registration(models.Model):
     @property
     def display_name(self):
         return self.user.get_full_name() or self.user.email
+
+
+# Business meetings (« Espresso »): an event of kind « rendez-vous d'affaires »
+
+
+class BusinessMeetings(models.Model):
+    """The settings and state of an event's business meetings."""
+
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="meetings")
+    first_slot_at = models.DateTimeField("début du premier créneau")
+    slot_count = models.PositiveSmallIntegerField("nombre de créneaux", default=12)
+    slot_minutes = models.PositiveSmallIntegerField("durée d'un créneau (minutes)", default=20)
+    table_count = models.PositiveSmallIntegerField("nombre de tables", default=10)
+    request_deadline = models.DateTimeField("date limite des demandes")
+    max_requests = models.PositiveSmallIntegerField("demandes par participant", default=8)
+    state = models.CharField(
+        "état", max_length=20, choices=MeetingsState.choices, default=MeetingsState.OPEN
+    )
+    progress = models.PositiveSmallIntegerField("progression (%)", default=0)
+    progress_message = models.CharField("étape", max_length=200, blank=True)
+    solver_status = models.CharField("résultat du calcul", max_length=200, blank=True)
+    scheduled_at = models.DateTimeField("planning calculé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "rendez-vous d'affaires"
+        verbose_name_plural = "rendez-vous d'affaires"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(slot_count__gte=1, slot_count__lte=40), name="meetings_slot_count"
+            ),
+            models.CheckConstraint(
+                condition=Q(table_count__gte=1, table_count__lte=200), name="meetings_table_count"
+            ),
+            models.CheckConstraint(
+                condition=Q(slot_minutes__gte=5, slot_minutes__lte=120),
+                name="meetings_slot_minutes",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_requests__gte=1, max_requests__lte=40), name="meetings_max_requests"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Rendez-vous d'affaires — {self.event}"
+
+    def slot_start(self, slot):
+        return self.first_slot_at + timedelta(minutes=self.slot_minutes * slot)
+
+    def slot_end(self, slot):
+        return self.slot_start(slot) + timedelta(minutes=self.slot_minutes)
+
+    @property
+    def slots(self):
+        return [(s, self.slot_start(s), self.slot_end(s)) for s in range(self.slot_count)]
+
+    def requests_open(self, now=None):
+        return self.state == MeetingsState.OPEN and (now or timezone.now()) <= self.request_deadline
+
+
+class Participant(models.Model):
+    meetings = models.ForeignKey(
+        BusinessMeetings, on_delete=models.CASCADE, related_name="participants"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="meeting_participations"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="structure",
+    )
+    organisation_name = models.CharField("structure représentée", max_length=200)
+    kind = models.CharField("vous êtes", max_length=20, choices=ParticipantKind.choices)
+    presentation = models.TextField("présentation", blank=True, max_length=1500)
+    offers = models.JSONField("ce que vous proposez", default=list, blank=True)
+    needs = models.JSONField("ce que vous recherchez", default=list, blank=True)
+    offers_text = models.CharField("vos offres, en quelques mots", max_length=300, blank=True)
+    needs_text = models.CharField("vos besoins, en quelques mots", max_length=300, blank=True)
+    unavailable_slots = models.JSONField(
+        "créneaux où vous n'êtes pas disponible", default=list, blank=True
+    )
+    is_cancelled = models.BooleanField("a annulé sa participation", default=False)
+    is_demo = models.BooleanField("démonstration", default=False)
+    created_at = models.DateTimeField("inscrit le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "participant"
+        ordering = ["organisation_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meetings", "user"], name="one_participation_per_person"
+            ),
+        ]
+
+    def __str__(self):
+        return self.organisation_name
+
+    @property
+    def offer_labels(self):
+        return [Category(c).label for c in self.offers if c in Category.values]
+
+    @property
+    def need_labels(self):
+        return [Category(c).label for c in self.needs if c in Category.values]
+
+
+class MeetingRequest(models.Model):
+    requester = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="requests_made"
+    )
+    target = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="requests_received"
+    )
+    priority = models.PositiveSmallIntegerField("priorité", default=1)
+    created_at = models.DateTimeField("demandé le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "demande de rendez-vous"
+        ordering = ["priority", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["requester", "target"], name="one_request_per_pair"),
+            models.CheckConstraint(
+                condition=~Q(requester=F("target")), name="no_request_to_oneself"
+            ),
+            models.CheckConstraint(condition=Q(priority__gte=1), name="request_priority_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.requester} → {self.target}"
+
+
+class Meeting(models.Model):
+    meetings = models.ForeignKey(
+        BusinessMeetings, on_delete=models.CASCADE, related_name="meetings"
+    )
+    first = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    slot = models.PositiveSmallIntegerField("créneau")
+    table = models.PositiveSmallIntegerField("table")
+    status = models.CharField(
+        "état", max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.PROPOSED
+    )
+    first_outcome = models.CharField(
+        "suite (premier)", max_length=20, choices=Outcome.choices, blank=True
+    )
+    second_outcome = models.CharField(
+        "suite (second)", max_length=20, choices=Outcome.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = "rendez-vous"
+        ordering = ["slot", "table"]
+        constraints = [
+            models.CheckConstraint(condition=Q(first__lt=F("second")), name="meeting_pair_ordered"),
+            models.UniqueConstraint(
+                fields=["meetings", "slot", "table"],
+                condition=~Q(status="cancelled"),
+                name="one_meeting_per_table_and_slot",
+            ),
+            models.UniqueConstraint(
+                fields=["meetings", "first", "second"],
+                condition=~Q(status="cancelled"),
+                name="one_meeting_per_pair",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.first} × {self.second} (créneau {self.slot + 1}, table {self.table + 1})"
+
+    def other(self, participant):
+        return self.second if participant.pk == self.first_id else self.first
+
+    def outcome_of(self, participant):
+        return self.first_outcome if participant.pk == self.first_id else self.second_outcome

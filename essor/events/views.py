@@ -157,6 +157,7 @@ def _render_detail(request, event, *, status=200, error=None):
         "transitions": Event.workflow.available(event, user) if user.is_authenticated else [],
         "error": error,
         "tile_url": settings.ESSOR_TILE_URL,
+        "has_meetings": hasattr(event, "meetings"),
     }
     if context["can_manage"] or perms.can_moderate_events(user):
         context["history"] = event.transitions.select_related("actor")

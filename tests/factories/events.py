@@ -48,3 +48,40 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     event = factory.SubFactory(EventFactory)
     user = factory.SubFactory(UserFactory)
     status = RegistrationStatus.CONFIRMED
+
+
+def business_meetings(*, slots=4, tables=2, max_requests=3, **event_fields):
+    """An event of kind « rendez-vous d'affaires » with its meetings, requests open."""
+    from essor.events.enums import EventKind
+    from essor.events.models import BusinessMeetings
+
+    start = timezone.now() + timedelta(days=7)
+    event = EventFactory(
+        kind=EventKind.BUSINESS, starts_at=start, ends_at=start + timedelta(hours=4), **event_fields
+    )
+    return BusinessMeetings.objects.create(
+        event=event,
+        first_slot_at=start,
+        slot_count=slots,
+        slot_minutes=20,
+        table_count=tables,
+        request_deadline=start - timedelta(days=1),
+        max_requests=max_requests,
+    )
+
+
+def participant(meetings, *, kind="ess", offers=(), needs=(), unavailable=(), name=None, user=None):
+    """A registered person with their participant profile."""
+    from essor.events.models import Participant
+
+    user = user or UserFactory()
+    RegistrationFactory(event=meetings.event, user=user)
+    return Participant.objects.create(
+        meetings=meetings,
+        user=user,
+        organisation_name=name or f"Structure de {user.last_name}",
+        kind=kind,
+        offers=list(offers),
+        needs=list(needs),
+        unavailable_slots=list(unavailable),
+    )
