@@ -437,3 +437,29 @@ def test_participant_profile_form_errors(client):
     )
     assert response.status_code == 400
     assert not Participant.objects.exists()
+
+
+# Demo
+
+
+@pytest.mark.django_db
+def test_demo_espresso_has_participants_a_schedule_and_outcomes(client):
+    from essor.directory import demo as directory_demo
+    from essor.events import demo
+    from essor.events.models import BusinessMeetings
+    from essor.events.scheduler import validate as check
+
+    directory_demo.load_report_organisations()
+    assert demo.load_demo_espresso() == 2
+    assert demo.load_demo_espresso() == 0  # idempotent
+    past = BusinessMeetings.objects.get(event__starts_at__lt=timezone.now())
+    upcoming = BusinessMeetings.objects.get(event__starts_at__gt=timezone.now())
+    assert past.event.organiser.name == "CRESS Poitou-Charentes"
+    assert "dédiés exclusivement aux professionnels" in past.event.description
+    assert past.state == S.PUBLISHED and past.participants.count() == 12
+    placed = [Placed(m.first_id, m.second_id, m.slot, m.table) for m in past.meetings.all()]
+    assert placed and check(service.instance_of(past), placed) == []
+    figures = service.figures(past)
+    assert figures["held"] == len(placed) and figures["answered"] > 0
+    assert upcoming.state == S.OPEN and upcoming.requests_open()
+    assert MeetingRequest.objects.filter(requester__meetings=upcoming).exists()

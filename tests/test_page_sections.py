@@ -99,11 +99,13 @@ def test_the_apps_fill_the_organisation_and_territory_slots():
         "essor.support.sections",
         "essor.initiatives.sections",
         "essor.cooperation.sections",
+        "essor.events.sections",
     ]
     assert owners(registry.TERRITORY) == [
         "essor.initiatives.sections",
         "essor.support.sections",
         "essor.cooperation.sections",
+        "essor.events.sections",
     ]
 
 

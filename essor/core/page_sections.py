@@ -38,8 +38,8 @@ An app adds its upcoming events to organisation and territory pages:
         return {"events": events} if events else None
 
 A page shows a slot with `{% load page_sections %}{% page_sections "organisation" organisation %}`.
-Orders in use: 10 support offers, 20 initiatives (organisation); 10 initiatives,
-20 support offers (territory)."""
+Orders in use: 10 support offers, 20 initiatives, 50 events (organisation); 10 initiatives,
+20 support offers, 50 events (territory)."""
 
 from dataclasses import dataclass
 from typing import Any
