@@ -595,6 +595,10 @@ def test_openapi_schema_is_documented_in_french(client):
         "/api/concertation/actions/{action_id}/",
         "/api/cooperation/",
         "/api/cooperation/chiffres/",
+        "/api/evenements/",
+        "/api/evenements/agenda.ics",
+        "/api/evenements/mes-inscriptions/",
+        "/api/evenements/{id}/",
     }
     directory_paths = {p: m for p, m in schema["paths"].items() if "/observatoire/" not in p}
     for path, methods in schema["paths"].items():

@@ -240,7 +240,7 @@ def events_ical(
 
 @router.get(
     "/mes-inscriptions/",
-    response={200: list[MonInscription], 401: Erreur, 429: Erreur},
+    response={200: list[MonInscription], 401: Erreur, **ERRORS},
     auth=django_auth,
     summary="Mes inscriptions et mes rendez-vous d'affaires",
     description="Pour la personne connectée (session ESSor) : ses inscriptions en cours et, pour "
@@ -288,6 +288,7 @@ def my_registrations(request):
     "/{id}/",
     response={200: EvenementDetaille, 404: Erreur, **ERRORS},
     summary="Un événement",
+    description="Un événement publié (ou annulé), avec sa description.",
     operation_id="voir_evenement",
     openapi_extra={"responses": RETRY_AFTER_DOC},
 )

@@ -29,6 +29,7 @@ def login(page, user, next_url):
 
 
 def test_agenda_list_month_and_registration(page):
+    page.set_default_timeout(30_000)  # a loaded machine
     from tests.factories.accounts import UserFactory
     from tests.factories.events import EventFactory
     from tests.factories.territories import GUERET, commune
@@ -83,6 +84,7 @@ def test_an_espresso_from_creation_to_the_organisers_figures(page):
     from tests.factories.accounts import UserFactory
     from tests.factories.directory import MembershipFactory
 
+    page.set_default_timeout(30_000)  # a loaded machine
     organiser = UserFactory(cress_staff=True)
     MembershipFactory(user=organiser, organisation__name="CRESS Poitou-Charentes")
     buyer, cleaner = UserFactory(), UserFactory()
@@ -91,13 +93,17 @@ def test_an_espresso_from_creation_to_the_organisers_figures(page):
     # 1. The organiser creates the event and its business meetings.
     login(page, organiser, "/agenda/proposer/")
     start = (timezone.localtime() + timedelta(days=5)).replace(hour=8, minute=30)
-    page.get_by_label("Titre").fill("Espresso de Niort")
-    page.get_by_label("Type").select_option(EventKind.BUSINESS)
-    page.get_by_label("Structure organisatrice").select_option(label="CRESS Poitou-Charentes")
-    page.get_by_label("Début").fill(start.strftime("%Y-%m-%dT%H:%M"))
-    page.get_by_label("Fin").fill((start + timedelta(hours=4)).strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Titre", exact=True).fill("Espresso de Niort")
+    page.get_by_label("Type", exact=True).select_option(EventKind.BUSINESS)
+    page.get_by_label("Structure organisatrice", exact=True).select_option(
+        label="CRESS Poitou-Charentes"
+    )
+    page.get_by_label("Début", exact=True).fill(start.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Fin", exact=True).fill(
+        (start + timedelta(hours=4)).strftime("%Y-%m-%dT%H:%M")
+    )
     page.get_by_label("Commune (code INSEE)").fill("79191")
-    page.get_by_label("Public").select_option("professionnels")
+    page.get_by_label("Public", exact=True).select_option("professionnels")
     page.get_by_role("button", name="Proposer l'événement").click()
     page.get_by_role("button", name="Organiser les rendez-vous").click()
     page.wait_for_url("**/rendez-vous/organisation/")
