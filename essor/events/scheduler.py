@@ -200,6 +200,11 @@ def schedule(instance, *, time_limit=20.0, workers=2, progress=None):
     if not x:
         return Result(list(instance.fixed), "empty", 0, 0, time.monotonic() - started)
 
+    # A first feasible schedule as the solver's starting point (a hint only: CP-SAT
+    # repairs and improves it; it is never the answer by itself).
+    for key, value in _warm_start(instance, pairs, x, busy, free_tables).items():
+        model.add_hint(x[key], value)
+
     # Phase 1: the floor.
     model.maximize(z)
     solver.parameters.max_time_in_seconds = max(0.5, time_limit * 0.35)
@@ -215,6 +220,7 @@ def schedule(instance, *, time_limit=20.0, workers=2, progress=None):
 
     # Phase 2: the weighted total, the floor kept.
     model.add(z >= floor)
+    model.clear_hints()
     for key, var in x.items():
         model.add_hint(var, first[key])
     model.maximize(sum(pairs[index].weight * var for (index, _s), var in x.items()))
@@ -246,6 +252,29 @@ def schedule(instance, *, time_limit=20.0, workers=2, progress=None):
     )
     report(1.0, "Planning établi")
     return result
+
+
+def _warm_start(instance, pairs, x, busy, free_tables):
+    """Heaviest pairs first, each at its first open slot: {variable key: 0 or 1}."""
+    slots_of = defaultdict(list)
+    for index, s in x:
+        slots_of[index].append(s)
+    taken = set(busy)
+    used = defaultdict(int)
+    hint = dict.fromkeys(x, 0)
+    for index in sorted(slots_of, key=lambda i: -pairs[i].weight):
+        pair = pairs[index]
+        for s in sorted(slots_of[index]):
+            if (
+                (pair.a, s) not in taken
+                and (pair.b, s) not in taken
+                and used[s] < len(free_tables[s])
+            ):
+                hint[index, s] = 1
+                taken |= {(pair.a, s), (pair.b, s)}
+                used[s] += 1
+                break
+    return hint
 
 
 def validate(instance, meetings):
