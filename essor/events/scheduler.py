@@ -131,6 +131,58 @@ def _open_cells(instance):
     return busy, free_tables
 
 
+def _add_hard_constraints(model, pairs, x, free_tables):
+    """One meeting per pair, per participant and slot; no more meetings than free tables."""
+    by_pair = defaultdict(list)
+    by_person_slot = defaultdict(list)
+    by_slot = defaultdict(list)
+    by_person = defaultdict(list)
+    for (index, s), var in x.items():
+        pair = pairs[index]
+        by_pair[index].append(var)
+        by_person_slot[pair.a, s].append(var)
+        by_person_slot[pair.b, s].append(var)
+        by_slot[s].append(var)
+        by_person[pair.a].append(var)
+        by_person[pair.b].append(var)
+    for variables in by_pair.values():
+        model.add_at_most_one(variables)
+    for variables in by_person_slot.values():
+        model.add_at_most_one(variables)
+    for s, variables in by_slot.items():
+        model.add(sum(variables) <= len(free_tables[s]))
+    return by_person
+
+
+def _add_floor(model, instance, pairs, x, by_person, busy, available):
+    """The fairness floor z, over the participants who asked for any meeting; returns z."""
+    fixed_count = defaultdict(int)
+    for m in instance.fixed:
+        fixed_count[m.a] += 1
+        fixed_count[m.b] += 1
+    requesters = sorted({r.requester for r in instance.requests})
+    placeable = defaultdict(set)
+    for index, _s in x:
+        placeable[pairs[index].a].add(index)
+        placeable[pairs[index].b].add(index)
+    reach = {}
+    for person in requesters:
+        # The most meetings this person could have at all: their placeable pairs, their free slots.
+        free_slots = len([s for s in available[person] if (person, s) not in busy])
+        reach[person] = fixed_count[person] + min(len(placeable[person]), free_slots)
+    top = max(reach.values(), default=0)
+    z = model.new_int_var(0, top, "floor")
+    for person in requesters:
+        count = sum(by_person[person]) + fixed_count[person]
+        if reach[person] >= top:
+            model.add(count >= z)
+        else:
+            capped = model.new_int_var(0, reach[person], f"floor_{person}")
+            model.add_min_equality(capped, [z, reach[person]])
+            model.add(count >= capped)
+    return z
+
+
 def schedule(instance, *, time_limit=20.0, workers=2, progress=None):
     """Solve `instance`; returns a Result whose meetings include the fixed ones.
     `progress(fraction, message)` is called between phases (from this thread)."""
@@ -151,47 +203,8 @@ def schedule(instance, *, time_limit=20.0, workers=2, progress=None):
         for s in available[pair.a] & available[pair.b]:
             if free_tables[s] and (pair.a, s) not in busy and (pair.b, s) not in busy:
                 x[index, s] = model.new_bool_var(f"x{index}_{s}")
-    by_pair = defaultdict(list)
-    by_person_slot = defaultdict(list)
-    by_slot = defaultdict(list)
-    by_person = defaultdict(list)
-    for (index, s), var in x.items():
-        pair = pairs[index]
-        by_pair[index].append(var)
-        by_person_slot[pair.a, s].append(var)
-        by_person_slot[pair.b, s].append(var)
-        by_slot[s].append(var)
-        by_person[pair.a].append(var)
-        by_person[pair.b].append(var)
-    for variables in by_pair.values():
-        model.add_at_most_one(variables)
-    for variables in by_person_slot.values():
-        model.add_at_most_one(variables)
-    for s, variables in by_slot.items():
-        model.add(sum(variables) <= len(free_tables[s]))
-
-    # The fairness floor, over the participants who asked for any meeting.
-    fixed_count = defaultdict(int)
-    for m in instance.fixed:
-        fixed_count[m.a] += 1
-        fixed_count[m.b] += 1
-    requesters = sorted({r.requester for r in instance.requests})
-    reach = {}
-    for person in requesters:
-        # The most meetings this person could have at all: their placeable pairs, their free slots.
-        placeable = {index for (index, s) in x if person in (pairs[index].a, pairs[index].b)}
-        free_slots = len([s for s in available[person] if (person, s) not in busy])
-        reach[person] = fixed_count[person] + min(len(placeable), free_slots)
-    top = max(reach.values(), default=0)
-    z = model.new_int_var(0, top, "floor")
-    for person in requesters:
-        count = sum(by_person[person]) + fixed_count[person]
-        if reach[person] >= top:
-            model.add(count >= z)
-        else:
-            capped = model.new_int_var(0, reach[person], f"floor_{person}")
-            model.add_min_equality(capped, [z, reach[person]])
-            model.add(count >= capped)
+    by_person = _add_hard_constraints(model, pairs, x, free_tables)
+    z = _add_floor(model, instance, pairs, x, by_person, busy, available)
 
     phases = []
     solver = cp_model.CpSolver()

@@ -14,6 +14,7 @@ from . import (
     Entry,
     public,
     public_object,
+    roles,
     signed_in,
     staff,
     tenant,
@@ -274,6 +275,86 @@ ROUTES = {
     "consultation:follow": signed_in(
         lambda w: {"kind": "concertation", "pk": w.consultation.process.pk}, method="post"
     ),
+    # Agenda (events; another organisation's event and business meetings)
+    "events:index": public(),
+    "events:feed": public(),
+    "events:month": public({"year": 2031, "month": 11}),
+    "events:mois_ess": public(),
+    "events:propose": roles(ok=("cress",), note="members of an organisation and CRESS staff"),
+    "events:moderation": staff(),
+    "events:mine": signed_in(),
+    "events:detail": public_object(lambda w: {"slug": w.event.slug}),
+    "events:event_ics": public_object(lambda w: {"slug": w.event.slug}),
+    "events:register": signed_in(lambda w: {"slug": w.event.slug}, method="post"),
+    "events:unregister": signed_in(
+        lambda w: {"slug": w.event.slug}, method="post", outcome=CONFLICT
+    ),
+    "events:edit": tenant(lambda w: {"slug": w.event.slug}, others=DENIED, cress=OK),
+    "events:decision": Entry(
+        lambda w: {"slug": w.event.slug},
+        {role: LOGIN if role == "anonymous" else BAD_REQUEST for role in ROLES},
+        method="post",
+        forge_all=True,
+        note="no step named: 400; a forged step is refused by the workflow",
+    ),
+    "events:registrants": tenant(lambda w: {"slug": w.event.slug}, others=DENIED, cress=OK),
+    "events:registrants_csv": tenant(lambda w: {"slug": w.event.slug}, others=DENIED, cress=OK),
+    "events:meetings": signed_in(lambda w: {"slug": w.espresso.event.slug}),
+    "events:meetings_setup": tenant(
+        lambda w: {"slug": w.espresso.event.slug}, method="post", others=DENIED, cress=OK
+    ),
+    "events:meetings_add_request": signed_in(
+        lambda w: {"slug": w.espresso.event.slug}, method="post", outcome=DENIED
+    ),
+    "events:meetings_remove_request": signed_in(
+        lambda w: {"slug": w.espresso.event.slug, "request_id": w.espresso_request.pk},
+        method="post",
+        outcome=DENIED,
+    ),
+    "events:meetings_why": signed_in(
+        lambda w: {"slug": w.espresso.event.slug, "request_id": w.espresso_request.pk},
+        outcome=DENIED,
+    ),
+    "events:meetings_withdraw": signed_in(
+        lambda w: {"slug": w.espresso.event.slug}, method="post", outcome=DENIED
+    ),
+    "events:meetings_profile": tenant(
+        lambda w: {"slug": w.espresso.event.slug, "participant_id": w.espresso_request.target_id},
+        others=DENIED,
+        cress=OK,
+    ),
+    "events:meetings_outcome": signed_in(
+        lambda w: {"slug": w.espresso.event.slug, "meeting_id": w.espresso_meeting.pk},
+        method="post",
+        outcome=DENIED,
+    ),
+    "events:meetings_agenda_ics": signed_in(
+        lambda w: {"slug": w.espresso.event.slug}, outcome=DENIED
+    ),
+    "events:meetings_agenda_pdf": signed_in(
+        lambda w: {"slug": w.espresso.event.slug}, outcome=DENIED
+    ),
+    "events:meetings_dashboard": tenant(
+        lambda w: {"slug": w.espresso.event.slug}, others=DENIED, cress=OK
+    ),
+    "events:meetings_close": tenant(
+        lambda w: {"slug": w.espresso.event.slug}, method="post", others=DENIED, cress=OK
+    ),
+    "events:meetings_run": tenant(
+        lambda w: {"slug": w.espresso.event.slug}, method="post", others=DENIED, cress=CONFLICT
+    ),
+    "events:meetings_progress": tenant(
+        lambda w: {"slug": w.espresso.event.slug}, others=DENIED, cress=OK
+    ),
+    "events:meetings_publish": tenant(
+        lambda w: {"slug": w.espresso.event.slug}, method="post", others=DENIED, cress=CONFLICT
+    ),
+    "events:meetings_late": tenant(
+        lambda w: {"slug": w.espresso.event.slug}, method="post", others=DENIED, cress=BAD_REQUEST
+    ),
+    "events:meetings_grid": tenant(
+        lambda w: {"slug": w.espresso.event.slug}, others=DENIED, cress=OK
+    ),
     # Open API (read-only, public): another organisation's unpublished object is a 404.
     "api:api-root": public(outcome=MISSING, note="no root: /api/docs documents it"),
     "api:openapi-json": public(),
@@ -324,4 +405,8 @@ ROUTES = {
     "cooperation:places": public(),
     "cooperation:place": public_object(lambda w: {"pk": w.ess_place.pk}),
     "cooperation:where_to_work": public({"code": "248719312"}),
+    "api:list_events": public(),
+    "api:events_ical": public(),
+    "api:event_detail": public(lambda w: {"id": w.event.pk}),
+    "api:my_registrations": Entry({}, {role: 401 if role == "anonymous" else OK for role in ROLES}),
 }

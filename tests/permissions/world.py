@@ -272,6 +272,39 @@ class World:
             initiative=self.initiative, reason="other", reporter=self.person, message="Faux."
         )
 
+    # Agenda
+
+    @cached_property
+    def event(self):
+        from tests.factories.events import EventFactory
+
+        return EventFactory(organiser=self.organisation, created_by=self.admin)
+
+    @cached_property
+    def espresso(self):
+        from tests.factories.events import business_meetings
+
+        return business_meetings(organiser=self.organisation)
+
+    @cached_property
+    def espresso_request(self):
+        from essor.events.models import MeetingRequest
+        from tests.factories.events import participant
+
+        return MeetingRequest.objects.create(
+            requester=participant(self.espresso), target=participant(self.espresso)
+        )
+
+    @cached_property
+    def espresso_meeting(self):
+        from essor.events.models import Meeting
+
+        r = self.espresso_request
+        first, second = sorted([r.requester_id, r.target_id])
+        return Meeting.objects.create(
+            meetings=self.espresso, first_id=first, second_id=second, slot=0, table=0
+        )
+
     # Resources
 
     @cached_property
