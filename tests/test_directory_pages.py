@@ -25,9 +25,9 @@ from tests.factories.support import SupportOfferFactory
 pytestmark = pytest.mark.django_db
 
 # The organisation page with every section filled (establishments, labels, networks, the
-# support offers and initiatives that apps add): a fixed number of queries, however many rows.
-# One each for the cooperation section (its open offers and needs, one query).
-ORGANISATION_PAGE_QUERIES = {"anonymous": 11, "administrator": 15}
+# support offers, initiatives, cooperation and events that apps add): a fixed number of queries,
+# however many rows; one each for the cooperation and events sections.
+ORGANISATION_PAGE_QUERIES = {"anonymous": 12, "administrator": 16}
 
 
 def raw_page_of(client, organisation):
