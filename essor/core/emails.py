@@ -135,7 +135,10 @@ def queue_email(template, context, to, attachments=None):
     packed = {str(key): pack(value) for key, value in context.items()}
     if attachments:
         send_templated_email.enqueue(
-            template=template, context=packed, to=list(to), attachments=[list(a) for a in attachments]
+            template=template,
+            context=packed,
+            to=list(to),
+            attachments=[list(a) for a in attachments],
         )
     else:
         send_templated_email.enqueue(template=template, context=packed, to=list(to))
