@@ -5,7 +5,8 @@ DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS, REDIS_URL,
 EMAIL_URL-style settings (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
 EMAIL_USE_TLS, DEFAULT_FROM_EMAIL), ESSOR_REGION, ESSOR_BASE_URL, ESSOR_DATA_DIR,
 ESSOR_TILE_URL, TRUSTED_PROXY_COUNT, TRUSTED_PROXY_NETWORKS, LOGIN_FAILURE_LIMIT,
-LOGIN_LOCKOUT_SECONDS, ESSOR_PRIVATE_ROOT, PRIVATE_FILES_ACCEL_PREFIX, PRIVATE_FILES_SENDFILE.
+LOGIN_LOCKOUT_SECONDS, ESSOR_PRIVATE_ROOT, PRIVATE_FILES_ACCEL_PREFIX, PRIVATE_FILES_SENDFILE,
+ESSOR_MAX_UPLOAD_BYTES, ESSOR_MAX_IMPORT_UPLOAD_BYTES.
 """
 
 import os
@@ -37,8 +38,27 @@ def env_list(name, default=""):
 DEBUG = env_bool("DEBUG", False)
 DATA_DIR = Path(env("ESSOR_DATA_DIR", str(PROJECT_DIR / "var")))
 
-_DEV_SECRET = "essor-insecure-development-key-do-not-use-in-production"  # noqa: S105
-SECRET_KEY = env("SECRET_KEY", _DEV_SECRET if DEBUG else "")
+
+def demo_secret_key(data_dir):
+    """The demo's key (issue 12.16): random, written to DATA_DIR/secret_key on the first
+    run (`make demo`) and kept, readable by its owner only. Never a key in the code: anyone
+    could forge confirmation and reset links of a demo reachable on a network."""
+    path = Path(data_dir) / "secret_key"
+    if not path.exists():
+        import secrets
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process wrote it first
+            pass
+        else:
+            with os.fdopen(descriptor, "w") as out:
+                out.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+SECRET_KEY = env("SECRET_KEY") or (demo_secret_key(DATA_DIR) if DEBUG else "")
 if not SECRET_KEY:
     # Refuse to start a production instance with a guessable key.
     raise ImproperlyConfigured("SECRET_KEY doit être défini quand DEBUG est désactivé.")
@@ -98,6 +118,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before any view reads the body: refuses an oversized upload unread (issue 12.14).
+    "essor.core.uploads.UploadLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "essor.core.middleware.FriendlyErrorPages",
@@ -209,7 +231,12 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-# Uploads above this size are refused before they reach a form.
+# Uploads: a request body above ESSOR_MAX_UPLOAD_BYTES is refused (413) before it is read
+# (essor.core.uploads); the CRESS team's import form takes up to ESSOR_MAX_IMPORT_UPLOAD_BYTES.
+ESSOR_MAX_UPLOAD_BYTES = int(env("ESSOR_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+ESSOR_MAX_IMPORT_UPLOAD_BYTES = int(env("ESSOR_MAX_IMPORT_UPLOAD_BYTES", str(512 * 1024 * 1024)))
+# Form fields other than files above this size are refused; files above
+# FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file instead of memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
