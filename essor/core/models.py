@@ -1,9 +1,12 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils import timezone
 
 from .enums import ImportStatus
 from .importing import kind_choices
+from .storage import PrivateFileField
 
 
 class DemoDataset(models.Model):
@@ -136,3 +139,48 @@ class ImportRun(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} du {self.created_at:%d/%m/%Y %H:%M}"
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", "en préparation"
+    RUNNING = "running", "en préparation"
+    READY = "ready", "prêt"
+    FAILED = "failed", "échec"
+
+
+class Export(models.Model):
+    """A large CSV export prepared in the background (essor.core.exports) for the person
+    who asked it: their account, or their session when anonymous."""
+
+    kind = models.CharField("export", max_length=60)
+    params = models.JSONField(default=dict)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="+", verbose_name="demandé par",
+    )  # fmt: skip
+    session_key = models.CharField(max_length=40, blank=True)
+    status = models.CharField(
+        max_length=10, choices=ExportStatus.choices, default=ExportStatus.PENDING
+    )
+    filename = models.CharField(max_length=100)
+    file = PrivateFileField(folder="exports", blank=True, max_length=120)
+    rows = models.PositiveIntegerField("lignes", default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "export"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def in_progress(self):
+        return self.status in (ExportStatus.PENDING, ExportStatus.RUNNING)
+
+
+@receiver(post_delete, sender=Export)
+def _delete_export_file(sender, instance, **kwargs):
+    if instance.file:
+        instance.file.delete(save=False)

@@ -61,3 +61,14 @@ def purge_finished_tasks(days=None):
     cutoff = timezone.now() - dt.timedelta(days=days)
     deleted, _ = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
     return deleted, days
+
+
+@task()
+def run_export(export_id):
+    """A large CSV export (essor.core.exports), written to a private file."""
+    from .exports import perform_export
+    from .models import Export
+
+    export = Export.objects.filter(pk=export_id).first()
+    if export is not None:
+        perform_export(export)

@@ -41,3 +41,31 @@ def server_error(request):
 
 def csrf_failure(request, reason=""):
     return render(request, "core/errors/csrf.html", status=403)
+
+
+@require_GET
+def export(request, pk):
+    """The page of a background export: « en préparation » (polled), then its link."""
+    from django.conf import settings
+
+    from .exports import readable_export
+
+    context = {
+        "export": readable_export(request, pk),
+        "retention": settings.ESSOR_EXPORT_RETENTION_HOURS,
+    }
+    return render(request, "core/export.html", context)
+
+
+@require_GET
+def export_file(request, pk):
+    from django.http import Http404
+
+    from .exports import readable_export
+    from .models import ExportStatus
+    from .storage import private_file_response
+
+    export = readable_export(request, pk)
+    if export.status != ExportStatus.READY:
+        raise Http404("Cet export n'est pas prêt.")
+    return private_file_response(export.file, filename=export.filename, content_type="text/csv")

@@ -11,7 +11,11 @@ class FinancingConfig(AppConfig):
         from essor.search.registry import register
 
         # Registers the catalog importer: /gestion/ and ImportRun know it by its kind.
-        from . import importer  # noqa: F401
+        # Registers the funders' export: the worker that writes large ones knows it.
+        from . import (
+            exports,  # noqa: F401
+            importer,  # noqa: F401
+        )
         from .documents import ToolKind
 
         register_public_page_reason(funders_of_published_tools)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from essor.core.csv import csv_response
+from essor.core.exports import export_response
 from essor.core.storage import private_file_response
 from essor.directory.models import Organisation
 from essor.directory.perms import can_act_for_organisation
@@ -677,34 +677,8 @@ def requests(request):
 @login_required
 @require_GET
 def requests_csv(request):
-    organisations = funder_organisations(request.user)
-    items = (
-        FundingRequest.objects.for_funders(organisations)
-        .select_related("dossier__organisation", "funder", "tool")
-        .order_by("created_at")
-    )
-    header = ["financeur", "structure", "SIREN", "projet", "outil", "reçue le", "état",
-              "montant demandé", "montant accordé"]  # fmt: skip
-    rows = (
-        [
-            item.funder.name,
-            item.dossier.organisation.name,
-            item.dossier.organisation.siren or "",
-            item.dossier.title,
-            item.tool.title if item.tool else "",
-            timezone.localtime(item.created_at).strftime("%d/%m/%Y"),
-            item.get_status_display(),
-            _euros(item.amount_asked),
-            _euros(item.amount_granted),
-        ]
-        for item in items
-    )
-    return csv_response(header, rows, "demandes-de-financement.csv")
-
-
-def _euros(amount):
-    # A French spreadsheet reads a decimal comma.
-    return "" if amount is None else str(amount).replace(".", ",")
+    # Each funder's own requests (the exporter filters); large ones in the background.
+    return export_response(request, "financing-requests")
 
 
 @login_required

@@ -7,6 +7,8 @@ class SearchConfig(AppConfig):
     verbose_name = "Recherche"
 
     def ready(self):
+        # Registers the directory's export: the worker that writes large ones knows it.
+        from . import exports  # noqa: F401
         from .kinds import OrganisationKind, PlaceKind
         from .registry import register
 

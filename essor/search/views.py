@@ -15,10 +15,9 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from essor.core.csv import streaming_csv_response
+from essor.core.exports import export_response
 from essor.core.ratelimit import ratelimit
-from essor.directory import nomenclatures
-from essor.directory.models import Establishment, Organisation
+from essor.directory.models import Establishment
 from essor.territories.models import Commune
 
 from .backends import get_backend
@@ -27,7 +26,6 @@ from .directory import SearchForm, map_data, parse_bbox, run_search, sites_in
 
 DYNAMIC_TARGET = "search-dynamic"
 MAX_ZOOM = 19
-EXPORT_CHUNK = 500
 
 
 def _region_extent():
@@ -137,41 +135,7 @@ def search(request):
     return response
 
 
-# --- CSV export --------------------------------------------------------------------------------
-
-EXPORT_COLUMNS = [
-    "siren", "rna", "nom", "sigle", "categorie_juridique", "libelle_categorie_juridique",
-    "famille_ess", "agrement_esus", "site_web", "email_public", "telephone_public",
-    "etablissements_correspondants", "commune", "code_commune", "departement", "fiche_essor",
-]  # fmt: skip
-
-
-def _export_rows(form):
-    filters = form.filters()
-    backend = get_backend()
-    ids = backend.ids(filters, sort=form.sort(filters))
-    base = settings.ESSOR_BASE_URL
-    for start in range(0, len(ids), EXPORT_CHUNK):
-        chunk = ids[start : start + EXPORT_CHUNK]
-        organisations = Organisation.objects.in_bulk(chunk)
-        summaries = backend.summaries(filters, chunk)
-        communes = Commune.objects.in_bulk({s[1] for s in summaries.values() if s[1]})
-        for pk in chunk:
-            org = organisations.get(pk)
-            if org is None:
-                continue
-            count, code, _ = summaries.get(pk, (0, None, None))
-            commune = communes.get(code)
-            row = [
-                org.siren, org.rna, org.name, org.acronym, org.legal_category,
-                nomenclatures.legal_category_label(org.legal_category),
-                org.get_ess_family_display(), "oui" if org.is_esus else "non",
-                org.website, org.public_email, org.public_phone, count,
-                commune.name if commune else "", code or "",
-                commune.departement_id if commune else "",
-                base + org.get_absolute_url(),
-            ]  # fmt: skip
-            yield row
+# --- CSV export ---------------------------------------------------------------------------------
 
 
 @require_GET
@@ -183,7 +147,8 @@ def export(request):
         errors = "; ".join(f"{form.fields[name].label if name in form.fields else name} : "
                            f"{' '.join(messages)}" for name, messages in form.errors.items())  # fmt: skip
         return _text_error(f"Export impossible, critères invalides — {errors}")
-    return streaming_csv_response(EXPORT_COLUMNS, _export_rows(form), "annuaire-ess.csv")
+    # Each criterion as the form read it; a large result is prepared in the background.
+    return export_response(request, "directory-search", params=dict(request.GET.lists()))
 
 
 # --- map ---------------------------------------------------------------------------------
