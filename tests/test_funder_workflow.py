@@ -57,7 +57,7 @@ def test_funder_a_cannot_list_open_or_guess_the_url_of_funder_bs_requests(client
 
     listing = client.get(reverse("financing:requests")).content.decode()
     assert "Recyclerie solidaire" in listing and "Dossier secret pour B" not in listing
-    rows = list(csv.reader(io.StringIO(client.get(reverse("financing:requests_csv")).content.decode("utf-8-sig")), delimiter=";"))  # fmt: skip
+    rows = list(csv.reader(io.StringIO(b"".join(client.get(reverse("financing:requests_csv")).streaming_content).decode("utf-8-sig")), delimiter=";"))  # fmt: skip
     assert len(rows) == 2 and rows[1][0] == "Financeur A"
 
     not_found = [

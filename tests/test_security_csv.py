@@ -105,7 +105,8 @@ def test_a_formula_in_a_dossier_title_comes_out_of_the_funders_export_as_text(cl
     services.dossier_submit(dossier=dossier, user=applicant_user)
     client.force_login(funder_user)
 
-    rows = read(client.get(reverse("financing:requests_csv")).content.decode())
+    response = client.get(reverse("financing:requests_csv"))
+    rows = read(b"".join(response.streaming_content).decode())
 
     assert rows[1][3] == "'" + dossier.title
 
