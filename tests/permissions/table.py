@@ -30,6 +30,9 @@ ROUTES = {
     "core:legal_notice": public(),
     "core:privacy": public(),
     "core:accessibility": public(),
+    # Background exports: for the person (or session) who asked only, 404 for anyone else.
+    "core:export": tenant(lambda w: {"pk": w.export.pk}, anonymous=MISSING),
+    "core:export_file": tenant(lambda w: {"pk": w.export.pk}, anonymous=MISSING),
     # Territories
     "territories:index": public(),
     "territories:commune_suggestions": public(),

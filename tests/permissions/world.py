@@ -251,6 +251,17 @@ class World:
             process=self.consultation.process, title="Atelier", place="Limoges",
             starts_at=timezone.now() + dt.timedelta(days=5),
         )  # fmt: skip
+    @cached_property
+    def export(self):
+        """A background export someone else asked (essor.core.exports), ready."""
+        from essor.core.models import Export, ExportStatus
+
+        export = Export(
+            kind="financing-requests", owner=self.person, status=ExportStatus.READY,
+            filename="demandes-de-financement.csv", rows=1,
+        )  # fmt: skip
+        export.file.save("export.csv", ContentFile(b"financeur\r\n"), save=True)
+        return export
 
     # Initiatives
 
