@@ -66,7 +66,8 @@ def channels(client, d, pdf=True):
     pdf_text = (
         "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages) if pdf else ""
     )
-    csv = client.get(reverse("financing:requests_csv")).content.decode("utf-8-sig")
+    export = client.get(reverse("financing:requests_csv"))  # streamed (essor.core.exports)
+    csv = b"".join(export.streaming_content).decode("utf-8-sig")
     api = "".join(
         client.get(url, query).content.decode()
         for url, query in [

@@ -251,6 +251,7 @@ class World:
             process=self.consultation.process, title="Atelier", place="Limoges",
             starts_at=timezone.now() + dt.timedelta(days=5),
         )  # fmt: skip
+
     @cached_property
     def export(self):
         """A background export someone else asked (essor.core.exports), ready."""
