@@ -154,6 +154,16 @@ def test_plurals_accents_and_case_do_not_matter():
     assert found("economie circulaire")["initiatives"][0] == "L'Économie Circulaire en Creuse"
 
 
+def test_a_plural_finds_the_singular_on_every_database():
+    # Snowball keeps "lieux" whole on PostgreSQL while "lieu" stems to itself.
+    offer("Ouvrir un tiers-lieu")
+    offer("Réseau des tiers-lieux ruraux")
+    assert sorted(found("tiers-lieux", "offres")["offres"]) == [
+        "Ouvrir un tiers-lieu",
+        "Réseau des tiers-lieux ruraux",
+    ]
+
+
 def test_groups_whose_best_result_holds_every_word_in_its_title_come_first():
     organisation("Association des amis", description="Nous parlons du prêt d'honneur.")
     tool("Prêt d'honneur création")

@@ -1,6 +1,9 @@
 """The shared workflow (essor.core.workflow), on a model installed for the tests only:
 tests/workflow_app. Each app's own table is tested with the app."""
 
+import re
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
@@ -17,6 +20,8 @@ from tests.factories.accounts import UserFactory
 from .workflow_app.models import LISTINGS, Listing, ListingTransition, Status
 
 pytestmark = pytest.mark.django_db
+
+ESSOR = Path(__file__).resolve().parent.parent / "essor"
 
 
 @pytest.fixture
@@ -237,3 +242,16 @@ def test_links_in_a_text_are_its_web_addresses_e_mails_and_phone_numbers():
     assert links_in(text) == {"https://www.exemple.fr/page", "contact@exemple.fr", "0555123456"}
     assert links_in("Appelez le 05.55.12.34.56.") == links_in("appelez le 0555123456")
     assert links_in("") == set() and links_in(None) == set()
+
+
+def test_no_template_shows_a_history_line_by_its_internal_codes():
+    # A history reads « Publication → Publié », never « publish → published »: lines are
+    # shown through get_transition_display and get_to_status_display.
+    raw = re.compile(r"\.(transition|to_status|from_status)\s*(\||}})")
+    offenders = [
+        f"{path.relative_to(ESSOR)}:{number}"
+        for path in ESSOR.rglob("*.html")
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if raw.search(line)
+    ]
+    assert offenders == []

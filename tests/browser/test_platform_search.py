@@ -2,7 +2,6 @@
 one kind page by page — on a desktop and on a phone, with axe-core."""
 
 import pytest
-from django.db import connection
 
 from essor.support.enums import HelpKind, OfferStatus
 from essor.support.models import SupportOffer
@@ -38,14 +37,6 @@ def horizontal_overflow(page):
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
-# Known bug (2026-12-07): on PostgreSQL « tiers-lieux » finds « Accompagner les tiers-lieux
-# ruraux » but not « Ouvrir un tiers-lieu »: the plural of a hyphenated word is not reduced
-# there as on SQLite. strict: this marker fails as soon as the engine is fixed.
-@pytest.mark.xfail(
-    connection.vendor == "postgresql",
-    reason="PostgreSQL : « tiers-lieux » ne trouve pas « tiers-lieu » (bogue connu)",
-    strict=True,
-)
 def test_the_header_box_leads_to_results_grouped_by_kind_on_a_desktop(page, content):
     page.set_viewport_size(DESKTOP)
     page.goto("/")

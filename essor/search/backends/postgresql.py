@@ -5,6 +5,7 @@ index, ranked with ts_rank; trigram word similarity on the folded name (pg_trgm,
 when no organisation matches the words — "Limouzin" still finds "Limousin Actif"."""
 
 from .base import BUMP, FEW_CANDIDATES, Sql, SqlSearchBackend, TextQuery, _where, id_list
+from .text import light_stem
 
 
 def tsquery(text, weights=""):
@@ -27,6 +28,16 @@ def tsquery(text, weights=""):
         for group in text.groups
     )
     return Sql("to_tsquery('simple', %s)", [expression])
+
+
+def shortest_prefixes(prefixes):
+    """The prefixes no other one of them starts: "lieu" covers "lieux"."""
+    prefixes = sorted(set(prefixes), key=len)
+    kept = []
+    for prefix in prefixes:
+        if not any(prefix.startswith(shorter) for shorter in kept):
+            kept.append(prefix)
+    return tuple(kept)
 
 
 # term -> its French stem ("" for a stop word), as PostgreSQL's dictionary gives it.
@@ -95,10 +106,12 @@ class PostgreSQLSearchBackend(SqlSearchBackend):
         found = {}
         for word in words:
             term, stem = word.text, _stems.get(word.text, "")
-            if not word.exact and stem and term.startswith(stem):
-                found[word] = (stem,)
-            else:
+            if word.exact:
                 found[word] = tuple(dict.fromkeys(filter(None, (stem, term))))
+                continue
+            # The embedded backend's light stem too: snowball keeps "lieux" whole while
+            # "lieu" stems to itself, so "tiers-lieux" would miss "tiers-lieu".
+            found[word] = shortest_prefixes(filter(None, (stem, term, light_stem(term))))
         return found
 
     def has_text_match(self, text):
