@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "essor.consultation",
     "essor.cooperation",
     "essor.events",
+    "essor.purchasing",
     "essor.portal",
 ]
 

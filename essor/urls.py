@@ -24,6 +24,7 @@ urlpatterns = [
     path("concertation/", include("essor.consultation.urls")),
     path("cooperation/", include("essor.cooperation.urls")),
     path("agenda/", include("essor.events.urls")),
+    path("achats/", include("essor.purchasing.urls")),
     # Before the admin's own: its login form would bypass the site's limits.
     path("gestion/login/", admin_login, name="admin_login"),
     path("gestion/", admin.site.urls),

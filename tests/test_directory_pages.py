@@ -10,6 +10,7 @@ from django.utils.html import format_html
 
 from essor.directory.enums import AdministrativeStatus, Diffusion, LabelKind
 from essor.directory.models import Claim
+from essor.purchasing.models import PurchaseCategory
 from tests.factories.accounts import UserFactory
 from tests.factories.directory import (
     ClaimFactory,
@@ -20,14 +21,16 @@ from tests.factories.directory import (
     MembershipFactory,
 )
 from tests.factories.initiatives import InitiativeFactory
+from tests.factories.purchasing import supplier
 from tests.factories.support import SupportOfferFactory
 
 pytestmark = pytest.mark.django_db
 
 # The organisation page with every section filled (establishments, labels, networks, the
-# support offers, initiatives, cooperation and events that apps add): a fixed number of queries,
-# however many rows; one each for the cooperation and events sections.
-ORGANISATION_PAGE_QUERIES = {"anonymous": 12, "administrator": 16}
+# support offers, initiatives, cooperation, events and supplier sections that apps add): a fixed
+# number of queries, however many rows; one each for the cooperation and events sections, two
+# for the supplier section (the profile, its categories).
+ORGANISATION_PAGE_QUERIES = {"anonymous": 14, "administrator": 18}
 
 
 def raw_page_of(client, organisation):
@@ -206,8 +209,8 @@ def test_query_count_for_a_logged_in_visitor_is_bounded(client, django_assert_ma
     organisation = EssOrganisationFactory()
     EstablishmentFactory.create_batch(25, organisation=organisation)
     client.force_login(UserFactory())
-    # Four of them are the support offers, initiatives, cooperation and events sections.
-    with django_assert_max_num_queries(14):
+    # Five of them are the support offers, initiatives, cooperation, events and supplier sections.
+    with django_assert_max_num_queries(15):
         client.get(reverse("directory:organisation", args=[organisation.pk]))
 
 
@@ -377,9 +380,12 @@ def test_the_organisation_page_makes_the_same_queries_for_one_or_many_rows_in_ea
     client, django_assert_max_num_queries, visitor
 ):
     organisation = EssOrganisationFactory()
+    profile = supplier(organisation=organisation, categories=[])
+    categories = list(PurchaseCategory.objects.filter(parent__isnull=False)[:4])
 
     def add_one_of_each(n):
         organisation.labels.add(LabelFactory())
+        profile.categories.add(categories[n])
         organisation.networks.add(EssOrganisationFactory())
         EssOrganisationFactory().networks.add(organisation)
         EstablishmentFactory(organisation=organisation)
@@ -398,3 +404,4 @@ def test_the_organisation_page_makes_the_same_queries_for_one_or_many_rows_in_ea
     with django_assert_max_num_queries(len(one.captured_queries)):
         page = client.get(url).content.decode()
     assert all(f"Offre n°{n}" in page and f"Initiative n°{n}" in page for n in range(4))
+    assert all(category.name.replace("'", "&#x27;") in page for category in categories)

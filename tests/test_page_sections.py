@@ -98,6 +98,7 @@ def test_the_apps_fill_the_organisation_and_territory_slots():
     assert owners(registry.ORGANISATION) == [
         "essor.support.sections",
         "essor.initiatives.sections",
+        "essor.purchasing.sections",
         "essor.cooperation.sections",
         "essor.events.sections",
     ]

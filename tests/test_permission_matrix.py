@@ -119,8 +119,14 @@ def forged_data(kwargs):
 
 def request(client, method, url, query, data=None):
     if method == "get":
-        return client.get(url, query)
-    return client.post(url + (f"?{urlencode(query)}" if query else ""), data or {})
+        response = client.get(url, query)
+    else:
+        response = client.post(url + (f"?{urlencode(query)}" if query else ""), data or {})
+    if response.streaming:
+        # A private file served: reading it to the end lets the test client close it
+        # (without closing the test's database connection).
+        b"".join(response.streaming_content)
+    return response
 
 
 @pytest.mark.django_db

@@ -228,6 +228,32 @@ def search(kinds, text, *, offset=0, limit=5, ensure=True):
     return list(results.values())
 
 
+def matching_keys(kind, text, *, ensure=True):
+    """The keys of `kind`'s documents that `text` matches (approximately when nothing
+    matches exactly), unranked, or None when the query has no words: for a module that
+    filters its items on its own columns and takes the words from the platform engine
+    (the suppliers' sourcing)."""
+    groups = parse(text)
+    if not groups:
+        return None
+    if ensure:
+        ensure_current([kind])
+    backend = get_backend()
+    scorer = _sqlite_scored if connection.vendor == "sqlite" else _pg_scored
+    for fuzzy in (False, True):
+        scored = scorer(backend.text_query(groups, fuzzy=fuzzy), [kind.name], normalise(text))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT d.key FROM search_document d WHERE d.id IN (SELECT s.id FROM "
+                f"({scored.sql}) s)",
+                scored.params,
+            )
+            keys = [row[0] for row in cursor.fetchall()]
+        if keys:
+            return keys
+    return []
+
+
 def _ranked(text, typed, names, offset, limit):
     """Rows (kind, title, url, summary, context, territory, rank, total of the kind) of
     the hits of each kind ranked offset+1 to offset+limit; a kind with matches but none

@@ -358,6 +358,40 @@ ROUTES = {
     "events:meetings_grid": tenant(
         lambda w: {"slug": w.espresso.event.slug}, others=DENIED, cress=OK
     ),
+    # Purchasing (the demo accounts belong to no buyer and no supplier)
+    "purchasing:index": public(),
+    "purchasing:sourcing": public(),
+    "purchasing:supplier": public_object(lambda w: {"pk": w.supplier_profile.pk}),
+    "purchasing:supplier_edit": tenant(
+        lambda w: {"organisation_pk": w.organisation.pk}, others=DENIED, ok=["cress"]
+    ),
+    "purchasing:needs": public(),
+    "purchasing:need_create": roles(note="a need is posted for an organisation one belongs to"),
+    "purchasing:need": public_object(lambda w: {"pk": w.purchase_need.pk}),
+    "purchasing:need_edit": tenant(lambda w: {"pk": w.purchase_need.pk}, others=DENIED),
+    "purchasing:need_step": tenant(
+        lambda w: {"pk": w.purchase_need.pk},
+        others=DENIED,
+        cress=BAD_REQUEST,
+        note="the CRESS moderates, but no step is named",
+        method="post",
+    ),
+    "purchasing:need_answer": tenant(
+        lambda w: {"pk": w.purchase_need.pk}, others=DENIED, method="post"
+    ),
+    "purchasing:need_attachment": signed_in(
+        lambda w: {"pk": w.purchase_need.pk, "attachment_pk": w.need_attachment.pk},
+        note="the need is public: its attachments too, to signed-in people",
+    ),
+    "purchasing:answer_quote": tenant(lambda w: {"pk": w.purchase_answer.pk}),
+    "purchasing:answer_decision": tenant(lambda w: {"pk": w.purchase_answer.pk}, method="post"),
+    "purchasing:invitation": tenant(
+        lambda w: {"pk": w.purchase_answer.members.get().pk}, method="post"
+    ),
+    "purchasing:my_needs": signed_in(),
+    "purchasing:inbox": signed_in(),
+    "purchasing:moderation": staff(),
+    "purchasing:figures": staff(),
     # Open API (read-only, public): another organisation's unpublished object is a 404.
     "api:api-root": public(outcome=MISSING, note="no root: /api/docs documents it"),
     "api:openapi-json": public(),
@@ -412,4 +446,7 @@ ROUTES = {
     "api:events_ical": public(),
     "api:event_detail": public(lambda w: {"id": w.event.pk}),
     "api:my_registrations": Entry({}, {role: 401 if role == "anonymous" else OK for role in ROLES}),
+    "api:supplier_search": public(query={"commune": "16015", "rayon": "30"}),
+    "api:open_needs": public(),
+    "api:purchase_indicators": public(),
 }

@@ -38,6 +38,9 @@ from tests.factories.directory import (
 )
 from tests.factories.financing import ToolFactory, ready_dossier
 from tests.factories.initiatives import InitiativeFactory
+from tests.factories.purchasing import buyer as purchase_buyer
+from tests.factories.purchasing import need as purchase_need
+from tests.factories.purchasing import supplier as purchase_supplier
 from tests.factories.support import SupportOfferFactory
 
 from . import DEMO_EMAILS
@@ -334,3 +337,43 @@ class World:
     @cached_property
     def page(self):
         return Page.objects.create(title="Guide", slug="guide", body="…", is_published=True)
+
+    # Purchasing
+
+    @cached_property
+    def supplier_profile(self):
+        """The organisation's published supplier profile."""
+        self.admin  # noqa: B018
+        return purchase_supplier(organisation=self.organisation)
+
+    @cached_property
+    def purchase_need(self):
+        """A public, published need of another buyer, answered by the organisation in a
+        groupement with a third supplier."""
+        from essor.purchasing.enums import NeedStatus
+        from essor.purchasing.services import answer_need
+
+        organisation, user = purchase_buyer("Acheteur d'un autre")
+        need = purchase_need(organisation, user, status=NeedStatus.PUBLISHED)
+        partner = purchase_supplier(name="Co-traitant d'un autre")
+        answer_need(
+            need, by=self.admin, supplier=self.supplier_profile, interested=True,
+            quote=ContentFile(b"%PDF-1.4 devis", name="devis.pdf"),
+            lead_share="Tonte", members=[(partner, "Taille")],
+        )  # fmt: skip
+        return need
+
+    @cached_property
+    def purchase_answer(self):
+        return self.purchase_need.answers.get()
+
+    @cached_property
+    def need_attachment(self):
+        from essor.purchasing.models import NeedAttachment
+
+        return NeedAttachment.objects.create(
+            need=self.purchase_need,
+            file=ContentFile(b"%PDF-1.4 cahier", name="cdc.pdf"),
+            name="cdc.pdf",
+            size=14,
+        )

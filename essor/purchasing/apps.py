@@ -1,0 +1,29 @@
+from django.apps import AppConfig
+
+
+class PurchasingConfig(AppConfig):
+    name = "essor.purchasing"
+    label = "purchasing"
+    verbose_name = "Achats responsables"
+
+    def ready(self):
+        from essor.accounts.services import PERSONAL_DATA_EXPORTERS
+        from essor.core import page_sections
+        from essor.search.registry import register
+
+        # Registers the suppliers' importer: /gestion/ and ImportRun know it by its kind.
+        from . import importer, sections  # noqa: F401
+        from .documents import NeedDocumentKind, SupplierDocumentKind
+
+        page_sections.register(
+            page_sections.ORGANISATION,
+            order=30,
+            template="purchasing/_organisation_supplier.html",
+            context=sections.organisation_supplier,
+        )
+        from .services import personal_data
+
+        if personal_data not in PERSONAL_DATA_EXPORTERS:
+            PERSONAL_DATA_EXPORTERS.append(personal_data)
+        register(SupplierDocumentKind())
+        register(NeedDocumentKind())

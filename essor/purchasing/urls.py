@@ -1,0 +1,37 @@
+from django.urls import path
+
+from . import views
+
+app_name = "purchasing"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("fournisseurs/", views.sourcing_page, name="sourcing"),
+    path("fournisseurs/<int:pk>/", views.supplier, name="supplier"),
+    path(
+        "structure/<int:organisation_pk>/fiche-fournisseur/",
+        views.supplier_edit,
+        name="supplier_edit",
+    ),
+]
+
+urlpatterns += [
+    path("besoins/", views.needs, name="needs"),
+    path("besoins/nouveau/", views.need_create, name="need_create"),
+    path("besoins/<int:pk>/", views.need, name="need"),
+    path("besoins/<int:pk>/modifier/", views.need_edit, name="need_edit"),
+    path("besoins/<int:pk>/etape/", views.need_step, name="need_step"),
+    path("besoins/<int:pk>/repondre/", views.need_answer, name="need_answer"),
+    path(
+        "besoins/<int:pk>/pieces/<int:attachment_pk>/",
+        views.need_attachment,
+        name="need_attachment",
+    ),
+    path("reponses/<int:pk>/devis/", views.answer_quote, name="answer_quote"),
+    path("reponses/<int:pk>/decision/", views.answer_decision, name="answer_decision"),
+    path("groupements/<int:pk>/", views.invitation, name="invitation"),
+    path("mes-besoins/", views.my_needs, name="my_needs"),
+    path("boite/", views.inbox, name="inbox"),
+    path("moderation/", views.moderation, name="moderation"),
+    path("indicateurs/", views.figures_page, name="figures"),
+]
