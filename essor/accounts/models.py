@@ -42,6 +42,9 @@ class User(AbstractUser):
         "rôle sur la plateforme", max_length=20, choices=PlatformRole.choices, blank=True
     )
     email_confirmed_at = models.DateTimeField("e-mail confirmé le", null=True, blank=True)
+    # Kept with the user row (read on every page anyway), so that the header's count costs
+    # no query; notify() adds to it, Notification.mark_read() counts again.
+    unread_notifications = models.PositiveIntegerField(default=0, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -74,3 +77,41 @@ class User(AbstractUser):
         self.platform_role = role
         self.is_staff = role == PlatformRole.CRESS_STAFF or self.is_superuser
         self.save(update_fields=["platform_role", "is_staff"])
+
+
+class Notification(models.Model):
+    """One thing that happened for a person (a funding request answered, a deadline...),
+    listed on /compte/notifications/ and usually sent by e-mail too (services.notify).
+    Deleted with the account."""
+
+    recipient = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notifications", verbose_name="destinataire"
+    )
+    message = models.CharField("message", max_length=300)
+    detail = models.TextField("précisions", blank=True)
+    # A path on the site ("/financement/dossiers/12/"): the exact page it is about.
+    url = models.CharField("lien", max_length=500)
+    created_at = models.DateTimeField("le", default=timezone.now)
+    read_at = models.DateTimeField("lue le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "notification"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self):
+        return self.message
+
+    @property
+    def is_read(self):
+        return self.read_at is not None
+
+    @classmethod
+    def mark_read(cls, user, pks=None):
+        """Mark the user's notifications (all, or those of `pks`) read, and count again."""
+        unread = cls.objects.filter(recipient=user, read_at=None)
+        if pks is not None:
+            unread = unread.filter(pk__in=pks)
+        unread.update(read_at=timezone.now())
+        user.unread_notifications = cls.objects.filter(recipient=user, read_at=None).count()
+        User.objects.filter(pk=user.pk).update(unread_notifications=user.unread_notifications)

@@ -13,7 +13,7 @@ from django.utils.http import urlsafe_base64_encode
 from essor.core.emails import deferred, email_value, forget_pending_emails, queue_email
 
 from .enums import PlatformRole
-from .models import User
+from .models import Notification, User
 from .tokens import make_confirmation_token
 
 
@@ -95,6 +95,11 @@ def personal_data(user):
             for m in user.memberships.select_related("organisation")
         ],
     }
+    data["notifications"] = [
+        {"message": n.message, "precisions": n.detail, "lien": n.url, "le": n.created_at,
+         "lue_le": n.read_at}
+        for n in user.notifications.all()
+    ]  # fmt: skip
     for exporter in PERSONAL_DATA_EXPORTERS:
         data.update(exporter(user))
     return data
@@ -115,3 +120,45 @@ def delete_account(user):
     waiting for the person are dropped."""
     forget_pending_emails(user)
     user.delete()
+
+
+# Notifications
+
+NOTIFICATION_EMAIL = "accounts/emails/notification"
+
+
+def absolute_url(path):
+    """The link an e-mail carries: the platform's public address (ESSOR_BASE_URL) and the
+    path, as the worker knows no request."""
+    return settings.ESSOR_BASE_URL + path
+
+
+def notify(recipients, message, url, *, detail="", email_template=NOTIFICATION_EMAIL, context=None):
+    """Tell each person of `recipients` that `message` happened, with a link to `url` (a
+    path: the exact page it is about) and optional `detail` (a funder's reason...): a line
+    on their notifications page (/compte/notifications/) and, unless `email_template` is
+    None, an e-mail through the task queue with the absolute link. Inactive accounts and
+    duplicates are dropped. `context` adds values to the e-mail's template (the plain
+    values and model instances queue_email carries). Returns the people notified."""
+    people = {}
+    for user in recipients:
+        if user is not None and user.is_active:
+            people.setdefault(user.pk, user)
+    if not people:
+        return []
+    Notification.objects.bulk_create(
+        Notification(recipient=user, message=message[:300], detail=detail, url=url)
+        for user in people.values()
+    )
+    User.objects.filter(pk__in=people).update(
+        unread_notifications=models.F("unread_notifications") + 1
+    )
+    if email_template:
+        for user in people.values():
+            queue_email(
+                email_template,
+                {"user": user, "message": message, "detail": detail,
+                 "url": absolute_url(url), **(context or {})},
+                [user.email],
+            )  # fmt: skip
+    return list(people.values())

@@ -27,6 +27,9 @@ urlpatterns = [
         name="password_change",
     ),
     path("", views.profile, name="profile"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/lues/", views.notifications_read, name="notifications_read"),
+    path("notifications/<int:pk>/", views.notification_open, name="notification_open"),
     path("mes-donnees.json", views.export_data, name="export_data"),
     path("supprimer/", views.delete_account, name="delete_account"),
 ]

@@ -5,12 +5,13 @@ from django.contrib.auth import get_user_model, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from essor.core.ratelimit import clear_login_failures, ratelimit
 
@@ -23,6 +24,7 @@ from .forms import (
     ResendConfirmationForm,
     SignupForm,
 )
+from .models import Notification
 from .tokens import read_confirmation_token
 
 User = get_user_model()
@@ -155,3 +157,34 @@ def delete_account(request):
         messages.success(request, "Votre compte et vos données personnelles ont été supprimés.")
         return redirect("portal:home")
     return render(request, "accounts/delete_account.html", {"form": form})
+
+
+@login_required
+@require_GET
+def notifications(request):
+    page = Paginator(request.user.notifications.all(), 20).get_page(request.GET.get("page"))
+    return render(request, "accounts/notifications.html", {"page": page})
+
+
+@login_required
+@require_GET
+def notification_open(request, pk):
+    """Follow a notification to its page, and mark it read on the way."""
+    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    Notification.mark_read(request.user, [notification.pk])
+    target = notification.url
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = reverse("accounts:notifications")
+    return redirect(target)
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    """Mark one notification (`notification`) or all of them read."""
+    chosen = [value for value in request.POST.getlist("notification") if value.isdigit()]
+    Notification.mark_read(request.user, [int(v) for v in chosen] if chosen else None)
+    messages.success(
+        request, "Notification marquée comme lue." if chosen else "Tout est marqué comme lu."
+    )
+    return redirect("accounts:notifications")

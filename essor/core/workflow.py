@@ -34,7 +34,10 @@ Example — a purchase need that the CRESS moderates (copy it):
     except WorkflowError as error:  # French error.message; error.status_code 400 (stale) or 403
         return render(request, "purchasing/need.html", {..., "error": error.message}, status=error.status_code)
 
-`NEEDS.available(need, user)` lists the steps to offer as buttons; `NEEDS.record(need, "edit",
+`on_step=` names a function (or its dotted path, imported when first called) run after each
+logged step, in the same transaction: `on_step(obj, name, by=user, comment=..., previous=state)`
+for decide() and record() alike — the one place an application tells people what happened
+(financing's notifications). `NEEDS.available(need, user)` lists the steps to offer as buttons; `NEEDS.record(need, "edit",
 by=user)` logs an event that changes no state; `messages={...}` overrides the French sentences
 of DEFAULT_MESSAGES (one per actor kind: "Seuls les acheteurs peuvent…"). Published content whose links or contact
 fields change keeps its live values until a moderator accepts the new ones: see
@@ -48,6 +51,7 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from .models import Decision
 from .text import links_in
@@ -119,6 +123,7 @@ class Workflow:
         state="status",
         events=None,
         messages=None,
+        on_step=None,
     ):
         self.transitions = {str(t.name): t for t in transitions}
         self.actors = actors
@@ -128,6 +133,14 @@ class Workflow:
         # Labels of the entries record() writes without changing the state ("edit"...).
         self.events = {str(k): getattr(k, "label", v) for k, v in (events or {}).items()}
         self.messages = {**DEFAULT_MESSAGES, **(messages or {})}
+        self.on_step = on_step
+
+    def _after_step(self, obj, name, *, by, comment, previous):
+        hook = self.on_step
+        if isinstance(hook, str):
+            hook = self.on_step = import_string(hook)
+        if hook is not None:
+            hook(obj, str(name), by=by, comment=comment, previous=previous)
 
     def __getitem__(self, name):
         return self.transitions[str(name)]
@@ -184,9 +197,10 @@ class Workflow:
     def record(self, obj, event, *, by=None, comment="", from_status=None, **extras):
         """Log an event that is not a transition (creation, edit, import)."""
         state = getattr(obj, self.state)
-        return self._write_log(
-            obj, str(event), state if from_status is None else from_status, by, comment, extras
-        )
+        previous = state if from_status is None else from_status
+        entry = self._write_log(obj, str(event), previous, by, comment, extras)
+        self._after_step(obj, event, by=by, comment=comment, previous=previous)
+        return entry
 
     def _write_log(self, obj, name, previous, by, comment, extras):
         model = self.log_model()
@@ -237,6 +251,7 @@ def decide(obj, transition, *, by, comment="", update=None, **extras):
             step.effect(locked)
         locked.save()
         workflow._write_log(locked, step.name, previous, by, comment, extras)
+        workflow._after_step(locked, step.name, by=by, comment=comment, previous=previous)
     for f in type(obj)._meta.concrete_fields:
         setattr(obj, f.attname, getattr(locked, f.attname))
     return obj

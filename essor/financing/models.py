@@ -378,6 +378,22 @@ class Dossier(models.Model):
             return True
         return self.requests.filter(status=FundingRequestStatus.COMPLEMENT_REQUESTED).exists()
 
+    def current_state(self, requests=None):
+        """What the dossier's header says: never « Déposé » while a funder waits for a
+        complement, and each funder's step once instruction has begun."""
+        if self.is_draft():
+            return self.get_status_display()
+        # The list of dossiers prefetches requests__funder: .all() reads it.
+        requests = list(self.requests.all() if requests is None else requests)
+        waiting = [
+            r.funder.name for r in requests if r.status == FundingRequestStatus.COMPLEMENT_REQUESTED
+        ]
+        if waiting:
+            return f"Complément demandé par {', '.join(waiting)}"
+        if all(r.status == FundingRequestStatus.RECEIVED for r in requests):
+            return self.get_status_display()
+        return " ; ".join(f"{r.funder.name} : {r.get_status_display().lower()}" for r in requests)
+
     def budget(self, scope):
         return Budget([line for line in self.budget_lines.all() if line.scope == scope])
 

@@ -354,6 +354,7 @@ def dossiers(request):
     items = (
         Dossier.objects.filter(organisation__in=organisations)
         .select_related("organisation")
+        .prefetch_related("requests__funder")
         .order_by("-updated_at")
     )
     return render(
@@ -385,15 +386,19 @@ def dossier_create(request, organisation_pk):
 def dossier(request, pk):
     dossier = _dossier_for(request, pk)
     budgets = [(scope, dossier.budget(scope)) for scope in BudgetScope]
+    funding_requests = list(
+        dossier.requests.select_related("funder").prefetch_related("transitions")
+    )
     return render(
         request,
         "financing/dossier.html",
         {
             "dossier": dossier,
+            "state": dossier.current_state(funding_requests),
             "budgets": budgets,
             "tour": services.tour_de_table(dossier),
             "problems": services.submission_problems(dossier) if dossier.is_draft() else [],
-            "requests": dossier.requests.select_related("funder").prefetch_related("transitions"),
+            "requests": funding_requests,
             "versions": dossier.versions.all(),
             "editable": can_edit_dossier(request.user, dossier),
         },

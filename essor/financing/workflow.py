@@ -62,6 +62,8 @@ INSTRUCTION = Workflow(
     actors=actors,
     log="financing.FundingRequestTransition",
     events={"submit": "Dépôt du dossier"},
+    # Who is told of each step: notifications.py (imported when first used).
+    on_step="essor.financing.notifications.on_instruction_step",
     messages={
         "unknown": "Étape inconnue.",
         "stale": "Impossible depuis l'état « {state} ».",

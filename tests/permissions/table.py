@@ -52,6 +52,11 @@ ROUTES = {
     "accounts:profile": signed_in(),
     "accounts:export_data": signed_in(),
     "accounts:delete_account": signed_in(),
+    "accounts:notifications": signed_in(),
+    "accounts:notifications_read": signed_in(
+        method="post", note="marks one's own notifications read; others' ids are ignored"
+    ),
+    "accounts:notification_open": tenant(lambda w: {"pk": w.notification.pk}),
     "admin_login": Entry({}, dict.fromkeys(ROLES, LOGIN), note="redirects to the site login"),
     # Directory search and map
     "search:directory": public(),

@@ -182,6 +182,14 @@ class World:
         return ToolFactory(funders=[self.funder], status=ToolStatus.DRAFT)
 
     @cached_property
+    def notification(self):
+        """Someone else's notification."""
+        from essor.accounts.services import notify
+
+        notify([self.person], "Un avis pour quelqu'un d'autre", "/financement/")
+        return self.person.notifications.get()
+
+    @cached_property
     def saved_search(self):
         return SavedSearch.objects.create(user=self.person, name="Mes aides", params={"q": "x"})
 

@@ -1,0 +1,189 @@
+"""Notifications (issue 15.6): every step of a funding request tells the people concerned,
+on their notifications page and by e-mail, with the link to the exact page."""
+
+import json
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from essor.accounts.models import Notification, User
+from essor.accounts.services import delete_account, notify
+from essor.financing import services
+from essor.financing.models import FundingRequest
+from tests.factories.accounts import UserFactory
+from tests.factories.directory import OrganisationFactory
+from tests.factories.financing import applicant, funder_member, ready_dossier
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def submitted():
+    """A dossier sent to one funder, whose two members instruct it."""
+    applicant_user, organisation = applicant()
+    colleague = UserFactory()
+    organisation.memberships.create(user=colleague)
+    funder_user, funder = funder_member(OrganisationFactory(name="Région Nouvelle-Aquitaine"))
+    other_funder_user, _ = funder_member(funder)
+    dossier = ready_dossier(organisation, applicant_user, [funder])
+    mail.outbox.clear()
+    services.dossier_submit(dossier=dossier, user=applicant_user)
+    return {
+        "applicant": applicant_user,
+        "colleague": colleague,
+        "funder": funder_user,
+        "other_funder": other_funder_user,
+        "dossier": dossier,
+        "request": FundingRequest.objects.get(),
+    }
+
+
+def sent_to(user):
+    return [message for message in mail.outbox if message.to == [user.email]]
+
+
+def test_the_funders_members_hear_of_a_new_dossier_with_a_link_to_the_request(submitted):
+    request = submitted["request"]
+    for person in (submitted["funder"], submitted["other_funder"]):
+        (message,) = sent_to(person)
+        assert "Nouvelle demande de financement : « Recyclerie solidaire »" in message.subject
+        assert f"http://testserver{request.get_absolute_url()}" in message.body
+        notification = Notification.objects.get(recipient=person)
+        assert notification.url == request.get_absolute_url()
+        person.refresh_from_db()
+        assert person.unread_notifications == 1
+    # The applicants are not told of what they did themselves.
+    assert sent_to(submitted["applicant"]) == [] and sent_to(submitted["colleague"]) == []
+
+
+def test_the_applicant_hears_of_every_step_with_the_reason(submitted):
+    request, funder = submitted["request"], submitted["funder"]
+    steps = [
+        ("admissible", "", None, "a déclaré recevable votre demande"),
+        ("instruct", "", None, "a mis en instruction"),
+        ("request_complement", "Joignez le budget détaillé.", None, "demande un complément"),
+    ]
+    for transition, comment, amount, expected in steps:
+        mail.outbox.clear()
+        services.request_transition(
+            request=request, transition=transition, user=funder, comment=comment, amount=amount
+        )
+        for person in (submitted["applicant"], submitted["colleague"]):
+            (message,) = sent_to(person)
+            assert expected in message.subject
+            assert f"http://testserver{submitted['dossier'].get_absolute_url()}" in message.body
+        assert sent_to(funder) == []
+    assert "Motif : Joignez le budget détaillé." in message.body
+
+    # The answer goes to the funder's members, not to the applicants.
+    mail.outbox.clear()
+    services.request_transition(
+        request=request,
+        transition="answer_complement",
+        user=submitted["applicant"],
+        comment="Voici le budget.",
+    )
+    assert sent_to(submitted["applicant"]) == [] and sent_to(submitted["colleague"]) == []
+    (message,) = sent_to(submitted["other_funder"])
+    assert "Complément reçu pour « Recyclerie solidaire »" in message.subject
+    assert "Réponse : Voici le budget." in message.body
+    assert sent_to(funder)  # the colleague who asked hears of the answer too
+
+    for transition, amount, expected in [
+        ("grant", 30000, "vous accorde 30 000,00 €"),
+        ("sign", None, "La convention avec Région Nouvelle-Aquitaine est signée"),
+        ("pay", None, "a versé 30 000,00 €"),
+    ]:
+        mail.outbox.clear()
+        services.request_transition(
+            request=request, transition=transition, user=funder, amount=amount
+        )
+        (message,) = sent_to(submitted["applicant"])
+        assert expected in message.subject
+    assert Notification.objects.filter(recipient=submitted["applicant"]).count() == 6
+
+
+def test_an_inadmissible_request_tells_the_applicant_why(submitted):
+    services.request_transition(
+        request=submitted["request"],
+        transition="inadmissible",
+        user=submitted["funder"],
+        comment="Hors du territoire du dispositif.",
+    )
+    notification = Notification.objects.get(recipient=submitted["applicant"])
+    assert "irrecevable" in notification.message
+    assert notification.detail == "Motif : Hors du territoire du dispositif."
+
+
+def test_the_dossier_header_never_says_deposited_while_a_complement_is_waiting(client, submitted):
+    request, funder = submitted["request"], submitted["funder"]
+    client.force_login(submitted["applicant"])
+    url = submitted["dossier"].get_absolute_url()
+    assert "état : <strong>Déposé</strong>" in client.get(url).content.decode()
+    for transition in ("admissible", "instruct"):
+        services.request_transition(request=request, transition=transition, user=funder)
+    services.request_transition(
+        request=request, transition="request_complement", user=funder, comment="Le RIB."
+    )
+    page = client.get(url).content.decode()
+    assert "état : <strong>Complément demandé par Région Nouvelle-Aquitaine</strong>" in page
+    assert "Déposé" not in page
+    listing = client.get(reverse("financing:dossiers")).content.decode()
+    assert "Complément demandé par Région Nouvelle-Aquitaine" in listing
+
+
+def test_the_notifications_page_lists_pages_and_marks_read(client):
+    user, other = UserFactory(), UserFactory()
+    for n in range(25):
+        notify([user], f"Avis n°{n}", "/financement/")
+    notify([other], "Pour quelqu'un d'autre", "/financement/")
+    client.force_login(user)
+    page = client.get(reverse("accounts:notifications")).content.decode()
+    assert "Avis n°24" in page and "Avis n°4" not in page  # newest first, 20 a page
+    assert "Pour quelqu&#x27;un d&#x27;autre" not in page
+    assert "25 non lues" in page
+    assert "Avis n°4" in client.get(reverse("accounts:notifications") + "?page=2").content.decode()
+
+    # Following one marks it read and leads to its page.
+    first = Notification.objects.get(recipient=user, message="Avis n°24")
+    response = client.get(reverse("accounts:notification_open", args=[first.pk]))
+    assert response.status_code == 302 and response.url == "/financement/"
+    first.refresh_from_db()
+    assert first.is_read
+    user.refresh_from_db()
+    assert user.unread_notifications == 24
+    assert 'Notifications <span class="badge">24' in client.get("/").content.decode()
+
+    # Someone else's notification is not found, and stays unread.
+    theirs = Notification.objects.get(recipient=other)
+    assert client.get(reverse("accounts:notification_open", args=[theirs.pk])).status_code == 404
+    client.post(reverse("accounts:notifications_read"), {"notification": [theirs.pk]})
+    theirs.refresh_from_db()
+    assert not theirs.is_read
+
+    client.post(reverse("accounts:notifications_read"))
+    user.refresh_from_db()
+    assert user.unread_notifications == 0
+    assert not Notification.objects.filter(recipient=user, read_at=None).exists()
+    assert 'class="badge"' not in client.get("/").content.decode()
+
+
+def test_notifications_are_in_the_personal_data_and_go_with_the_account(client):
+    user = UserFactory()
+    notify([user], "Votre demande est recevable", "/financement/dossiers/1/", detail="Bravo")
+    client.force_login(user)
+    data = json.loads(client.get(reverse("accounts:export_data")).content)
+    assert data["notifications"][0]["message"] == "Votre demande est recevable"
+    assert data["notifications"][0]["precisions"] == "Bravo"
+    delete_account(user)
+    assert not Notification.objects.exists()
+    assert not User.objects.filter(pk=user.pk).exists()
+
+
+def test_inactive_accounts_and_duplicates_are_not_notified():
+    user, gone = UserFactory(), UserFactory(is_active=False)
+    mail.outbox.clear()
+    assert notify([user, user, gone, None], "Échéance", "/financement/") == [user]
+    assert [m.to for m in mail.outbox] == [[user.email]]
+    assert Notification.objects.count() == 1
