@@ -187,3 +187,88 @@ def test_inactive_accounts_and_duplicates_are_not_notified():
     assert notify([user, user, gone, None], "Échéance", "/financement/") == [user]
     assert [m.to for m in mail.outbox] == [[user.email]]
     assert Notification.objects.count() == 1
+
+
+def test_a_draft_dossiers_members_are_reminded_before_its_tool_closes():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from essor.financing.tasks import send_deadline_alerts
+    from tests.factories.financing import ToolFactory
+
+    today = timezone.localdate()
+    user, organisation = applicant()
+    funder_user, funder = funder_member()
+    tool = ToolFactory(title="Fonds d'innovation", funders=[funder],
+                       closes_on=today + timedelta(days=20))  # fmt: skip
+    draft = ready_dossier(organisation, user, [funder])
+    draft.funding_lines.update(tool=tool)
+    sent = ready_dossier(organisation, user, [funder])
+    sent.title = "Déjà déposé"
+    sent.save()
+    sent.funding_lines.update(tool=tool)
+    services.dossier_submit(dossier=sent, user=user)
+    mail.outbox.clear()
+
+    assert send_deadline_alerts(today) == 1
+    (message,) = sent_to(user)
+    assert "« Fonds d'innovation » ferme dans 20 jours" in message.subject
+    assert "« Recyclerie solidaire » n'est pas encore déposé" in message.subject
+    assert f"http://testserver{draft.get_absolute_url()}" in message.body
+    notification = Notification.objects.get(recipient=user)
+    assert notification.url == draft.get_absolute_url()
+    # Every run may be daily or more: the reminder goes once, then again at J-7.
+    assert send_deadline_alerts(today) == 0
+    assert send_deadline_alerts(today + timedelta(days=14)) == 1
+    assert "ferme dans 6 jours" in mail.outbox[-1].subject
+    assert sent_to(funder_user) == []
+
+
+def test_a_followed_tools_reminder_is_also_on_the_notifications_page():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from essor.financing.models import FollowedTool
+    from essor.financing.tasks import send_deadline_alerts
+    from tests.factories.financing import ToolFactory
+
+    today = timezone.localdate()
+    user = UserFactory()
+    tool = ToolFactory(title="Prêt d'honneur", closes_on=today + timedelta(days=7))
+    FollowedTool.objects.create(user=user, tool=tool)
+    assert send_deadline_alerts(today) == 1
+    notification = Notification.objects.get(recipient=user)
+    assert notification.message == "Clôture dans 7 jours : Prêt d'honneur"
+    assert notification.url == tool.get_absolute_url()
+    assert f"http://testserver{tool.get_absolute_url()}" in mail.outbox[-1].body
+
+
+def test_the_pdf_section_says_in_preparation_or_gives_the_link_never_both(
+    client, settings, tmp_path
+):
+    from essor.financing.enums import PdfStatus
+    from tests.utils import DB_TASKS, run_queued_tasks
+
+    settings.TASKS = DB_TASKS
+    settings.MEDIA_ROOT = tmp_path
+    user, organisation = applicant()
+    _, funder = funder_member()
+    version = services.dossier_submit(
+        dossier=ready_dossier(organisation, user, [funder]), user=user
+    )
+    client.force_login(user)
+    pdf_url = reverse("financing:version_pdf", args=[version.pk])
+    page = client.post(pdf_url, follow=True).content.decode()
+    assert "PDF en préparation" in page and 'hx-trigger="every 2s"' in page
+    assert "Télécharger le PDF" not in page
+    run_queued_tasks()
+    version.refresh_from_db()
+    assert version.pdf_status == PdfStatus.READY
+    page = client.get(reverse("financing:version", args=[version.pk])).content.decode()
+    assert "Télécharger le PDF" in page
+    assert "préparation" not in page and "hx-trigger" not in page
+    # Asking again once it is ready changes nothing and says nothing contradictory.
+    page = client.post(pdf_url, follow=True).content.decode()
+    assert "Télécharger le PDF" in page and "préparation" not in page

@@ -123,6 +123,8 @@ class AlertKind(models.TextChoices):
     DEADLINE_30 = "j30", "Clôture dans 30 jours"
     DEADLINE_7 = "j7", "Clôture dans 7 jours"
     REOPENED = "reopened", "Réouverture d'un appel"
+    DOSSIER_30 = "dossier30", "Dossier non déposé, clôture dans 30 jours"
+    DOSSIER_7 = "dossier7", "Dossier non déposé, clôture dans 7 jours"
 
 
 class DocumentKind(models.TextChoices):

@@ -1,39 +1,49 @@
 import logging
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from essor.core.emails import queue_email
+from essor.accounts.services import notify
 
 from .catalog import apply_filters
-from .enums import AlertKind, PdfStatus
-from .models import DossierVersion, FinancingTool, FollowedTool, SavedSearch, SentAlert
+from .enums import AlertKind, DossierStatus, PdfStatus
+from .models import (
+    DossierVersion,
+    FinancingTool,
+    FollowedTool,
+    FundingLine,
+    SavedSearch,
+    SentAlert,
+)
 
 logger = logging.getLogger(__name__)
 
 # (kind, first day of the window, last day): days left before the closing date.
 DEADLINE_ALERTS = ((AlertKind.DEADLINE_30, 30, 8), (AlertKind.DEADLINE_7, 7, 0))
+DOSSIER_ALERTS = ((AlertKind.DOSSIER_30, 30, 8), (AlertKind.DOSSIER_7, 7, 0))
 
 
-def _send_once(*, user, tool, kind, about, template, context):
-    """Record the alert, then queue its e-mail: the unique constraint makes a second run
-    (or a concurrent one) send nothing."""
+def _days(count):
+    return f"{count} jour{'s' if count != 1 else ''}"
+
+
+def _send_once(*, user, tool, kind, about, template, message, context, url=None):
+    """Record the alert, then notify the person (notifications page and e-mail): the
+    unique constraint makes a second run (or a concurrent one) send nothing."""
     try:
         with transaction.atomic():
             SentAlert.objects.create(user=user, tool=tool, kind=kind, about=about)
     except IntegrityError:
         return False
-    context = {
-        "user": user,
-        "tool": tool,
-        "url": settings.ESSOR_BASE_URL + reverse("financing:tool", args=[tool.pk]),
-        **context,
-    }
-    queue_email(template, context, [user.email])
+    notify(
+        [user],
+        message,
+        url or tool.get_absolute_url(),
+        email_template=template,
+        context={"tool": tool, **context},
+    )
     return True
 
 
@@ -53,6 +63,7 @@ def alert_saved_searches(tool_id):
             kind=AlertKind.NEW_TOOL,
             about=about,
             template="financing/emails/new_tool",
+            message=f"Nouvel outil pour votre recherche « {search.name} » : {tool.title}",
             context={"search": search},
         ):
             sent += 1
@@ -81,6 +92,7 @@ def send_deadline_alerts(today=None):
                         kind=kind,
                         about=tool.closes_on,
                         template="financing/emails/deadline",
+                        message=f"Clôture dans {_days(days_left)} : {tool.title}",
                         context={"days_left": days_left},
                     )
         reopened = (
@@ -96,9 +108,54 @@ def send_deadline_alerts(today=None):
                 kind=AlertKind.REOPENED,
                 about=tool.opens_on,
                 template="financing/emails/reopened",
+                message=f"L'appel « {tool.title} » est de nouveau ouvert",
                 context={},
             )
+    return sent + send_dossier_deadlines(today)
+
+
+def send_dossier_deadlines(today=None):
+    """J-30 and J-7 reminders to the members of an organisation whose draft dossier names,
+    in its tour de table, a tool that closes soon: the dossier must be submitted before.
+    Once per person, tool and closing date."""
+    today = today or timezone.localdate()
+    lines = (
+        FundingLine.objects.filter(
+            dossier__status=DossierStatus.DRAFT,
+            tool__status="published",
+            tool__envelope="open",
+            tool__closes_on__gte=today,
+            tool__closes_on__lte=today + timedelta(days=DOSSIER_ALERTS[0][1]),
+        )
+        .select_related("dossier__organisation", "tool")
+        .order_by("tool__closes_on", "pk")
+    )
+    sent = 0
+    for line in lines:
+        tool, dossier = line.tool, line.dossier
+        days_left = (tool.closes_on - today).days
+        kind = next(k for k, first, last in DOSSIER_ALERTS if last <= days_left <= first)
+        members = dossier.organisation.memberships.filter(user__is_active=True)
+        for membership in members.select_related("user"):
+            sent += _send_once(
+                user=membership.user,
+                tool=tool,
+                kind=kind,
+                about=tool.closes_on,
+                template="financing/emails/dossier_deadline",
+                message=f"« {tool.title} » ferme dans {_days(days_left)} : "
+                f"le dossier « {dossier.title} » n'est pas encore déposé",
+                context={"days_left": days_left, "dossier": dossier},
+                url=dossier.get_absolute_url(),
+            )
     return sent
+
+
+@task()
+def send_deadline_alerts_task():
+    """The daily reminders (send_deadline_alerts), run by the worker: `essor
+    send_financing_alerts` from cron does the same."""
+    return send_deadline_alerts()
 
 
 @task()

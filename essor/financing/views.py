@@ -622,7 +622,8 @@ def version_pdf(request, pk):
         if version.pdf_status not in (PdfStatus.PENDING, PdfStatus.READY):
             DossierVersion.objects.filter(pk=version.pk).update(pdf_status=PdfStatus.PENDING)
             make_dossier_pdf.enqueue(version_id=version.pk)
-        messages.info(request, "Le PDF est en préparation : rechargez la page dans un instant.")
+        # No message: the page says where the PDF stands (and follows it), never
+        # « en préparation » beside a link that is already there.
         return redirect("financing:version", pk=version.pk)
     if version.pdf_status != PdfStatus.READY or not version.pdf:
         raise Http404("Le PDF n'est pas encore prêt.")

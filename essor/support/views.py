@@ -246,7 +246,7 @@ def parcours_create(request):
     make_parcours_pdf.enqueue(parcours.pk)
     messages.success(
         request,
-        "Votre parcours est prêt. Gardez bien l'adresse de cette page : c'est votre lien "
+        "Votre parcours est enregistré. Gardez bien l'adresse de cette page : c'est votre lien "
         "personnel, sans lui personne (pas même vous) ne peut retrouver ce parcours.",
     )
     return redirect(parcours)
@@ -272,7 +272,7 @@ def parcours(request, token):
 def parcours_pdf(request, token):
     parcours = get_object_or_404(Parcours, token=token)
     if not parcours.is_ready:
-        messages.info(request, "Le PDF est en cours de préparation : réessayez dans un instant.")
+        # The page says « en préparation » and shows the link when it is there.
         return redirect(parcours)
     response = HttpResponse(bytes(parcours.pdf), content_type="application/pdf")
     filename = f"parcours-du-createur-{parcours.created_at:%Y-%m-%d}.pdf"

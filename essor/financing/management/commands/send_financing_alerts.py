@@ -5,7 +5,8 @@ from essor.financing.tasks import send_deadline_alerts
 
 class Command(BaseCommand):
     help = (
-        "Envoie les rappels J-30 et J-7 avant la clôture des outils suivis, et les avis de "
+        "Envoie les rappels J-30 et J-7 avant la clôture des outils suivis et des outils "
+        "des dossiers non déposés, et les avis de "
         "réouverture des appels récurrents. À lancer chaque jour ; chaque alerte part une fois."
     )
 
