@@ -676,6 +676,34 @@ def test_the_page_links_the_export_of_the_same_state(client, directory):
     assert f"{reverse('search:directory_export')}?q=coop&amp;esus=1" in response.content.decode()
 
 
+def test_each_criterion_is_a_chip_that_removes_it_and_a_radius_goes_with_its_commune(
+    client, directory
+):
+    response = client.get(
+        reverse("search:directory"),
+        {"q": "coop", "commune": "Limoges (87085)", "rayon": "20", "famille": "cooperative",
+         "esus": "1", "departement": "87", "carte": "45.8,1.2,9"},
+    )  # fmt: skip
+    chips = dict(response.context["chips"])
+    assert list(chips) == [
+        "« coop »",
+        "Limoges (87085)",
+        "À moins de 20 km",
+        "Famille de l'ESS : Coopérative",
+        "Agrément ESUS",
+        "Département : Haute-Vienne",
+    ]
+    assert chips["Limoges (87085)"] == "q=coop&famille=cooperative&esus=1&departement=87"
+    assert chips["À moins de 20 km"].startswith("q=coop&commune=Limoges+%2887085%29&famille=")
+    assert "departement" not in chips["Département : Haute-Vienne"]
+    content = response.content.decode()
+    assert (
+        '<a class="chip" href="?q=coop&amp;famille=cooperative&amp;esus=1&amp;departement=87">'
+        in content
+    )
+    assert "Tout effacer" in content
+
+
 def test_a_label_renamed_by_a_queryset_update_is_searched_by_its_new_name(directory):
     Label.objects.filter(code="test-ea").update(name="Entreprise adaptée renommée")
     assert set(found("renommee")) == {"Association d'aide à domicile", "Mutuelle de santé"}

@@ -17,6 +17,7 @@ from essor.directory.enums import MembershipRole, Source
 from essor.directory.models import Membership, Organisation
 from essor.territories.areas import AreaLevel, spec_of
 
+from .categories import sync_categories
 from .enums import AnswerDecision, MemberStatus, NeedStatus, ProfileStatus
 from .matching import match_need
 from .models import (
@@ -109,6 +110,7 @@ def _answer(need, record, suppliers):
 @demo_step("purchasing.json", order=70)
 def load(data):
     """Create or refresh the demo suppliers, buyers and needs; returns the number of needs."""
+    sync_categories()  # the shipped tree, even in a database emptied since its migration
     suppliers = {
         rule["naf"]: _suppliers(rule, data["radius_km"]) for rule in data["supplier_rules"]
     }

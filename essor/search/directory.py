@@ -222,6 +222,37 @@ class SearchForm(forms.Form):
         params += [(k, str(v)) for k, v in extra.items() if v not in (None, "")]
         return urlencode(params)
 
+    # The criteria shown as removable chips above the results, in this order.
+    CHIP_PARAMS = [
+        "q", "commune", "rayon", "famille", "esus", "label", "section", "secteur", "effectif",
+        "departement", "epci", "zone",
+    ]  # fmt: skip
+
+    def active_filters(self):
+        """[(text, query string without it)]: each criterion of a valid search as a chip
+        that removes it (a radius goes with its commune)."""
+        data, chips = self.cleaned_data, []
+        for name in self.CHIP_PARAMS:
+            value = data.get(name)
+            if value in (None, "", False):
+                continue
+            field = self.fields[name]
+            if name == "q":
+                text = f"« {value} »"
+            elif name in ("esus", "zone"):
+                text = field.label
+            elif name == "commune":
+                text = value.label
+            elif name == "rayon":
+                text = dict(field.choices)[str(value)]
+            elif name in ("label", "departement", "epci"):
+                text = f"{field.label} : {value.name}"
+            else:
+                text = f"{field.label} : {dict(field.choices).get(str(value), value)}"
+            removed = (name, "rayon") if name == "commune" else (name,)
+            chips.append((text, self.query_string(exclude=(*removed, "carte"))))
+        return chips
+
 
 # --- the result page --------------------------------------------------------------------
 

@@ -101,6 +101,7 @@ def _results(request, form):
         "extent": ",".join(f"{x:.4f}" for x in _extent(form, result.filters)),
         "page_query": form.query_string(),
         "zone_cleared": form.query_string(exclude=("zone",)),
+        "chips": form.active_filters(),
     }
     html = render_to_string("search/directory_results.html", context, request)
     cached = (html, result.page.number)

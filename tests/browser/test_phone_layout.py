@@ -57,3 +57,14 @@ def test_the_phone_header_opens_its_menu_from_the_keyboard(page):
 
     page.set_viewport_size({"width": 1366, "height": 900})
     assert not menu.is_visible() and sections.is_visible()
+
+
+def test_on_a_desktop_the_sections_fit_one_line_aligned_with_the_content(page):
+    load_demo()
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto("/")
+    links = page.locator(".main-nav a")
+    tops = {round(box["y"]) for box in (links.nth(i).bounding_box() for i in range(links.count()))}
+    assert len(tops) == 1
+    heading = page.get_by_role("heading", level=1).bounding_box()
+    assert abs(links.first.bounding_box()["x"] - heading["x"]) <= 2

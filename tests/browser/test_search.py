@@ -128,3 +128,41 @@ def test_the_search_works_without_javascript(browser, live_server, directory):
     assert re.search(r"2\s+structures", page.locator("#search-results-title").inner_text())
     assert page.get_by_text("La carte s'affiche quand JavaScript est activé").is_visible()
     context.close()
+
+
+def test_on_a_phone_the_filters_fold_the_criteria_are_chips_and_the_map_is_a_toggle(
+    page, directory
+):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/annuaire/?q=coop&departement=87")
+    filters = page.get_by_role("button", name="Filtrer (2 actifs)")
+    family = page.get_by_role("group", name="Famille de l'ESS")
+    assert filters.is_visible() and not family.is_visible()
+    # The first result is on the first screen.
+    first = page.locator(".search-result").first
+    assert first.bounding_box()["y"] < 844
+
+    filters.click()
+    assert filters.get_attribute("aria-expanded") == "true" and family.is_visible()
+    # A criterion removed from its chip: the search without it.
+    chips = page.get_by_role("list", name="Critères de la recherche")
+    assert chips.get_by_role("link", name="« coop » : retirer ce critère").is_visible()
+    assert axe_violations(page) == []
+    screenshot(page, "annuaire-telephone-filtres")
+    chips.get_by_role("link", name="Département : Haute-Vienne : retirer ce critère").click()
+    page.wait_for_url(re.compile(r"/annuaire/\?q=coop$"))
+    assert re.search(r"3\s+structures", page.locator("#search-results-title").inner_text())
+
+    # The list or the map, one at a time; the map is drawn at its size when shown.
+    assert not page.locator(".search-map").is_visible()
+    page.get_by_role("button", name="Carte").click()
+    page.locator(".leaflet-container").wait_for()
+    assert page.locator(".search-map-canvas").bounding_box()["width"] > 300
+    assert not page.locator("#search-dynamic").is_visible()
+    page.get_by_role("button", name="Liste").click()
+    assert page.locator("#search-dynamic").is_visible()
+
+    # On a desktop everything is shown at once.
+    page.set_viewport_size({"width": 1366, "height": 900})
+    assert not page.get_by_role("button", name="Carte").is_visible()
+    assert family.is_visible() and page.locator(".search-map").is_visible()

@@ -153,6 +153,8 @@
       try { map.remove(); } catch (error) { /* its container went with the old page */ }
       map = null;
     }
+    /* Hidden (a phone showing the list): built when first shown, at its real size. */
+    if (!canvas.offsetWidth) return;
     canvas.innerHTML = "";
     map = L.map(canvas, { keyboard: true, minZoom: 3, maxZoom: MAX_ZOOM, zoomSnap: 1 });
     L.tileLayer(root.dataset.tileUrl, {
@@ -185,7 +187,45 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", setup);
+  /* Phones: « Filtrer » shows the filters, which stay as they were across searches. */
+  var facetsOpen = false;
+  function setupFacets() {
+    var button = document.querySelector(".facets-toggle");
+    var panel = document.getElementById("search-facets-panel");
+    if (!button || !panel) return;
+    button.closest(".search-facets").classList.add("js-facets");
+    button.hidden = false;
+    button.setAttribute("aria-expanded", facetsOpen ? "true" : "false");
+    panel.classList.toggle("is-open", facetsOpen);
+    button.addEventListener("click", function () {
+      facetsOpen = !facetsOpen;
+      button.setAttribute("aria-expanded", facetsOpen ? "true" : "false");
+      panel.classList.toggle("is-open", facetsOpen);
+    });
+  }
+
+  /* Phones: the list or the map, one at a time. A map built hidden has no size: measure
+     it again and frame the results when it is shown. */
+  function setupViews() {
+    var page = document.querySelector(".search-page");
+    var toggle = document.querySelector(".view-toggle");
+    if (!page || !toggle) return;
+    page.classList.add("js-views", "showing-list");
+    toggle.addEventListener("click", function (event) {
+      var button = event.target.closest("button[data-view]");
+      if (!button) return;
+      var showMap = button.getAttribute("data-view") === "map";
+      page.classList.toggle("showing-map", showMap);
+      page.classList.toggle("showing-list", !showMap);
+      toggle.querySelectorAll("button[data-view]").forEach(function (b) {
+        b.setAttribute("aria-pressed", b === button ? "true" : "false");
+      });
+      if (showMap && !map) setup();
+      else if (showMap) map.invalidateSize();
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { setupViews(); setupFacets(); setup(); });
   /* Back to a search pushed by htmx: it re-renders the page from the URL (hx-history
      is off), so the map is built again on the new content. */
   document.addEventListener("htmx:historyRestore", function () { restoring = true; setup(); restoring = false; });
@@ -226,6 +266,7 @@
     if (summary && status) status.textContent = summary.textContent.replace(/\s+/g, " ").trim();
     var trigger = event.detail.requestConfig && event.detail.requestConfig.elt;
     if (trigger && trigger.hasAttribute && trigger.hasAttribute("data-focus-results") && summary) summary.focus();
+    setupFacets();
     if (!restoring) follow();
   });
 
