@@ -10,15 +10,18 @@ Hard constraints:
 - meetings already confirmed (`Instance.fixed`) stay exactly where they are: only the
   open places (free tables, free participants) are optimised again after a late change.
 
-Objective, lexicographic, in two CP-SAT solves:
+Objective, lexicographic:
 1. the fairness floor: maximise z, the smallest number of meetings among the
    participants who asked for any (a participant whose requests can reach only c < z
    meetings at all counts as satisfied at c);
 2. with that floor kept, the total weight of the meetings: each request weighs by its
    priority (the first choice of N weighs N, the last 1), a mutual request weighs both
    ways plus a bonus of N, so mutual interest comes first.
-Each solve has a time limit; when it runs out, the best solution found so far is kept
-(the second solve starts from the first one's solution as a hint, so it is never worse).
+
+Solved in three CP-SAT solves (see schedule()): who meets whom without slots (1, then 2
+from 1's solution as a hint, so never worse), then a slot for each chosen pair; tables
+are numbered last. Each solve has a time limit; when it runs out, the best solution
+found so far is kept. bench/events_scheduler.py measures it (figures in bench/README.md).
 """
 
 import time
@@ -131,11 +134,167 @@ def _open_cells(instance):
     return busy, free_tables
 
 
-def _add_hard_constraints(model, pairs, x, free_tables):
-    """One meeting per pair, per participant and slot; no more meetings than free tables."""
-    by_pair = defaultdict(list)
-    by_person_slot = defaultdict(list)
-    by_slot = defaultdict(list)
+def _add_floor(model, instance, pairs, y, by_person, open_count):
+    """The fairness floor z, over the participants who asked for any meeting; returns z."""
+    fixed_count = defaultdict(int)
+    for m in instance.fixed:
+        fixed_count[m.a] += 1
+        fixed_count[m.b] += 1
+    requesters = sorted({r.requester for r in instance.requests})
+    reach = {}
+    for person in requesters:
+        # The most meetings this person could have at all: their open pairs, their open slots.
+        reach[person] = fixed_count[person] + min(
+            len(by_person.get(person, ())), open_count.get(person, 0)
+        )
+    top = max(reach.values(), default=0)
+    # z = b1 + ... + btop with b1 >= b2 >= ...: then min(z, c) = b1 + ... + bc, linear, so
+    # that someone who can reach only c < z meetings counts as satisfied at c without
+    # the min constraints that blunt the solver's linear relaxation.
+    steps = [model.new_bool_var(f"floor>={k}") for k in range(1, top + 1)]
+    for higher, lower in zip(steps[1:], steps, strict=False):
+        model.add_implication(higher, lower)
+    z = model.new_int_var(0, top, "floor")
+    model.add(z == sum(steps))
+    for person in requesters:
+        count = sum(by_person.get(person, ())) + fixed_count[person]
+        model.add(count >= sum(steps[: reach[person]]))
+    return z
+
+
+def _open_slots(instance, pairs, busy, free_tables):
+    """{pair index: [slots where both are available, free, and a table is left]}, the
+    pairs already met (fixed) left out."""
+    fixed_pairs = {(min(m.a, m.b), max(m.a, m.b)) for m in instance.fixed}
+    available = {p: instance.available(p) for p in instance.participants}
+    open_slots = {}
+    for index, pair in enumerate(pairs):
+        if (pair.a, pair.b) in fixed_pairs:
+            continue
+        slots = [
+            s
+            for s in sorted(available[pair.a] & available[pair.b])
+            if free_tables[s] and (pair.a, s) not in busy and (pair.b, s) not in busy
+        ]
+        if slots:
+            open_slots[index] = slots
+    return open_slots, available
+
+
+def _solver(workers, seconds):
+    solver = cp_model.CpSolver()
+    # The machine is shared (and the web runs beside the task): two workers, not every core.
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = 7
+    solver.parameters.max_time_in_seconds = max(0.5, seconds)
+    return solver
+
+
+def _select(instance, pairs, open_slots, busy, free_tables, available, *, deadline, workers):
+    """Phases 1 and 2 on the relaxation without slots: which pairs meet, each participant
+    in at most as many meetings as their open slots, at most as many meetings as free
+    cells. Returns (chosen pair indexes, floor, phases, both phases optimal)."""
+    model = cp_model.CpModel()
+    y = {index: model.new_bool_var(f"y{index}") for index in open_slots}
+    by_person = defaultdict(list)
+    for index, var in y.items():
+        by_person[pairs[index].a].append(var)
+        by_person[pairs[index].b].append(var)
+    open_count = {
+        person: len([s for s in available[person] if (person, s) not in busy and free_tables[s]])
+        for person in by_person
+    }
+    for person, variables in by_person.items():
+        if len(variables) > open_count[person]:
+            model.add(sum(variables) <= open_count[person])
+    model.add(sum(y.values()) <= sum(len(tables) for tables in free_tables.values()))
+    z = _add_floor(model, instance, pairs, y, by_person, open_count)
+    for index, value in _warm_start(pairs, open_slots, busy, free_tables).items():
+        model.add_hint(y[index], value)
+
+    phases = []
+    model.maximize(z)
+    solver = _solver(workers, 0.4 * (deadline - time.monotonic()))
+    status = solver.solve(model)
+    phases.append(("floor", solver.status_name(status), round(solver.wall_time, 2)))
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise SchedulerError(
+            "Aucun planning n'a été trouvé dans le temps imparti : réessayez avec plus de temps."
+        )
+    floor = int(solver.value(z))
+    first = {index: solver.value(var) for index, var in y.items()}
+
+    model.add(z >= floor)
+    model.clear_hints()
+    for index, var in y.items():
+        model.add_hint(var, first[index])
+    model.maximize(sum(pairs[index].weight * var for index, var in y.items()))
+    solver = _solver(workers, deadline - time.monotonic())
+    status2 = solver.solve(model)
+    phases.append(("total", solver.status_name(status2), round(solver.wall_time, 2)))
+    if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        chosen = [index for index, var in y.items() if solver.value(var)]
+    else:
+        chosen = [index for index, value in first.items() if value]
+    optimal = status == cp_model.OPTIMAL and status2 == cp_model.OPTIMAL
+    return chosen, floor, phases, optimal
+
+
+def _place(pairs, chosen, open_slots, free_tables, *, deadline, workers):
+    """Phase 3: a slot for each chosen pair (at most one meeting per participant and slot,
+    no more meetings than free tables). Usually every pair finds one; when not, the
+    heaviest are kept. Returns ({pair index: slot}, phase)."""
+    model = cp_model.CpModel()
+    x = {
+        (index, s): model.new_bool_var(f"x{index}_{s}")
+        for index in chosen
+        for s in open_slots[index]
+    }
+    by_pair, by_person_slot, by_slot = defaultdict(list), defaultdict(list), defaultdict(list)
+    for (index, s), var in x.items():
+        by_pair[index].append(var)
+        by_person_slot[pairs[index].a, s].append(var)
+        by_person_slot[pairs[index].b, s].append(var)
+        by_slot[s].append(var)
+    for variables in by_pair.values():
+        model.add_exactly_one(variables)
+    for variables in by_person_slot.values():
+        model.add_at_most_one(variables)
+    for s, variables in by_slot.items():
+        if len(variables) > len(free_tables[s]):
+            model.add(sum(variables) <= len(free_tables[s]))
+    # First fit, fewest open slots first, as the starting point the solver repairs.
+    taken, used = set(), defaultdict(int)
+    for index in sorted(chosen, key=lambda i: (len(open_slots[i]), i)):
+        pair = pairs[index]
+        for s in open_slots[index]:
+            free = (pair.a, s) not in taken and (pair.b, s) not in taken
+            if free and used[s] < len(free_tables[s]):
+                model.add_hint(x[index, s], 1)
+                taken |= {(pair.a, s), (pair.b, s)}
+                used[s] += 1
+                break
+    # Every chosen pair placed: a feasibility problem, no objective.
+    solver = _solver(workers, deadline - time.monotonic())
+    status = solver.solve(model)
+    phase = ("slots", solver.status_name(status), round(solver.wall_time, 2))
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return {}, phase
+    return {index: s for (index, s), var in x.items() if solver.value(var)}, phase
+
+
+def _full(instance, pairs, open_slots, busy, free_tables, available, hint, *, deadline, workers):
+    """The model with slots, when phase 3 could not place every chosen pair (tables so
+    few that the relaxation is loose): the floor, then the weighted total, a variable per
+    pair and open slot, started from phase 3's schedule. Returns (placed, floor, phases,
+    optimal)."""
+    model = cp_model.CpModel()
+    x = {
+        (index, s): model.new_bool_var(f"x{index}_{s}")
+        for index in open_slots
+        for s in open_slots[index]
+    }
+    by_pair, by_person_slot, by_slot = defaultdict(list), defaultdict(list), defaultdict(list)
     by_person = defaultdict(list)
     for (index, s), var in x.items():
         pair = pairs[index]
@@ -145,121 +304,112 @@ def _add_hard_constraints(model, pairs, x, free_tables):
         by_slot[s].append(var)
         by_person[pair.a].append(var)
         by_person[pair.b].append(var)
-    for variables in by_pair.values():
-        model.add_at_most_one(variables)
-    for variables in by_person_slot.values():
-        model.add_at_most_one(variables)
+    for group in (by_pair, by_person_slot):
+        for variables in group.values():
+            model.add_at_most_one(variables)
     for s, variables in by_slot.items():
         model.add(sum(variables) <= len(free_tables[s]))
-    return by_person
-
-
-def _add_floor(model, instance, pairs, x, by_person, busy, available):
-    """The fairness floor z, over the participants who asked for any meeting; returns z."""
-    fixed_count = defaultdict(int)
-    for m in instance.fixed:
-        fixed_count[m.a] += 1
-        fixed_count[m.b] += 1
-    requesters = sorted({r.requester for r in instance.requests})
-    placeable = defaultdict(set)
-    for index, _s in x:
-        placeable[pairs[index].a].add(index)
-        placeable[pairs[index].b].add(index)
-    reach = {}
-    for person in requesters:
-        # The most meetings this person could have at all: their placeable pairs, their free slots.
-        free_slots = len([s for s in available[person] if (person, s) not in busy])
-        reach[person] = fixed_count[person] + min(len(placeable[person]), free_slots)
-    top = max(reach.values(), default=0)
-    z = model.new_int_var(0, top, "floor")
-    for person in requesters:
-        count = sum(by_person[person]) + fixed_count[person]
-        if reach[person] >= top:
-            model.add(count >= z)
-        else:
-            capped = model.new_int_var(0, reach[person], f"floor_{person}")
-            model.add_min_equality(capped, [z, reach[person]])
-            model.add(count >= capped)
-    return z
-
-
-def schedule(instance, *, time_limit=20.0, workers=2, progress=None):
-    """Solve `instance`; returns a Result whose meetings include the fixed ones.
-    `progress(fraction, message)` is called between phases (from this thread)."""
-    started = time.monotonic()
-    check(instance)
-    report = progress or (lambda fraction, message: None)
-    pairs = pairs_of(instance)
-    fixed_pairs = {(min(m.a, m.b), max(m.a, m.b)) for m in instance.fixed}
-    busy, free_tables = _open_cells(instance)
-    available = {p: instance.available(p) for p in instance.participants}
-    report(0.05, "Préparation du modèle")
-
-    model = cp_model.CpModel()
-    x = {}  # (pair index, slot) -> bool
-    for index, pair in enumerate(pairs):
-        if (pair.a, pair.b) in fixed_pairs:
-            continue
-        for s in available[pair.a] & available[pair.b]:
-            if free_tables[s] and (pair.a, s) not in busy and (pair.b, s) not in busy:
-                x[index, s] = model.new_bool_var(f"x{index}_{s}")
-    by_person = _add_hard_constraints(model, pairs, x, free_tables)
-    z = _add_floor(model, instance, pairs, x, by_person, busy, available)
-
+    open_count = {
+        person: len([s for s in available[person] if (person, s) not in busy and free_tables[s]])
+        for person in by_person
+    }
+    z = _add_floor(model, instance, pairs, x, by_person, open_count)
+    for key, var in x.items():
+        model.add_hint(var, int(hint.get(key[0]) == key[1]))
     phases = []
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = 7
-    if not x:
-        return Result(list(instance.fixed), "empty", 0, 0, time.monotonic() - started)
-
-    # A first feasible schedule as the solver's starting point (a hint only: CP-SAT
-    # repairs and improves it; it is never the answer by itself).
-    for key, value in _warm_start(instance, pairs, x, busy, free_tables).items():
-        model.add_hint(x[key], value)
-
-    # Phase 1: the floor.
     model.maximize(z)
-    solver.parameters.max_time_in_seconds = max(0.5, time_limit * 0.35)
+    solver = _solver(workers, 0.4 * (deadline - time.monotonic()))
     status = solver.solve(model)
-    phases.append(("floor", solver.status_name(status), solver.wall_time))
+    phases.append(("floor with slots", solver.status_name(status), round(solver.wall_time, 2)))
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise SchedulerError(
-            "Aucun planning n'a été trouvé dans le temps imparti : réessayez avec plus de temps."
-        )
+        return None
     floor = int(solver.value(z))
     first = {key: solver.value(var) for key, var in x.items()}
-    report(0.45, f"Plancher d'équité atteint : {floor} rendez-vous au moins par demandeur")
-
-    # Phase 2: the weighted total, the floor kept.
     model.add(z >= floor)
     model.clear_hints()
     for key, var in x.items():
         model.add_hint(var, first[key])
     model.maximize(sum(pairs[index].weight * var for (index, _s), var in x.items()))
-    remaining = time_limit - (time.monotonic() - started)
-    solver.parameters.max_time_in_seconds = max(0.5, remaining)
+    solver = _solver(workers, deadline - time.monotonic())
     status2 = solver.solve(model)
-    phases.append(("total", solver.status_name(status2), solver.wall_time))
+    phases.append(("total with slots", solver.status_name(status2), round(solver.wall_time, 2)))
     if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        chosen = {key for key, var in x.items() if solver.value(var)}
-        optimal = status == cp_model.OPTIMAL and status2 == cp_model.OPTIMAL
+        values = {key: solver.value(var) for key, var in x.items()}
     else:
-        chosen = {key for key, value in first.items() if value}
-        optimal = False
+        values = first
+    placed = {index: s for (index, s), value in values.items() if value}
+    optimal = status == cp_model.OPTIMAL and status2 == cp_model.OPTIMAL
+    return placed, floor, phases, optimal
+
+
+def schedule(instance, *, time_limit=20.0, workers=2, progress=None):
+    """Solve `instance`; returns a Result whose meetings include the fixed ones.
+    `progress(fraction, message)` is called between phases (from this thread).
+
+    Tables are interchangeable and, but for unavailabilities, so are slots: a model with
+    a variable per pair, slot and table would spend its time on symmetric copies of the
+    same schedule. So the solver first chooses who meets whom on the relaxation without
+    slots (phases 1 and 2: the floor, then the weighted total), then gives each chosen
+    pair a slot (phase 3), and tables are numbered last, per slot. When phase 3 places
+    every chosen pair — the usual case — the schedule is optimal for the full problem,
+    since the relaxation's optimum bounds it."""
+    started = time.monotonic()
+    deadline = started + time_limit
+    check(instance)
+    report = progress or (lambda fraction, message: None)
+    pairs = pairs_of(instance)
+    busy, free_tables = _open_cells(instance)
+    open_slots, available = _open_slots(instance, pairs, busy, free_tables)
+    report(0.05, "Préparation du modèle")
+    if not open_slots:
+        return Result(list(instance.fixed), "empty", 0, 0, time.monotonic() - started)
+
+    # Phases 1 and 2 get half the time, placing is quick; the rest is for the fallback.
+    chosen, floor, phases, optimal = _select(
+        instance,
+        pairs,
+        open_slots,
+        busy,
+        free_tables,
+        available,
+        deadline=started + 0.5 * time_limit,
+        workers=workers,
+    )
+    report(0.6, f"Plancher d'équité atteint : {floor} rendez-vous au moins par demandeur")
+    placed, phase = _place(
+        pairs, chosen, open_slots, free_tables, deadline=deadline, workers=workers
+    )
+    phases.append(phase)
+    if len(placed) < len(chosen):
+        # The relaxation chose more than the slots can hold: solve with slots, from there.
+        found = _full(
+            instance,
+            pairs,
+            open_slots,
+            busy,
+            free_tables,
+            available,
+            placed,
+            deadline=deadline,
+            workers=workers,
+        )
+        if found is not None:
+            placed, floor, more, optimal = found
+            phases += more
+        else:
+            optimal, floor = False, _reached_floor(instance, pairs, placed)
     report(0.9, "Attribution des tables")
 
     meetings = list(instance.fixed)
     tables_left = {s: list(free_tables[s]) for s in free_tables}
-    for index, s in sorted(chosen, key=lambda key: (key[1], key[0])):
+    for index, s in sorted(placed.items(), key=lambda item: (item[1], item[0])):
         pair = pairs[index]
         meetings.append(Meeting(pair.a, pair.b, s, tables_left[s].pop(0)))
-    weight = sum(pairs[index].weight for index, _ in chosen)
     result = Result(
         meetings,
         "optimal" if optimal else "feasible",
         floor,
-        weight,
+        sum(pairs[index].weight for index in placed),
         time.monotonic() - started,
         phases,
     )
@@ -267,23 +417,32 @@ def schedule(instance, *, time_limit=20.0, workers=2, progress=None):
     return result
 
 
-def _warm_start(instance, pairs, x, busy, free_tables):
-    """Heaviest pairs first, each at its first open slot: {variable key: 0 or 1}."""
-    slots_of = defaultdict(list)
-    for index, s in x:
-        slots_of[index].append(s)
+def _reached_floor(instance, pairs, placed):
+    counts = defaultdict(int)
+    for m in instance.fixed:
+        counts[m.a] += 1
+        counts[m.b] += 1
+    for index in placed:
+        counts[pairs[index].a] += 1
+        counts[pairs[index].b] += 1
+    return min((counts[r.requester] for r in instance.requests), default=0)
+
+
+def _warm_start(pairs, open_slots, busy, free_tables):
+    """Heaviest pairs first, each at its first open slot: {pair index: 0 or 1}, a first
+    feasible choice as the solver's starting point (a hint only, never the answer)."""
     taken = set(busy)
     used = defaultdict(int)
-    hint = dict.fromkeys(x, 0)
-    for index in sorted(slots_of, key=lambda i: -pairs[i].weight):
+    hint = dict.fromkeys(open_slots, 0)
+    for index in sorted(open_slots, key=lambda i: -pairs[i].weight):
         pair = pairs[index]
-        for s in sorted(slots_of[index]):
+        for s in open_slots[index]:
             if (
                 (pair.a, s) not in taken
                 and (pair.b, s) not in taken
                 and used[s] < len(free_tables[s])
             ):
-                hint[index, s] = 1
+                hint[index] = 1
                 taken |= {(pair.a, s), (pair.b, s)}
                 used[s] += 1
                 break
