@@ -477,6 +477,59 @@ def test_upcoming_events_on_organisation_and_territory_pages_and_in_search(clien
     assert "Forum des coopératives" in text(response)
 
 
+def test_orientation_results_show_upcoming_events_of_the_territory_answering_the_needs_first(
+    client,
+):
+    from essor.events.enums import Audience
+
+    EventFactory(title="Atelier découverte de l'ESS", themes=[Theme.COOPERATION])
+    EventFactory(
+        title="Financer son projet",
+        themes=[Theme.FINANCING],
+        starts_at=timezone.now() + timedelta(days=20),
+    )
+    EventFactory(title="Financeurs en ligne", online=True, themes=[Theme.FINANCING])
+    EventFactory(title="Numérique en ligne", online=True, themes=[Theme.DIGITAL])
+    EventFactory(title="Forum à Bordeaux", commune=commune(BORDEAUX))
+    EventFactory(title="Club des acheteurs", audience=Audience.PROFESSIONALS)
+    EventFactory(title="Atelier passé", past=True)
+    EventFactory(title="Atelier à modérer", pending=True)
+
+    response = client.get(
+        reverse("support:results"), {"commune": LIMOGES, "etape": "creation", "besoins": "funding"}
+    )
+    page = text(response)
+    section = page[page.index("Prochains événements près de chez vous") :]
+    shown = re.findall(r'href="/agenda/[^"]+">([^<]+)</a>', section)
+    # Financing first (the one in Limoges, then online, by date), then the rest by date.
+    assert shown == ["Financeurs en ligne", "Financer son projet", "Atelier découverte de l'ESS"]
+
+
+def test_no_upcoming_events_section_in_orientation_results_when_none_concern_the_person(client):
+    EventFactory(title="Forum à Bordeaux", commune=commune(BORDEAUX))
+    response = client.get(reverse("support:results"), {"commune": LIMOGES, "etape": "creation"})
+    assert response.status_code == 200
+    assert "Prochains événements" not in text(response)
+
+
+def test_initiative_page_shows_events_of_its_organisations_then_of_its_territory(client):
+    from tests.factories.initiatives import InitiativeFactory
+
+    carrier = OrganisationFactory()
+    initiative = InitiativeFactory(carriers=[carrier], published=True)
+    initiative.departement_codes = ["23"]
+    initiative.save()
+    EventFactory(title="Portes ouvertes du jardin", organiser=carrier, commune=commune(BORDEAUX))
+    EventFactory(title="Rencontre à Guéret", commune=commune(GUERET))
+    EventFactory(title="Rencontre à Limoges")  # neither theirs nor in the Creuse
+    EventFactory(title="Guéret, annulé", commune=commune(GUERET), status=Status.CANCELLED)
+
+    page = text(client.get(initiative.get_absolute_url()))
+    section = page[page.index("Prochains événements") :]
+    shown = re.findall(r'href="/agenda/[^"]+">([^<]+)</a>', section)
+    assert shown == ["Portes ouvertes du jardin", "Rencontre à Guéret"]
+
+
 # Personal data
 
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -14,7 +15,7 @@ from essor.core.emails import queue_email
 from essor.search.registry import reindex
 
 from . import ical
-from .enums import RegistrationStatus, Status
+from .enums import Audience, RegistrationStatus, Status, Theme
 from .models import ACTIVE, Event, Registration
 
 R = RegistrationStatus
@@ -273,6 +274,77 @@ def upcoming_events(
     if commune is not None:
         events = events.filter(commune=commune)
     return list(events[:limit])
+
+
+# The themes that answer each need of the orientation (essor/support: its need codes, the
+# « besoins » of its public URLs). A need with no theme here leaves the order to the date.
+ORIENTATION_NEED_THEMES = {
+    "first_info": [Theme.CREATION],
+    "training": [Theme.CREATION],
+    "individual": [Theme.CREATION],
+    "collective": [Theme.CREATION, Theme.COOPERATION],
+    "legal": [Theme.CREATION, Theme.GOVERNANCE],
+    "financial": [Theme.FINANCING],
+    "funding": [Theme.FINANCING],
+    "hr": [Theme.EMPLOYMENT],
+    "digital": [Theme.DIGITAL],
+    "commercial": [Theme.PURCHASING],
+    "hosting": [Theme.TERRITORY],
+    "incubation": [Theme.CREATION],
+    "networking": [Theme.COOPERATION],
+    "cae": [Theme.CREATION, Theme.EMPLOYMENT],
+}
+# Events a person who looks for support may attend (not « professionnels uniquement »).
+OPEN_TO_PROJECTS = [Audience.EVERYONE, Audience.CREATORS, Audience.ORGANISATIONS]
+
+
+def _in_place(place):
+    """Events held in the place's département (or the EPCI's, or the région), online ones
+    aside: a Q, or None for an empty place."""
+    if place.departement is not None:
+        return Q(commune__departement=place.departement)
+    if place.epci is not None:
+        return Q(commune__epci=place.epci)
+    if place.region is not None:
+        return Q(commune__departement__region=place.region)
+    return None
+
+
+def upcoming_for(place, *, needs=(), limit=3, now=None):
+    """The next published events for a person oriented at `place` (territories.areas.Place)
+    with these orientation needs: held in their département, or online on a theme that
+    answers a need; open to them; those whose themes answer the needs first, then by date."""
+    where = _in_place(place)
+    if where is None:
+        return []
+    themes = {t for need in needs for t in ORIENTATION_NEED_THEMES.get(need, ())}
+    if themes:
+        where |= Q(commune__isnull=True, theme_links__theme__in=themes)
+    events = (
+        Event.objects.published()
+        .upcoming(now)
+        .filter(where, audience__in=OPEN_TO_PROJECTS)
+        .distinct()
+        .for_listing()[:50]
+    )
+
+    def answered(event):
+        return len(themes & {link.theme for link in event.theme_links.all()})
+
+    return sorted(events, key=lambda e: (-answered(e), e.starts_at, e.pk))[:limit]
+
+
+def upcoming_for_initiative(*, organisations=(), departement_codes=(), limit=3, now=None):
+    """The next published events that concern an initiative: organised by one of its
+    organisations first, then held in its départements."""
+    organisers = [o.pk for o in organisations]
+    where = Q(organiser__in=organisers) | Q(commune__departement__code__in=departement_codes)
+    if not organisers and not departement_codes:
+        return []
+    events = Event.objects.published().upcoming(now).filter(where).distinct().for_listing()[:50]
+    return sorted(events, key=lambda e: (e.organiser_id not in organisers, e.starts_at, e.pk))[
+        :limit
+    ]
 
 
 # Personal data

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from essor.accounts.perms import can_moderate
 from essor.core.ratelimit import ratelimit
 from essor.core.workflow import WorkflowError
+from essor.events import services as agenda
 from essor.territories.models import Departement, Epci
 
 from . import perms, search, services
@@ -85,6 +86,10 @@ def _render_detail(request, initiative, *, status=200, transition_form=None, err
     if initiative.is_published:
         context["reachable"] = bool(services.spread_recipients(initiative))
         context["cress_contact"] = services.cress_contact()
+        context["upcoming_events"] = agenda.upcoming_for_initiative(
+            organisations=initiative.organisations.all(),
+            departement_codes=initiative.departement_codes,
+        )
     return render(request, "initiatives/detail.html", context, status=status)
 
 

@@ -17,6 +17,7 @@ from essor.core.ratelimit import ratelimit
 from essor.core.workflow import WorkflowError
 from essor.directory.enums import Phase
 from essor.directory.models import Organisation
+from essor.events import services as agenda
 from essor.territories.areas import Place
 
 from . import coverage as coverage_domain
@@ -210,6 +211,7 @@ def results(request):
             "legal_forms_url": parcours_domain.legal_forms_url(),
             "financing_url": parcours_domain.financing_url(),
             "wizard_url": reverse("support:orientation") + "?" + criteria_query(criteria),
+            "upcoming_events": agenda.upcoming_for(result.place, needs=criteria.effective_needs),
             # The one-page form, to correct a free text or on request: rendering its
             # options costs a third of the page, most people never open it.
             "show_form": bool(understanding) or "modifier" in request.GET,
