@@ -81,7 +81,7 @@ def test_a_subsidy_line_without_its_funder_is_refused_in_french(client, setup):
         "form-0-account": "74", "form-0-label": "", "form-0-amount": "900",
     }  # fmt: skip
     response = client.post(reverse("financing:dossier_budget", args=[dossier.pk, "project"]), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "se détaille par financeur" in response.content.decode()
     assert not BudgetLine.objects.exists()
 
@@ -93,9 +93,14 @@ def test_an_unbalanced_budget_cannot_be_submitted(client, setup):
     client.force_login(user)
     page = client.get(dossier.get_absolute_url()).content.decode()
     assert "budget du projet n&#x27;est pas équilibré" in page
-    assert "Déposer auprès des financeurs" not in page
+    assert "Relire et déposer le dossier" not in page
+    summary = client.get(reverse("financing:dossier_submit", args=[dossier.pk])).content.decode()
+    assert "budget du projet n&#x27;est pas équilibré" in summary
+    assert "Déposer auprès des financeurs" not in summary
 
-    response = client.post(reverse("financing:dossier_submit", args=[dossier.pk]))
+    response = client.post(
+        reverse("financing:dossier_submit", args=[dossier.pk]), {"confirm": "on"}
+    )
     assert response.status_code == 400
     assert "n&#x27;est pas équilibré" in response.content.decode()
     dossier.refresh_from_db()
@@ -134,7 +139,13 @@ def test_submission_freezes_a_version_and_opens_one_request_per_funder(client, s
     dossier.funding_lines.create(funder=funders[0], amount_asked=Decimal("1000"))
     budget(dossier, BudgetScope.PROJECT, [("60", "Achats", "1000"), ("74", "Bis", "1000")])
     client.force_login(user)
-    response = client.post(reverse("financing:dossier_submit", args=[dossier.pk]))
+    url = reverse("financing:dossier_submit", args=[dossier.pk])
+    # The summary asks for an explicit confirmation: without it, nothing is sent.
+    unconfirmed = client.post(url)
+    assert unconfirmed.status_code == 400
+    assert "Cochez la case pour confirmer l&#x27;envoi." in unconfirmed.content.decode()
+    assert not FundingRequest.objects.exists()
+    response = client.post(url, {"confirm": "on"})
     assert response.status_code == 302
     dossier.refresh_from_db()
     assert dossier.status == DossierStatus.SUBMITTED
@@ -149,7 +160,7 @@ def test_submission_freezes_a_version_and_opens_one_request_per_funder(client, s
     ]
     assert all(r.transitions.get().version == version for r in requests)
     # Submitting twice opens nothing more.
-    assert client.post(reverse("financing:dossier_submit", args=[dossier.pk])).status_code == 400
+    assert client.post(url, {"confirm": "on"}).url == dossier.get_absolute_url()
     assert FundingRequest.objects.count() == 2
 
 
@@ -301,7 +312,8 @@ def test_attachments_are_reused_frozen_and_readable_by_the_dossiers_funders_only
     attach = reverse("financing:dossier_attachments", args=[dossier.pk])
     client.post(attach, {"documents": [statutes.pk, expired.pk]})
     assert set(dossier.attachments.all()) == {statutes, expired}
-    assert client.post(reverse("financing:dossier_submit", args=[dossier.pk])).status_code == 400
+    submit = reverse("financing:dossier_submit", args=[dossier.pk])
+    assert client.post(submit, {"confirm": "on"}).status_code == 400
     assert (
         "n&#x27;est plus valable depuis le 31/12/2020"
         in client.get(dossier.get_absolute_url()).content.decode()

@@ -195,9 +195,40 @@ class BaseDossierFormSet(BaseModelFormSet):
         super().__init__(*args, **kwargs)
 
 
+class BaseBudgetFormSet(BaseDossierFormSet):
+    """The lines typed in the budget; the subsidy lines of the tour de table's funders
+    are written from it (services.sync_subsidy_lines) and are not typed twice."""
+
+    def __init__(self, *args, from_tour=(), **kwargs):
+        self.from_tour = {line.label for line in from_tour}
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", {})
+            if not data or data.get("DELETE") or data.get("account") != SUBSIDY_ACCOUNT:
+                continue
+            if (data.get("label") or "").strip() in self.from_tour:
+                form.add_error(
+                    "label",
+                    "Ce financeur est dans le tour de table : le montant qui lui est demandé "
+                    "vient de là, ne le saisissez pas une seconde fois.",
+                )
+
+
+# One blank line: « Ajouter une ligne » adds more (in the page, or by posting without JS).
 BudgetFormSet = modelformset_factory(
-    BudgetLine, form=BudgetLineForm, formset=BaseDossierFormSet, extra=3, can_delete=True
+    BudgetLine, form=BudgetLineForm, formset=BaseBudgetFormSet, extra=1, can_delete=True
 )
+
+
+class SubmitForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="Je confirme l'envoi du dossier, figé tel qu'il est, à chaque financeur du tour "
+        "de table.",
+        error_messages={"required": "Cochez la case pour confirmer l'envoi."},
+    )
 
 
 class FundingLineForm(forms.ModelForm):

@@ -429,6 +429,16 @@ class BudgetLine(models.Model):
         "détail", max_length=200, blank=True, help_text="Pour le compte 74 : le financeur."
     )
     amount = money(verbose_name="montant (€)")
+    # A subsidy line (account 74) written from the tour de table: the amount asked of a
+    # funder is entered once, there (services.sync_subsidy_lines).
+    funding_line = models.OneToOneField(
+        "FundingLine",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="budget_line",
+        verbose_name="ligne du tour de table",
+    )
 
     class Meta:
         verbose_name = "ligne de budget"

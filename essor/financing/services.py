@@ -18,14 +18,17 @@ from essor.territories.areas import replace_areas
 
 from . import workflow
 from .enums import (
+    SUBSIDY_ACCOUNT,
     BudgetScope,
     DossierStatus,
+    Instrument,
     LineStatus,
     ToolStatus,
 )
-from .matching import Profile, match
+from .matching import Profile, judge, match
 from .models import (
     ZERO,
+    BudgetLine,
     DossierVersion,
     FinancingTool,
     FundingLine,
@@ -307,6 +310,75 @@ def _sync_funding_lines(request):
 
 
 # Tour de table
+
+# What a funder gives that the budget counts as a subsidy (account 74); a loan, a guarantee
+# or equity finance the project without being one of its products.
+SUBSIDY_INSTRUMENTS = frozenset({Instrument.GRANT, Instrument.EU_FUNDS, Instrument.PRIZE})
+
+
+def feeds_subsidy_account(line):
+    """Whether a line of the tour de table is a subsidy line of the project's budget."""
+    return line.funder_id is not None and (
+        line.tool is None or line.tool.instrument in SUBSIDY_INSTRUMENTS
+    )
+
+
+@transaction.atomic
+def sync_subsidy_lines(dossier):
+    """The project budget's account 74 follows the tour de table: one line per funder's
+    line, labelled with its name, for the amount asked. A subsidy line typed by hand with
+    the funder's name (before the tour de table was filled) becomes that line."""
+    lines = [
+        line
+        for line in dossier.funding_lines.select_related("funder", "tool")
+        if feeds_subsidy_account(line)
+    ]
+    linked = {b.funding_line_id: b for b in dossier.budget_lines.filter(funding_line__isnull=False)}
+    typed = {
+        b.label: b
+        for b in dossier.budget_lines.filter(
+            scope=BudgetScope.PROJECT, account=SUBSIDY_ACCOUNT, funding_line__isnull=True
+        )
+    }
+    for line in lines:
+        budget_line = (
+            linked.pop(line.pk, None)
+            or typed.pop(line.funder.name, None)
+            or BudgetLine(dossier=dossier, scope=BudgetScope.PROJECT, account=SUBSIDY_ACCOUNT)
+        )
+        budget_line.funding_line = line
+        budget_line.scope, budget_line.account = BudgetScope.PROJECT, SUBSIDY_ACCOUNT
+        budget_line.label, budget_line.amount = line.funder.name, line.amount_asked
+        budget_line.save()
+    # Lines that no longer feed the account (a loan now, or no funder): their budget line goes.
+    BudgetLine.objects.filter(pk__in=[b.pk for b in linked.values()]).delete()
+
+
+@dataclass
+class Eligibility:
+    line: FundingLine
+    verdict: object  # matching.Verdict, or None for a line without a tool
+    notes: list  # what else to know before sending (the tool's own channel...)
+
+
+def eligibility(dossier):
+    """Each line of the tour de table with a tool, judged against the organisation's
+    profile for the amount asked (matching.judge): shown before submission."""
+    checks = []
+    for line in dossier.funding_lines.select_related("funder", "tool").prefetch_related(
+        "tool__areas", "tool__funders"
+    ):
+        if line.tool is None:
+            continue
+        profile = Profile.for_organisation(dossier.organisation, amount=int(line.amount_asked))
+        notes = []
+        if not line.tool.accepts_dossier:
+            notes.append(
+                "Cet outil se demande sur le site du financeur : le dossier lui sera "
+                "envoyé, mais vérifiez s'il faut aussi candidater là-bas."
+            )
+        checks.append(Eligibility(line, judge(line.tool, profile), notes))
+    return checks
 
 
 @dataclass

@@ -19,7 +19,7 @@ from essor.directory.perms import can_act_for_organisation
 
 from . import services, workflow
 from .catalog import clean_params, published_catalog
-from .enums import BudgetScope, FundingRequestStatus, PdfStatus, ToolStatus
+from .enums import CHARGES, BudgetScope, FundingRequestStatus, PdfStatus, ToolStatus
 from .forms import (
     AttachmentsForm,
     BudgetFormSet,
@@ -29,6 +29,7 @@ from .forms import (
     FundingFormSet,
     ProfileForm,
     SavedSearchForm,
+    SubmitForm,
     ToolForm,
     TransitionForm,
 )
@@ -417,15 +418,30 @@ def dossier_edit(request, pk):
     return render(request, "financing/dossier_form.html", {"form": form, "dossier": dossier})
 
 
+ADD_LINE = "ajouter-ligne"
+
+
+def _with_one_more_form(data, prefix="form"):
+    """The posted formset with one blank form more: « Ajouter une ligne » without JS."""
+    data = data.copy()
+    total = data.get(f"{prefix}-TOTAL_FORMS", "0")
+    data[f"{prefix}-TOTAL_FORMS"] = str(int(total) + 1 if total.isdigit() else 1)
+    return data
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def dossier_budget(request, pk, scope):
     dossier = _editable_dossier_for(request, pk)
     if scope not in BudgetScope.values:
         raise Http404
-    queryset = dossier.budget_lines.filter(scope=scope)
-    formset = BudgetFormSet(request.POST or None, queryset=queryset, dossier=dossier)
-    if request.method == "POST" and formset.is_valid():
+    lines = dossier.budget_lines.filter(scope=scope)
+    from_tour = list(lines.filter(funding_line__isnull=False))
+    queryset = lines.filter(funding_line__isnull=True)
+    adding = request.method == "POST" and ADD_LINE in request.POST
+    data = _with_one_more_form(request.POST) if adding else request.POST or None
+    formset = BudgetFormSet(data, queryset=queryset, dossier=dossier, from_tour=from_tour)
+    if request.method == "POST" and not adding and formset.is_valid():
         with transaction.atomic():
             for line in formset.save(commit=False):
                 line.dossier, line.scope = dossier, scope
@@ -445,7 +461,15 @@ def dossier_budget(request, pk, scope):
     return render(
         request,
         "financing/dossier_budget.html",
-        {"dossier": dossier, "formset": formset, "scope": BudgetScope(scope)},
+        {
+            "dossier": dossier,
+            "formset": formset,
+            "scope": BudgetScope(scope),
+            "budget": dossier.budget(scope),
+            "from_tour": from_tour,
+            "charge_accounts": sorted(CHARGES),
+        },
+        status=400 if request.method == "POST" and not adding else 200,
     )
 
 
@@ -471,7 +495,10 @@ def dossier_funding(request, pk):
                 int(lead) if lead and lead.isdigit() and int(lead) in funders else None
             )
             dossier.save(update_fields=["lead_funder", "updated_at"])
-        messages.success(request, "Tour de table enregistré.")
+            services.sync_subsidy_lines(dossier)
+        messages.success(
+            request, "Tour de table enregistré : le budget du projet en reprend les subventions."
+        )
         return redirect(dossier)
     funders = Organisation.objects.filter(
         pk__in=dossier.funding_lines.exclude(funder=None).values("funder")
@@ -484,20 +511,40 @@ def dossier_funding(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def dossier_submit(request, pk):
+    """Before submission, a summary: what is missing, the eligibility of each chosen tool,
+    who will receive the dossier; then an explicit confirmation."""
     dossier = _dossier_for(request, pk)
-    try:
-        services.dossier_submit(dossier=dossier, user=request.user)
-    except ValidationError as error:
-        return render(
-            request,
-            "financing/submit_refused.html",
-            {"dossier": dossier, "errors": error.messages},
-            status=400,
-        )
-    messages.success(request, "Dossier déposé : chaque financeur a reçu sa demande.")
-    return redirect(dossier)
+    if not dossier.is_draft():
+        messages.info(request, "Ce dossier a déjà été déposé.")
+        return redirect(dossier)
+    form = SubmitForm(request.POST if request.method == "POST" else None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dossier_submit(dossier=dossier, user=request.user)
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(request, "Dossier déposé : chaque financeur a reçu sa demande.")
+            return redirect(dossier)
+    problems = errors or services.submission_problems(dossier)
+    return render(
+        request,
+        "financing/dossier_submit.html",
+        {
+            "dossier": dossier,
+            "form": form,
+            "problems": problems,
+            "checks": services.eligibility(dossier),
+            "budgets": [(scope, dossier.budget(scope)) for scope in BudgetScope],
+            "funders": Organisation.objects.filter(
+                pk__in=dossier.funding_lines.exclude(funder=None).values("funder")
+            ).order_by("name"),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required

@@ -222,7 +222,7 @@ ROUTES = {
     "financing:dossier_edit": tenant(lambda w: {"pk": w.dossier.pk}),
     "financing:dossier_budget": tenant(lambda w: {"pk": w.dossier.pk, "scope": "project"}),
     "financing:dossier_funding": tenant(lambda w: {"pk": w.dossier.pk}),
-    "financing:dossier_submit": tenant(lambda w: {"pk": w.dossier.pk}, method="post"),
+    "financing:dossier_submit": tenant(lambda w: {"pk": w.dossier.pk}),
     "financing:dossier_answer": tenant(
         lambda w: {"pk": w.dossier.pk, "request_pk": w.funding_request.pk}, method="post"
     ),
