@@ -130,17 +130,55 @@ def test_only_registrants_take_part_and_get_suggestions_with_why():
     with pytest.raises(service.MeetingError, match="Inscrivez-vous d'abord"):
         service.join(meetings, outsider, organisation_name="X", kind="ess")
     buyer = participant(
-        meetings, kind="acheteur", needs=["nettoyage", "restauration"], name="Ville de Niort"
+        meetings, kind="acheteur", needs=["nettoyage-locaux", "traiteur"], name="Ville de Niort"
     )
-    cleaner = participant(meetings, kind="ess", offers=["nettoyage"], name="Régie propreté")
-    participant(meetings, kind="entreprise", offers=["numerique"], name="Agence web")
-    (suggestion,) = service.suggestions(buyer)
-    assert suggestion["participant"] == cleaner
-    assert "propose nettoyage et propreté, que vous recherchez" in suggestion["why"]
+    cleaner = participant(meetings, kind="ess", offers=["nettoyage-locaux"], name="Régie propreté")
+    participant(meetings, kind="entreprise", offers=["developpement-web"], name="Agence web")
+    caterer = participant(meetings, kind="ess", offers=["restauration-collective"], name="Cantine")
+    first, second = service.suggestions(buyer)
+    assert first["participant"] == cleaner
+    assert "propose nettoyage de locaux, que vous recherchez" in first["why"]
+    # Another category of the family the buyer looks in: suggested after, and said so.
+    assert second["participant"] == caterer
+    assert second["why"] == (
+        "propose dans la même famille que ce que vous recherchez : restauration et alimentation"
+    )
     assert (
-        service.suggestions(cleaner)[0]["why"]
-        == "recherche nettoyage et propreté, que vous proposez"
+        service.suggestions(cleaner)[0]["why"] == "recherche nettoyage de locaux, que vous proposez"
     )
+
+
+@pytest.mark.django_db
+def test_offers_and_needs_are_purchase_categories_and_unknown_ones_are_refused():
+    meetings = business_meetings()
+    me = participant(meetings, name="Régie")
+    with pytest.raises(service.MeetingError, match="catégorie d'offre ou de besoin est inconnue"):
+        service.join(meetings, me.user, organisation_name="Régie", kind="ess", offers=["nettoyage"])
+    with pytest.raises(service.MeetingError, match="inconnue"):
+        # A family is a heading, not a category one offers.
+        service.join(
+            meetings, me.user, organisation_name="Régie", kind="ess", needs=["batiment-travaux"]
+        )
+    me.refresh_from_db()
+    assert me.offers == []
+    service.join(
+        meetings, me.user, organisation_name="Régie", kind="ess", offers=["menuiserie", "deee"]
+    )
+    me.refresh_from_db()
+    assert me.offer_labels() == [
+        "Menuiserie",
+        "Déchets d'équipements électriques et électroniques (DEEE)",
+    ]
+
+
+def test_old_agenda_categories_move_to_purchase_categories():
+    from importlib import import_module
+
+    from essor.purchasing.categories import read_tree
+
+    migration = import_module("essor.events.migrations.0003_purchase_categories")
+    codes = {c["code"] for group in read_tree() for c in group["categories"]}
+    assert set(migration.OLD_TO_PURCHASE.values()) <= codes
 
 
 @pytest.mark.django_db
@@ -301,11 +339,11 @@ def test_outcomes_after_the_meeting_and_figures_per_kind(django_capture_on_commi
 @pytest.mark.django_db
 def test_participation_in_the_rgpd_export_and_gone_with_the_account():
     meetings = business_meetings()
-    me = participant(meetings, offers=["nettoyage"], name="Ma régie")
+    me = participant(meetings, offers=["nettoyage-locaux"], name="Ma régie")
     other = participant(meetings)
     service.add_request(me, other.pk)
     data = personal_data(me.user)["rendez_vous_d_affaires"][0]
-    assert data["structure"] == "Ma régie" and data["offres"] == ["Nettoyage et propreté"]
+    assert data["structure"] == "Ma régie" and data["offres"] == ["Nettoyage de locaux"]
     assert data["demandes"][0]["avec"] == other.organisation_name
     delete_account(me.user)
     assert not Participant.objects.filter(pk=me.pk).exists()
@@ -367,7 +405,7 @@ def test_another_organisations_member_sees_no_grid_and_changes_nothing(client):
 @pytest.mark.django_db
 def test_participant_flow_over_http_with_forged_ids(client):
     meetings = business_meetings(max_requests=2)
-    other = participant(meetings, offers=["nettoyage"], name="Régie propreté")
+    other = participant(meetings, offers=["nettoyage-locaux"], name="Régie propreté")
     foreign = participant(business_meetings())
     user = UserFactory()
     from tests.factories.events import RegistrationFactory
@@ -380,7 +418,7 @@ def test_participant_flow_over_http_with_forged_ids(client):
         {
             "organisation_name": "Ville de Niort",
             "kind": "acheteur",
-            "needs": ["nettoyage"],
+            "needs": ["nettoyage-locaux"],
             "unavailable_slots": ["0"],
         },
     )

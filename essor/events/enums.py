@@ -51,24 +51,6 @@ class ParticipantKind(models.TextChoices):
     BUYER = "acheteur", "Acheteur"
 
 
-class Category(models.TextChoices):
-    """What participants offer and need. A list of our own until the purchasing module
-    publishes its categories through its services (then switch to those)."""
-
-    FOOD = "restauration", "Restauration et traiteur"
-    BUILDING = "batiment", "Bâtiment et second œuvre"
-    GREEN = "espaces_verts", "Espaces verts"
-    CLEANING = "nettoyage", "Nettoyage et propreté"
-    PRINTING = "impression", "Impression et communication"
-    DIGITAL = "numerique", "Informatique et numérique"
-    TRAINING = "formation", "Formation et conseil"
-    LOGISTICS = "logistique", "Transport et logistique"
-    RECYCLING = "recyclage", "Collecte, tri et recyclage"
-    TEXTILE = "textile", "Textile et blanchisserie"
-    EVENTS = "evenementiel", "Événementiel"
-    CARE = "services_personne", "Services à la personne"
-
-
 class MeetingsState(models.TextChoices):
     OPEN = "open", "Demandes ouvertes"
     CLOSED = "closed", "Demandes closes"

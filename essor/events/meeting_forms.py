@@ -1,6 +1,8 @@
 from django import forms
 
-from .enums import Category, ParticipantKind
+from essor.purchasing import services as purchasing
+
+from .enums import ParticipantKind
 from .models import BusinessMeetings
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -37,7 +39,7 @@ class ParticipantForm(forms.Form):
     )
     offers = forms.MultipleChoiceField(
         label="Ce que vous proposez",
-        choices=Category.choices,
+        choices=purchasing.category_choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -46,7 +48,7 @@ class ParticipantForm(forms.Form):
     )
     needs = forms.MultipleChoiceField(
         label="Ce que vous recherchez",
-        choices=Category.choices,
+        choices=purchasing.category_choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

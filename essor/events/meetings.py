@@ -15,7 +15,6 @@ from essor.core.emails import queue_email
 
 from . import ical
 from .enums import (
-    Category,
     EventKind,
     MeetingsState,
     MeetingStatus,
@@ -23,7 +22,7 @@ from .enums import (
     ParticipantKind,
     RegistrationStatus,
 )
-from .models import BusinessMeetings, Meeting, MeetingRequest, Participant
+from .models import BusinessMeetings, Meeting, MeetingRequest, Participant, categories
 from .scheduler import Instance, Request, SchedulerError, schedule
 from .scheduler import Meeting as Placed
 
@@ -88,8 +87,9 @@ def _clean_profile(meetings, *, kind, offers, needs, unavailable_slots):
         raise MeetingError(
             "Indiquez si vous représentez une structure de l'ESS, une entreprise ou un acheteur."
         )
+    known = categories()
     for values in (offers, needs):
-        if any(v not in Category.values for v in values):
+        if any(v not in known for v in values):
             raise MeetingError("Une catégorie d'offre ou de besoin est inconnue.")
     slots = sorted({int(s) for s in unavailable_slots})
     if any(not 0 <= s < meetings.slot_count for s in slots):
@@ -161,30 +161,35 @@ def models_q_participant(participant):
 
 def suggestions(participant, limit=12):
     """Whom to meet: the others whose offers answer this participant's needs, or whose
-    needs this participant's offers answer, each with why."""
+    needs this participant's offers answer, each with why. Offers and needs are purchase
+    categories: the same category answers best, one of the same family (« Restauration et
+    alimentation ») less, and is said so."""
+    index = categories()
     needs, offers = set(participant.needs), set(participant.offers)
     asked = set(participant.requests_made.values_list("target_id", flat=True))
     rows = []
     others = participant.meetings.participants.filter(is_cancelled=False).exclude(pk=participant.pk)
     for other in others:
-        they_offer = needs & set(other.offers)
-        they_need = offers & set(other.needs)
-        if not they_offer and not they_need:
+        they_offer, near_offer = _answers(needs, set(other.offers), index)
+        they_need, near_need = _answers(set(other.needs), offers, index)
+        if not (they_offer or they_need or near_offer or near_need):
             continue
         why = []
         if they_offer:
-            why.append(
-                "propose "
-                + ", ".join(Category(c).label.lower() for c in sorted(they_offer))
-                + ", que vous recherchez"
-            )
+            why.append(f"propose {_labels(they_offer, index)}, que vous recherchez")
+        elif near_offer:
+            why.append(f"propose dans la même famille que ce que vous recherchez : {near_offer}")
         if they_need:
-            why.append(
-                "recherche "
-                + ", ".join(Category(c).label.lower() for c in sorted(they_need))
-                + ", que vous proposez"
-            )
-        score = 2 * len(they_offer) + 2 * len(they_need) + (3 if they_offer and they_need else 0)
+            why.append(f"recherche {_labels(they_need, index)}, que vous proposez")
+        elif near_need:
+            why.append(f"recherche dans la même famille que ce que vous proposez : {near_need}")
+        score = (
+            2 * len(they_offer)
+            + 2 * len(they_need)
+            + (3 if they_offer and they_need else 0)
+            + (1 if near_offer and not they_offer else 0)
+            + (1 if near_need and not they_need else 0)
+        )
         rows.append(
             {
                 "participant": other,
@@ -195,6 +200,20 @@ def suggestions(participant, limit=12):
         )
     rows.sort(key=lambda row: (-row["score"], row["participant"].organisation_name))
     return rows[:limit]
+
+
+def _answers(wanted, offered, index):
+    """(the categories both in `wanted` and `offered`, the family names shared otherwise)."""
+    exact = wanted & offered
+    families = {index[c][1]: index[c][2] for c in wanted if c in index}
+    near = sorted(
+        {families[index[c][1]] for c in offered - exact if c in index and index[c][1] in families}
+    )
+    return exact, ", ".join(name.lower() for name in near)
+
+
+def _labels(codes, index):
+    return ", ".join(index[c][0].lower() for c in sorted(codes) if c in index)
 
 
 def available_slot_count(meetings, participant):
@@ -647,6 +666,7 @@ def figures(meetings):
 
 
 def personal_data(user):
+    index = categories()
     rows = []
     for p in user.meeting_participations.select_related("meetings__event"):
         rows.append(
@@ -654,8 +674,8 @@ def personal_data(user):
                 "evenement": p.meetings.event.title,
                 "structure": p.organisation_name,
                 "vous_etes": p.get_kind_display(),
-                "offres": p.offer_labels,
-                "besoins": p.need_labels,
+                "offres": p.offer_labels(index),
+                "besoins": p.need_labels(index),
                 "presentation": p.presentation,
                 "indisponibilites": [s + 1 for s in p.unavailable_slots],
                 "demandes": [

@@ -15,7 +15,6 @@ from essor.territories.models import Commune
 
 from .enums import (
     Audience,
-    Category,
     EventKind,
     MeetingsState,
     MeetingStatus,
@@ -284,6 +283,14 @@ class BusinessMeetings(models.Model):
         return self.state == MeetingsState.OPEN and (now or timezone.now()) <= self.request_deadline
 
 
+def categories():
+    """The purchase categories (purchasing.services.category_index()), imported when first
+    needed: the models of both apps load before either's services."""
+    from essor.purchasing.services import category_index
+
+    return category_index()
+
+
 class Participant(models.Model):
     meetings = models.ForeignKey(
         BusinessMeetings, on_delete=models.CASCADE, related_name="participants"
@@ -325,13 +332,15 @@ class Participant(models.Model):
     def __str__(self):
         return self.organisation_name
 
-    @property
-    def offer_labels(self):
-        return [Category(c).label for c in self.offers if c in Category.values]
+    # Offers and needs are codes of the purchase categories (essor/purchasing, through its
+    # services): `index` is purchasing.category_index(), read once by the caller of a list.
+    def offer_labels(self, index=None):
+        index = categories() if index is None else index
+        return [index[c][0] for c in self.offers if c in index]
 
-    @property
-    def need_labels(self):
-        return [Category(c).label for c in self.needs if c in Category.values]
+    def need_labels(self, index=None):
+        index = categories() if index is None else index
+        return [index[c][0] for c in self.needs if c in index]
 
 
 class MeetingRequest(models.Model):

@@ -22,6 +22,7 @@ from .models import (
     Answer,
     ConsortiumMember,
     NeedAttachment,
+    PurchaseCategory,
     PurchaseNeed,
     SupplierProfile,
 )
@@ -251,6 +252,26 @@ def published_supplier_of(organisation):
         .prefetch_related("categories")
         .first()
     )
+
+
+def category_choices():
+    """[(family name, [(category code, name)])]: the purchase categories, by family, for
+    other apps' forms (the business meetings' offers and needs)."""
+    from .categories import category_tree
+
+    return [
+        (family.name, [(c.code, c.name) for c in children])
+        for family, children in category_tree(PurchaseCategory.objects.all())
+    ]
+
+
+def category_index():
+    """{category code: (name, family code, family name)} of every purchase category (not
+    the families themselves): one query, for labels and matching by family."""
+    return {
+        c.code: (c.name, c.parent.code, c.parent.name)
+        for c in PurchaseCategory.objects.filter(parent__isnull=False).select_related("parent")
+    }
 
 
 def personal_data(user):

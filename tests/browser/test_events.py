@@ -81,10 +81,12 @@ def test_an_espresso_from_creation_to_the_organisers_figures(page):
     """Acceptance: creation, registration, offers and needs, requests, scheduling,
     outcomes and the organiser's figures; desktop and 390 px, axe on every screen."""
     from essor.events.models import BusinessMeetings, Event, Meeting
+    from essor.purchasing.categories import sync_categories
     from tests.factories.accounts import UserFactory
     from tests.factories.directory import MembershipFactory
 
     page.set_default_timeout(30_000)  # a loaded machine
+    sync_categories()  # transactional tests empty the tables the migrations filled
     organiser = UserFactory(cress_staff=True)
     MembershipFactory(user=organiser, organisation__name="CRESS Poitou-Charentes")
     buyer, cleaner = UserFactory(), UserFactory()
@@ -118,10 +120,10 @@ def test_an_espresso_from_creation_to_the_organisers_figures(page):
             cleaner,
             "Régie propreté du Marais",
             "Structure de l'ESS",
-            "Nettoyage et propreté",
+            "Nettoyage de locaux",
             "Ce que vous proposez",
         ),
-        (buyer, "Ville de Niort", "Acheteur", "Nettoyage et propreté", "Ce que vous recherchez"),
+        (buyer, "Ville de Niort", "Acheteur", "Nettoyage de locaux", "Ce que vous recherchez"),
     ):
         logout(page)
         login(page, user, event.get_absolute_url())
@@ -134,7 +136,7 @@ def test_an_espresso_from_creation_to_the_organisers_figures(page):
         assert page.get_by_text("Votre profil de participant est enregistré.").is_visible()
     # The buyer is suggested the cleaning company, with why, and asks to meet it.
     suggestion = page.locator(".suggestions li", has_text="Régie propreté du Marais")
-    assert "que vous recherchez" in suggestion.inner_text()
+    assert "propose nettoyage de locaux, que vous recherchez" in suggestion.inner_text()
     suggestion.get_by_role("button", name="Demander").click()
     assert page.get_by_text("Votre demande de rendez-vous est enregistrée.").is_visible()
     assert axe_violations(page) == []
