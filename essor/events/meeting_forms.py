@@ -32,6 +32,21 @@ class MeetingsSettingsForm(forms.ModelForm):
         self.fields["max_requests"].max_value = 40
 
 
+class FamilyCheckboxes(forms.CheckboxSelectMultiple):
+    """Purchase categories as checkboxes folded by family (about 75 of them): a family
+    with a ticked category stays open and says how many."""
+
+    template_name = "events/widgets/families.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["families"] = [
+            (group, options, index, sum(1 for o in options if o["selected"]))
+            for group, options, index in context["widget"]["optgroups"]
+        ]
+        return context
+
+
 class ParticipantForm(forms.Form):
     organisation_name = forms.CharField(label="Structure représentée", max_length=200)
     kind = forms.ChoiceField(
@@ -41,7 +56,7 @@ class ParticipantForm(forms.Form):
         label="Ce que vous proposez",
         choices=purchasing.category_choices,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=FamilyCheckboxes,
     )
     offers_text = forms.CharField(
         label="Vos offres, en quelques mots", max_length=300, required=False
@@ -50,7 +65,7 @@ class ParticipantForm(forms.Form):
         label="Ce que vous recherchez",
         choices=purchasing.category_choices,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=FamilyCheckboxes,
     )
     needs_text = forms.CharField(
         label="Vos besoins, en quelques mots", max_length=300, required=False

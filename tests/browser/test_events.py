@@ -131,6 +131,8 @@ def test_an_espresso_from_creation_to_the_organisers_figures(page):
         page.get_by_role("link", name="Mes rendez-vous d'affaires").click()
         page.get_by_label("Structure représentée").fill(name)
         page.get_by_role("group", name="Vous êtes").get_by_label(kind).check()
+        # The purchase categories are folded by family: open one, tick a category.
+        page.get_by_role("group", name=group).get_by_text("Propreté, déchets et recyclage").click()
         page.get_by_role("group", name=group).get_by_label(box).check()
         page.get_by_role("button", name="Participer").click()
         assert page.get_by_text("Votre profil de participant est enregistré.").is_visible()
