@@ -350,6 +350,36 @@ def test_participation_in_the_rgpd_export_and_gone_with_the_account():
     assert not MeetingRequest.objects.filter(target=other).exists()
 
 
+@pytest.mark.django_db
+def test_meetings_and_their_outcomes_are_exported_and_leave_with_the_account(
+    django_capture_on_commit_callbacks,
+):
+    meetings = business_meetings(slots=2, tables=1, max_requests=2)
+    me = participant(meetings, kind="acheteur", needs=["traiteur"], name="Ma collectivité")
+    other = participant(meetings, kind="ess", name="Traiteur solidaire")
+    service.add_request(other, me.pk)  # a request received: the other's, not mine
+    service.close_requests(meetings)
+    with django_capture_on_commit_callbacks(execute=True):
+        service.start_scheduling(meetings)
+    meetings.refresh_from_db()
+    service.publish(meetings)
+    meeting = Meeting.objects.get()
+    service.record_outcome(meeting, me, Outcome.QUOTE, now=timezone.now() + timedelta(days=8))
+
+    (data,) = personal_data(me.user)["rendez_vous_d_affaires"]
+    assert data["besoins"] == ["Traiteur et buffets"]
+    assert data["demandes"] == []
+    ((row),) = data["rendez_vous"]
+    assert row["avec"] == "Traiteur solidaire" and row["suite"] == Outcome.QUOTE
+    assert row["creneau"] == meeting.slot + 1 and row["table"] == meeting.table + 1
+
+    delete_account(me.user)
+    assert not Participant.objects.filter(pk=me.pk).exists()
+    assert not Meeting.objects.exists()
+    assert not MeetingRequest.objects.exists()
+    assert Participant.objects.filter(pk=other.pk).exists()
+
+
 # HTTP: permissions and bad input
 
 
