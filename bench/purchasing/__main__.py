@@ -205,7 +205,7 @@ def main(argv=None):
         if rng.random() < 0.4:
             query["type"] = rng.sample(SupplierKind.values, rng.randint(1, 2))
         if rng.random() < 0.3:
-            query["reserve"] = rng.choice(list(RESERVATIONS))
+            query["reserve"] = [rng.choice(list(RESERVATIONS))]
         if rng.random() < 0.2:
             query["q"] = rng.choice(["jardins", "recyclerie", "traiteur", "ateliers solidaires"])
         queries.append(query)

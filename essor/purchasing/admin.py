@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from .models import NeedTransition, PurchaseCategory, PurchaseNeed, SupplierArea, SupplierProfile
+from .models import (
+    NeedTransition,
+    PurchaseCategory,
+    PurchaseNeed,
+    SavedSourcingSearch,
+    SupplierArea,
+    SupplierProfile,
+)
 
 
 @admin.register(PurchaseCategory)
@@ -38,3 +45,10 @@ class PurchaseNeedAdmin(admin.ModelAdmin):
     raw_id_fields = ["buyer", "created_by", "decided_by"]
     readonly_fields = ["status"]
     inlines = [NeedTransitionInline]
+
+
+@admin.register(SavedSourcingSearch)
+class SavedSourcingSearchAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "created_at"]
+    search_fields = ["name", "user__email"]
+    raw_id_fields = ["user"]

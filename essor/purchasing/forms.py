@@ -81,6 +81,25 @@ class SourcingForm(forms.Form):
             self.add_error("commune", "Indiquez la commune au centre du rayon.")
         return data
 
+    CRITERIA_FIELDS = ("q", "categorie", "commune", "rayon", "type", "reserve")
+    MULTIPLE = {"type", "reserve"}
+
+    def params(self):
+        """The criteria given, as the query string holds them: what a saved search keeps
+        (the page is left out)."""
+        params = {}
+        for name in self.CRITERIA_FIELDS:
+            value = (
+                self.data.getlist(name) if hasattr(self.data, "getlist") else self.data.get(name)
+            )
+            if name in self.MULTIPLE:
+                value = [v for v in ([value] if isinstance(value, str) else value or []) if v]
+            elif isinstance(value, list):
+                value = value[-1] if value else ""
+            if value:
+                params[name] = value.strip() if isinstance(value, str) else value
+        return params
+
     def criteria(self):
         data = self.cleaned_data
         return Criteria(
@@ -91,6 +110,18 @@ class SourcingForm(forms.Form):
             kinds=data.get("type") or [],
             reservations=data.get("reserve") or [],
         )
+
+
+class SavedSearchForm(forms.Form):
+    name = forms.CharField(
+        label="Nom de la recherche",
+        max_length=150,
+        error_messages={
+            "required": "Donnez un nom à la recherche.",
+            "max_length": "Le nom tient en 150 caractères.",
+        },
+    )
+    criteres = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
 
 
 class SupplierProfileForm(AreaPickerForm, forms.ModelForm):

@@ -369,3 +369,49 @@ class ConsortiumMember(models.Model):
 
     def __str__(self):
         return f"{self.supplier} ({self.get_status_display()})"
+
+
+# --- Saved sourcing searches ----------------------------------------------------------------
+
+
+class SavedSourcingSearch(models.Model):
+    """A sourcing search a buyer wants to hear about: its criteria (the query string of
+    the shareable URL) are replayed against each supplier profile newly published."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="purchasing_searches"
+    )
+    name = models.CharField("nom", max_length=150)
+    params = models.JSONField("critères", default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "recherche de fournisseurs enregistrée"
+        verbose_name_plural = "recherches de fournisseurs enregistrées"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        from urllib.parse import urlencode
+
+        return reverse("purchasing:sourcing") + "?" + urlencode(self.params, doseq=True)
+
+
+class SupplierAlert(models.Model):
+    """One row per alert sent: a supplier withdrawn then published again, or a task run
+    twice, alerts a saved search once."""
+
+    search = models.ForeignKey(SavedSourcingSearch, on_delete=models.CASCADE, related_name="alerts")
+    supplier = models.ForeignKey(SupplierProfile, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "alerte de nouveau fournisseur"
+        constraints = [
+            models.UniqueConstraint(fields=["search", "supplier"], name="one_alert_per_supplier")
+        ]
+
+    def __str__(self):
+        return f"{self.search} ← {self.supplier}"

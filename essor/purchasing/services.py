@@ -1,6 +1,7 @@
 """Purchasing's service functions: the writes of the app, and what other apps may call
 (feature apps reach purchasing only through this module)."""
 
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -24,6 +25,7 @@ from .models import (
     NeedAttachment,
     PurchaseCategory,
     PurchaseNeed,
+    SavedSourcingSearch,
     SupplierProfile,
 )
 from .perms import answer_refusal, can_edit_need, is_need_buyer
@@ -65,13 +67,22 @@ def refresh_profile(profile, *, save=True):
 def save_profile(profile, *, categories, areas, publish=None):
     """Store a supplier profile with its categories and perimeter ([AreaSpec]); `publish`
     True/False publishes or withdraws it. Keeps the platform search in step."""
+    from .tasks import alert_saved_searches
+
     if publish is not None:
         profile.status = ProfileStatus.PUBLISHED if publish else ProfileStatus.DRAFT
+    was_published = (
+        profile.pk is not None
+        and SupplierProfile.objects.filter(pk=profile.pk, status=ProfileStatus.PUBLISHED).exists()
+    )
     profile.save()
     profile.categories.set(categories)
     replace_areas(profile, areas)
     refresh_profile(profile)
     reindex(SupplierProfile, [profile.pk])
+    if profile.is_published and not was_published:
+        # Buyers' saved searches hear of a new supplier once it is committed.
+        transaction.on_commit(lambda: alert_saved_searches.enqueue(profile_id=profile.pk))
     return profile
 
 
@@ -241,7 +252,51 @@ def mark_seen(need, profiles):
     )
 
 
+# --- Saved sourcing searches ---------------------------------------------------------------
+
+MAX_SAVED_SEARCHES = 20
+UNSUBSCRIBE_SALT = "essor.purchasing.unsubscribe"
+
+
+def save_search(*, user, name, params):
+    """Store the sourcing criteria `params` (the cleaned query string, at least one
+    criterion) under `name` for `user`."""
+    if not params:
+        raise ValidationError("Choisissez au moins un critère avant d'enregistrer la recherche.")
+    if user.purchasing_searches.count() >= MAX_SAVED_SEARCHES:
+        raise ValidationError(
+            f"Vous avez déjà {MAX_SAVED_SEARCHES} recherches enregistrées : "
+            "supprimez-en une avant d'en ajouter une autre."
+        )
+    return SavedSourcingSearch.objects.create(user=user, name=name, params=params)
+
+
+def unsubscribe_token(search):
+    return signing.dumps({"search": search.pk, "user": search.user_id}, salt=UNSUBSCRIBE_SALT)
+
+
+def search_of_token(token):
+    """The saved search an unsubscribe link names, or None (forged, or already deleted).
+    The link does not expire: it must work in an old e-mail."""
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    return SavedSourcingSearch.objects.filter(
+        pk=data.get("search"), user_id=data.get("user")
+    ).first()
+
+
 # --- For other apps ------------------------------------------------------------------------
+
+
+def reserved_contracts():
+    """The reserved contracts a supplier can be eligible to (eligibility.Reservation:
+    article, badge, plain words, the article's text): what the purchasing guide of
+    /ressources/ quotes, from the one place that holds them."""
+    from .eligibility import RESERVATIONS
+
+    return list(RESERVATIONS.values())
 
 
 def published_supplier_of(organisation):
@@ -275,8 +330,10 @@ def category_index():
 
 
 def personal_data(user):
-    """The needs a person posted and the answers they wrote: their section of the RGPD
-    export. (Deleting the account keeps both, without the author: SET_NULL.)"""
+    """The needs a person posted, the answers they wrote and their saved sourcing
+    searches: their section of the RGPD export. Deleting the account keeps the needs and
+    answers, without the author (SET_NULL), and deletes the saved searches with their
+    alerts (CASCADE)."""
     return {
         "besoins_achat_deposes": [
             {"acheteur": n.buyer.name, "intitule": n.title, "etat": n.get_status_display(),
@@ -287,5 +344,10 @@ def personal_data(user):
             {"besoin": a.need.title, "fournisseur": a.supplier.organisation.name,
              "interesse": a.interested, "message": a.message, "le": a.created_at}
             for a in Answer.objects.filter(author=user).select_related("need", "supplier__organisation")
+        ],
+        "recherches_fournisseurs_enregistrees": [
+            {"nom": s.name, "criteres": s.params, "creee_le": s.created_at,
+             "alertes_recues": s.alerts.count()}
+            for s in user.purchasing_searches.all()
         ],
     }  # fmt: skip

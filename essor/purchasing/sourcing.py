@@ -33,6 +33,22 @@ class Criteria:
     def place(self):
         return Place.of_commune(self.commune) if self.commune is not None else None
 
+    def describe(self):
+        """The criteria in French words, for a saved search's list and e-mails."""
+        from .enums import SupplierKind
+
+        parts = []
+        if self.text:
+            parts.append(f"« {self.text} »")
+        if self.category is not None:
+            parts.append(self.category.name)
+        if self.commune is not None:
+            around = f"à {self.radius_km} km de " if self.radius_km else "à "
+            parts.append(around + self.commune.label)
+        parts.extend(str(SupplierKind(kind).label) for kind in self.kinds)
+        parts.extend(RESERVATIONS[code].badge for code in self.reservations)
+        return parts
+
     def category_ids(self):
         if self.category is None:
             return None
@@ -137,6 +153,26 @@ def ranked_ids(criteria):
         found.append((distance if distance is not None else math.inf, name, pk, serves))
     found.sort()
     return [(pk, None if d == math.inf else d, serves) for d, _, pk, serves in found]
+
+
+def match_of(criteria, profile_id):
+    """The Match of one profile if it meets `criteria`, else None: what a saved search
+    asks of a newly published supplier, without ranking all the others."""
+    profiles = filtered(criteria).filter(pk=profile_id)
+    commune = criteria.commune
+    if commune is None:
+        return explain(criteria, [(profile_id, None, False)])[0] if profiles.exists() else None
+    row = profiles.values_list("latitude", "longitude").first()
+    if row is None:
+        return None
+    distance = None
+    if row[0] is not None and commune.latitude is not None:
+        distance = distance_km(commune.latitude, commune.longitude, row[0], row[1])
+    serves = SupplierArea.objects.filter(supplier_id=profile_id).covering(criteria.place).exists()
+    near = criteria.radius_km and distance is not None and distance <= criteria.radius_km
+    if not (serves or near):
+        return None
+    return explain(criteria, [(profile_id, distance, serves)])[0]
 
 
 def search(criteria, *, page=1, page_size=PAGE_SIZE, offset=None):

@@ -75,3 +75,53 @@ def recipient_addresses(profile):
         return [profile.contact_email]
     members = profile.organisation.memberships.select_related("user").order_by("-role", "pk")
     return [m.user.email for m in members if m.user.is_active][:3]
+
+
+@task()
+def alert_saved_searches(profile_id):
+    """Tell each buyer whose saved sourcing search the newly published supplier matches
+    (once per search and supplier: SupplierAlert)."""
+    from django.db import IntegrityError
+    from django.urls import reverse
+
+    from .forms import SourcingForm
+    from .models import SavedSourcingSearch, SupplierAlert, SupplierProfile
+    from .services import unsubscribe_token
+    from .sourcing import match_of
+
+    profile = SupplierProfile.objects.published().filter(pk=profile_id).first()
+    if profile is None:
+        return 0
+    sent = 0
+    searches = SavedSourcingSearch.objects.filter(user__is_active=True).select_related("user")
+    for search in searches.exclude(alerts__supplier=profile).iterator():
+        form = SourcingForm(search.params)
+        # A search saved before a category or a commune went away no longer matches.
+        if not form.is_valid():
+            continue
+        match = match_of(form.criteria(), profile.pk)
+        if match is None:
+            continue
+        try:
+            with transaction.atomic():
+                SupplierAlert.objects.create(search=search, supplier=profile)
+        except IntegrityError:
+            continue
+        base = settings.ESSOR_BASE_URL
+        queue_email(
+            "purchasing/emails/new_supplier",
+            {
+                "search": search,
+                "supplier": profile,
+                "reasons": match.reasons,
+                "reservations": [f"{r.badge} (art. {r.article})" for r in profile.reservations],
+                "url": base + profile.get_absolute_url(),
+                "search_url": base + search.get_absolute_url(),
+                "manage_url": base + reverse("purchasing:searches"),
+                "unsubscribe_url": base
+                + reverse("purchasing:search_unsubscribe", args=[unsubscribe_token(search)]),
+            },
+            [search.user.email],
+        )
+        sent += 1
+    return sent

@@ -8,6 +8,14 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("fournisseurs/", views.sourcing_page, name="sourcing"),
     path("fournisseurs/<int:pk>/", views.supplier, name="supplier"),
+    path("recherches/", views.searches, name="searches"),
+    path("recherches/enregistrer/", views.search_save, name="search_save"),
+    path("recherches/<int:pk>/supprimer/", views.search_delete, name="search_delete"),
+    path(
+        "recherches/desabonnement/<str:token>/",
+        views.search_unsubscribe,
+        name="search_unsubscribe",
+    ),
     path(
         "structure/<int:organisation_pk>/fiche-fournisseur/",
         views.supplier_edit,

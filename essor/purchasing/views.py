@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -28,6 +28,7 @@ from .forms import (
     CloseForm,
     ModerationForm,
     NeedForm,
+    SavedSearchForm,
     SourcingForm,
     SupplierProfileForm,
 )
@@ -37,6 +38,7 @@ from .models import (
     NeedAttachment,
     NeedRecipient,
     PurchaseNeed,
+    SavedSourcingSearch,
     SupplierProfile,
 )
 from .perms import (
@@ -126,8 +128,88 @@ def sourcing_page(request):
             "map_points": sourcing.map_points(results),
             "tile_url": settings.ESSOR_TILE_URL,
             "reservations": RESERVATIONS.values(),
+            "save_form": SavedSearchForm(initial={"criteres": query_string})
+            if form.is_bound and form.params()
+            else None,
         },
     )
+
+
+# --- Saved sourcing searches ---------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def search_save(request):
+    form = SavedSearchForm(request.POST)
+    criteria = SourcingForm(QueryDict(request.POST.get("criteres", "")[:2000]))
+    error = None
+    if not form.is_valid():
+        error = next(iter(form.errors.values()))[0]
+    elif not criteria.is_valid():
+        error = "Les critères de cette recherche ne sont pas valides : corrigez-les d'abord."
+    else:
+        try:
+            services.save_search(
+                user=request.user, name=form.cleaned_data["name"], params=criteria.params()
+            )
+        except ValidationError as exc:
+            error = exc.messages[0]
+    if error:
+        return render(
+            request,
+            "purchasing/searches.html",
+            {"searches": _described(request.user), "error": error},
+            status=400,
+        )
+    messages.success(
+        request, "Recherche enregistrée : vous recevrez un e-mail pour chaque nouveau fournisseur."
+    )
+    return redirect("purchasing:searches")
+
+
+@login_required
+@require_GET
+def searches(request):
+    return render(request, "purchasing/searches.html", {"searches": _described(request.user)})
+
+
+def _described(user):
+    """[(search, its criteria in words or None when no longer valid)] of the person."""
+    found = []
+    for search in user.purchasing_searches.all():
+        form = SourcingForm(search.params)
+        found.append((search, form.criteria().describe() if form.is_valid() else None))
+    return found
+
+
+@login_required
+@require_POST
+def search_delete(request, pk):
+    search = get_object_or_404(SavedSourcingSearch, pk=pk, user=request.user)
+    search.delete()
+    messages.success(request, f"Recherche « {search.name} » supprimée.")
+    return redirect("purchasing:searches")
+
+
+@require_http_methods(["GET", "POST"])
+def search_unsubscribe(request, token):
+    """The link of an alert e-mail: no login needed. A GET only asks for confirmation,
+    since mail scanners follow links."""
+    search = services.search_of_token(token)
+    if search is None:
+        return render(
+            request,
+            "purchasing/unsubscribe.html",
+            {
+                "error": "Ce lien de désabonnement n'est pas valide, ou la recherche est déjà supprimée."
+            },
+            status=400,
+        )
+    if request.method == "POST":
+        search.delete()
+        return render(request, "purchasing/unsubscribe.html", {"done": True, "search": search})
+    return render(request, "purchasing/unsubscribe.html", {"search": search})
 
 
 @require_GET

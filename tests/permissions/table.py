@@ -367,6 +367,14 @@ ROUTES = {
     "purchasing:index": public(),
     "purchasing:sourcing": public(),
     "purchasing:supplier": public_object(lambda w: {"pk": w.supplier_profile.pk}),
+    "purchasing:searches": signed_in(),
+    "purchasing:search_save": signed_in(
+        method="post", outcome=BAD_REQUEST, note="no name and no criteria: nothing saved"
+    ),
+    "purchasing:search_delete": tenant(lambda w: {"pk": w.sourcing_search.pk}, method="post"),
+    "purchasing:search_unsubscribe": public(
+        {"token": "faux-jeton"}, outcome=BAD_REQUEST, note="the signed link of an alert e-mail"
+    ),
     "purchasing:supplier_edit": tenant(
         lambda w: {"organisation_pk": w.organisation.pk}, others=DENIED, ok=["cress"]
     ),

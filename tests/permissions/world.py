@@ -385,3 +385,12 @@ class World:
             name="cdc.pdf",
             size=14,
         )
+
+    @cached_property
+    def sourcing_search(self):
+        """Someone else's saved sourcing search."""
+        from essor.purchasing.models import SavedSourcingSearch
+
+        return SavedSourcingSearch.objects.create(
+            user=self.person, name="Espaces verts", params={"categorie": "entretien-espaces-verts"}
+        )
