@@ -26,9 +26,12 @@ class Reservation:
     badge: str
     plain: str
     text: str  # the article, word for word
+    # Its part of the purchasing guide (/ressources/achats-responsables/#…).
+    guide_anchor: str = "marches-reserves"
 
 
 DISABILITY = Reservation(
+    guide_anchor="reserve-ea-esat",
     code="disability",
     article="L2113-12",
     badge="Marché réservé EA / ESAT",
@@ -48,6 +51,7 @@ DISABILITY = Reservation(
     ),
 )
 INSERTION = Reservation(
+    guide_anchor="reserve-siae",
     code="insertion",
     article="L2113-13",
     badge="Marché réservé SIAE",
@@ -64,6 +68,7 @@ INSERTION = Reservation(
     ),
 )
 ESS = Reservation(
+    guide_anchor="reserve-ess",
     code="ess",
     article="L2113-15",
     badge="Marché réservé ESS (services sociaux et spécifiques)",

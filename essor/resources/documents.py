@@ -1,5 +1,6 @@
 """The resource centre in the platform search (/recherche/): the published trainings, and
 the resources — guides written by the CRESS, the legal-forms guide and each form, the
+responsible-purchasing guide, the
 « Qu'est-ce que l'ESS ? » page and the legal-form chooser."""
 
 import hashlib
@@ -10,7 +11,7 @@ from django.urls import reverse
 
 from essor.search.registry import Document, IndexedKind, ModelKind
 
-from . import legal_forms
+from . import legal_forms, purchasing_guide
 from .models import Page, Training
 from .views import FAMILIES
 
@@ -75,6 +76,17 @@ def _static_documents():
             "juridiques lui conviennent.",
             url=reverse("resources:legal_form_chooser"),
         ),
+        Document(
+            key="achats-responsables",
+            title="Guide des achats responsables",
+            keywords="marchés réservés clause sociale clauses d'insertion SPASER facilitateur "
+            "commande publique EA ESAT SIAE L2113-12 L2113-13 L2113-15",
+            summary="Marchés réservés, clauses sociales et clauses types, SPASER, "
+            "facilitateurs des clauses sociales : ce que le code de la commande publique "
+            "permet à un acheteur.",
+            body=purchasing_guide.search_text(),
+            url=reverse("resources:purchasing_guide"),
+        ),
     ]
     for form in legal_forms.LEGAL_FORMS:
         documents.append(
@@ -92,7 +104,14 @@ def _static_documents():
 
 
 def _static_version():
-    content = repr((legal_forms.LEGAL_FORMS, FAMILIES)).encode()
+    content = repr(
+        (
+            legal_forms.LEGAL_FORMS,
+            FAMILIES,
+            purchasing_guide.SECTIONS,
+            purchasing_guide.MODEL_CLAUSES,
+        )
+    ).encode()
     return hashlib.sha1(content, usedforsecurity=False).hexdigest()[:12]
 
 

@@ -11,6 +11,8 @@ urlpatterns = [
     path("formes-juridiques/<slug:slug>/", views.legal_form, name="legal_form"),
     # Linked to by the orientation assistant: keep this address stable.
     path("quelle-forme-pour-mon-projet/", views.legal_form_chooser, name="legal_form_chooser"),
+    # Linked to, with its anchors, by the purchasing pages (/achats/): keep it stable.
+    path("achats-responsables/", views.purchasing_guide_page, name="purchasing_guide"),
     path("formations/", views.trainings, name="trainings"),
     path("formations/<int:pk>/", views.training, name="training"),
     path("guides/<slug:slug>/", views.page, name="page"),

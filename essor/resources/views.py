@@ -8,9 +8,10 @@ from django.views.decorators.http import require_GET
 from essor.core import report
 from essor.core.text import fold
 from essor.directory.enums import EssFamily
+from essor.purchasing import services as purchasing
 from essor.territories.models import Departement
 
-from . import legal_forms
+from . import legal_forms, purchasing_guide
 from .forms import LegalFormChooserForm, TrainingSearchForm
 from .models import Page, Training
 
@@ -82,6 +83,20 @@ def what_is_ess(request):
             "report_source": report.source(),
             "directory_url": _url("search:directory", "/annuaire/"),
             "initiatives_url": _url("initiatives:index", "/initiatives/"),
+        },
+    )
+
+
+@require_GET
+def purchasing_guide_page(request):
+    return render(
+        request,
+        "resources/purchasing_guide.html",
+        {
+            "sections": purchasing_guide.SECTIONS,
+            "clauses": purchasing_guide.MODEL_CLAUSES,
+            "reservations": purchasing.reserved_contracts(),
+            "legifrance": purchasing_guide.LEGIFRANCE_CCP,
         },
     )
 

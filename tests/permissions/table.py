@@ -183,6 +183,7 @@ ROUTES = {
     "resources:legal_forms": public(),
     "resources:legal_form": public({"slug": "association"}),
     "resources:legal_form_chooser": public(),
+    "resources:purchasing_guide": public(),
     "resources:trainings": public(),
     "resources:training": public(lambda w: {"pk": w.training.pk}),
     "resources:page": public(lambda w: {"slug": w.page.slug}),
