@@ -318,7 +318,16 @@ def test_results_with_bad_input_answer_400_in_french(client):
     html = response.content.decode()
     assert response.status_code == 400
     assert "Aucune commune ne correspond à « Nullepart »" in html
-    assert "Sélectionnez un choix valide" in html
+    assert "Cette étape n&#x27;existe pas : choisissez dans la liste." in html
+
+
+def test_a_forged_persona_is_a_400_in_french(client):
+    response = client.get(reverse("support:results"), {"commune": "23096", "profil": "pirate"})
+    assert response.status_code == 400
+    assert "Ce profil n&#x27;existe pas" in response.content.decode()
+    step = client.get(reverse("support:orientation"), {"pas": "0", "profil": "pirate"})
+    assert step.status_code == 400
+    assert "Ce profil n&#x27;existe pas" in step.content.decode()
 
 
 def test_the_results_page_makes_a_bounded_number_of_queries(
@@ -335,41 +344,88 @@ def test_the_results_page_makes_a_bounded_number_of_queries(
 def test_the_assistant_goes_step_by_step_with_plain_get_forms(demo_offers, client):
     url = reverse("support:orientation")
     first = client.get(url)
-    assert "Étape 1 sur 6" in first.content.decode()
+    assert "Étape 1 sur 7" in first.content.decode()
 
-    missing = client.get(url, {"pas": "0", "commune": ""})
-    assert missing.status_code == 400 and "Indiquez votre commune." in missing.content.decode()
+    no_persona = client.get(url, {"pas": "0"})
+    assert (
+        no_persona.status_code == 400 and "Dites-nous qui vous êtes." in no_persona.content.decode()
+    )
 
-    ambiguous = client.get(url, {"pas": "0", "commune": "23000"})
+    where = client.get(url, {"pas": "0", "profil": "creator"})
+    assert "Étape 2 sur 7" in where.content.decode()
+
+    missing = client.get(url, {"pas": "1", "profil": "creator", "commune": ""})
+    assert missing.status_code == 400
+    assert "Indiquez votre commune, votre intercommunalité" in missing.content.decode()
+
+    ambiguous = client.get(url, {"pas": "1", "profil": "creator", "commune": "23000"})
     assert "Plusieurs communes correspondent" in ambiguous.content.decode()
 
-    second = client.get(url, {"pas": "0", "commune": "Guéret (23096)"})
+    second = client.get(url, {"pas": "1", "profil": "creator", "commune": "Guéret (23096)"})
     html = second.content.decode()
-    assert "Étape 2 sur 6" in html and 'name="commune" value="Guéret (23096)"' in html
+    assert "Étape 3 sur 7" in html and 'name="commune" value="Guéret (23096)"' in html
 
-    no_phase = client.get(url, {"pas": "1", "commune": "23096"})
+    no_phase = client.get(url, {"pas": "2", "profil": "creator", "commune": "23096"})
     assert "Choisissez où vous en êtes." in no_phase.content.decode()
 
-    back = client.get(url, {"pas": "1", "commune": "23096", "aller": "precedent"})
-    assert "Étape 1 sur 6" in back.content.decode()
+    back = client.get(url, {"pas": "2", "commune": "23096", "aller": "precedent"})
+    assert "Étape 2 sur 7" in back.content.decode()
 
-    answers = {"commune": "23096", "etape": "transfer", "projet": "collective", "forme": "scop"}
-    for step in range(1, 5):
+    answers = {
+        "profil": "creator", "commune": "23096", "etape": "transfer", "projet": "collective",
+        "forme": "scop",
+    }  # fmt: skip
+    for step in range(2, 6):
         response = client.get(url, {**answers, "pas": str(step), "aller": "suivant"})
-        assert f"Étape {step + 2} sur 6" in response.content.decode()
-    last = client.get(url, {**answers, "besoins": ["legal", "funding"], "pas": "5"})
+        assert f"Étape {step + 2} sur 7" in response.content.decode()
+    last = client.get(url, {**answers, "besoins": ["legal", "funding"], "pas": "6"})
     assert last.status_code == 302
     query = parse_qs(urlparse(last.url).query)
     assert query["commune"] == ["23096"] and query["besoins"] == ["legal", "funding"]
     assert "URSCOP Limousin" in client.get(last.url).content.decode()
 
 
+def test_the_assistant_skips_the_questions_that_do_not_concern_the_person(client):
+    url = reverse("support:orientation")
+    answers = {"profil": "local_authority", "commune": "Haute-Vienne"}
+    place = client.get(url, {**answers, "pas": "1"})
+    html = place.content.decode()
+    # A local authority has no project phase nor form to choose: straight to its needs.
+    assert "Étape 3 sur 4" in html and "De quoi avez-vous besoin ?" in html
+    assert 'value="Haute-Vienne (département 87)"' in html
+
+
+def test_the_place_may_be_an_epci_or_a_departement(client):
+    url = reverse("support:orientation")
+    epci = client.get(url, {"pas": "1", "profil": "buyer", "commune": "CA du Grand Angoulême"})
+    assert 'value="CA du Grand Angoulême (EPCI 200071827)"' in epci.content.decode()
+    communaute = client.get(
+        url, {"pas": "1", "profil": "buyer", "commune": "communauté d'agglomération du Niortais"}
+    )
+    assert 'value="CA du Niortais (EPCI 200041317)"' in communaute.content.decode()
+    results = client.get(
+        reverse("support:results"), {"commune": "Corrèze (département 19)", "profil": "creator"}
+    )
+    assert "Qui peut vous accompagner à Corrèze" in results.content.decode()
+
+
+def test_a_name_shared_by_a_commune_and_a_departement_offers_the_choice(client):
+    response = client.get(
+        reverse("support:orientation"), {"pas": "1", "profil": "creator", "commune": "Corrèze"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Plusieurs lieux correspondent à « Corrèze »" in html
+    assert "Corrèze (département 19)" in html and "Corrèze (19062)" in html
+
+
 def test_the_last_step_under_htmx_redirects_the_whole_page(client):
     response = client.get(
         reverse("support:orientation"),
-        {"commune": "23096", "etape": "idea", "projet": "individual", "pas": "5"},
+        {"profil": "creator", "commune": "23096", "etape": "idea", "projet": "individual",
+         "pas": "6"},
         headers={"HX-Request": "true"},
-    )
+    )  # fmt: skip
     assert response.status_code == 200
     assert response["HX-Redirect"].startswith(reverse("support:results"))
 

@@ -35,12 +35,16 @@ class Profile:
     commune: Commune | None = None
     amount: int | None = None
     today: date | None = None
+    # A place wider than a commune (an EPCI, a département), when no commune is known.
+    area: Place | None = None
     # (place, {tool id: [(area, partial)]}): the areas serving the place, one query for all.
     _serving: tuple = field(default=(None, {}), init=False, repr=False, compare=False)
 
     @property
     def place(self):
-        return Place.of_commune(self.commune) if self.commune is not None else Place()
+        if self.commune is not None:
+            return Place.of_commune(self.commune)
+        return self.area or Place()
 
     def serving(self, tool):
         """[(area, partial)] of the tool's areas that serve the profile's place."""

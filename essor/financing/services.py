@@ -422,3 +422,22 @@ def tour_de_table(dossier, today=None):
         eligible, _ = match(profile)
         suggestions = [v for v in eligible if v.tool.pk not in used][:5]
     return TourDeTable(need, lines, granted, pending, refused, gap, suggestions)
+
+
+# What other sections show
+
+
+def tools_for_situation(*, place, phase="", beneficiaries=(), sectors=(), limit=3):
+    """The published financing tools that fit a situation described by another section
+    (the orientation's answers), best first, each with why: [(tool, reasons)]. A tool that
+    a rule rejects is left out; one whose criteria the situation leaves unknown stays."""
+    profile = Profile(
+        beneficiaries=set(beneficiaries),
+        phase=phase,
+        sectors=set(sectors),
+        commune=place.commune,
+        area=None if place.commune else place,
+    )
+    eligible, _ = match(profile)
+    # A tool that says why it fits (its territory, the phase, the form) before the others.
+    return [(verdict.tool, verdict.reasons) for verdict in eligible[:limit]]

@@ -250,6 +250,28 @@ def initiatives_for_territory(departement=None, epci=None):
     return list(initiatives)
 
 
+def initiatives_elsewhere(*, themes=(), departement=None, limit=3):
+    """Published initiatives on the given themes from other territories than the
+    département (the « comparable territories » a person can learn from), the richest in
+    shared themes first; those of the département itself come after."""
+    initiatives = Initiative.objects.published()
+    if themes:
+        initiatives = initiatives.filter(theme_links__theme__in=list(themes)).annotate(
+            shared=models.Count("theme_links", distinct=True)
+        )
+    else:
+        initiatives = initiatives.annotate(shared=models.Value(0))
+    code = getattr(departement, "code", departement) or ""
+    initiatives = initiatives.annotate(
+        here=models.Case(models.When(departement_codes__contains=f" {code} ", then=1), default=0)
+        if code
+        else models.Value(0)
+    )
+    return list(
+        initiatives.for_listing().order_by("here", "-shared", "-published_at", "title")[:limit]
+    )
+
+
 # RGPD
 
 

@@ -21,7 +21,7 @@ from .backends import BBox, Near, SearchFilters, get_backend
 
 PER_PAGE = 20
 MAX_PAGE = 500
-RADIUS_KM = [5, 10, 20, 50, 100]
+RADIUS_KM = [5, 10, 20, 30, 50, 100]
 # Map clusters are about this many pixels wide on screen.
 CELL_PIXELS = 60
 MAX_POINTS = 1000

@@ -30,6 +30,8 @@ class SupportAudience(models.TextChoices):
     ESS_COMPANY = "ess_company", "Entreprise de l'ESS"
     CLASSIC_COMPANY = "classic_company", "Entreprise classique"
     LOCAL_AUTHORITY = "local_authority", "Collectivité"
+    BUYER = "buyer", "Acheteur public ou privé"
+    YOUNG = "young", "Jeunes, élèves et étudiants"
 
 
 class SupportLegalForm(models.TextChoices):
@@ -83,6 +85,25 @@ class OfferStatus(models.TextChoices):
     PUBLISHED = "published", "Publiée"
     REJECTED = "rejected", "Refusée"
     ARCHIVED = "archived", "Archivée"
+
+
+class Persona(models.TextChoices):
+    """Who is asking: the personas of the 2016 report. The first four carry a project
+    still to create; the others come with what they already are."""
+
+    CREATOR = "creator", "Je porte un projet de création"
+    JOBSEEKER = "jobseeker", "Je cherche un emploi et veux tester une activité"
+    STUDENT = "student", "Je suis étudiant·e ou jeune"
+    STRUCTURE = "structure", "Je dirige ou fais vivre une structure de l'ESS qui existe déjà"
+    VOLUNTEER = "volunteer", "Je suis bénévole ou dirigeant·e d'une association"
+    BUYER = "buyer", "J'achète pour une organisation (acheteur public ou privé)"
+    LOCAL_AUTHORITY = "local_authority", "Je représente une collectivité (élu·e ou agent)"
+    COMPANY = "company", "Je dirige une entreprise classique qui veut coopérer avec l'ESS"
+
+
+# The personas with a project to create, and those who speak for an existing organisation.
+CREATOR_PERSONAS = {Persona.CREATOR, Persona.JOBSEEKER, Persona.STUDENT}
+ORGANISATION_PERSONAS = {Persona.STRUCTURE, Persona.VOLUNTEER, Persona.COMPANY}
 
 
 class ProjectKind(models.TextChoices):

@@ -5,20 +5,21 @@ from django.db.models import Q
 from essor.directory.enums import Phase
 from essor.directory.models import Organisation
 from essor.directory.nomenclatures import ess_sectors
-from essor.territories.forms import AreaPickerForm, CommuneField
-from essor.territories.models import Departement
+from essor.territories.forms import AreaPickerForm, PlaceField
+from essor.territories.models import Commune, Departement, Epci
 
 from .enums import (
     Cost,
     Format,
     HelpKind,
+    Persona,
     ProjectKind,
     ProviderKind,
     SupportAudience,
     SupportLegalForm,
     SupportRequestStatus,
 )
-from .matching import Criteria
+from .matching import Criteria, main_departement
 from .models import SupportOffer
 
 
@@ -30,19 +31,39 @@ class CriteriaForm(forms.Form):
     """All the assistant's questions on one page: the results page's correction form,
     and, one field at a time, each step of the assistant."""
 
-    commune = CommuneField(
+    profil = forms.ChoiceField(
+        label="Vous êtes…",
+        choices=Persona.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": "Ce profil n'existe pas : choisissez dans la liste."},
+    )
+    commune = PlaceField(
         label="Où se trouve votre projet ?",
         required=False,
-        help_text="Votre commune : tapez son nom ou son code postal, puis choisissez dans la liste.",
+        help_text="Votre commune, votre intercommunalité ou votre département : tapez son nom "
+        "ou son code postal, puis choisissez dans la liste.",
+    )
+    epci = forms.ModelChoiceField(
+        label="Ou votre intercommunalité",
+        queryset=Epci.objects.all(),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "Cette intercommunalité est inconnue."},
     )
     departement = forms.ModelChoiceField(
         label="Ou, si vous ne savez pas encore la commune, votre département",
         queryset=Departement.objects.all(),
         required=False,
         empty_label="—",
+        error_messages={"invalid_choice": "Ce département est inconnu."},
     )
     etape = forms.ChoiceField(
-        label="Où en êtes-vous ?", choices=Phase.choices, widget=forms.RadioSelect, required=False
+        label="Où en êtes-vous ?",
+        choices=Phase.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": "Cette étape n'existe pas : choisissez dans la liste."},
     )
     projet = forms.ChoiceField(
         label="Votre projet est…",
@@ -88,7 +109,11 @@ class CriteriaForm(forms.Form):
             if name in self.fields:
                 self.fields[name].required = True
         if "commune" in require:
-            self.fields["commune"].error_messages["required"] = "Indiquez votre commune."
+            self.fields["commune"].error_messages["required"] = (
+                "Indiquez votre commune, votre intercommunalité ou votre département."
+            )
+        if "profil" in require:
+            self.fields["profil"].error_messages["required"] = "Dites-nous qui vous êtes."
         if "etape" in require:
             self.fields["etape"].error_messages["required"] = "Choisissez où vous en êtes."
         if "projet" in require:
@@ -104,16 +129,32 @@ class CriteriaForm(forms.Form):
             and not self.errors
             and not data.get("commune")
             and not data.get("departement")
+            and not data.get("epci")
         ):
             raise forms.ValidationError("Indiquez votre commune (ou au moins votre département).")
         return data
 
+    def place(self):
+        """(commune, epci, departement) of the answers: the place field may hold any."""
+        data = self.cleaned_data
+        place = data.get("commune")
+        if isinstance(place, Commune):
+            return place, None, place.departement
+        if isinstance(place, Departement):
+            return None, None, place
+        epci = place if isinstance(place, Epci) else data.get("epci")
+        if epci is not None:
+            return None, epci, main_departement(epci)
+        return None, None, data.get("departement")
+
     def to_criteria(self, text=""):
         data = self.cleaned_data
-        commune = data.get("commune")
+        commune, epci, departement = self.place()
         return Criteria(
             commune=commune,
-            departement=commune.departement if commune else data.get("departement"),
+            departement=departement,
+            epci=epci,
+            persona=data.get("profil") or "",
             phase=data.get("etape") or "",
             project=data.get("projet") or "",
             legal_form=data.get("forme") or "",

@@ -14,10 +14,11 @@ from django.conf import settings
 from essor.core.text import fold
 from essor.directory.enums import Phase
 from essor.directory.nomenclatures import ess_sectors
+from essor.territories.forms import epcis_named
 from essor.territories.models import Commune, Departement
 
-from .enums import HelpKind, ProjectKind, SupportLegalForm
-from .matching import Criteria
+from .enums import HelpKind, Persona, ProjectKind, SupportLegalForm
+from .matching import PHASELESS_PERSONAS, Criteria
 
 
 def _terms(*patterns):
@@ -71,6 +72,17 @@ PHASES = [
         ),
     ),
     (
+        Phase.TEST,
+        _terms(
+            r"tester",
+            r"test(?:er)? (?:mon|ma|notre|son|une) activite",
+            r"couveuse",
+            r"a l essai",
+            r"essayer (?:mon|une|notre) activite",
+            r"entrepreneur salarie",
+        ),
+    ),
+    (
         Phase.SCALING,
         _terms(
             r"essaim\w*",
@@ -105,15 +117,6 @@ PHASES = [
         ),
     ),
     (
-        Phase.TEST,
-        _terms(
-            r"tester",
-            r"test(?:er)? (?:mon|ma|notre|son|une) activite",
-            r"couveuse",
-            r"a l essai",
-        ),
-    ),
-    (
         Phase.CREATION,
         _terms(
             r"creer",
@@ -144,6 +147,163 @@ PHASES = [
             r"par ou commencer",
             r"projet en tete",
         ),
+    ),
+]
+
+# Who is speaking. The first that matches wins: a buyer's words are more telling than the
+# local authority they may work for, a volunteer's than the association they lead.
+CREATES_A_STRUCTURE = _terms(
+    r"(?:creer|monter|lancer|fonder|constituer) (?:une|un|notre|leur) (?:scic|scop|association|"
+    r"cooperative|entreprise|cae|societe)",
+)
+
+PERSONAS = [
+    (
+        Persona.BUYER,
+        _terms(
+            r"acheteu\w*",
+            r"acheter (?:a|aux|aupres|local|responsable|solidaire)",
+            r"acheter (?:des|nos) (?:prestations|services|produits|fournitures)",
+            r"(?:nos|mes|ses|leurs|les|des) achats",
+            r"achats? (?:publics?|responsables?|solidaires?|socialement responsables?)",
+            r"politique d achats?",
+            r"service (?:des )?achats",
+            r"clauses? sociales?",
+            r"(?:reserver|reservation de) (?:des |un |nos |certains )?(?:marches?|lots?)",
+            r"marches? reserves?",
+            r"commande publique",
+            r"sous trait\w*",
+            r"(?:trouver|cherche\w*|identifier) (?:des |un |de )?(?:fournisseurs?|prestataires?)",
+        ),
+    ),
+    (
+        Persona.LOCAL_AUTHORITY,
+        _terms(
+            r"communaute (?:de communes|d agglomeration|urbaine)",
+            r"agglomeration",
+            r"intercommunalite",
+            r"interco",
+            r"collectivites?",
+            r"mairie",
+            r"maire",
+            r"adjoint\w* au maire",
+            r"conseil (?:municipal|communautaire|departemental|regional)",
+            r"conseill\w+ (?:municipa\w*|communautaire|departementa\w*|regiona\w*)",
+            r"elue?s?",
+            r"agent (?:territorial|de (?:la|notre) (?:commune|ville|collectivite))",
+            r"charge\w* de mission (?:ess|economie|developpement)\w*",
+            r"developpe\w* economique (?:de|du|d) (?:la|notre) (?:commune|territoire|ville)",
+            r"notre (?:commune|ville|territoire|intercommunalite|agglo)",
+            r"politique (?:publique|locale)",
+        ),
+    ),
+    (
+        Persona.JOBSEEKER,
+        _terms(
+            r"demandeu\w* d emploi",
+            r"chomage",
+            r"chomeu\w*",
+            r"pole emploi",
+            r"france travail",
+            r"sans emploi",
+            r"licencie\w*",
+            r"rsa",
+            r"reconversion",
+            r"(?:retrouver|recherche) (?:un |d )?(?:emploi|travail)",
+        ),
+    ),
+    (
+        Persona.STUDENT,
+        _terms(
+            r"etudiant\w*",
+            r"etudes",
+            r"master",
+            r"licence",
+            r"lyceen\w*",
+            r"jeunes? diplome\w*",
+            r"universite",
+            r"ecole d ete",
+            r"junior",
+        ),
+    ),
+    (
+        Persona.VOLUNTEER,
+        _terms(
+            r"benevoles?",
+            r"(?:president|presidente|tresorier\w*|secretaire) (?:de l|d une|de notre|de mon|de "
+            r"ma|du|de la)",
+            r"dirigeants? (?:benevoles?|associatifs?)",
+            r"membres? du (?:ca|conseil d administration|bureau)",
+            r"administrat\w* (?:de l|d une|benevoles?)",
+            r"vie associative",
+        ),
+    ),
+    (
+        Persona.COMPANY,
+        _terms(
+            r"entreprises? (?:dite )?classiques?",
+            r"pme",
+            r"tpe",
+            r"chefs? d entreprises?",
+            r"rse",
+            r"responsabilite societale",
+            r"mecenat",
+            r"(?:notre|mon|une) (?:entreprise|societe|pme|usine)"
+            r"(?! d insertion| adaptee| solidaire| sociale| de l ess| cooperative)",
+            r"artisans?",
+            r"agriculteurs?",
+            r"exploitations? agricoles?",
+            r"exploitants? agricoles?",
+            r"eleveurs?",
+            r"viticulteurs?",
+            r"(?:cooperer|travailler|partenariats?) avec (?:l ess|des (?:structures|entreprises) "
+            r"de l ess|des associations)",
+        ),
+    ),
+    (
+        Persona.STRUCTURE,
+        _terms(
+            r"(?:mon|ma|notre|nos) (?:association|structure|scop|scic|cooperative|mutuelle|"
+            r"fondation|chantier|entreprise d insertion|ressourcerie|recyclerie|epicerie|"
+            r"creche|ehpad|cae|esat|entreprise adaptee|groupement|tiers lieu)",
+            r"nos salaries",
+            r"nos adherents",
+            r"nous sommes une",
+            r"je dirige",
+            r"directeur|directrice",
+            r"(?:deux|nos|plusieurs|trois) (?:associations|structures|cooperatives|scop)",
+        ),
+    ),
+    (
+        Persona.CREATOR,
+        _terms(
+            r"porteu\w* de projets?",
+            r"creat\w* d (?:entreprise|activite)",
+            r"(?:creer|monter|lancer|ouvrir) (?:mon|ma|notre|une|un)",
+        ),
+    ),
+]
+
+# Kinds of project the field names that are not a need: « ouvrir un tiers-lieu » is a
+# collective project of a place, not a search for premises.
+PROJECT_TOPICS = [
+    (
+        "tiers_lieu",
+        "tiers-lieu (lieu partagé : coworking, fablab, café, ateliers…)",
+        _terms(r"tiers lieux?", r"fab ?labs?", r"espaces? de coworking", r"maisons? de l ess"),
+        [HelpKind.FIRST_INFO, HelpKind.NETWORKING, HelpKind.INDIVIDUAL],
+    ),
+    (
+        "employer_group",
+        "groupement d'employeurs (partager des salariés entre employeurs)",
+        _terms(r"groupements? d employeurs?", r"geiq", r"partager (?:un|des) salaries?"),
+        [HelpKind.INDIVIDUAL, HelpKind.HR, HelpKind.LEGAL],
+    ),
+    (
+        "innovation",
+        "innovation sociale",
+        _terms(r"innovation sociale", r"innovant\w*", r"experiment\w*"),
+        [HelpKind.INCUBATION, HelpKind.INDIVIDUAL],
     ),
 ]
 
@@ -216,8 +376,7 @@ PROJECTS = [
             r"collectif\w*",
             r"collective",
             r"nous",
-            r"on veut",
-            r"on voudrait",
+            r"on",
             r"avec (?:des|d autres|les|mes) (?:habitants|amis|collegues|voisins|salaries|associes)",
             r"habitants",
             r"citoyens?",
@@ -268,7 +427,7 @@ NEEDS = [
         HelpKind.INDIVIDUAL,
         _terms(
             r"accompagn\w*",
-            r"conseils?(?! d administration)",
+            r"conseils?(?! d administration| (?:municipal|communautaire|departemental|regional)\b)",
             r"conseiller",
             r"aide",
             r"aider",
@@ -363,7 +522,6 @@ NEEDS = [
             r"hebergement",
             r"pepiniere",
             r"coworking",
-            r"tiers lieux?",
         ),
     ),
     (
@@ -436,7 +594,7 @@ SECTORS = [
             r"iae",
             r"aide a domicile",
             r"social",
-            r"sociale",
+            r"(?<!innovation )(?<!economie )(?<!entreprise )(?<!utilite )(?<!clause )sociale",
             r"personnes agees",
             r"handicap\w*",
             r"creche",
@@ -502,6 +660,34 @@ PLACE_PREPOSITIONS = {
 }
 DEPARTEMENT_PREPOSITIONS = {("en",), ("dans", "la"), ("dans", "le"), ("dans", "les"), ("dans",)}
 MAX_PLACE_WORDS = 6
+PHASE_NEEDS = {
+    Phase.DIFFICULTY: [HelpKind.INDIVIDUAL, HelpKind.FINANCIAL],
+    Phase.MERGER: [HelpKind.INDIVIDUAL, HelpKind.LEGAL],
+    Phase.CONSOLIDATION: [HelpKind.INDIVIDUAL],
+    Phase.SCALING: [HelpKind.INDIVIDUAL],
+}
+EXISTING_PHASES = {
+    Phase.DEVELOPMENT, Phase.SCALING, Phase.CONSOLIDATION, Phase.DIFFICULTY, Phase.MERGER
+}  # fmt: skip
+
+# The inhabitants' names of the region's main towns, as people write « notre PME
+# bordelaise »: folded, masculine and feminine, singular and plural.
+GENTILES = {
+    "bordelais": "33063", "bordelaise": "33063", "bordelaises": "33063",
+    "limougeaud": "87085", "limougeaude": "87085", "limougeauds": "87085",
+    "limougeaudes": "87085", "rochelais": "17300", "rochelaise": "17300",
+    "rochelaises": "17300", "niortais": "79191", "niortaise": "79191", "niortaises": "79191",
+    "angoumoisin": "16015", "angoumoisine": "16015", "angoumoisins": "16015",
+    "palois": "64445", "paloise": "64445", "paloises": "64445", "bayonnais": "64102",
+    "bayonnaise": "64102", "gueretois": "23096", "gueretoise": "23096", "tulliste": "19272",
+    "tullistes": "19272", "briviste": "19031", "brivistes": "19031", "agenais": "47001",
+    "agenaise": "47001", "montois": "40192", "montoise": "40192", "dacquois": "40088",
+    "dacquoise": "40088", "pictave": "86194", "pictaves": "86194",
+    "chatelleraudais": "86066", "chatelleraudaise": "86066", "saintais": "17415",
+    "saintaise": "17415", "cognacais": "16102", "cognacaise": "16102",
+    # and the short names everyone uses
+    "brive": "19031", "sarlat": "24520", "oloron": "64422",
+}  # fmt: skip
 
 
 def _strip_accents(text):
@@ -532,6 +718,14 @@ def _first(rules, folded):
             if found:
                 return value, found.group(0)
     return None, None
+
+
+def _match(patterns, folded):
+    for pattern in patterns:
+        found = pattern.search(folded)
+        if found:
+            return found.group(0)
+    return ""
 
 
 def _all(rules, folded):
@@ -569,11 +763,34 @@ def _place_candidates(tokens):
     return candidates
 
 
+EPCI_TRIGGER = re.compile(
+    r"\b(?:communaute (?:de communes|d agglomeration|urbaine)|agglomeration|agglo|"
+    r"metropole|intercommunalite)\b(?: (?:du|de la|de l|des|de|d))?((?: [a-z0-9]+){1,5})"
+)
+
+
+def find_epci(folded):
+    """(EPCI, words) when the text names an intercommunality: « la communauté de communes
+    Haute-Corrèze », « l'agglomération du Niortais »."""
+    found = EPCI_TRIGGER.search(folded)
+    if not found:
+        return None, ""
+    words = found.group(1).split()
+    for size in range(len(words), 0, -1):
+        name = " ".join(words[:size])
+        if len(name) < 4:
+            continue
+        epcis = epcis_named(name)
+        if len(epcis) == 1:
+            return epcis[0], found.group(0).strip()
+    return None, ""
+
+
 def find_place(text):
     """(commune, departement, words) found in the text; commune may be None."""
     candidates = _place_candidates(_tokens(text))
     if not candidates:
-        return None, None, ""
+        return _by_gentile(text)
     names = {name for name, *_ in candidates}
     communes = {}
     for commune in Commune.objects.filter(search_name__in=names).select_related(
@@ -596,11 +813,24 @@ def find_place(text):
             if best is None or option[0] > best[0]:
                 best = option
     if best is None:
-        return None, None, ""
+        return _by_gentile(text)
     _, kind, found, words = best
     if kind == "commune":
         return found, found.departement, words
     return None, found, words
+
+
+def _by_gentile(text):
+    for word, _ in _tokens(text):
+        if GENTILES.get(word):
+            commune = (
+                Commune.objects.select_related("departement", "epci")
+                .filter(code=GENTILES[word])
+                .first()
+            )
+            if commune is not None:
+                return commune, commune.departement, word
+    return None, None, ""
 
 
 def _likeliest(communes):
@@ -611,16 +841,16 @@ def _likeliest(communes):
     )
 
 
-def interpret(text):
-    """Read a free-text situation into criteria, saying what was understood from what."""
-    text = (text or "")[:1000]
-    folded = fold(text)
-    folded = re.sub(r"[^a-z0-9 ]+", " ", folded)
-    criteria = Criteria(text=text)
-    understanding = Understanding(criteria=criteria)
-
+def _read_place(text, folded, understanding):
+    criteria = understanding.criteria
+    epci, epci_words = find_epci(folded)
     commune, departement, words = find_place(text)
-    if commune is not None:
+    if epci is not None and (commune is None or fold(commune.name) in epci_words):
+        from .matching import main_departement
+
+        criteria.epci, criteria.departement = epci, main_departement(epci)
+        understanding.findings.append(("Où", epci.name, epci_words))
+    elif commune is not None:
         criteria.commune, criteria.departement = commune, departement
         understanding.findings.append(("Où", f"{commune.name} ({departement.name})", words))
     elif departement is not None:
@@ -632,14 +862,8 @@ def interpret(text):
     else:
         understanding.missing.append("Nous n'avons pas reconnu de commune : indiquez-la.")
 
-    phase, phase_words = _first(PHASES, folded)
-    if phase:
-        criteria.phase = phase
-        understanding.findings.append(("Étape", Phase(phase).label, phase_words))
-    form, words = _first(LEGAL_FORMS, folded)
-    if form:
-        criteria.legal_form = form
-        understanding.findings.append(("Forme juridique", SupportLegalForm(form).label, words))
+
+def _read_project(folded, phase, form):
     project, words = _first(PROJECTS, folded)
     if (
         project is None
@@ -650,31 +874,104 @@ def interpret(text):
         project, words = ProjectKind.COLLECTIVE, SupportLegalForm(form).label
     if project is None and re.search(r"\b(?:je|j)\b", folded):
         project, words = ProjectKind.INDIVIDUAL, "je"
-    if project:
-        criteria.project = project
-        understanding.findings.append(("Projet", ProjectKind(project).label, words))
+    return project, words
+
+
+def _read_persona(folded, phase, phase_words, project, project_words, topics):
+    """(persona, words): who speaks, from their own words or, failing that, from what
+    they say they do."""
+    persona, words = _first(PERSONAS, folded)
+    creates = _match(CREATES_A_STRUCTURE, folded)
+    if creates and persona in (Persona.LOCAL_AUTHORITY, Persona.STRUCTURE):
+        # « Habitants et élus, nous voulons créer une SCIC »: a project to create, which
+        # a local authority may join.
+        return Persona.CREATOR, creates
+    if persona is not None:
+        return persona, words
+    if phase in EXISTING_PHASES:
+        # Only a structure that exists develops, consolidates or merges.
+        return Persona.STRUCTURE, phase_words
+    if phase in {Phase.IDEA, Phase.TEST, Phase.CREATION} or topics:
+        # Someone who speaks of creating, and of nothing they already are, is a creator.
+        return Persona.CREATOR, phase_words or topics[0][2]
+    if project == ProjectKind.ORGANISATION:
+        return Persona.STRUCTURE, project_words
+    return None, ""
+
+
+def _add_needs(needs, implied):
+    for need, why in implied:
+        if need not in [n for n, _ in needs]:
+            needs.append((need, why))
+
+
+def _read_needs(folded, phase, phase_words, form, topics):
     needs = _all(NEEDS, folded)
-    if form == SupportLegalForm.CAE or phase == Phase.TRANSFER:
-        # The CAE's own help, and a takeover's legal and financial expertise, come with
-        # the words « CAE » and « reprendre » even when no need is named.
-        implied = (
-            [(HelpKind.CAE, "CAE")]
-            if form == SupportLegalForm.CAE
-            else [(HelpKind.LEGAL, phase_words), (HelpKind.FINANCIAL, phase_words)]
-        )
-        for need, why in implied:
-            if need not in [n for n, _ in needs]:
-                needs.append((need, why))
+    if any(key == "tiers_lieu" for key, *_ in topics):
+        # Coworking, ateliers, locaux describe the tiers-lieu to create, not premises sought.
+        needs = [(n, w) for n, w in needs if n != HelpKind.HOSTING]
+    if not needs:
+        for _, _, why, implied in topics[:1]:
+            needs = [(need, why) for need in implied]
+    # In difficulty or before a merger, the first need is a diagnosis with someone,
+    # whatever words the sentence used (« nous avons perdu une subvention »).
+    _add_needs(needs, [(need, phase_words) for need in PHASE_NEEDS.get(phase, [])])
+    # The CAE's own help, and a takeover's legal and financial expertise, come with the
+    # words « CAE » and « reprendre » even when no need is named.
+    if form == SupportLegalForm.CAE:
+        _add_needs(needs, [(HelpKind.CAE, "CAE")])
+    elif phase == Phase.TRANSFER:
+        _add_needs(needs, [(HelpKind.LEGAL, phase_words), (HelpKind.FINANCIAL, phase_words)])
     # « aide » alone says nothing more than « accompagnement » when other needs are named.
     if len(needs) > 1:
         needs = [
             (n, w) for n, w in needs if not (n == HelpKind.INDIVIDUAL and w in {"aide", "aider"})
         ]
+    return needs
+
+
+def interpret(text):
+    """Read a free-text situation into criteria, saying what was understood from what."""
+    text = (text or "")[:1000]
+    folded = fold(text)
+    folded = re.sub(r"[^a-z0-9 ]+", " ", folded)
+    criteria = Criteria(text=text)
+    understanding = Understanding(criteria=criteria)
+    findings = understanding.findings
+    _read_place(text, folded, understanding)
+
+    phase, phase_words = _first(PHASES, folded)
+    form, form_words = _first(LEGAL_FORMS, folded)
+    project, project_words = _read_project(folded, phase, form)
+    topics = [(key, label, why, needs) for key, label, patterns, needs in PROJECT_TOPICS
+              for why in [_match(patterns, folded)] if why]  # fmt: skip
+    persona, persona_words = _read_persona(
+        folded, phase, phase_words, project, project_words, topics
+    )
+    if persona:
+        criteria.persona = persona
+        findings.append(("Vous êtes", Persona(persona).label, persona_words))
+    if phase and persona not in PHASELESS_PERSONAS:
+        # A buyer or a local authority has no project phase: « développer l'ESS sur notre
+        # territoire » is a policy.
+        criteria.phase = phase
+        findings.append(("Étape", Phase(phase).label, phase_words))
+    if form:
+        criteria.legal_form = form
+        findings.append(("Forme juridique", SupportLegalForm(form).label, form_words))
+    if project and persona in (None, Persona.CREATOR, Persona.JOBSEEKER, Persona.STUDENT):
+        criteria.project = project
+        findings.append(("Projet", ProjectKind(project).label, project_words))
+    elif project == ProjectKind.ORGANISATION or persona in {Persona.STRUCTURE, Persona.VOLUNTEER}:
+        criteria.project = ProjectKind.ORGANISATION
+    for _, label, why, _ in topics:
+        findings.append(("Projet", label, why))
+    needs = _read_needs(folded, criteria.phase, phase_words, form, topics)
     criteria.needs = [need for need, _ in needs]
     for need, words in needs:
-        understanding.findings.append(("Besoin", HelpKind(need).label, words))
+        findings.append(("Besoin", HelpKind(need).label, words))
     sector, words = _first(SECTORS, folded)
     if sector:
         criteria.sector = sector
-        understanding.findings.append(("Secteur", ess_sectors()[sector], words))
+        findings.append(("Secteur", ess_sectors()[sector], words))
     return understanding

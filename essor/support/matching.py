@@ -15,9 +15,19 @@ from essor.directory.models import Membership
 from essor.directory.nomenclatures import ess_sectors
 from essor.territories.areas import LOCALITY, AreaLevel, AreaSpec, Place, most_local, surroundings
 from essor.territories.forms import CODE_IN_LABEL
-from essor.territories.models import Commune, Departement
+from essor.territories.models import Commune, Departement, Epci
 
-from .enums import Cost, HelpKind, OfferStatus, ProjectKind, SupportAudience, SupportLegalForm
+from .enums import (
+    CREATOR_PERSONAS,
+    ORGANISATION_PERSONAS,
+    Cost,
+    HelpKind,
+    OfferStatus,
+    Persona,
+    ProjectKind,
+    SupportAudience,
+    SupportLegalForm,
+)
 from .models import OfferArea, SupportOffer, labels
 
 # When the person ticks no need, what people at their phase usually look for first.
@@ -33,6 +43,20 @@ DEFAULT_NEEDS = {
     Phase.TRANSFER: [HelpKind.INDIVIDUAL, HelpKind.LEGAL, HelpKind.FINANCIAL, HelpKind.FUNDING],
     Phase.MERGER: [HelpKind.INDIVIDUAL, HelpKind.LEGAL, HelpKind.FINANCIAL, HelpKind.HR],
 }
+
+# Those who come with no project phase: what they look for first.
+PERSONA_NEEDS = {
+    Persona.BUYER: [HelpKind.COMMERCIAL, HelpKind.NETWORKING, HelpKind.FIRST_INFO],
+    Persona.LOCAL_AUTHORITY: [HelpKind.NETWORKING, HelpKind.FIRST_INFO, HelpKind.TRAINING],
+    Persona.COMPANY: [HelpKind.NETWORKING, HelpKind.FIRST_INFO, HelpKind.COMMERCIAL],
+    Persona.VOLUNTEER: [HelpKind.TRAINING, HelpKind.INDIVIDUAL, HelpKind.COLLECTIVE],
+    Persona.STUDENT: [HelpKind.FIRST_INFO, HelpKind.TRAINING, HelpKind.INCUBATION],
+}
+# The phase a persona is at when they do not say: a job seeker who wants to try an
+# activity is testing it, a student has an idea.
+PERSONA_PHASE = {Persona.JOBSEEKER: Phase.TEST, Persona.STUDENT: Phase.IDEA}
+# Personas who never have a project phase of their own.
+PHASELESS_PERSONAS = {Persona.BUYER, Persona.LOCAL_AUTHORITY}
 
 COOPERATIVE_FORMS = {
     SupportLegalForm.SCOP,
@@ -72,8 +96,42 @@ def lower_first(text):
     return text[:1].lower() + text[1:]
 
 
-def audiences_for(project, legal_form):
-    """The offer audiences that fit a person's "projet individuel ou collectif" answer."""
+# The audiences of the personas who speak for what they are, whatever their project.
+PERSONA_AUDIENCES = {
+    Persona.BUYER: {SupportAudience.BUYER},
+    Persona.LOCAL_AUTHORITY: {SupportAudience.LOCAL_AUTHORITY},
+    Persona.COMPANY: {SupportAudience.CLASSIC_COMPANY},
+    Persona.VOLUNTEER: {SupportAudience.ASSOCIATION},
+}
+
+
+def audiences_for(project, legal_form, persona=""):
+    """The offer audiences that fit who the person is and their "projet individuel ou
+    collectif" answer."""
+    if legal_form == SupportLegalForm.EMPLOYER_GROUP:
+        # A groupement d'employeurs is an association of employers, whoever they are.
+        return {SupportAudience.ASSOCIATION} | audiences_for(project, "", persona)
+    if persona in PERSONA_AUDIENCES:
+        # A company handed over to its employees in SCOP, a local authority joining a
+        # SCIC: the project takes the form chosen, and its supporters count too.
+        formed = project_audiences(ProjectKind.ORGANISATION, legal_form) if legal_form else set()
+        return PERSONA_AUDIENCES[persona] | formed
+    if persona == Persona.STRUCTURE:
+        project = ProjectKind.ORGANISATION
+    elif persona in CREATOR_PERSONAS and project not in (
+        ProjectKind.INDIVIDUAL,
+        ProjectKind.COLLECTIVE,
+    ):
+        # A job seeker or a student who does not say otherwise creates alone.
+        if persona == Persona.CREATOR:
+            return {SupportAudience.INDIVIDUAL, SupportAudience.CITIZENS}
+        project = ProjectKind.INDIVIDUAL
+    if persona == Persona.STUDENT:
+        return {SupportAudience.YOUNG} | audiences_for(project, legal_form)
+    return project_audiences(project, legal_form)
+
+
+def project_audiences(project, legal_form):
     if project == ProjectKind.INDIVIDUAL:
         return {SupportAudience.INDIVIDUAL}
     if project == ProjectKind.COLLECTIVE:
@@ -99,6 +157,8 @@ class Criteria:
 
     commune: Commune | None = None
     departement: Departement | None = None
+    epci: Epci | None = None
+    persona: str = ""
     phase: str = ""
     project: str = ""
     legal_form: str = ""  # "" is "je ne sais pas"
@@ -110,11 +170,38 @@ class Criteria:
     def place(self):
         if self.commune is not None:
             return Place.of_commune(self.commune)
+        if self.epci is not None:
+            return Place(epci=self.epci, departement=self.departement)
         return Place(departement=self.departement)
 
     @property
+    def effective_phase(self):
+        if self.persona in PHASELESS_PERSONAS:
+            return ""
+        return self.phase or PERSONA_PHASE.get(self.persona, "")
+
+    @property
+    def is_organisation(self):
+        """Speaks for an organisation that already exists (its own phase is past creation).
+        A groupement d'employeurs is always created by employers that exist."""
+        return (
+            self.persona in ORGANISATION_PERSONAS
+            or self.legal_form == SupportLegalForm.EMPLOYER_GROUP
+            or (not self.persona and self.project == ProjectKind.ORGANISATION)
+        )
+
+    @property
     def effective_needs(self):
-        return list(self.needs) or list(DEFAULT_NEEDS.get(self.phase, DEFAULT_NEEDS[""]))
+        if self.needs:
+            return list(self.needs)
+        if self.legal_form == SupportLegalForm.EMPLOYER_GROUP:
+            # Whoever asks, a groupement d'employeurs is a matter of employment law.
+            return [HelpKind.INDIVIDUAL, HelpKind.HR, HelpKind.LEGAL]
+        if self.persona == Persona.STUDENT or (
+            self.persona in PERSONA_NEEDS and not (self.phase and self.effective_phase)
+        ):
+            return list(PERSONA_NEEDS[self.persona])
+        return list(DEFAULT_NEEDS.get(self.effective_phase, DEFAULT_NEEDS[""]))
 
     def to_params(self):
         """The answers as query parameters (the assistant's URLs) and as stored JSON."""
@@ -123,9 +210,12 @@ class Criteria:
             # The picker's own label « Guéret (23096) »: a bare code could also be read as
             # a postal code, the label cannot.
             params["commune"] = self.commune.label
+        elif self.epci is not None:
+            params["epci"] = self.epci.code
         elif self.departement is not None:
             params["departement"] = self.departement.code
         for key, value in [
+            ("profil", self.persona),
             ("etape", self.phase),
             ("projet", self.project),
             ("forme", self.legal_form),
@@ -140,7 +230,7 @@ class Criteria:
     @classmethod
     def from_params(cls, params):
         """Rebuild answers from stored JSON, leniently: unknown values are dropped."""
-        commune = None
+        commune = epci = None
         departement = None
         if params.get("commune"):
             found = CODE_IN_LABEL.search(params["commune"])
@@ -148,7 +238,10 @@ class Criteria:
             commune = (
                 Commune.objects.select_related("departement", "epci").filter(code=code).first()
             )
-        if commune is None and params.get("departement"):
+        if commune is None and params.get("epci"):
+            epci = Epci.objects.filter(code=params["epci"]).first()
+            departement = main_departement(epci)
+        if commune is None and epci is None and params.get("departement"):
             departement = Departement.objects.filter(code=params["departement"]).first()
 
         def pick(key, enum):
@@ -161,6 +254,8 @@ class Criteria:
         return cls(
             commune=commune,
             departement=commune.departement if commune else departement,
+            epci=epci,
+            persona=pick("profil", Persona),
             phase=pick("etape", Phase),
             project=pick("projet", ProjectKind),
             legal_form=pick("forme", SupportLegalForm),
@@ -171,23 +266,44 @@ class Criteria:
     def describe(self):
         """[(question, answer)] in the person's words, for "what we understood"."""
         rows = [("Où", self.place.label or "non précisé")]
-        rows.append(("Étape", Phase(self.phase).label if self.phase else "non précisée"))
-        rows.append(("Projet", ProjectKind(self.project).label if self.project else "non précisé"))
-        rows.append(
-            (
-                "Forme juridique",
-                SupportLegalForm(self.legal_form).label if self.legal_form else "je ne sais pas",
+        rows.append(("Vous êtes", Persona(self.persona).label if self.persona else "non précisé"))
+        if self.persona not in PHASELESS_PERSONAS:
+            phase = self.effective_phase
+            rows.append(("Étape", Phase(phase).label if phase else "non précisée"))
+        if self.persona in CREATOR_PERSONAS or not self.persona:
+            rows.append(
+                ("Projet", ProjectKind(self.project).label if self.project else "non précisé")
             )
-        )
+        if self.persona not in {Persona.BUYER, Persona.LOCAL_AUTHORITY, Persona.COMPANY}:
+            rows.append(
+                (
+                    "Forme juridique",
+                    SupportLegalForm(self.legal_form).label
+                    if self.legal_form
+                    else "je ne sais pas",
+                )
+            )
         needs = ", ".join(labels(HelpKind, self.effective_needs))
-        rows.append(
-            ("Besoins", needs + (" (proposés selon votre étape)" if not self.needs else ""))
-        )
+        why = " (proposés selon votre situation)" if not self.needs else ""
+        rows.append(("Besoins", needs + why))
         rows.append(("Secteur", ess_sectors().get(self.sector, "non précisé")))
         return rows
 
     def summary_text(self):
         return "\n".join(f"{question} : {answer}" for question, answer in self.describe())
+
+
+def main_departement(epci):
+    """The département of most of an EPCI's communes (for links and labels)."""
+    if epci is None:
+        return None
+    code = (
+        Commune.objects.filter(epci_id=epci.code)
+        .values_list("departement_id", flat=True)
+        .order_by("departement_id")
+        .first()
+    )
+    return Departement.objects.filter(code=code).first() if code else None
 
 
 @dataclass
@@ -203,6 +319,9 @@ class Match:
     locality_rank: int = 0
     fits: bool = True
     phase_fits: bool = True
+    audience_fits: bool | None = None  # None: the offer serves everyone, or nobody said
+    specialist: bool = False  # of the person's legal form
+    partial: bool = False  # serves only part of the person's place
     distance_km: float | None = None
 
     @property
@@ -229,6 +348,8 @@ class OrientationResult:
     ranked: list = field(default_factory=list)
     groups: list = field(default_factory=list)  # [(HelpKind value, label, [Match])]
     entry_point: Match | None = None
+    top: list = field(default_factory=list)  # the five best, one offer per actor
+    more: list = field(default_factory=list)  # the other fitting offers, folded
     nearby: list = field(default_factory=list)
     others: list = field(default_factory=list)
     notes: list = field(default_factory=list)
@@ -350,21 +471,31 @@ def evaluate(offer, criteria, place, *, area=None, partial=False):
     if area is not None:
         _score_where(match, offer, place, area, partial)
     _score_help(match, offer, criteria.effective_needs)
-    if criteria.phase:
-        _score_phase(match, offer, criteria.phase)
+    phase = criteria.effective_phase
+    if phase:
+        _score_phase(match, offer, phase, existing=criteria.is_organisation)
     _score_legal_form(match, offer, criteria)
-    _score_audience(match, offer, audiences_for(criteria.project, criteria.legal_form))
+    _score_audience(
+        match, offer, audiences_for(criteria.project, criteria.legal_form, criteria.persona)
+    )
+    if match.audience_fits is False and criteria.persona in PERSONA_AUDIENCES:
+        # A buyer, a local authority, a company or volunteers are not who an offer for
+        # project creators serves: said, and not ranked.
+        match.fits = False
     if offer.sectors:
         _score_sector(match, offer, criteria.sector)
     _score_cost(match, offer)
     if offer.is_remote and not (area is not None and area.level == AreaLevel.NATIONAL):
         match.reasons.append("Possible à distance")
+    if not match.matched_needs and not match.specialist:
+        match.fits = False
     return match
 
 
 def _score_where(match, offer, place, area, partial):
     points, wording = COVERAGE_POINTS[area.level]
     match.level, match.locality_rank = area.level, LOCALITY[area.level]
+    match.partial = partial
     if partial:
         match.reasons.append(f"Présent sur une partie de {place.short_label} : {area.label}")
         match.cautions.append(
@@ -389,7 +520,7 @@ def _score_help(match, offer, needs):
             match.score += 5
         match.reasons.append("Propose : " + ", ".join(labels(HelpKind, match.matched_needs)))
     else:
-        match.fits = False
+        # Unfit, unless it specialises in the person's legal form (see _score_legal_form).
         match.cautions.append(
             "Ne propose pas ce que vous cherchez ("
             + ", ".join(lower_first(x) for x in labels(HelpKind, needs))
@@ -397,12 +528,25 @@ def _score_help(match, offer, needs):
         )
 
 
-def _score_phase(match, offer, phase):
+def _score_phase(match, offer, phase, *, existing=False):
     if not offer.phases:
         match.score += 6
     elif phase in offer.phases:
         match.score += 20
         match.reasons.append(f"Adapté à votre étape : {lower_first(Phase(phase).label)}")
+    elif existing and phase == Phase.CREATION and Phase.DEVELOPMENT in offer.phases:
+        # A structure that exists creates a new activity or a groupement d'employeurs
+        # with its peers: for its supporters, that is a development.
+        match.score += 12
+        match.reasons.append("Accompagne les structures existantes qui créent une activité")
+    elif phase == Phase.SCALING and Phase.DEVELOPMENT in offer.phases:
+        # Changing scale is a development: who supports one supports the other.
+        match.score += 12
+        match.reasons.append("Accompagne le développement, dont le changement d'échelle")
+    elif phase == Phase.TEST and {Phase.IDEA, Phase.CREATION} <= set(offer.phases):
+        # Testing an activity lies between the idea and the creation.
+        match.score += 12
+        match.reasons.append("Accompagne de l'idée à la création, test de l'activité compris")
     else:
         match.fits = match.phase_fits = False
         match.cautions.append(f"Ne concerne pas l'étape « {lower_first(Phase(phase).label)} »")
@@ -410,8 +554,15 @@ def _score_phase(match, offer, phase):
 
 def _score_legal_form(match, offer, criteria):
     form = criteria.legal_form
-    if form and form in offer.legal_forms:
+    if form == SupportLegalForm.COOPERATIVE and COOPERATIVE_FORMS & set(offer.legal_forms):
+        # « Une coopérative », not yet SCOP or SCIC: the cooperative specialists help choose.
+        match.score += 25
+        match.specialist = True
+        match.reasons.append(SPECIALIST_OF[SupportLegalForm.COOPERATIVE])
+    elif form and form in offer.legal_forms:
         match.score += 30
+        # The specialist of the chosen form is worth seeing whatever help was asked for.
+        match.specialist = True
         if (
             criteria.phase == Phase.TRANSFER
             and form in {SupportLegalForm.SCOP, SupportLegalForm.SCIC}
@@ -430,6 +581,7 @@ def _score_audience(match, offer, wanted):
     if not (offer.audiences and wanted):
         return
     common = [a for a in offer.audiences if a in wanted]
+    match.audience_fits = bool(common)
     if common:
         match.score += 10
         match.reasons.append(
@@ -537,6 +689,8 @@ def pick_entry_point(matches):
         entries,
         key=lambda m: (
             not m.phase_fits,
+            m.audience_fits is False,
+            m.partial,
             -m.locality_rank,
             bool(m.offer.legal_forms or m.offer.sectors),
             -m.score,
@@ -544,6 +698,20 @@ def pick_entry_point(matches):
             m.offer.pk,
         ),
     )
+
+
+def top_five(ranked, entry_point=None):
+    """(the five best offers, each of another actor and none the entry point, the rest)."""
+    top, seen = [], set()
+    skip = entry_point.offer.pk if entry_point is not None else None
+    for match in ranked:
+        if len(top) == SHOWN_FIRST:
+            break
+        if match.offer.pk != skip and match.offer.provider.pk not in seen:
+            top.append(match)
+            seen.add(match.offer.provider.pk)
+    chosen = {m.offer.pk for m in top} | {skip}
+    return top, [m for m in ranked if m.offer.pk not in chosen]
 
 
 def orient(criteria, *, per_group=5):
@@ -580,12 +748,13 @@ def orient(criteria, *, per_group=5):
                 "Aucune offre d'accompagnement n'est encore publiée pour ce territoire. "
                 "La CRESS peut vous orienter : écrivez-lui, et revenez bientôt."
             )
+    result.top, result.more = top_five(result.ranked, result.entry_point)
     for need in criteria.effective_needs:
         members = [m for m in result.ranked if need in m.offer.help_kinds][:per_group]
         if not members:
             members = [m for m in result.nearby if need in m.offer.help_kinds][:per_group]
         result.groups.append((need, HelpKind(need).label, members))
-    shown = result.ranked[:SHOWN_FIRST] + result.nearby + result.others
+    shown = result.top + result.nearby + result.others
     shown += [m for _, _, members in result.groups for m in members]
     if result.entry_point is not None:
         shown.append(result.entry_point)

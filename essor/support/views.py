@@ -19,11 +19,12 @@ from essor.directory.enums import Phase
 from essor.directory.models import Organisation
 from essor.events import services as agenda
 from essor.territories.areas import Place
+from essor.territories.forms import place_label
 
 from . import coverage as coverage_domain
 from . import parcours as parcours_domain
 from . import services
-from .enums import HelpKind, OfferStatus, SupportRequestStatus
+from .enums import HelpKind, OfferStatus, Persona, SupportRequestStatus
 from .forms import (
     CoverageFilterForm,
     CriteriaForm,
@@ -48,7 +49,9 @@ from .perms import (
 )
 from .tasks import make_parcours_pdf
 
-CRITERIA_FIELDS = ["commune", "departement", "etape", "projet", "forme", "besoins", "secteur"]
+CRITERIA_FIELDS = [
+    "profil", "commune", "epci", "departement", "etape", "projet", "forme", "besoins", "secteur",
+]  # fmt: skip
 
 
 def criteria_query(criteria, **extra):
@@ -87,6 +90,7 @@ class OrientationWizard(View):
 
     steps = [
         # (key, title, fields, required fields)
+        ("profil", "Qui êtes-vous ?", ["profil"], ["profil"]),
         ("ou", "Où se trouve votre projet ?", ["commune"], ["commune"]),
         ("etape", "Où en êtes-vous ?", ["etape"], ["etape"]),
         ("projet", "Un projet individuel ou collectif ?", ["projet"], ["projet"]),
@@ -95,6 +99,26 @@ class OrientationWizard(View):
         ("secteur", "Dans quel secteur ?", ["secteur"], []),
     ]
     template_name = "support/orientation.html"
+    # The questions that do not concern a persona: a buyer has no project phase, a local
+    # authority no legal form to choose, only a creator says alone or together.
+    skipped = {
+        "etape": {Persona.BUYER, Persona.LOCAL_AUTHORITY},
+        "projet": {
+            Persona.STRUCTURE,
+            Persona.VOLUNTEER,
+            Persona.BUYER,
+            Persona.LOCAL_AUTHORITY,
+            Persona.COMPANY,
+        },
+        "forme": {Persona.BUYER, Persona.LOCAL_AUTHORITY, Persona.COMPANY},
+    }
+
+    def active(self, carried):
+        """The indexes of the steps this person answers."""
+        persona = (carried.get("profil") or [""])[0]
+        return [
+            i for i, step in enumerate(self.steps) if persona not in self.skipped.get(step[0], ())
+        ]
 
     def form_for(self, index, data=None):
         _, _, fields, required = self.steps[index]
@@ -110,22 +134,25 @@ class OrientationWizard(View):
         if index is None or not 0 <= index < len(self.steps):
             return self.render_step(request, 0, carried)
         if data.get("aller") == "precedent":
-            return self.render_step(request, max(index - 1, 0), carried)
+            before = [i for i in self.active(carried) if i < index]
+            return self.render_step(request, before[-1] if before else 0, carried)
         form = self.form_for(index, data)
         if not form.is_valid():
             return self.render_step(request, index, carried, form=form, status=400)
         if "commune" in form.cleaned_data and form.cleaned_data["commune"] is not None:
-            # Carry the commune by its unambiguous label once it is known for sure.
-            carried["commune"] = [form.cleaned_data["commune"].label]
-        if index + 1 == len(self.steps):
+            # Carry the place by its unambiguous label once it is known for sure.
+            carried["commune"] = [place_label(form.cleaned_data["commune"])]
+        after = [i for i in self.active(carried) if i > index]
+        if not after:
             url = reverse("support:results") + "?" + urlencode(carried, doseq=True)
             if request.htmx:
                 return HttpResponseClientRedirect(url)
             return redirect(url)
-        return self.render_step(request, index + 1, carried)
+        return self.render_step(request, after[0], carried)
 
     def render_step(self, request, index, carried, form=None, status=200):
         key, title, fields, _ = self.steps[index]
+        active = self.active(carried)
         if form is None:
             initial = {
                 name: (values if name == "besoins" else values[0])
@@ -146,10 +173,12 @@ class OrientationWizard(View):
                 "step_key": key,
                 "step_title": title,
                 "index": index,
-                "number": index + 1,
-                "total": len(self.steps),
-                "is_last": index + 1 == len(self.steps),
-                "steps": [(i + 1, s[1], i == index, i < index) for i, s in enumerate(self.steps)],
+                "number": active.index(index) + 1 if index in active else index + 1,
+                "total": len(active),
+                "is_last": index == active[-1],
+                "steps": [
+                    (n, self.steps[i][1], i == index, i < index) for n, i in enumerate(active, 1)
+                ],
                 "hidden": hidden,
                 "legal_forms_url": parcours_domain.legal_forms_url() if key == "forme" else "",
                 "free_text_form": FreeTextForm() if index == 0 else None,

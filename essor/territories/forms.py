@@ -243,3 +243,115 @@ def area_picker_data(specs):
             data["radius_commune"], data["radius_km"] = spec.code, spec.radius_km
     data["communes"] = "\n".join(data["communes"])
     return data
+
+
+# --- A place: a commune, an intercommunality or a département --------------------------
+
+DEPARTEMENT_IN_LABEL = re.compile(r"\(département (\d[0-9AB]\d?)\)\s*$")
+EPCI_IN_LABEL = re.compile(r"\(EPCI (\d{9})\)\s*$")
+DEPARTEMENT_CODE = re.compile(r"^(?:\d{2}|2[AB]|97\d)$")
+# How people name an intercommunality, and how the official names begin.
+EPCI_WORDS = re.compile(
+    r"^(?:cc|ca|cu|communaute (?:de communes|d agglomeration|urbaine)|agglomeration|"
+    r"agglo|metropole|intercommunalite|interco)\b\s*(?:(?:du|de la|de l|des|de|d)\b\s*)?"
+)
+
+
+def place_label(place):
+    """The label a place field shows and reads back: « Corrèze (département 19) »."""
+    if isinstance(place, Departement):
+        return f"{place.name} (département {place.code})"
+    if isinstance(place, Epci):
+        return f"{place.name} (EPCI {place.code})"
+    return place.label if isinstance(place, Commune) else str(place or "")
+
+
+def epci_core(folded):
+    """« cc haute correze communaute » → « haute correze communaute »."""
+    return EPCI_WORDS.sub("", folded).strip()
+
+
+def epcis_named(text):
+    """The EPCI whose name, without « CC », « communauté de communes du »…, is the text's
+    (or contains it when no name is exactly it)."""
+    core = epci_core(fold(text))
+    if len(core) < 3:
+        return []
+    found = list(Epci.objects.filter(search_name__contains=core).order_by("name")[:20])
+    exact = [e for e in found if epci_core(e.search_name) == core]
+    return exact or found
+
+
+def _labelled_place(text):
+    """The place a label of place_label (or a bare département code) names, or None."""
+    if found := DEPARTEMENT_IN_LABEL.search(text):
+        return Departement.objects.filter(code=found[1]).first()
+    if found := EPCI_IN_LABEL.search(text):
+        return Epci.objects.filter(code=found[1]).first()
+    if DEPARTEMENT_CODE.match(text):
+        return Departement.objects.filter(code=text).first()
+    return None
+
+
+def resolve_place(text):
+    """Read a commune, an EPCI or a département from what a person typed: the labels of
+    place_label, a département's name or code, an intercommunality's name (« communauté
+    de communes Haute-Corrèze »), or anything resolve_commune reads. A name shared by
+    several places raises the French choice among them."""
+    text = (text or "").strip()[:120]
+    if not text:
+        raise forms.ValidationError("Indiquez une commune, une intercommunalité ou un département.")
+    labelled = _labelled_place(text)
+    if labelled is not None:
+        return labelled
+    folded = fold(text)
+    candidates = list(Departement.objects.filter(search_name=folded))
+    if EPCI_WORDS.match(folded) and epci_core(folded) != folded:
+        candidates += epcis_named(text)  # « CC … », « communauté de communes … »
+    if len(candidates) == 1 and not Commune.objects.filter(search_name=folded).exists():
+        return candidates[0]
+    try:
+        commune = resolve_commune(text)
+    except forms.ValidationError as error:
+        if not candidates and error.code == "unknown":
+            candidates = epcis_named(text)
+        if not candidates:
+            raise
+        if error.code == "ambiguous":
+            candidates += list(Commune.objects.filter(search_name=folded)[:5])
+    else:
+        if not candidates:
+            return commune
+        if commune.search_name == folded:
+            candidates.append(commune)
+    if len(candidates) == 1:
+        return candidates[0]
+    names = " ; ".join(place_label(c) for c in candidates[:6])
+    raise forms.ValidationError(
+        "Plusieurs lieux correspondent à « %(text)s » : %(names)s. Précisez lequel.",
+        code="ambiguous",
+        params={"text": text, "names": names},
+    )
+
+
+class PlacePickerWidget(CommunePickerWidget):
+    def format_value(self, value):
+        if isinstance(value, Departement | Epci):
+            return place_label(value)
+        return super().format_value(value)
+
+
+class PlaceField(CommuneField):
+    """A commune, an intercommunality or a département (see resolve_place)."""
+
+    widget = PlacePickerWidget
+    default_error_messages = {
+        "required": "Indiquez une commune, une intercommunalité ou un département."
+    }
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Commune | Epci | Departement):
+            return value
+        return resolve_place(str(value))

@@ -10,7 +10,7 @@ from .conftest import axe_violations, screenshot
 
 def wait_for_step(page, number):
     """htmx swapped the step in place and moved the focus to its title."""
-    page.get_by_role("heading", name=re.compile(f"Étape {number} sur 6")).wait_for()
+    page.get_by_role("heading", name=re.compile(f"Étape {number} sur 7")).wait_for()
     page.wait_for_function(
         "document.activeElement && document.activeElement.matches('[data-step-title]')"
     )
@@ -20,6 +20,12 @@ def test_the_assistant_works_with_the_keyboard_only_and_passes_axe(page):
     demo.load()
     page.goto("/accompagnement/orientation/")
     assert axe_violations(page) == []
+
+    # 0. Qui êtes-vous ? — a radio group: Space ticks the focused choice, Enter goes on.
+    page.get_by_label("Je porte un projet de création").focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("Enter")
+    wait_for_step(page, 2)
 
     # 1. Où ? — the commune picker, with the keyboard.
     field = page.get_by_role("combobox", name="Où se trouve votre projet ?")
@@ -32,8 +38,8 @@ def test_the_assistant_works_with_the_keyboard_only_and_passes_axe(page):
     page.keyboard.press("Enter")
     assert field.input_value() == "Guéret (23096)"
     page.keyboard.press("Enter")
-    wait_for_step(page, 2)
-    assert "pas=0" in page.url  # htmx pushed the URL of the answered step
+    wait_for_step(page, 3)
+    assert "pas=1" in page.url  # htmx pushed the URL of the answered step
     assert axe_violations(page) == []
     screenshot(page, "orientation-etape-2")
 
@@ -43,14 +49,14 @@ def test_the_assistant_works_with_the_keyboard_only_and_passes_axe(page):
         page.keyboard.press("ArrowDown")
     assert page.get_by_label("Transmission et reprise (dont reprise en SCOP)").is_checked()
     page.keyboard.press("Enter")
-    wait_for_step(page, 3)
+    wait_for_step(page, 4)
 
     # 3. Individuel ou collectif ?
     page.keyboard.press("Tab")
     page.keyboard.press("ArrowDown")
     assert page.get_by_label("Un projet collectif").is_checked()
     page.keyboard.press("Enter")
-    wait_for_step(page, 4)
+    wait_for_step(page, 5)
 
     # 4. Forme juridique : « Je ne sais pas encore », Association, SCOP…
     page.keyboard.press("Tab")
@@ -58,7 +64,7 @@ def test_the_assistant_works_with_the_keyboard_only_and_passes_axe(page):
     page.keyboard.press("ArrowDown")
     assert page.get_by_label("SCOP", exact=True).is_checked()
     page.keyboard.press("Enter")
-    wait_for_step(page, 5)
+    wait_for_step(page, 6)
 
     # 5. Besoins : tick two boxes with Tab and Space.
     page.keyboard.press("Tab")  # Première information et orientation
@@ -67,7 +73,7 @@ def test_the_assistant_works_with_the_keyboard_only_and_passes_axe(page):
     page.keyboard.press("Space")
     assert page.get_by_label("Expertise juridique").is_checked()
     page.keyboard.press("Enter")
-    wait_for_step(page, 6)
+    wait_for_step(page, 7)
 
     # 6. Secteur : leave it, Tab to the button.
     page.keyboard.press("Tab")
@@ -88,6 +94,8 @@ def test_the_assistant_and_the_free_text_work_without_javascript(browser, live_s
     page = context.new_page()
     page.goto("/accompagnement/orientation/")
 
+    page.get_by_label("Je porte un projet de création").check()
+    page.get_by_role("button", name="Suivant").click()
     page.get_by_label("Où se trouve votre projet ?").fill("23000")
     page.get_by_role("button", name="Suivant").click()
     assert page.get_by_text("Plusieurs communes correspondent").is_visible()
