@@ -22,14 +22,15 @@ LOCK_COMPILE := $(UV) pip compile --quiet --universal --python-version 3.11 --ge
 
 $(UV):
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 ou plus récent est requis."; exit 1; }
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --target $(VENV)/tools uv==$(UV_VERSION)
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/pip install --quiet --disable-pip-version-check --target $(VENV)/tools uv==$(UV_VERSION)
 
 $(BIN)/.installed-$(LOCK): $(LOCK) pyproject.toml | $(UV)
-	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes $(LOCK)
-	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
+	@$(UV) pip sync --quiet --python $(BIN)/python --require-hashes $(LOCK)
+	@$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	@$(UV) pip check --quiet --python $(BIN)/python || { echo "pyproject.toml ne correspond plus à $(LOCK) : lancez « make lock »."; exit 1; }
-	touch $@
+	@rm -f $(BIN)/.installed-*  # the virtualenv now holds this lock and nothing else
+	@touch $@
 
 venv: $(BIN)/.installed-$(LOCK)
 
@@ -38,11 +39,21 @@ lock: | $(UV)
 	$(LOCK_COMPILE) pyproject.toml -o requirements.lock $(LOCK_FLAGS)
 	$(LOCK_COMPILE) pyproject.toml --extra dev -c requirements.lock -o requirements-dev.lock $(LOCK_FLAGS)
 
+# The demo needs the application alone (requirements.lock), unless the test tools are
+# already installed: that virtualenv holds it too.
+DEMO_LOCK = $(if $(wildcard $(BIN)/.installed-requirements-dev.lock),requirements-dev.lock,requirements.lock)
+SETUP_ENV = $(DEMO_ENV) LOG_LEVEL=WARNING
+
 ## demo: install, migrate the SQLite database, load geography and demo content, serve on :8000
-demo: venv
-	$(DEMO_ENV) $(ESSOR) migrate --no-input -v 0
-	$(DEMO_ENV) $(ESSOR) load_territories
-	$(DEMO_ENV) $(ESSOR) load_demo
+demo:
+	@echo "1/4 Installation de l'application ($(DEMO_LOCK))"
+	@$(MAKE) --no-print-directory venv LOCK=$(DEMO_LOCK)
+	@echo "2/4 Base de données SQLite (var/essor.sqlite3)"
+	@$(SETUP_ENV) $(ESSOR) migrate --no-input -v 0
+	@echo "3/4 Géographie officielle (régions, départements, EPCI, communes)"
+	@$(SETUP_ENV) $(ESSOR) load_territories -v 0
+	@echo "4/4 Contenu de démonstration, indicateurs de l'observatoire et index de recherche"
+	@$(SETUP_ENV) $(ESSOR) load_demo
 	@echo ""
 	@echo "ESSor (démonstration) : http://$(HOST):$(PORT)/"
 	@echo ""

@@ -11,8 +11,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--file", type=Path, default=DEFAULT_EXTRACT)
 
-    def handle(self, *args, file, **options):
+    def handle(self, *args, file, verbosity, **options):
         report = load_territories(file)
+        if verbosity == 0:
+            return
         for line in report.lines():
             self.stdout.write(line)
         if not report.changed():
