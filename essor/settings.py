@@ -76,9 +76,13 @@ ESSOR_BASE_URL = env("ESSOR_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 ESSOR_TILE_URL = env("ESSOR_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 
 
-def _tile_origin(url):
+def _tile_origins(url):
+    """[the tiles' origin] for the CSP, none when ESSOR_TILE_URL is empty (offline
+    outlines only) or a data: URL (the tests' blank tile, already allowed)."""
     parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}"
+    if not parts.netloc:
+        return []
+    return [f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}"]
 
 
 INSTALLED_APPS = [
@@ -278,7 +282,7 @@ CONTENT_SECURITY_POLICY = {
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         # The map tiles' server, from ESSOR_TILE_URL ("{s}" subdomains become "*").
-        "img-src": ["'self'", "data:", _tile_origin(ESSOR_TILE_URL)],
+        "img-src": ["'self'", "data:", *_tile_origins(ESSOR_TILE_URL)],
         "connect-src": ["'self'"],
         "font-src": ["'self'"],
         "object-src": ["'none'"],

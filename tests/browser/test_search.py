@@ -166,3 +166,16 @@ def test_on_a_phone_the_filters_fold_the_criteria_are_chips_and_the_map_is_a_tog
     page.set_viewport_size({"width": 1366, "height": 900})
     assert not page.get_by_role("button", name="Carte").is_visible()
     assert family.is_visible() and page.locator(".search-map").is_visible()
+
+
+@pytest.mark.parametrize("tiles", ["", "http://127.0.0.1:9/{z}/{x}/{y}.png"])
+def test_without_a_tile_server_the_map_draws_the_shipped_outlines(page, directory, settings, tiles):
+    # No URL configured, or a server that does not answer (offline, an intranet).
+    settings.ESSOR_TILE_URL = tiles
+    page.goto("/annuaire/?departement=87")
+    outlines = page.locator(".leaflet-outlines-pane path")
+    outlines.nth(100).wait_for(state="attached")  # those off the view are empty
+    assert outlines.count() == 109  # 96 départements and 13 régions
+    page.locator(".map-cluster, .map-point").first.wait_for()
+    assert "Contours approximatifs" in page.locator(".leaflet-control-attribution").inner_text()
+    screenshot(page, "annuaire-carte-hors-ligne")

@@ -79,4 +79,32 @@
     });
   }
   document.querySelectorAll("[data-site-header]").forEach(setupMenu);
+
+  /* Maps: the tiles of ESSOR_TILE_URL over shipped outlines of the départements and
+     régions (essor/territories/static/territories/outlines.geojson). The outlines lie
+     under the tiles: they show where tiles do not come (offline, an intranet, a server
+     down, no URL configured) and are covered where they do. */
+  window.ESSOR = window.ESSOR || {};
+  window.ESSOR.baseLayer = function (map, tileUrl, attribution) {
+    var meta = document.querySelector('meta[name="essor-outlines"]');
+    var pane = map.createPane("outlines");
+    pane.style.zIndex = 150; /* under the tiles (200) */
+    map.getContainer().classList.add("map-with-outlines");
+    if (meta) {
+      fetch(meta.content).then(function (response) { return response.json(); }).then(function (data) {
+        L.geoJSON(data, {
+          pane: "outlines",
+          interactive: false,
+          style: function (feature) {
+            return feature.properties.level === "region"
+              ? { color: "#5b4a8b", weight: 1.6, fill: false }
+              : { color: "#9a94ad", weight: 0.7, fillColor: "#f7f5ef", fillOpacity: 1 };
+          },
+          attribution: "Contours approximatifs : ESSor, d'après le Code officiel géographique"
+        }).addTo(map);
+      }).catch(function () { /* the tiles alone, as before */ });
+    }
+    if (!tileUrl) return null;
+    return L.tileLayer(tileUrl, { maxZoom: 19, attribution: attribution }).addTo(map);
+  };
 })();

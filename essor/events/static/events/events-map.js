@@ -12,10 +12,7 @@
     element.hidden = false;
     var map = L.map(element, { scrollWheelZoom: false, zoomControl: false });
     L.control.zoom({ zoomInTitle: "Zoomer", zoomOutTitle: "Dézoomer" }).addTo(map);
-    L.tileLayer(element.getAttribute("data-tile-url"), {
-      maxZoom: 18,
-      attribution: element.getAttribute("data-attribution"),
-    }).addTo(map);
+    window.ESSOR.baseLayer(map, element.getAttribute("data-tile-url"), element.getAttribute("data-attribution"));
     var markers = points.map(function (point) {
       var label = point.name + " — " + point.commune + ", " + point.date;
       var popup = document.createElement("div");

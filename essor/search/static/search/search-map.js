@@ -157,10 +157,8 @@
     if (!canvas.offsetWidth) return;
     canvas.innerHTML = "";
     map = L.map(canvas, { keyboard: true, minZoom: 3, maxZoom: MAX_ZOOM, zoomSnap: 1 });
-    L.tileLayer(root.dataset.tileUrl, {
-      maxZoom: 19,
-      attribution: '<a href="https://www.openstreetmap.org/copyright">' + root.dataset.tileAttribution + "</a>"
-    }).addTo(map);
+    window.ESSOR.baseLayer(map, root.dataset.tileUrl,
+      '<a href="https://www.openstreetmap.org/copyright">' + root.dataset.tileAttribution + "</a>");
     markers = L.layerGroup().addTo(map);
 
     var view = (document.getElementById("id_carte") || {}).value || "";

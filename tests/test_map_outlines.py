@@ -1,0 +1,71 @@
+"""The maps' offline background: outlines derived from the shipped geography
+(scripts/build_outlines.py), drawn under the tiles."""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from essor.settings import _tile_origins
+
+OUTLINES = Path(settings.BASE_DIR) / "territories/static/territories/outlines.geojson"
+
+
+def inside(point, geometry):
+    """Ray casting over every ring: a point inside an odd number of rings is inside."""
+    x, y = point
+    polygons = (
+        geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    )
+    crossings = 0
+    for polygon in polygons:
+        for ring in polygon:
+            for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False):
+                if (y0 > y) != (y1 > y) and x < x0 + (y - y0) * (x1 - x0) / (y1 - y0):
+                    crossings += 1
+    return crossings % 2 == 1
+
+
+@pytest.fixture(scope="module")
+def outlines():
+    features = json.loads(OUTLINES.read_text())["features"]
+    return {(f["properties"]["level"], f["properties"]["code"]): f for f in features}
+
+
+def test_every_metropolitan_departement_and_region_has_an_outline(outlines):
+    departements = {code for level, code in outlines if level == "departement"}
+    assert len(departements) == 96 and {"2A", "2B", "23", "87"} <= departements
+    regions = {code for level, code in outlines if level == "region"}
+    assert len(regions) == 13 and "75" in regions  # Nouvelle-Aquitaine
+
+
+@pytest.mark.parametrize(
+    ("place", "departement", "region"),
+    [
+        ((1.2611, 45.8336), "87", "75"),  # Limoges
+        ((1.8717, 46.1714), "23", "75"),  # Guéret
+        ((-1.1508, 46.1591), "17", "75"),  # La Rochelle, on the coast
+        ((0.1561, 45.6484), "16", "75"),  # Angoulême
+        ((2.3522, 48.8566), "75", "11"),  # Paris
+    ],
+)
+def test_a_town_lies_in_its_departement_and_region_and_no_other(
+    outlines, place, departement, region
+):
+    assert inside(place, outlines[("departement", departement)]["geometry"])
+    assert inside(place, outlines[("region", region)]["geometry"])
+    others = [
+        code
+        for (level, code), f in outlines.items()
+        if level == "departement" and code != departement and inside(place, f["geometry"])
+    ]
+    assert others == []
+
+
+def test_no_tile_server_leaves_no_stray_source_in_the_content_security_policy():
+    assert _tile_origins("") == []
+    assert _tile_origins("data:image/gif;base64,R0lGOD") == []
+    assert _tile_origins("https://{s}.tile.example.org/{z}/{x}/{y}.png") == [
+        "https://*.tile.example.org"
+    ]
