@@ -85,8 +85,9 @@ serve: venv
 worker: venv
 	$(ESSOR) db_worker --queue-name '*'
 
+## bench: list the benchmarks, or run one: make bench BENCH="purchasing --suppliers 2000"
 bench: venv
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH)
 
 clean:
 	rm -rf $(VENV) var staticfiles
