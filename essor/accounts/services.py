@@ -5,15 +5,17 @@ import json
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from essor.core.emails import deferred, email_value, forget_pending_emails, queue_email
+from essor.core.models import Export
 
 from .enums import PlatformRole
 from .models import Notification, User
+from .personal_data import PERSONAL_DATA_EXPORTERS, forget
 from .tokens import make_confirmation_token
 
 
@@ -94,6 +96,10 @@ def personal_data(user):
             }
             for m in user.memberships.select_related("organisation")
         ],
+        "exports": [
+            {"export": e.kind, "etat": e.get_status_display(), "demande_le": e.created_at}
+            for e in Export.objects.filter(owner=user)
+        ],
     }
     data["notifications"] = [
         {"message": n.message, "precisions": n.detail, "lien": n.url, "le": n.created_at,
@@ -109,17 +115,15 @@ def personal_data_json(user):
     return json.dumps(personal_data(user), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
 
 
-# Filled by apps that hold personal data (requests, dossiers...): each callable takes a
-# user and returns {section_name: data}.
-PERSONAL_DATA_EXPORTERS = []
-
-
 def delete_account(user):
-    """Delete the person and what is only theirs; content published in an organisation's
-    name stays with the organisation, no longer linked to the person. The e-mails still
-    waiting for the person are dropped."""
-    forget_pending_emails(user)
-    user.delete()
+    """Delete the person by the platform's one rule (essor/accounts/personal_data.py,
+    README « Sécurité »): what only they use goes; what they sent to others stays without
+    their name, e-mail, phone or message; what they published in an organisation's name
+    stays, no longer linked to them. The e-mails still waiting for them are dropped."""
+    with transaction.atomic():
+        forget_pending_emails(user)
+        forget(user)
+        user.delete()
 
 
 # Notifications

@@ -2,8 +2,20 @@
 deletion removes. An anonymous answer is not the person's any more once sent: it appears
 in neither (only the fact of having answered, kept to stop a second answer, does)."""
 
+from essor.accounts.personal_data import (
+    ANONYMISE,
+    DELETE,
+    DELETED_MESSAGE,
+    DETACH,
+    UserLink,
+    in_role,
+    scrubber,
+)
+
 from .enums import ResponseStatus
 from .models import Comment, ContentReport, Participation, Proposal, Response
+
+SECTION = "concertation"
 
 
 def _answers(response):
@@ -13,7 +25,7 @@ def _answers(response):
 def personal_data(user):
     responses = Response.objects.filter(respondent=user).select_related("questionnaire__process")
     return {
-        "concertation": {
+        SECTION: {
             "reponses_signees": [
                 {
                     "questionnaire": r.questionnaire.title,
@@ -64,8 +76,32 @@ def personal_data(user):
     }
 
 
-def forget_drafts(sender, instance, **kwargs):
-    """Account deletion: unsent drafts go; sent signed answers, fiches and comments stay,
-    no longer linked to the person (their foreign keys are SET_NULL); supports,
-    registrations and follows go with the account (CASCADE)."""
-    Response.objects.filter(respondent=instance, status=ResponseStatus.DRAFT).delete()
+def forget_drafts(responses):
+    """Account deletion: unsent drafts go; sent answers stay, no longer linked to the
+    person, as public fiches and comments do; supports, registrations and follows go."""
+    responses.filter(status=ResponseStatus.DRAFT).delete()
+
+
+USER_LINKS = [
+    UserLink(
+        "consultation.Process.team",
+        DELETE,
+        not_personal="rôle d'animation d'une concertation confié par l'équipe CRESS",
+    ),
+    UserLink("consultation.Response.respondent", DETACH, export=SECTION, prepare=forget_drafts),
+    UserLink("consultation.Participation.user", DETACH, export=SECTION),
+    UserLink("consultation.Proposal.author", DETACH, export=SECTION),
+    in_role("consultation.Proposal.decided_by"),
+    in_role("consultation.ProposalTransition.actor"),
+    UserLink("consultation.Comment.author", DETACH, export=SECTION),
+    UserLink("consultation.ActionUpdate.author", DETACH, export=SECTION),
+    UserLink("consultation.Support.user", DELETE, export=SECTION),
+    UserLink("consultation.Registration.user", DELETE, export=SECTION),
+    UserLink("consultation.Follow.user", DELETE, export=SECTION),
+    UserLink(
+        "consultation.ContentReport.reporter",
+        ANONYMISE,
+        export=SECTION,
+        prepare=scrubber(message=DELETED_MESSAGE),
+    ),
+]

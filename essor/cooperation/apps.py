@@ -7,16 +7,15 @@ class CooperationConfig(AppConfig):
     verbose_name = "Coopération"
 
     def ready(self):
-        from essor.accounts.services import PERSONAL_DATA_EXPORTERS
+        from essor.accounts.personal_data import declare
         from essor.core import page_sections
         from essor.search.registry import register
 
         from . import sections
         from .documents import ListingKind, PlaceDocumentKind
-        from .services import personal_data
+        from .services import USER_LINKS, personal_data
 
-        if personal_data not in PERSONAL_DATA_EXPORTERS:
-            PERSONAL_DATA_EXPORTERS.append(personal_data)
+        declare(personal_data, links=USER_LINKS)
         page_sections.register(
             page_sections.ORGANISATION,
             order=40,

@@ -10,6 +10,14 @@ from django.db import transaction
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
+from essor.accounts.personal_data import (
+    ANONYMISE,
+    DELETED_MESSAGE,
+    DETACH,
+    UserLink,
+    in_role,
+    scrubber,
+)
 from essor.core.emails import queue_email
 from essor.core.workflow import decide
 from essor.territories.areas import AreaLevel, Place, distance_km, replace_areas, spec_of
@@ -432,6 +440,26 @@ def personal_data(user):
             for m in Message.objects.filter(author=user).select_related("thread__listing")
         ],
     }
+
+
+USER_LINKS = [
+    UserLink("cooperation.Listing.created_by", DETACH, export="cooperation_publications"),
+    in_role("cooperation.Listing.decided_by"),
+    in_role("cooperation.ListingTransition.actor"),
+    # The other organisation keeps the conversation, without the person's words.
+    UserLink(
+        "cooperation.Message.author",
+        ANONYMISE,
+        export="cooperation_messages",
+        prepare=scrubber(body=DELETED_MESSAGE),
+    ),
+    UserLink("cooperation.Thread.started_by", DETACH, export="cooperation_messages"),
+    UserLink(
+        "cooperation.Outcome.concluded_by",
+        DETACH,
+        not_personal="issue d'une coopération consignée au nom de la structure",
+    ),
+]
 
 
 # --- The GE helper -----------------------------------------------------------------------------

@@ -7,18 +7,18 @@ class DirectoryConfig(AppConfig):
     verbose_name = "Annuaire"
 
     def ready(self):
-        from essor.accounts.services import PERSONAL_DATA_EXPORTERS
+        from essor.accounts.personal_data import declare
 
         # Registers the importers: /gestion/ and ImportRun know them by their kind.
         from .importers import csv_import, rna, sirene  # noqa: F401
         from .services import (
+            USER_LINKS,
             cited_by_the_report,
             closed_in_the_ess,
             personal_data,
             register_public_page_reason,
         )
 
-        if personal_data not in PERSONAL_DATA_EXPORTERS:
-            PERSONAL_DATA_EXPORTERS.append(personal_data)
+        declare(personal_data, links=USER_LINKS)
         register_public_page_reason(closed_in_the_ess)
         register_public_page_reason(cited_by_the_report)

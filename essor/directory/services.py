@@ -16,6 +16,15 @@ from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from essor.accounts.personal_data import (
+    ANONYMISE,
+    DELETE,
+    DELETED_MESSAGE,
+    DETACH,
+    UserLink,
+    in_role,
+    scrubber,
+)
 from essor.accounts.services import cress_staff_emails
 from essor.core.emails import deferred, email_value, queue_email
 from essor.core.workflow import decide
@@ -700,4 +709,39 @@ def personal_data(user):
             }
             for s in user_requests(user)[1]
         ],
+        "modifications_structures": [
+            {
+                "structure": change.organisation.name,
+                "nature": change.get_kind_display(),
+                "changements": change.changes,
+                "commentaire": change.comment,
+                "le": change.created_at,
+            }
+            for change in OrganisationChange.objects.filter(author=user).select_related(
+                "organisation"
+            )
+        ],
     }
+
+
+USER_LINKS = [
+    UserLink("directory.Membership.user", DELETE, export="structures"),
+    UserLink("directory.Claim.user", DELETE, export="revendications"),
+    in_role("directory.Claim.decided_by"),
+    in_role("directory.ClaimTransition.actor"),
+    # A suggestion stays with the organisation; the person's explanation goes.
+    UserLink(
+        "directory.EditSuggestion.author",
+        ANONYMISE,
+        export="suggestions",
+        prepare=scrubber(comment=DELETED_MESSAGE),
+    ),
+    in_role("directory.EditSuggestion.decided_by"),
+    UserLink("directory.OrganisationChange.author", DETACH, export="modifications_structures"),
+    UserLink(
+        "directory.Invitation.invited_by",
+        DETACH,
+        not_personal="invitation envoyée en administrateur d'une structure ; "
+        "l'adresse est celle de la personne invitée",
+    ),
+]

@@ -10,17 +10,16 @@ class EventsConfig(AppConfig):
         from django.db.models.signals import pre_delete
 
         from essor.accounts.models import User
-        from essor.accounts.services import PERSONAL_DATA_EXPORTERS
+        from essor.accounts.personal_data import declare
         from essor.core import page_sections
         from essor.search.registry import register
 
         from . import meetings, sections
         from .documents import EventKindSearch
-        from .services import personal_data
+        from .services import USER_LINKS, personal_data
 
-        for exporter in (personal_data, meetings.personal_data):
-            if exporter not in PERSONAL_DATA_EXPORTERS:
-                PERSONAL_DATA_EXPORTERS.append(exporter)
+        declare(personal_data, links=USER_LINKS)
+        declare(meetings.personal_data)
         page_sections.register(
             page_sections.ORGANISATION,
             order=50,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from essor.accounts.perms import is_cress_staff
+from essor.accounts.personal_data import DELETE, DETACH, UserLink, in_role
 from essor.core.emails import queue_email
 from essor.search.registry import reindex
 
@@ -368,6 +369,16 @@ def personal_data(user):
             for e in user.proposed_events.all()
         ],
     }
+
+
+USER_LINKS = [
+    UserLink("events.Event.created_by", DETACH, export="evenements_proposes"),
+    in_role("events.Event.decided_by"),
+    in_role("events.EventTransition.actor"),
+    # Seats are freed for the waiting list first (EventsConfig.ready), then the rows go.
+    UserLink("events.Registration.user", DELETE, export="inscriptions_evenements"),
+    UserLink("events.Participant.user", DELETE, export="rendez_vous_d_affaires"),
+]
 
 
 def release_registrations(user):

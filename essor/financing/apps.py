@@ -7,6 +7,7 @@ class FinancingConfig(AppConfig):
     verbose_name = "Financement"
 
     def ready(self):
+        from essor.accounts.personal_data import declare
         from essor.directory.services import register_public_page_reason
         from essor.search.registry import register
 
@@ -17,7 +18,9 @@ class FinancingConfig(AppConfig):
             importer,  # noqa: F401
         )
         from .documents import ToolKind
+        from .services import USER_LINKS, personal_data
 
+        declare(personal_data, links=USER_LINKS)
         register_public_page_reason(funders_of_published_tools)
         register(ToolKind())
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from essor.accounts.personal_data import DELETE, DETACH, UserLink, in_role
 from essor.core.workflow import decide
 from essor.directory.perms import can_act_for_organisation
 from essor.search.registry import reindex
@@ -441,3 +442,60 @@ def tools_for_situation(*, place, phase="", beneficiaries=(), sectors=(), limit=
     eligible, _ = match(profile)
     # A tool that says why it fits (its territory, the phase, the form) before the others.
     return [(verdict.tool, verdict.reasons) for verdict in eligible[:limit]]
+
+
+# --- Personal data -------------------------------------------------------------------------
+
+
+def personal_data(user):
+    """What a person follows, saved and wrote in the financing app: their section of the
+    RGPD export."""
+    from .models import Dossier, FollowedTool, OrganisationDocument, SavedSearch, SentAlert
+
+    dossiers = Dossier.objects.filter(created_by=user).select_related("organisation")
+    versions = DossierVersion.objects.filter(created_by=user).select_related("dossier")
+    return {
+        "outils_financement_suivis": [
+            {"outil": f.tool.title, "depuis": f.created_at}
+            for f in FollowedTool.objects.filter(user=user).select_related("tool")
+        ],
+        "recherches_financement_enregistrees": [
+            {"nom": s.name, "criteres": s.params, "le": s.created_at}
+            for s in SavedSearch.objects.filter(user=user)
+        ],
+        "alertes_financement_recues": [
+            {"outil": a.tool.title, "alerte": a.get_kind_display(), "envoyee_le": a.sent_at}
+            for a in SentAlert.objects.filter(user=user).select_related("tool")
+        ],
+        "dossiers_financement": [
+            {
+                "structure": d.organisation.name,
+                "projet": d.title,
+                "etat": d.get_status_display(),
+                "cree_le": d.created_at,
+            }
+            for d in dossiers
+        ],
+        "versions_dossiers_envoyees": [
+            {"projet": v.dossier.title, "version": v.number, "motif": v.reason, "le": v.created_at}
+            for v in versions
+        ],
+        "pieces_deposees": [
+            {"structure": d.organisation.name, "piece": str(d), "le": d.uploaded_at}
+            for d in OrganisationDocument.objects.filter(uploaded_by=user).select_related(
+                "organisation"
+            )
+        ],
+    }
+
+
+USER_LINKS = [
+    UserLink("financing.FollowedTool.user", DELETE, export="outils_financement_suivis"),
+    UserLink("financing.SavedSearch.user", DELETE, export="recherches_financement_enregistrees"),
+    UserLink("financing.SentAlert.user", DELETE, export="alertes_financement_recues"),
+    # A dossier is the organisation's, and the funders instruct what they received.
+    UserLink("financing.Dossier.created_by", DETACH, export="dossiers_financement"),
+    UserLink("financing.DossierVersion.created_by", DETACH, export="versions_dossiers_envoyees"),
+    UserLink("financing.OrganisationDocument.uploaded_by", DETACH, export="pieces_deposees"),
+    in_role("financing.FundingRequestTransition.actor"),
+]

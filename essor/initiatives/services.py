@@ -8,6 +8,15 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from essor.accounts.perms import can_moderate
+from essor.accounts.personal_data import (
+    ANONYMISE,
+    DELETED_ACCOUNT,
+    DELETED_MESSAGE,
+    DETACH,
+    UserLink,
+    in_role,
+    scrubber,
+)
 from essor.core.emails import queue_email
 from essor.core.workflow import WorkflowError, decide
 from essor.directory.models import Membership
@@ -297,3 +306,24 @@ def personal_data(user):
             for r in ContentReport.objects.filter(reporter=user).select_related("initiative")
         ],
     }
+
+
+USER_LINKS = [
+    UserLink("initiatives.Initiative.created_by", DETACH, export="initiatives_redigees"),
+    in_role("initiatives.InitiativeTransition.actor"),
+    # The people who asked to spread an initiative stay counted, without their details.
+    UserLink(
+        "initiatives.SpreadRequest.sender",
+        ANONYMISE,
+        export="demandes_essaimage",
+        prepare=scrubber(name=DELETED_ACCOUNT, email="", message=DELETED_MESSAGE),
+    ),
+    # The moderators keep the report and its reason.
+    UserLink(
+        "initiatives.ContentReport.reporter",
+        ANONYMISE,
+        export="signalements",
+        prepare=scrubber(reporter_email="", message=DELETED_MESSAGE),
+    ),
+    in_role("initiatives.ContentReport.decided_by"),
+]

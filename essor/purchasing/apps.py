@@ -7,7 +7,7 @@ class PurchasingConfig(AppConfig):
     verbose_name = "Achats responsables"
 
     def ready(self):
-        from essor.accounts.services import PERSONAL_DATA_EXPORTERS
+        from essor.accounts.personal_data import declare
         from essor.core import page_sections
         from essor.search.registry import register
 
@@ -21,9 +21,8 @@ class PurchasingConfig(AppConfig):
             template="purchasing/_organisation_supplier.html",
             context=sections.organisation_supplier,
         )
-        from .services import personal_data
+        from .services import USER_LINKS, personal_data
 
-        if personal_data not in PERSONAL_DATA_EXPORTERS:
-            PERSONAL_DATA_EXPORTERS.append(personal_data)
+        declare(personal_data, links=USER_LINKS)
         register(SupplierDocumentKind())
         register(NeedDocumentKind())

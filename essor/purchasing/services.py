@@ -6,6 +6,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from essor.accounts.personal_data import (
+    ANONYMISE,
+    DELETED_MESSAGE,
+    DETACH,
+    UserLink,
+    in_role,
+    scrubber,
+)
 from essor.core.workflow import decide
 from essor.search.registry import reindex
 from essor.territories.areas import replace_areas
@@ -351,3 +359,17 @@ def personal_data(user):
             for s in user.purchasing_searches.all()
         ],
     }  # fmt: skip
+
+
+USER_LINKS = [
+    UserLink("purchasing.PurchaseNeed.created_by", DETACH, export="besoins_achat_deposes"),
+    in_role("purchasing.PurchaseNeed.decided_by"),
+    in_role("purchasing.NeedTransition.actor"),
+    # The buyer keeps the supplier's answer (interest, quote), without the person's words.
+    UserLink(
+        "purchasing.Answer.author",
+        ANONYMISE,
+        export="reponses_besoins_achat",
+        prepare=scrubber(message=DELETED_MESSAGE),
+    ),
+]

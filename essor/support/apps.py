@@ -7,17 +7,16 @@ class SupportConfig(AppConfig):
     verbose_name = "Accompagnement"
 
     def ready(self):
-        from essor.accounts.services import PERSONAL_DATA_EXPORTERS
+        from essor.accounts.personal_data import declare
         from essor.core import page_sections
         from essor.directory.services import register_public_page_reason
         from essor.search.registry import register
 
         from . import sections
         from .documents import OfferKind
-        from .services import personal_data
+        from .services import USER_LINKS, personal_data
 
-        if personal_data not in PERSONAL_DATA_EXPORTERS:
-            PERSONAL_DATA_EXPORTERS.append(personal_data)
+        declare(personal_data, links=USER_LINKS)
         page_sections.register(
             page_sections.ORGANISATION,
             order=10,

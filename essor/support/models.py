@@ -204,8 +204,14 @@ class SupportRequest(models.Model):
 
     workflow = workflow.REQUESTS
 
+    # Empty once the person deleted their account: the provider keeps the request,
+    # anonymised (essor/accounts/personal_data.py).
     requester = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="support_requests"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="support_requests",
     )
     provider = models.ForeignKey(
         Organisation,

@@ -10,6 +10,16 @@ from django.utils import timezone
 
 from essor.accounts.models import User
 from essor.accounts.perms import is_cress_staff
+from essor.accounts.personal_data import (
+    ANONYMISE,
+    DELETE,
+    DELETED_ACCOUNT,
+    DELETED_MESSAGE,
+    DETACH,
+    UserLink,
+    in_role,
+    scrubber,
+)
 from essor.core.emails import queue_email
 from essor.core.workflow import decide
 from essor.search.registry import reindex
@@ -193,6 +203,8 @@ def request_move(
         comment=note,
         update=update,
     )
+    if support_request.requester_id is None:
+        return support_request  # the person deleted their account: nobody to tell
     queue_email(
         "support/emails/request_status",
         {
@@ -288,4 +300,30 @@ def personal_data(user):
             {"lieu": p.place_label, "reponses": p.criteria, "cree_le": p.created_at}
             for p in Parcours.objects.filter(owner=user)
         ],
+        "offres_accompagnement_redigees": [
+            {"acteur": o.provider.name, "titre": o.title, "etat": o.get_status_display()}
+            for o in SupportOffer.objects.filter(created_by=user).select_related("provider")
+        ],
     }
+
+
+USER_LINKS = [
+    # The provider keeps the request in its inbox, with the situation (criteria) but
+    # without who sent it: no name, address, phone or message.
+    UserLink(
+        "support.SupportRequest.requester",
+        ANONYMISE,
+        export="demandes_accompagnement",
+        prepare=scrubber(
+            contact_name=DELETED_ACCOUNT,
+            contact_email="",
+            contact_phone="",
+            message=DELETED_MESSAGE,
+        ),
+    ),
+    in_role("support.SupportRequestTransition.actor"),
+    UserLink("support.Parcours.owner", DELETE, export="parcours_createur"),
+    UserLink("support.SupportOffer.created_by", DETACH, export="offres_accompagnement_redigees"),
+    in_role("support.SupportOffer.decided_by"),
+    in_role("support.OfferTransition.actor"),
+]
