@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from essor.accounts.personal_data import (
     ANONYMISE,
+    DELETE,
     DELETED_MESSAGE,
     DETACH,
     UserLink,
@@ -339,9 +340,7 @@ def category_index():
 
 def personal_data(user):
     """The needs a person posted, the answers they wrote and their saved sourcing
-    searches: their section of the RGPD export. Deleting the account keeps the needs and
-    answers, without the author (SET_NULL), and deletes the saved searches with their
-    alerts (CASCADE)."""
+    searches: their section of the RGPD export. Deleting the account: USER_LINKS."""
     return {
         "besoins_achat_deposes": [
             {"acheteur": n.buyer.name, "intitule": n.title, "etat": n.get_status_display(),
@@ -365,6 +364,9 @@ USER_LINKS = [
     UserLink("purchasing.PurchaseNeed.created_by", DETACH, export="besoins_achat_deposes"),
     in_role("purchasing.PurchaseNeed.decided_by"),
     in_role("purchasing.NeedTransition.actor"),
+    UserLink(
+        "purchasing.SavedSourcingSearch.user", DELETE, export="recherches_fournisseurs_enregistrees"
+    ),
     # The buyer keeps the supplier's answer (interest, quote), without the person's words.
     UserLink(
         "purchasing.Answer.author",
