@@ -551,6 +551,20 @@ class TestOnAnImportedSireneStock:
         assert "style=" not in page  # the content security policy forbids inline styles
         assert svg_drawings(response.content.decode()) > 0
 
+    def test_the_dashboard_opens_on_figures_and_maps_with_every_table_folded_and_a_contents(
+        self, client, imported
+    ):
+        content = client.get(reverse("observatory:index")).content.decode()
+        contents = content.index('id="titre-sommaire"')
+        assert content.index("Chiffres clés") < contents < content.index('id="titre-cartes"')
+        targets = re.findall(r'<li><a href="#(titre-[^"]+)">', content[contents:])
+        assert len(targets) >= 8
+        for target in targets:
+            assert f'id="{target}"' in content
+        # Every detail table under its chart, folded; none open before the maps.
+        assert content.count("<table") == content.count("<details><summary>Voir le tableau")
+        assert content.index("<table") > content.index('id="titre-cartes"')
+
     def test_the_dashboard_reads_precomputed_cells_in_a_few_queries(self, client, imported):
         client.get(reverse("observatory:index"))  # warm the caches of nomenclatures
         cache.clear()
