@@ -190,11 +190,15 @@ def main(argv=None):
 
     rng = random.Random(args.seed + 1)
     codes = list(PurchaseCategory.objects.values_list("code", flat=True))
-    communes = list(
+    # As the commune picker sends it, « Name (code) »: a bare INSEE code can also be
+    # another commune's postal code (62480), which the form asks to disambiguate.
+    places = list(
         Commune.objects.filter(latitude__isnull=False, parent__isnull=True).values_list(
-            "code", flat=True
+            "code", "name"
         )
     )
+    communes = [f"{name} ({code})" for code, name in places]
+    codes_of_communes = [code for code, _ in places]
     queries = []
     for _ in range(args.queries):
         query = {"categorie": rng.choice(codes)}
@@ -238,7 +242,7 @@ def main(argv=None):
     for _ in range(args.needs):
         need = PurchaseNeed.objects.create(
             buyer=buyer, title="Besoin de mesure", description="-", kind=NeedKind.QUOTE,
-            category=rng.choice(categories), commune_id=rng.choice(communes),
+            category=rng.choice(categories), commune_id=rng.choice(codes_of_communes),
             answers_deadline=datetime.date.today() + datetime.timedelta(days=30),
         )  # fmt: skip
         t0, c0 = time.perf_counter(), time.process_time()

@@ -94,3 +94,20 @@ class MemberStatus(models.TextChoices):
     INVITED = "invited", "Invité"
     ACCEPTED = "accepted", "A accepté"
     DECLINED = "declined", "A décliné"
+
+
+class DocumentKind(models.TextChoices):
+    BROCHURE = "brochure", "Plaquette de présentation"
+    CERTIFICATE = "certificate", "Certificat de label ou de certification"
+    ATTESTATION = "attestation", "Attestation (assurance, URSSAF, Kbis, agrément…)"
+    REFERENCE = "reference", "Référence ou réalisation"
+    OTHER = "other", "Autre document"
+
+
+class DocumentVisibility(models.TextChoices):
+    """Who sees a supplier's document once its profile is published (its members and
+    the CRESS always do). A brochure is for everyone; an attestation carries details a
+    supplier shows to buyers, not to the whole web."""
+
+    PUBLIC = "public", "Tout le monde"
+    BUYERS = "buyers", "Les acheteurs connectés seulement"

@@ -6,7 +6,7 @@ from essor.territories.forms import AreaPickerForm, CommuneField
 from .categories import category_tree
 from .eligibility import RESERVATION_CHOICES
 from .enums import NeedKind, Outcome, SupplierKind
-from .models import PurchaseCategory, PurchaseNeed, SupplierProfile
+from .models import PurchaseCategory, PurchaseNeed, SupplierDocument, SupplierProfile
 from .sourcing import Criteria
 
 
@@ -432,3 +432,44 @@ class ModerationForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+MAX_SUPPLIER_DOCUMENTS = 10
+
+
+class SupplierDocumentForm(forms.ModelForm):
+    file = forms.FileField(
+        label="Fichier",
+        help_text=FILE_HELP,
+        error_messages={"required": "Choisissez le fichier à déposer."},
+    )
+
+    class Meta:
+        model = SupplierDocument
+        fields = ["kind", "title", "visibility", "valid_until"]
+        widgets = {"valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        help_texts = {
+            "visibility": "Une plaquette est pour tout le monde ; une attestation, plutôt pour "
+            "les acheteurs connectés (comptes « Acheteur » ou membres d'une structure).",
+        }
+        error_messages = {
+            "kind": {"required": "Indiquez la nature du document."},
+            "title": {"required": "Donnez un intitulé au document."},
+            "visibility": {"required": "Indiquez qui peut voir le document."},
+        }
+
+    def __init__(self, *args, profile, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.profile = profile
+
+    def clean_file(self):
+        return check_upload(self.cleaned_data["file"])
+
+    def clean(self):
+        data = super().clean()
+        if self.profile.pk and self.profile.documents.count() >= MAX_SUPPLIER_DOCUMENTS:
+            raise forms.ValidationError(
+                f"{MAX_SUPPLIER_DOCUMENTS} documents au plus : supprimez-en un avant d'en "
+                "déposer un autre."
+            )
+        return data

@@ -12,6 +12,8 @@ from essor.territories.models import Commune
 from .enums import (
     AnswerDecision,
     BudgetBand,
+    DocumentKind,
+    DocumentVisibility,
     HeadcountBand,
     MemberStatus,
     NeedKind,
@@ -170,6 +172,41 @@ class SupplierArea(Area):
                 fields=["supplier", "level", "code"], name="one_area_per_supplier"
             ),
         ]
+
+
+class SupplierDocument(models.Model):
+    """A document of a supplier's profile (brochure, certificates, attestations). Every
+    file is private (essor.core.storage) and leaves through purchasing:supplier_document,
+    which applies perms.can_see_supplier_document — a public brochure too, so that a
+    withdrawn profile's files are not reachable by their name."""
+
+    profile = models.ForeignKey(SupplierProfile, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField("nature", max_length=12, choices=DocumentKind.choices)
+    title = models.CharField("intitulé", max_length=150)
+    visibility = models.CharField("visible par", max_length=8, choices=DocumentVisibility.choices)
+    valid_until = models.DateField("valable jusqu'au", null=True, blank=True)
+    file = PrivateFileField("fichier", folder="purchasing/suppliers", max_length=200)
+    name = models.CharField("nom du fichier", max_length=150)
+    size = models.PositiveIntegerField("taille")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "document d'un fournisseur"
+        verbose_name_plural = "documents des fournisseurs"
+        ordering = ["kind", "title", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("purchasing:supplier_document", args=[self.profile_id, self.pk])
+
+    @property
+    def is_public(self):
+        return self.visibility == DocumentVisibility.PUBLIC
 
 
 # --- Needs ---------------------------------------------------------------------------------

@@ -17,6 +17,32 @@ def can_see_supplier_profile(user, profile):
     return profile.is_published or can_edit_supplier_profile(user, profile.organisation)
 
 
+def is_buyer(user):
+    """A buyer, for the documents a supplier shows to buyers only: an account with the
+    « Acheteur » platform role, or one that acts for an organisation (it may post needs
+    for it), or the CRESS team."""
+    from essor.accounts.enums import PlatformRole
+
+    if not is_active_user(user):
+        return False
+    return (
+        is_cress_staff(user)
+        or user.platform_role == PlatformRole.BUYER
+        or buyer_organisations(user).exists()
+    )
+
+
+def can_see_supplier_document(user, document):
+    """Its supplier's members and the CRESS always; others only once the profile is
+    published: anyone for a public document, buyers (is_buyer) for the others."""
+    profile = document.profile
+    if can_edit_supplier_profile(user, profile.organisation):
+        return True
+    if not profile.is_published:
+        return False
+    return document.is_public or is_buyer(user)
+
+
 # --- Needs and answers ---------------------------------------------------------------------
 
 

@@ -37,7 +37,7 @@ from .models import (
     SavedSourcingSearch,
     SupplierProfile,
 )
-from .perms import answer_refusal, can_edit_need, is_need_buyer
+from .perms import answer_refusal, can_edit_need, can_edit_supplier_profile, is_need_buyer
 
 
 def locate(organisation):
@@ -93,6 +93,26 @@ def save_profile(profile, *, categories, areas, publish=None):
         # Buyers' saved searches hear of a new supplier once it is committed.
         transaction.on_commit(lambda: alert_saved_searches.enqueue(profile_id=profile.pk))
     return profile
+
+
+def add_supplier_document(document, *, upload, by):
+    """Store a document of a supplier profile (the form checked type and size, the view
+    that `by` may edit the profile)."""
+    if not can_edit_supplier_profile(by, document.profile.organisation):
+        raise PermissionDenied
+    document.file = upload
+    document.name = upload.name[:150]
+    document.size = upload.size
+    document.uploaded_by = by
+    document.save()
+    return document
+
+
+def delete_supplier_document(document, *, by):
+    if not can_edit_supplier_profile(by, document.profile.organisation):
+        raise PermissionDenied
+    document.file.delete(save=False)
+    document.delete()
 
 
 def refresh_profiles_of(organisation):

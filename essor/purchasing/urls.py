@@ -21,6 +21,21 @@ urlpatterns = [
         views.supplier_edit,
         name="supplier_edit",
     ),
+    path(
+        "structure/<int:organisation_pk>/fiche-fournisseur/documents/",
+        views.supplier_documents,
+        name="supplier_documents",
+    ),
+    path(
+        "fournisseurs/<int:pk>/documents/<int:document_pk>/",
+        views.supplier_document,
+        name="supplier_document",
+    ),
+    path(
+        "documents/<int:pk>/supprimer/",
+        views.supplier_document_delete,
+        name="supplier_document_delete",
+    ),
 ]
 
 urlpatterns += [

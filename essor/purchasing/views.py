@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, QueryDict
@@ -30,6 +31,7 @@ from .forms import (
     NeedForm,
     SavedSearchForm,
     SourcingForm,
+    SupplierDocumentForm,
     SupplierProfileForm,
 )
 from .models import (
@@ -39,6 +41,7 @@ from .models import (
     NeedRecipient,
     PurchaseNeed,
     SavedSourcingSearch,
+    SupplierDocument,
     SupplierProfile,
 )
 from .perms import (
@@ -48,6 +51,7 @@ from .perms import (
     can_edit_supplier_profile,
     can_see_answer,
     can_see_need,
+    can_see_supplier_document,
     can_see_supplier_profile,
     is_need_buyer,
     supplier_profiles,
@@ -216,19 +220,86 @@ def search_unsubscribe(request, token):
 def supplier(request, pk):
     profile = get_object_or_404(
         SupplierProfile.objects.select_related("organisation", "commune").prefetch_related(
-            "categories__parent", "areas"
+            "categories__parent", "areas", "documents"
         ),
         pk=pk,
     )
     if not can_see_supplier_profile(request.user, profile):
         raise Http404
+    documents = [d for d in profile.documents.all() if can_see_supplier_document(request.user, d)]
+    hidden = len(profile.documents.all()) - len(documents)
     return render(
         request,
         "purchasing/supplier.html",
         {
             "profile": profile,
             "can_edit": can_edit_supplier_profile(request.user, profile.organisation),
+            "documents": documents,
+            "hidden_documents": hidden,
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def supplier_documents(request, organisation_pk):
+    """The supplier's documents: list, upload (members of the organisation, CRESS)."""
+    organisation = get_object_or_404(Organisation, pk=organisation_pk)
+    if not can_edit_supplier_profile(request.user, organisation):
+        raise PermissionDenied
+    profile = SupplierProfile.objects.filter(organisation=organisation).first()
+    if profile is None:
+        messages.info(request, "Enregistrez d'abord la fiche fournisseur, puis ses documents.")
+        return redirect("purchasing:supplier_edit", organisation_pk=organisation.pk)
+    form = SupplierDocumentForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=SupplierDocument(profile=profile),
+        profile=profile,
+    )
+    if request.method == "POST" and form.is_valid():
+        services.add_supplier_document(
+            form.save(commit=False), upload=form.cleaned_data["file"], by=request.user
+        )
+        messages.success(request, "Document déposé.")
+        return redirect("purchasing:supplier_documents", organisation_pk=organisation.pk)
+    return render(
+        request,
+        "purchasing/supplier_documents.html",
+        {"organisation": organisation, "profile": profile, "form": form,
+         "documents": profile.documents.all()},
+        status=400 if form.errors else 200,
+    )  # fmt: skip
+
+
+@require_GET
+def supplier_document(request, pk, document_pk):
+    document = get_object_or_404(
+        SupplierDocument.objects.select_related("profile__organisation"),
+        pk=document_pk,
+        profile_id=pk,
+    )
+    if not can_see_supplier_document(request.user, document):
+        if not request.user.is_authenticated and document.profile.is_published:
+            # Shown to buyers: a visitor may be one who has not logged in yet.
+            return redirect_to_login(request.get_full_path())
+        raise Http404
+    return private_file_response(document.file, filename=document.name)
+
+
+@login_required
+@require_POST
+def supplier_document_delete(request, pk):
+    document = get_object_or_404(
+        SupplierDocument.objects.select_related("profile__organisation"), pk=pk
+    )
+    try:
+        services.delete_supplier_document(document, by=request.user)
+    except PermissionDenied:
+        raise Http404 from None
+    messages.success(request, f"Document « {document.title} » supprimé.")
+    return redirect(
+        "purchasing:supplier_documents", organisation_pk=document.profile.organisation_id
     )
 
 

@@ -379,6 +379,17 @@ ROUTES = {
     "purchasing:supplier_edit": tenant(
         lambda w: {"organisation_pk": w.organisation.pk}, others=DENIED, ok=["cress"]
     ),
+    "purchasing:supplier_documents": tenant(
+        lambda w: {"organisation_pk": w.organisation.pk}, others=DENIED, ok=["cress"]
+    ),
+    "purchasing:supplier_document": tenant(
+        lambda w: {"pk": w.supplier_profile.pk, "document_pk": w.supplier_document.pk},
+        ok=["cress", "acheteur"],
+        note="an attestation shown to buyers only (a brochure would be public)",
+    ),
+    "purchasing:supplier_document_delete": tenant(
+        lambda w: {"pk": w.supplier_document.pk}, method="post", ok=["cress"]
+    ),
     "purchasing:needs": public(),
     "purchasing:need_create": roles(note="a need is posted for an organisation one belongs to"),
     "purchasing:need": public_object(lambda w: {"pk": w.purchase_need.pk}),

@@ -394,3 +394,15 @@ class World:
         return SavedSourcingSearch.objects.create(
             user=self.person, name="Espaces verts", params={"categorie": "entretien-espaces-verts"}
         )
+
+    @cached_property
+    def supplier_document(self):
+        """An attestation of the organisation's supplier profile, for buyers only."""
+        from essor.purchasing.enums import DocumentKind, DocumentVisibility
+        from essor.purchasing.models import SupplierDocument
+
+        return SupplierDocument.objects.create(
+            profile=self.supplier_profile, kind=DocumentKind.ATTESTATION, title="Attestation",
+            visibility=DocumentVisibility.BUYERS, name="attestation.pdf", size=14,
+            file=ContentFile(b"%PDF-1.4 attestation", name="attestation.pdf"),
+        )  # fmt: skip
