@@ -1,6 +1,7 @@
 """« Vers qui me tourner ? »: ten realistic situations, the free-text entry, the assistant
 step by step without JavaScript, the fallbacks, and the parcours du créateur in PDF."""
 
+import re
 import shutil
 import subprocess
 from urllib.parse import parse_qs, urlparse
@@ -334,7 +335,9 @@ def test_the_results_page_makes_a_bounded_number_of_queries(
     demo_offers, client, django_assert_max_num_queries
 ):
     params = {"commune": "87085", "etape": "creation", "besoins": ["first_info", "funding"]}
-    with django_assert_max_num_queries(12):
+    # The offers take about ten queries; the same situation's financing, trainings and
+    # initiatives a few more, each a bounded number whatever the catalogue's size.
+    with django_assert_max_num_queries(16):
         assert client.get(reverse("support:results"), params).status_code == 200
 
 
@@ -478,6 +481,12 @@ def test_the_parcours_pdf_is_made_in_the_background_and_names_the_commune_and_ac
     assert "URSCOP Limousin" in text and "CRESS Limousin" in text
     assert "Sources" in text and "état des lieux" in text.lower()
     assert "Vous êtes ici" in text
+    # The results page's order: where to start, the steps, then the same situation.
+    assert (
+        text.index("Par où commencer")
+        < text.index("Les étapes")
+        < text.index("Pour la même situation")
+    )
 
 
 def test_the_parcours_page_lists_steps_with_local_actors(demo_offers, client):
@@ -525,3 +534,40 @@ def test_the_demo_marks_the_schemes_the_report_tells_in_the_past_as_ended(client
     assert "animait" in objectif.report_quote
     assert "Dispositif terminé" in client.get(objectif.get_absolute_url()).content.decode()
     assert SupportOffer.objects.filter(is_ended=True).count() == 2
+
+
+# --- The results page ------------------------------------------------------------------
+
+
+def test_the_results_page_shows_the_five_best_once_with_the_actions_and_folds_the_rest(
+    demo_offers, client
+):
+    params = {"commune": "87085", "profil": "creator", "etape": "creation", "projet": "collective"}
+    html = client.get(reverse("support:results"), params).content.decode()
+    first, _, rest = html.partition('class="more-offers"')
+    assert "Par où commencer" in first and "Votre point d'entrée" in first
+    # The main actions come right after the first offers, before anything folded.
+    assert "Préparer ma demande" in first and "Créer mon parcours" in first
+    assert first.index("Les offres les plus adaptées") < first.index("Préparer ma demande")
+    assert "<details" in html and "Les autres offres pour votre situation" in html
+    # Each offer once: no offer link repeated on the page.
+    offer_links = re.findall(r'<a href="/accompagnement/offres/(\d+)/">', html)
+    assert offer_links and len(offer_links) == len(set(offer_links))
+    # Then, for the same situation: financing with why, the directory, trainings, initiatives.
+    same = html[html.index("Pour la même situation") :]
+    for heading in ("Financement", "L'annuaire, déjà filtré pour vous", "Formations"):
+        assert heading in same
+    assert "/financement/mes-financements-possibles/?commune=87085" in same
+    assert "/annuaire/?commune=Limoges+%2887085%29&amp;rayon=20" in same
+
+
+def test_free_text_results_offer_one_click_corrections(demo_offers, client):
+    text = "Élue d'une commune de Haute-Vienne, je veux soutenir l'ESS sur notre territoire"
+    response = client.get(reverse("support:understand"), {"texte": text}, follow=True)
+    html = response.content.decode()
+    assert "Je représente une collectivité (élu·e ou agent)" in html
+    assert "CRESS Limousin" in html and "Réseau des collectivités Territoriales" in html
+    corrected = re.search(r'<a href="([^"]*profil=buyer[^"]*)">J&#x27;achète', html)
+    assert corrected is not None
+    again = client.get(corrected.group(1).replace("&amp;", "&")).content.decode()
+    assert "Fournisseurs d&#x27;insertion (SIAE), entreprises adaptées et ESAT" in again

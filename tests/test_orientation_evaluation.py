@@ -3,6 +3,7 @@ the 2016 report, scored on both input paths, and the acceptance cases of issue 1
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from essor.support import demo, evaluation
 
@@ -64,3 +65,22 @@ def test_farmers_in_correze_creating_an_employer_group_get_the_crge_and_the_dla_
     outcome = evaluate_one("agriculteurs-groupement-employeurs-correze", path)
     assert "DLA 19" in outcome.shown
     assert "Centre de Ressources des Groupements d'Employeurs" in outcome.shown
+
+
+def test_a_buyer_in_angouleme_gets_the_suppliers_search_filtered_near_angouleme(
+    demo_offers, client
+):
+    response = client.get(
+        reverse("support:results"), {"commune": "Angoulême (16015)", "profil": "buyer"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert (
+        "Fournisseurs d&#x27;insertion (SIAE), entreprises adaptées et ESAT à moins de 30 km"
+        in html
+    )
+    assert (
+        "/achats/fournisseurs/?commune=Angoul%C3%AAme+%2816015%29&amp;rayon=30&amp;type=siae&amp;type=ea_esat"
+        in html
+    )
+    assert "/annuaire/?commune=Angoul%C3%AAme+%2816015%29&amp;rayon=30&amp;label=esat" in html

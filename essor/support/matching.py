@@ -359,6 +359,11 @@ class OrientationResult:
         return not (self.ranked or self.nearby or self.others)
 
     @property
+    def folded_count(self):
+        """The offers folded under the five best: the others, and the neighbours' ones."""
+        return len(self.more) + (len(self.nearby) if self.top else 0)
+
+    @property
     def all_matches(self):
         return self.ranked + self.nearby + self.others
 

@@ -14,7 +14,8 @@ from essor.core import report
 from essor.directory.enums import Phase
 
 from .enums import HelpKind
-from .matching import candidates, hydrate, rank
+from .matching import candidates, hydrate, orient, rank
+from .related import related_for
 
 PER_STEP = 3
 
@@ -193,9 +194,21 @@ def sources():
 
 
 def context(parcours, criteria, *, for_pdf=False):
+    """What the parcours shows, in the results page's order: where to start (the entry
+    point and the five best offers), the steps ahead, then for the same situation the
+    financing, the directory, trainings and initiatives."""
     steps = build(criteria)
-    illustrative = any(m.offer.is_illustrative for s in steps for m in s["matches"])
+    result = orient(criteria) if criteria.place else None
+    first = []
+    if result is not None:
+        head = [result.entry_point] if result.entry_point else []
+        first = head + (result.top or result.nearby or result.others)
+    illustrative = any(m.offer.is_illustrative for s in steps for m in s["matches"]) or any(
+        m.offer.is_illustrative for m in first
+    )
     return {
+        "first": first,
+        "related": related_for(criteria),
         "parcours": parcours,
         "criteria": criteria,
         "answers": criteria.describe(),

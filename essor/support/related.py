@@ -248,11 +248,16 @@ def related_for(criteria):
     related.links = directory_links(criteria, place)
     related.financing, related.financing_note = financing_for(criteria, place)
     if related.financing or related.financing_note:
-        related.financing_url = (
-            url("financing:matching", commune=criteria.commune.label)
-            if (criteria.commune)
-            else url("financing:matching")
-        )
+        # The financing section's own form, filled in with the same situation.
+        params = {"commune": criteria.commune.code} if criteria.commune else {}
+        if criteria.effective_phase:
+            params["phase"] = criteria.effective_phase
+        beneficiaries = sorted(beneficiaries_of(criteria) - {"project"})
+        if beneficiaries or "project" in beneficiaries_of(criteria):
+            params["beneficiary"] = (beneficiaries or ["project"])[0]
+        if criteria.sector:
+            params["sector"] = criteria.sector
+        related.financing_url = url("financing:matching", **params)
     persona = criteria.persona or Persona.CREATOR
     try:
         from essor.resources import services as resources

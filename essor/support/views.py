@@ -47,6 +47,7 @@ from .perms import (
     can_see_coverage,
     can_see_offer,
 )
+from .related import related_for
 from .tasks import make_parcours_pdf
 
 CRITERIA_FIELDS = [
@@ -234,7 +235,9 @@ def results(request):
             "form": form,
             "criteria": criteria,
             "understanding": understanding,
+            "corrections": corrections(criteria, text),
             "result": result,
+            "related": related_for(criteria),
             "query": criteria_query(criteria),
             "hidden_criteria": list(_hidden_pairs(criteria)),
             "legal_forms_url": parcours_domain.legal_forms_url(),
@@ -246,6 +249,31 @@ def results(request):
             "show_form": bool(understanding) or "modifier" in request.GET,
         },
     )
+
+
+def corrections(criteria, text=""):
+    """{question: [(answer, url)]}: each other answer to « Vous êtes » and « Étape », one
+    click away, the rest of the situation kept."""
+
+    def link(**change):
+        params = {**criteria.to_params(), **change}
+        if text:
+            params["texte"] = text
+        return (
+            reverse("support:results")
+            + "?"
+            + urlencode({k: v for k, v in params.items() if v}, doseq=True)
+        )
+
+    personas = [
+        (label, link(profil=value)) for value, label in Persona.choices
+        if value != criteria.persona
+    ]  # fmt: skip
+    phases = [
+        (label, link(etape=value)) for value, label in Phase.choices
+        if value != criteria.effective_phase
+    ]  # fmt: skip
+    return {"Vous êtes": personas, "Étape": phases if criteria.effective_phase else []}
 
 
 def _hidden_pairs(criteria):
