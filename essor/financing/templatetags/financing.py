@@ -7,6 +7,11 @@ NARROW_SPACE = "\u202f"
 
 
 @register.filter
+def negate(value):
+    return -value
+
+
+@register.filter
 def euros(value):
     """12345.5 → "12 345,50 €" (a narrow no-break space between thousands)."""
     if value in (None, ""):

@@ -13,7 +13,8 @@
   var euros = new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR" });
 
   function format(amount) {
-    return euros.format(amount / 100);
+    // As the server writes it (the « euros » filter): "12 345,50 €".
+    return euros.format(amount / 100).replace(/\u00a0/g, " ");
   }
 
   function setUp(form) {
@@ -27,6 +28,13 @@
       fixed += cents(row.getAttribute("data-fixed-product"));
     });
 
+    // Only a text that changed is written: rewriting the same text would still announce
+    // it (role=status) and can make the browser's scroll anchoring jump the page.
+    function show(selector, text) {
+      var element = form.querySelector(selector);
+      if (element.textContent !== text) element.textContent = text;
+    }
+
     function update() {
       var sums = { charges: 0, products: fixed };
       for (var index = 0; index < Number(total.value); index++) {
@@ -36,13 +44,17 @@
         if (!account || !amount || !account.value || (deleted && deleted.checked)) continue;
         sums[charges.indexOf(account.value) >= 0 ? "charges" : "products"] += cents(amount.value);
       }
-      form.querySelector("[data-total=charges]").textContent = format(sums.charges);
-      form.querySelector("[data-total=products]").textContent = format(sums.products);
+      show("[data-total=charges]", format(sums.charges));
+      show("[data-total=products]", format(sums.products));
       var gap = sums.charges - sums.products;
-      form.querySelector("[data-balance]").textContent =
+      show(
+        "[data-balance]",
         gap === 0
           ? "Le budget est équilibré."
-          : "Écart de " + format(gap) + " entre les charges et les produits.";
+          : gap > 0
+            ? "Les charges dépassent les produits de " + format(gap) + "."
+            : "Les produits dépassent les charges de " + format(-gap) + "."
+      );
     }
 
     form.addEventListener("input", update);
@@ -59,7 +71,7 @@
       var line = holder.querySelector("fieldset");
       lines.appendChild(line);
       total.value = String(index + 1);
-      var first = line.querySelector("select, input");
+      var first = line.querySelector("select, textarea, input:not([type=hidden])");
       if (first) first.focus();
     });
     update();
