@@ -23,6 +23,20 @@ def test_home_says_what_the_ess_is_and_quotes_the_report_with_its_source(client)
     assert "Haute-Vienne" in page  # the configured region's départements
 
 
+def test_the_home_leads_to_the_assistant_and_each_persona_card_to_its_path(client):
+    page = client.get(reverse("portal:home")).content.decode()
+    orientation = reverse("support:orientation")
+    assert f'<a class="button" href="{orientation}">' in page
+    for persona in ["creator", "structure", "local_authority"]:
+        link = f"{orientation}?pas=0&profil={persona}"
+        assert f'href="{link.replace("&", "&amp;")}"' in page
+        # The persona is already answered: the assistant asks the next question.
+        step = client.get(link).content.decode()
+        assert "Étape 2 sur" in step and "Où se trouve votre projet" in step
+    assert f'href="{reverse("support:my_offers")}"' in page
+    assert f'href="{reverse("purchasing:index")}"' in page
+
+
 def test_report_quotes_are_the_report_s_own_words():
     seed = report.DATA.parents[4] / "shared" / "seeds"
     text = next(seed.glob("*.txt")).read_text() if seed.exists() else None
