@@ -283,6 +283,15 @@ def hold_link_changes(obj, before, fields, text_fields=()):
     return held
 
 
+def held_changes_rows(obj):
+    """What a moderator compares: [(field label, published value, held value)]."""
+    meta = type(obj)._meta
+    return [
+        (meta.get_field(name).verbose_name, getattr(obj, name), value)
+        for name, value in obj.held_changes.items()
+    ]
+
+
 def _no_held_changes(obj):
     return None if obj.held_changes else "Aucune modification n'attend de modération."
 

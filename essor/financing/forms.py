@@ -279,6 +279,15 @@ FundingFormSet = modelformset_factory(
 )
 
 
+class RefuseChangesForm(forms.Form):
+    reason = forms.CharField(
+        label="Motif du refus",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Indiquez le motif du refus."},
+    )
+
+
 class TransitionForm(forms.Form):
     transition = forms.ChoiceField(label="Étape", choices=Transition.choices)
     comment = forms.CharField(

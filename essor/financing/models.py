@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from essor.core.models import TransitionLog
+from essor.core.models import HeldChanges, TransitionLog
 from essor.core.storage import PrivateFileField
 from essor.core.text import fold
 from essor.directory.enums import Phase
@@ -62,8 +62,10 @@ class FinancingToolQuerySet(models.QuerySet):
         return queryset
 
 
-class FinancingTool(models.Model):
+class FinancingTool(HeldChanges, models.Model):
     """A financing tool or a call for projects, as its funder describes it."""
+
+    workflow = workflow.TOOL_CHANGES
 
     title = models.CharField("intitulé", max_length=200)
     summary = models.CharField("description courte", max_length=300)

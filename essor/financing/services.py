@@ -11,8 +11,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from essor.accounts.perms import can_moderate
 from essor.accounts.personal_data import DELETE, DETACH, UserLink, in_role
-from essor.core.workflow import decide
+from essor.core.workflow import decide, hold_link_changes
 from essor.directory.perms import can_act_for_organisation
 from essor.search.registry import reindex
 from essor.territories.areas import replace_areas
@@ -41,11 +42,26 @@ from .perms import can_instruct, can_see_dossier
 
 
 @transaction.atomic
-def tool_save(*, tool, areas):
-    """Save a tool with its territory ([AreaSpec]); its search index follows."""
+def tool_save(*, tool, areas, by=None):
+    """Save a tool with its territory ([AreaSpec]); its search index follows. When `by`,
+    who is not a moderator, edits a published tool, its new links and contacts wait for a
+    moderator (held_changes) and the published ones stay."""
+    if by is not None and tool.pk and tool.status == ToolStatus.PUBLISHED and not can_moderate(by):
+        before = FinancingTool.objects.get(pk=tool.pk)
+        hold_link_changes(tool, before, workflow.TOOL_LINK_FIELDS, workflow.TOOL_TEXT_FIELDS)
     tool.refresh_index()
     tool.save()
     replace_areas(tool, areas)
+    return tool
+
+
+def tool_decide_changes(*, tool, moderator, accept, reason=""):
+    """A moderator publishes or drops the held links and contacts of a published tool."""
+    with transaction.atomic():
+        decide(tool, "accept_changes" if accept else "refuse_changes", by=moderator, comment=reason)
+        tool.refresh_index()
+        tool.save()
+        reindex(FinancingTool, [tool.pk])
     return tool
 
 

@@ -13,6 +13,17 @@ urlpatterns = [
     path("outils/<int:pk>/archiver/", views.tool_archive, name="tool_archive"),
     path("structure/<int:organisation_pk>/nouvel-outil/", views.tool_create, name="tool_create"),
     path("mes-outils/", views.my_tools, name="my_tools"),
+    path("moderation/", views.tool_moderation, name="tool_moderation"),
+    path(
+        "moderation/<int:pk>/modifications/publier/",
+        views.tool_accept_changes,
+        name="tool_accept_changes",
+    ),
+    path(
+        "moderation/<int:pk>/modifications/refuser/",
+        views.tool_refuse_changes,
+        name="tool_refuse_changes",
+    ),
     path("mes-financements-possibles/", views.matching, name="matching"),
     path("calendrier/", views.calendar, name="calendar"),
     path("calendrier.ics", views.calendar_ics, name="calendar_ics"),

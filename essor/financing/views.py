@@ -12,8 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from essor.accounts.perms import can_moderate
 from essor.core.exports import export_response
 from essor.core.storage import private_file_response
+from essor.core.workflow import WorkflowError, held_changes_rows
 from essor.directory.models import Organisation
 from essor.directory.perms import can_act_for_organisation
 
@@ -28,6 +30,7 @@ from .forms import (
     DossierForm,
     FundingFormSet,
     ProfileForm,
+    RefuseChangesForm,
     SavedSearchForm,
     SubmitForm,
     ToolForm,
@@ -297,10 +300,74 @@ def tool_edit(request, pk):
         raise PermissionDenied
     form = ToolForm(request.POST or None, instance=tool)
     if form.is_valid():
-        tool = services.tool_save(tool=form.save(commit=False), areas=form.areas())
-        messages.success(request, "Outil modifié.")
+        tool = services.tool_save(tool=form.save(commit=False), areas=form.areas(), by=request.user)
+        if tool.held_changes:
+            messages.success(
+                request,
+                "Outil modifié. Les nouveaux liens et contacts seront publiés après relecture "
+                "par l'équipe de la CRESS ; d'ici là, la fiche garde les anciens.",
+            )
+        else:
+            messages.success(request, "Outil modifié.")
         return redirect(tool)
     return render(request, "financing/tool_form.html", {"form": form, "tool": tool})
+
+
+@login_required
+@require_GET
+def tool_moderation(request):
+    if not can_moderate(request.user):
+        raise PermissionDenied
+    held = (
+        FinancingTool.objects.filter(status=ToolStatus.PUBLISHED)
+        .exclude(held_changes={})
+        .order_by("updated_at")
+    )
+    return render(
+        request,
+        "financing/tool_moderation.html",
+        {"held": [(tool, held_changes_rows(tool)) for tool in held]},
+    )
+
+
+@login_required
+@require_POST
+def tool_accept_changes(request, pk):
+    if not can_moderate(request.user):
+        raise PermissionDenied
+    tool = get_object_or_404(FinancingTool, pk=pk)
+    try:
+        services.tool_decide_changes(tool=tool, moderator=request.user, accept=True)
+    except WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Les modifications de « {tool.title} » sont publiées.")
+    return redirect("financing:tool_moderation")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tool_refuse_changes(request, pk):
+    if not can_moderate(request.user):
+        raise PermissionDenied
+    tool = get_object_or_404(FinancingTool, pk=pk)
+    form = RefuseChangesForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.tool_decide_changes(
+                tool=tool, moderator=request.user, accept=False, reason=form.cleaned_data["reason"]
+            )
+        except WorkflowError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"Les modifications de « {tool.title} » sont refusées.")
+        return redirect("financing:tool_moderation")
+    return render(
+        request,
+        "financing/tool_refuse_changes.html",
+        {"form": form, "tool": tool, "rows": held_changes_rows(tool)},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required

@@ -13,10 +13,12 @@ applicants the members of the organisation whose dossier it is (a person who is 
 the funder).
 """
 
-from essor.core.workflow import Transition, Workflow
+from essor.accounts.perms import moderator_kind
+from essor.core.workflow import Transition, Workflow, held_changes_transitions
 from essor.directory.perms import can_act_for_organisation
 
 from .enums import FundingRequestStatus as S
+from .enums import ToolStatus
 from .enums import Transition as T
 from .perms import can_instruct_funding_requests
 
@@ -86,3 +88,14 @@ def available(status, actor):
         for t in INSTRUCTION.transitions.values()
         if status in t.sources and actor in t.actors
     ]
+
+
+# A funder publishes its own tools; once published, its new links and contacts wait for
+# the CRESS team (issue 12.13): a stolen account cannot send applicants elsewhere.
+TOOL_CHANGES = Workflow(
+    *held_changes_transitions(ToolStatus.PUBLISHED),
+    actors=lambda user, tool: moderator_kind(user),
+    messages={"comment": "Indiquez le motif du refus."},
+)
+TOOL_LINK_FIELDS = ("external_url",)
+TOOL_TEXT_FIELDS = ("contact", "summary", "description")

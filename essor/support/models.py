@@ -6,7 +6,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 
-from essor.core.models import Decision, TransitionLog
+from essor.core.models import Decision, HeldChanges, TransitionLog
 from essor.directory.enums import Phase
 from essor.directory.models import Organisation
 from essor.territories.areas import Area
@@ -46,7 +46,7 @@ class SupportOfferQuerySet(models.QuerySet):
         return self.filter(pk__in=OfferArea.objects.covering(place).values("offer_id"))
 
 
-class SupportOffer(Decision, models.Model):
+class SupportOffer(Decision, HeldChanges, models.Model):
     """A service a support actor offers: who, what help, for which phases, audiences,
     legal forms and sectors, where, at what cost and how to ask. Its life: workflow.OFFERS
     (the reason of a refusal is the Decision's decision_comment)."""

@@ -21,13 +21,21 @@ from essor.accounts.personal_data import (
     scrubber,
 )
 from essor.core.emails import queue_email
-from essor.core.workflow import decide
+from essor.core.workflow import decide, hold_link_changes
 from essor.search.registry import reindex
 from essor.territories.areas import AreaLevel, Place, replace_areas
 
 from .enums import OfferStatus, SupportRequestStatus
 from .models import OfferArea, SupportOffer, SupportRequest
-from .workflow import OFFER_NOTIFIED, OFFERS, REQUESTS, request_transition_to
+from .perms import can_moderate_offers
+from .workflow import (
+    OFFER_LINK_FIELDS,
+    OFFER_NOTIFIED,
+    OFFER_TEXT_FIELDS,
+    OFFERS,
+    REQUESTS,
+    request_transition_to,
+)
 
 MAX_ACTORS_PER_REQUEST = 5
 
@@ -59,11 +67,17 @@ def offer_set_areas(offer, areas):
 def offer_save(*, offer, author, areas):
     """Create or edit an offer. An actor's new offer goes to moderation, and so does one
     refused or archived that they correct (the resubmit step); CRESS staff's own offers are
-    published at once. Edits of a published offer stay published: its history records them."""
+    published at once. Edits of a published offer stay published, its history records
+    them, but its new links and contact details wait for a moderator (held_changes)."""
     created = not offer.pk
     if created:
         offer.status = OfferStatus.PUBLISHED if is_cress_staff(author) else OfferStatus.PENDING
         offer.created_by = author
+    elif offer.status == OfferStatus.PUBLISHED and not can_moderate_offers(author):
+        # A new website, e-mail or phone of a published offer waits for a moderator: a
+        # stolen or careless account cannot send the offer's readers elsewhere.
+        before = SupportOffer.objects.get(pk=offer.pk)
+        hold_link_changes(offer, before, OFFER_LINK_FIELDS, OFFER_TEXT_FIELDS)
     offer.save()
     offer_set_areas(offer, areas)
     if created:
@@ -92,6 +106,14 @@ def _offer_decision(offer, by, transition, reason=""):
             recipients,
         )
     return offer
+
+
+def offer_accept_changes(*, offer, moderator):
+    return _offer_decision(offer, moderator, "accept_changes")
+
+
+def offer_refuse_changes(*, offer, moderator, reason):
+    return _offer_decision(offer, moderator, "refuse_changes", reason)
 
 
 def offer_publish(*, offer, moderator):

@@ -23,6 +23,16 @@ urlpatterns = [
     path("moderation/", views.moderation, name="moderation"),
     path("moderation/<int:pk>/publier/", views.offer_publish, name="offer_publish"),
     path("moderation/<int:pk>/refuser/", views.offer_reject, name="offer_reject"),
+    path(
+        "moderation/<int:pk>/modifications/publier/",
+        views.offer_accept_changes,
+        name="offer_accept_changes",
+    ),
+    path(
+        "moderation/<int:pk>/modifications/refuser/",
+        views.offer_refuse_changes,
+        name="offer_refuse_changes",
+    ),
     path("demande/", views.request_new, name="request_new"),
     path("mes-demandes/", views.my_requests, name="my_requests"),
     path("mes-demandes/<int:pk>/", views.my_request, name="my_request"),

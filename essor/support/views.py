@@ -14,7 +14,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from essor.core.csv import csv_response
 from essor.core.ratelimit import ratelimit
-from essor.core.workflow import WorkflowError
+from essor.core.workflow import WorkflowError, held_changes_rows
 from essor.directory.enums import Phase
 from essor.directory.models import Organisation
 from essor.events import services as agenda
@@ -450,8 +450,17 @@ def offer_edit(request, pk):
         raise Http404
     form = OfferForm(request.POST or None, instance=offer)
     if request.method == "POST" and form.is_valid():
-        services.offer_save(offer=form.save(commit=False), author=request.user, areas=form.areas())
-        messages.success(request, "Offre mise à jour.")
+        offer = services.offer_save(
+            offer=form.save(commit=False), author=request.user, areas=form.areas()
+        )
+        if offer.held_changes:
+            messages.success(
+                request,
+                "Offre mise à jour. Les nouveaux liens et coordonnées seront publiés après "
+                "relecture par l'équipe de la CRESS ; d'ici là, l'offre garde les anciens.",
+            )
+        else:
+            messages.success(request, "Offre mise à jour.")
         return redirect(offer)
     return render(
         request,
@@ -486,7 +495,17 @@ def moderation(request):
         .select_related("provider")
         .order_by("created_at")
     )
-    return render(request, "support/moderation.html", {"pending": pending})
+    held = (
+        SupportOffer.objects.filter(status=OfferStatus.PUBLISHED)
+        .exclude(held_changes={})
+        .select_related("provider")
+        .order_by("updated_at")
+    )
+    return render(
+        request,
+        "support/moderation.html",
+        {"pending": pending, "held": [(offer, held_changes_rows(offer)) for offer in held]},
+    )
 
 
 @login_required
@@ -525,6 +544,46 @@ def offer_reject(request, pk):
         request,
         "support/offer_reject.html",
         {"form": form, "offer": offer},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def offer_accept_changes(request, pk):
+    if not can_moderate_offers(request.user):
+        raise PermissionDenied
+    offer = get_object_or_404(SupportOffer, pk=pk)
+    try:
+        services.offer_accept_changes(offer=offer, moderator=request.user)
+    except WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Les modifications de « {offer.title} » sont publiées.")
+    return redirect("support:moderation")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def offer_refuse_changes(request, pk):
+    if not can_moderate_offers(request.user):
+        raise PermissionDenied
+    offer = get_object_or_404(SupportOffer.objects.select_related("provider"), pk=pk)
+    form = RejectOfferForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.offer_refuse_changes(
+                offer=offer, moderator=request.user, reason=form.cleaned_data["reason"]
+            )
+        except WorkflowError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"Les modifications de « {offer.title} » sont refusées.")
+        return redirect("support:moderation")
+    return render(
+        request,
+        "support/offer_refuse_changes.html",
+        {"form": form, "offer": offer, "rows": held_changes_rows(offer)},
         status=400 if form.errors else 200,
     )
 

@@ -8,7 +8,9 @@
 
 A new offer is pending, or published at once when CRESS staff write it; edits are logged
 without changing the state, except an edit of a refused or archived offer by its provider,
-which sends it back to moderation.
+which sends it back to moderation. On a published offer, the provider's new links and
+contact details (site, e-mail, phone, addresses in the texts) are held until a moderator
+accepts them (accept_changes, refuse_changes): the published ones stay meanwhile.
 
     request  new ─┬─ take_charge ─▶ in_progress ◀─ take_charge ─ redirected, closed
                   ├─ redirect ────▶ redirected ◀── redirect ──── in_progress
@@ -20,7 +22,7 @@ Requests are handled by the members of the organisation they were sent to, and n
 """
 
 from essor.accounts.perms import moderator_kind
-from essor.core.workflow import MODERATOR, Transition, Workflow
+from essor.core.workflow import MODERATOR, Transition, Workflow, held_changes_transitions
 
 from .enums import OfferStatus as O
 from .enums import SupportRequestStatus as R
@@ -45,6 +47,8 @@ OFFERS = Workflow(
         "archive", {O.PENDING, O.PUBLISHED, O.REJECTED}, O.ARCHIVED, {PROVIDER}, "Archivage"
     ),
     Transition("resubmit", {O.REJECTED, O.ARCHIVED}, O.PENDING, {PROVIDER}, "Nouvelle relecture"),
+    # New links and contact details of a published offer wait for a moderator.
+    *held_changes_transitions(O.PUBLISHED),
     actors=offer_actors,
     authors=lambda offer: {offer.created_by_id} - {None},
     log="support.OfferTransition",
@@ -59,6 +63,10 @@ OFFERS = Workflow(
 
 # The decisions the provider hears of by e-mail.
 OFFER_NOTIFIED = {"publish", "reject"}
+
+# What a reader follows to reach the provider: held on a published offer (issue 12.13).
+OFFER_LINK_FIELDS = ("website", "contact_email", "contact_phone")
+OFFER_TEXT_FIELDS = ("description", "how_to_ask", "cost_details")
 
 
 def request_actors(user, support_request):

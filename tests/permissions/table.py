@@ -143,6 +143,12 @@ ROUTES = {
     "support:offer_reject": tenant(
         lambda w: {"pk": w.pending_offer.pk}, others=DENIED, ok=["cress"], method="post"
     ),
+    "support:offer_accept_changes": tenant(
+        lambda w: {"pk": w.offer.pk}, others=DENIED, ok=["cress"], method="post"
+    ),
+    "support:offer_refuse_changes": tenant(
+        lambda w: {"pk": w.offer.pk}, others=DENIED, ok=["cress"]
+    ),
     "support:request_new": signed_in(outcome=BAD_REQUEST, note="no offer chosen"),
     "support:my_requests": signed_in(),
     "support:my_request": tenant(lambda w: {"pk": w.support_request.pk}),
@@ -197,6 +203,13 @@ ROUTES = {
             **dict.fromkeys(["cress", "accompagnement", "financeur", "acheteur", "porteur"], OK),
         },
         method="post",
+    ),
+    "financing:tool_moderation": staff(),
+    "financing:tool_accept_changes": tenant(
+        lambda w: {"pk": w.tool.pk}, others=DENIED, ok=["cress"], method="post"
+    ),
+    "financing:tool_refuse_changes": tenant(
+        lambda w: {"pk": w.tool.pk}, others=DENIED, ok=["cress"]
     ),
     "financing:tool_edit": tenant(lambda w: {"pk": w.tool.pk}, others=DENIED, ok=["cress"]),
     "financing:tool_publish": tenant(
