@@ -35,6 +35,7 @@ from .models import (
     PurchaseCategory,
     PurchaseNeed,
     SavedSourcingSearch,
+    SupplierDocument,
     SupplierProfile,
 )
 from .perms import answer_refusal, can_edit_need, can_edit_supplier_profile, is_need_buyer
@@ -377,6 +378,10 @@ def personal_data(user):
              "alertes_recues": s.alerts.count()}
             for s in user.purchasing_searches.all()
         ],
+        "documents_fournisseur_deposes": [
+            {"fournisseur": d.profile.organisation.name, "intitule": d.title, "le": d.created_at}
+            for d in SupplierDocument.objects.filter(uploaded_by=user).select_related("profile__organisation")
+        ],
     }  # fmt: skip
 
 
@@ -386,6 +391,10 @@ USER_LINKS = [
     in_role("purchasing.NeedTransition.actor"),
     UserLink(
         "purchasing.SavedSourcingSearch.user", DELETE, export="recherches_fournisseurs_enregistrees"
+    ),
+    # A supplier's document is its organisation's.
+    UserLink(
+        "purchasing.SupplierDocument.uploaded_by", DETACH, export="documents_fournisseur_deposes"
     ),
     # The buyer keeps the supplier's answer (interest, quote), without the person's words.
     UserLink(
