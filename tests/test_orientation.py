@@ -240,6 +240,26 @@ def test_free_text_is_read_into_criteria_with_the_commune():
          {"commune": "79191", "phase": "merger"}),
         ("Notre SCIC veut changer d'échelle et essaimer en Charente",
          {"departement": "16", "phase": "scaling", "legal_form": "scic"}),
+        # The field's words for who speaks and what they mean (issue 14.4).
+        ("Je voudrais tester mon activité de potière près de Tulle",
+         {"commune": "19272", "phase": "test", "persona": "creator"}),
+        ("Nous voulons ouvrir un tiers-lieu avec des bureaux partagés à Felletin",
+         {"commune": "23079", "persona": "creator", "needs": ["first_info", "networking",
+                                                               "individual"]}),
+        ("Les salariés veulent reprendre en SCOP notre imprimerie de Niort",
+         {"commune": "79191", "phase": "transfer", "legal_form": "scop"}),
+        ("Nous voulons acheter à des structures d'insertion près d'Angoulême",
+         {"commune": "16015", "persona": "buyer", "phase": ""}),
+        ("La communauté de communes Creuse Grand Sud veut aider les associations",
+         {"epci": "200044014", "persona": "local_authority"}),
+        ("Au chômage à Saintes, je veux essayer mon activité avant de la créer",
+         {"commune": "17415", "persona": "jobseeker", "phase": "test"}),
+        ("Entreprise du numérique à Poitiers, nous voulons travailler avec des ESAT",
+         {"commune": "86194", "persona": "buyer"}),
+        ("Trésorière bénévole d'un club de foot à Bressuire",
+         {"commune": "79049", "persona": "volunteer"}),
+        ("Notre PME bordelaise veut faire du mécénat de compétences",
+         {"commune": "33063", "persona": "company"}),
     ],
 )  # fmt: skip
 def test_free_text_understands_synonyms_and_places(text, expected):
@@ -249,6 +269,10 @@ def test_free_text_understands_synonyms_and_places(text, expected):
             assert (criteria.commune.code if criteria.commune else None) == value
         elif key == "departement":
             assert criteria.departement.code == value
+        elif key == "epci":
+            assert criteria.epci.code == value
+        elif key == "needs":
+            assert [str(need) for need in criteria.needs] == value
         else:
             assert getattr(criteria, key) == value, key
 

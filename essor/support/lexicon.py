@@ -173,6 +173,8 @@ PERSONAS = [
             r"marches? reserves?",
             r"commande publique",
             r"sous trait\w*",
+            r"(?:travailler|collaborer|contracter) avec (?:des|les|un|une|l) (?:esat|ea|entreprises? "
+            r"adaptees?|siae|structures? d insertion|chantiers? d insertion)",
             r"(?:trouver|cherche\w*|identifier) (?:des |un |de )?(?:fournisseurs?|prestataires?)",
         ),
     ),
@@ -222,6 +224,9 @@ PERSONAS = [
             r"lyceen\w*",
             r"jeunes? diplome\w*",
             r"universite",
+            r"bts",
+            r"iut",
+            r"alternan\w*",
             r"ecole d ete",
             r"junior",
         ),
@@ -242,6 +247,7 @@ PERSONAS = [
         Persona.COMPANY,
         _terms(
             r"entreprises? (?:dite )?classiques?",
+            r"^entreprises? (?:du|de la|de l) (?!ess\b|economie sociale)",
             r"pme",
             r"tpe",
             r"chefs? d entreprises?",
