@@ -593,6 +593,7 @@ def test_openapi_schema_is_documented_in_french(client):
         "/api/concertation/",
         "/api/concertation/actions/",
         "/api/concertation/actions/{action_id}/",
+        "/api/concertation/questionnaires/{questionnaire_id}/resultats/",
         "/api/cooperation/",
         "/api/cooperation/chiffres/",
         "/api/evenements/",

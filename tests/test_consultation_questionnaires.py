@@ -15,6 +15,7 @@ from essor.directory.enums import EssFamily
 from tests.factories.accounts import UserFactory
 from tests.factories.consultation import ProcessFactory, questionnaire
 from tests.factories.directory import EssOrganisationFactory, MembershipFactory
+from tests.utils import svg_drawings
 
 pytestmark = pytest.mark.django_db
 
@@ -276,3 +277,32 @@ def test_individual_answers_never_reach_the_api(client):
     for path in ours:
         if "{" not in path:
             assert "Plus de temps." not in client.get(path).content.decode()
+
+
+def test_published_results_reach_the_api_and_the_page_aggregated_with_the_secret(client):
+    q = questionnaire()
+    _answer_as(q, EssFamily.ASSOCIATION, n=6, support="oui")
+    _answer_as(q, EssFamily.COOPERATIVE, n=3, support="oui")
+    _answer_as(q, EssFamily.COOPERATIVE, n=3, support="non")
+    url = f"/api/concertation/questionnaires/{q.pk}/resultats/"
+    body = client.get(url, {"croiser": "famille"}).json()
+    assert body["reponses"] == 12 and body["seuil"] == 5 and body["croisement"] == "famille"
+    support = body["questions"][0]
+    assert support["colonnes"] == ["Ensemble", "Association", "Coopérative"]
+    lines = {line["reponse"]: line["valeurs"] for line in support["lignes"]}
+    assert lines["Répondants"] == [12, 6, 6]
+    # « Non » overall is 3: masked, and « Oui » overall with it (12 - 3 would reveal it).
+    assert lines["Oui"] == [None, 6, None] and lines["Non"] == [None, 0, None]
+    assert "Plus de temps." not in str(body)  # free texts stay with the team
+    streamed = client.get(url, {"format": "csv", "croiser": "famille"}).streaming_content
+    csv = b"".join(streamed).decode("utf-8-sig")
+    assert "Oui;Coopérative;secret" in csv and "Oui;Association;6" in csv
+    # The page draws each choice question before its table.
+    page = client.get(reverse("consultation:questionnaire_results", args=[q.process.slug, q.pk]))
+    assert svg_drawings(page.content.decode()) >= 1
+    assert client.get(url, {"croiser": "pirates"}).status_code == 400
+
+    q.results_published = False
+    q.save()
+    response = client.get(url)
+    assert response.status_code == 404 and "pas publiés" in response.json()["detail"]

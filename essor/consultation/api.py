@@ -1,5 +1,6 @@
-"""Open-data API of the consultation: published processes and the actions they follow.
-Individual questionnaire answers are never published here."""
+"""Open-data API of the consultation: published processes, the actions they follow, and
+the published results of their questionnaires, aggregated with the secrecy threshold.
+Individual questionnaire answers and free texts are never published here."""
 
 from typing import Annotated, Literal
 
@@ -16,10 +17,11 @@ from essor.api.params import (
     LimitParam,
     OffsetParam,
 )
-from essor.api.responses import CSV_RESPONSE_DOC, csv_export, page, wants_csv
+from essor.api.responses import CSV_RESPONSE_DOC, csv_export, csv_response, page, wants_csv
 
-from .enums import ActionStatus, Axis
-from .models import Action, Process
+from . import questionnaires as questionnaire_services
+from .enums import ActionStatus, Axis, Breakdown
+from .models import Action, Process, Questionnaire
 
 API_PREFIX = "/concertation/"
 router = Router(tags=["Concertation"])
@@ -207,3 +209,104 @@ def get_action(
     if action is None:
         raise HttpError(404, "Cette action n'existe pas ou n'est pas publiée.")
     return action_row(action)
+
+
+class LigneResultat(Schema):
+    reponse: str = Field(description="La réponse (« Répondants » : tous ceux de la question).")
+    valeurs: list[int | None] = Field(
+        description="Nombre de répondants par colonne ; null : masqué par le secret."
+    )
+
+
+class ResultatQuestion(Schema):
+    id: int = Field(description="Identifiant ESSor de la question.")
+    intitule: str = Field(description="La question.")
+    type: str = Field(description="single, multiple, scale, number, short_text, long_text…")
+    repondants: int = Field(description="Nombre de répondants à cette question.")
+    colonnes: list[str] = Field(description="« Ensemble », puis les catégories du croisement.")
+    lignes: list[LigneResultat] = Field(description="Les réponses comptées (questions à choix).")
+    moyenne: float | None = Field(
+        description="Questions numériques : la moyenne, null si masquée ou sans objet."
+    )
+
+
+class ResultatsQuestionnaire(Schema):
+    questionnaire: int = Field(description="Identifiant ESSor du questionnaire.")
+    titre: str = Field(description="Titre du questionnaire.")
+    concertation: str = Field(description="Adresse de la concertation.")
+    reponses: int = Field(description="Nombre de réponses envoyées.")
+    seuil: int = Field(description="Aucune case ne montre moins de répondants que ce seuil.")
+    croisement: str | None = Field(description="famille, secteur ou departement ; null : aucun.")
+    questions: list[ResultatQuestion] = Field(description="Les questions, dans l'ordre.")
+
+
+RESULT_COLUMNS = ["question", "intitule", "reponse", "colonne", "valeur"]
+
+
+@router.get(
+    "/questionnaires/{questionnaire_id}/resultats/",
+    response={200: ResultatsQuestionnaire, 404: Erreur, **ERRORS},
+    summary="Les résultats publiés d'un questionnaire",
+    description=(
+        "Les réponses comptées, question par question, éventuellement croisées par la "
+        "famille, le secteur ou le département de la structure du répondant, avec le "
+        "secret : une case de moins de `seuil` répondants vaut null (et d'autres peuvent "
+        "l'être pour qu'on ne la retrouve pas par soustraction). Les réponses libres et "
+        "individuelles ne sont jamais publiées. " + FORMAT_DESCRIPTION
+    ),
+    operation_id="lire_resultats_questionnaire",
+    openapi_extra={"responses": {200: CSV_RESPONSE_DOC, **RETRY_AFTER_DOC}},
+)
+def questionnaire_results(
+    request,
+    questionnaire_id: Annotated[
+        int, Path(ge=1, le=MAX_ID, description="Identifiant ESSor du questionnaire.")
+    ],
+    croiser: Annotated[
+        Literal[tuple(Breakdown.values)],
+        Query(None, description="Croiser par la structure du répondant."),
+    ] = None,
+    format: FormatParam = None,
+):
+    questionnaire = (
+        Questionnaire.objects.filter(
+            pk=questionnaire_id, results_published=True, process__in=Process.objects.published()
+        )
+        .select_related("process")
+        .first()
+    )
+    if questionnaire is None:
+        raise HttpError(404, "Ce questionnaire n'existe pas ou ses résultats ne sont pas publiés.")
+    results = questionnaire_services.results(questionnaire, croiser, public=True)
+    questions = [
+        {
+            "id": r["question"].pk,
+            "intitule": r["question"].label,
+            "type": r["kind"],
+            "repondants": r["respondents"],
+            "colonnes": [label for _, label in r.get("columns", [])],
+            "lignes": [
+                {"reponse": row["label"], "valeurs": row["cells"]} for row in r.get("rows", [])
+            ],
+            "moyenne": r.get("mean"),
+        }
+        for r in results["questions"]
+    ]
+    if wants_csv(request):
+        rows = (
+            {"question": q["id"], "intitule": q["intitule"], "reponse": line["reponse"],
+             "colonne": column, "valeur": "secret" if value is None else value}
+            for q in questions
+            for line in q["lignes"]
+            for column, value in zip(q["colonnes"], line["valeurs"], strict=True)
+        )  # fmt: skip
+        return csv_response(rows, RESULT_COLUMNS, f"essor-resultats-{questionnaire.pk}.csv")
+    return {
+        "questionnaire": questionnaire.pk,
+        "titre": questionnaire.title,
+        "concertation": questionnaire.process.slug,
+        "reponses": results["total"],
+        "seuil": questionnaire_services.MIN_CELL,
+        "croisement": croiser,
+        "questions": questions,
+    }

@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from essor.core.charts import bar_chart
 from essor.directory import nomenclatures
 from essor.directory.enums import EssFamily
 from essor.directory.models import Organisation
@@ -333,6 +334,12 @@ def question_results(question, responses, breakdown=None, *, public=True):
         for value, label in [("_", "Répondants"), *options]
     ]
     result["masked"] = bool(masked)
+    # The whole of the respondents, drawn; the crossing stays in the table below it.
+    result["chart"] = bar_chart(
+        [{"label": row["label"], "value": row["cells"][0]} for row in result["rows"][1:]],
+        "value",
+        title=question.label,
+    )
     return result
 
 

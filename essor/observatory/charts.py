@@ -6,19 +6,13 @@ inline styles); SVG coordinates are plain numbers rounded to 0.1."""
 
 import json
 import math
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from essor.core.charts import format_number, rounded
+
 MAP_DATA = Path(__file__).parent / "data" / "departements.json"
 CHOROPLETH_CLASSES = 5
-
-
-def format_number(value):
-    """12345.5 -> "12 346" (narrow no-break space, as French typography wants)."""
-    if value is None:
-        return ""
-    return f"{round(value):,}".replace(",", "\u202f")
 
 
 def format_percent(value, digits=1):
@@ -49,56 +43,6 @@ def nice_floor(value):
     return exponent
 
 
-def _r(value):
-    return round(value, 1)
-
-
-# --- Horizontal bars: one value per category ------------------------------------------
-
-
-@dataclass
-class Bar:
-    label: str
-    text: str
-    y: float
-    text_y: float
-    width: float
-    secret: bool
-
-
-def bar_chart(rows, key, *, title, label_key="label"):
-    """Rows are dataset rows; `key` the value drawn. Secret rows get no bar and the word
-    "secret" in place of their value."""
-    width, label_width, value_width = 720, 300, 110
-    row_height, bar_height, top = 30, 20, 6
-    area = width - label_width - value_width
-    values = [row[key] for row in rows if row.get(key) is not None]
-    peak = max(values, default=0) or 1
-    bars = []
-    for index, row in enumerate(rows):
-        value = row.get(key)
-        y = top + index * row_height
-        bars.append(
-            Bar(
-                label=row[label_key],
-                text="secret" if value is None else format_number(value),
-                y=_r(y),
-                text_y=_r(y + bar_height / 2 + 5),
-                width=_r(0 if value is None else max(area * value / peak, 1 if value else 0)),
-                secret=value is None,
-            )
-        )
-    return {
-        "title": title,
-        "width": width,
-        "height": top * 2 + row_height * len(rows),
-        "label_x": label_width - 8,
-        "bar_x": label_width,
-        "bar_height": bar_height,
-        "bars": [{**bar.__dict__, "value_x": _r(label_width + bar.width + 6)} for bar in bars],
-    }
-
-
 # --- Paired columns: creations and closures over time --------------------------------
 
 
@@ -121,22 +65,22 @@ def column_chart(rows, *, title, series=(("creations", "Créations"), ("closures
             value = row.get(key)
             x = x0 + position * bar
             if value is None:
-                markers.append({"x": _r(x + bar / 2), "y": _r(top + plot_height - 4)})
+                markers.append({"x": rounded(x + bar / 2), "y": rounded(top + plot_height - 4)})
                 continue
             h = plot_height * value / peak
             columns.append(
                 {
-                    "x": _r(x),
-                    "y": _r(top + plot_height - h),
-                    "width": _r(max(bar - 1, 1)),
-                    "height": _r(h),
+                    "x": rounded(x),
+                    "y": rounded(top + plot_height - h),
+                    "width": rounded(max(bar - 1, 1)),
+                    "height": rounded(h),
                     "series": position,
                 }
             )
         if index % label_every == 0:
-            labels.append({"x": _r(x0 + group * 0.4), "text": row["label"]})
+            labels.append({"x": rounded(x0 + group * 0.4), "text": row["label"]})
     grid = [
-        {"y": _r(top + plot_height * (1 - fraction)), "text": format_number(peak * fraction)}
+        {"y": rounded(top + plot_height * (1 - fraction)), "text": format_number(peak * fraction)}
         for fraction in (0, 0.5, 1)
     ]
     return {
@@ -175,7 +119,12 @@ def _view_box(codes, padding=0.04):
     x1 = max(s["bbox"][2] for s in shapes)
     y1 = max(s["bbox"][3] for s in shapes)
     pad = padding * max(x1 - x0, y1 - y0)
-    return [_r(x0 - pad), _r(y0 - pad), _r(x1 - x0 + 2 * pad), _r(y1 - y0 + 2 * pad)]
+    return [
+        rounded(x0 - pad),
+        rounded(y0 - pad),
+        rounded(x1 - x0 + 2 * pad),
+        rounded(y1 - y0 + 2 * pad),
+    ]
 
 
 def project(longitude, latitude):
@@ -278,12 +227,17 @@ def symbols_map(background_codes, items, *, title, unit):
         if item.get("latitude") is None:
             continue
         x, y = project(item["longitude"], item["latitude"])
-        entry = {"x": _r(x), "y": _r(y), "url": item.get("url", ""), "label": item["label"]}
+        entry = {
+            "x": rounded(x),
+            "y": rounded(y),
+            "url": item.get("url", ""),
+            "label": item["label"],
+        }
         if item["value"] is None:
             entry["title"] = f"{item['label']} : secret statistique"
             secrets.append(entry)
         elif item["value"] > 0:
-            entry["r"] = _r(max(largest * math.sqrt(item["value"] / peak), 0.6))
+            entry["r"] = rounded(max(largest * math.sqrt(item["value"] / peak), 0.6))
             entry["title"] = f"{item['label']} : {format_number(item['value'])} {unit}"
             circles.append(entry)
     circles.sort(key=lambda c: -c["r"])
@@ -292,29 +246,29 @@ def symbols_map(background_codes, items, *, title, unit):
     reference = nice_floor(peak)
     sizes = [value for value in (reference, nice_floor(reference / 4)) if value >= 1]
     radii = [largest * math.sqrt(value / peak) for value in sizes]
-    font = _r(max(box[2], box[3]) / 45)
+    font = rounded(max(box[2], box[3]) / 45)
     band = 2 * max(radii, default=0) + 2 * font
     bottom = box[1] + box[3] + band - font
     legend = [
         {
-            "cx": _r(box[0] + font + max(radii)),
-            "cy": _r(bottom - r),
-            "r": _r(r),
-            "text_x": _r(box[0] + 2 * font + 2 * max(radii)),
-            "text_y": _r(bottom - 2 * r + font),
+            "cx": rounded(box[0] + font + max(radii)),
+            "cy": rounded(bottom - r),
+            "r": rounded(r),
+            "text_x": rounded(box[0] + 2 * font + 2 * max(radii)),
+            "text_y": rounded(bottom - 2 * r + font),
             "text": f"{format_number(value)} {unit}",
         }
         for value, r in zip(sizes, radii, strict=True)
     ]
-    box = [box[0], box[1], box[2], _r(box[3] + band)]
+    box = [box[0], box[1], box[2], rounded(box[3] + band)]
     return {
         "title": title,
         "view_box": " ".join(str(v) for v in box),
-        "stroke": _r(box[2] / 400),
+        "stroke": rounded(box[2] / 400),
         "background": [data[c]["path"] for c in background_codes if c in data],
         "circles": circles,
         "secrets": secrets,
-        "marker": _r(largest / 10),
+        "marker": rounded(largest / 10),
         "legend": legend,
         "font": font,
     }

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
+from essor.core.charts import bar_chart
 from essor.territories.models import Departement, Epci
 
 from . import charts, exports, figures
@@ -64,7 +65,7 @@ def _breakdown_blocks(prof, slugs):
         if slug != "familles-secteurs":
             key = "establishments" if slug == "tailles" else "employees"
             what = "Établissements" if key == "establishments" else "Salariés (estimation)"
-            chart = charts.bar_chart(dataset.rows, key, title=f"{what} — {dataset.title.lower()}")
+            chart = bar_chart(dataset.rows, key, title=f"{what} — {dataset.title.lower()}")
         blocks.append(_block(dataset, chart, "bars" if chart else ""))
     return blocks
 

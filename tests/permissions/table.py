@@ -448,6 +448,7 @@ ROUTES = {
     "api:list_processes": public(),
     "api:list_actions": public(),
     "api:get_action": public(lambda w: {"action_id": w.consultation_action.pk}),
+    "api:questionnaire_results": public(lambda w: {"questionnaire_id": w.consultation.pk}),
     "api:list_cooperation": public(),
     "api:figures_of_cooperation": public(query={"departement": "79"}),
     # Cooperation (the demo accounts belong to no organisation: they write in no name)

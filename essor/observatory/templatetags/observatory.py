@@ -2,7 +2,9 @@ from django import template
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-from ..charts import format_number, format_percent
+from essor.core.charts import format_number
+
+from ..charts import format_percent
 
 register = template.Library()
 
