@@ -5,6 +5,7 @@ Running the step twice changes nothing."""
 from essor.core.demo import demo_step
 
 from .models import Training
+from .services import REPORT_SLUG, load_report_study
 
 FIELDS = ("description", "audiences", "format", "duration", "cost", "is_free", "opco_fundable")
 
@@ -27,4 +28,15 @@ def load_demo_trainings(data):
             training.refresh_search_text()
             training.save(update_fields=["search_text"])
             created += 1
+    return created
+
+
+@demo_step("studies.json", order=51)
+def load_demo_studies(data):
+    """Completes the 2016 report's record (region, authors from the directory). Returns
+    how many records were created (0: the migration made it)."""
+    created = 0
+    for record in data["records"]:
+        if record["slug"] == REPORT_SLUG:
+            created += load_report_study()[1]
     return created

@@ -1,4 +1,5 @@
-"""The resource centre in the platform search (/recherche/): the published trainings, and
+"""The resource centre in the platform search (/recherche/): the published trainings, the
+studies and reports of the library (their summary and full text), and
 the resources — guides written by the CRESS, the legal-forms guide and each form, the
 responsible-purchasing guide, the
 « Qu'est-ce que l'ESS ? » page and the legal-form chooser."""
@@ -12,7 +13,7 @@ from django.urls import reverse
 from essor.search.registry import Document, IndexedKind, ModelKind
 
 from . import legal_forms, purchasing_guide
-from .models import Page, Training
+from .models import Page, Study, Training
 from .views import FAMILIES
 
 
@@ -45,6 +46,42 @@ class TrainingKind(ModelKind):
 
     def search_url(self, query):
         return reverse("resources:trainings") + "?" + urlencode({"q": query})
+
+
+class StudyDocumentKind(ModelKind):
+    """The library's published studies; the library page (/ressources/etudes/) matches its
+    words through this kind too (index.matching_keys)."""
+
+    name = "etudes"
+    label = "Études et rapports"
+    singular, plural = "étude ou rapport", "études et rapports"
+    order = 55
+    model = Study
+    version = "1"
+
+    def published(self):
+        return (
+            Study.objects.published()
+            .select_related("region", "departement")
+            .prefetch_related("author_organisations")
+        )
+
+    def document(self, study):
+        authors = study.authors_label(list(study.author_organisations.all()))
+        territory = study.territory
+        return Document(
+            key=study.pk,
+            title=study.title,
+            keywords=" ".join([authors, study.get_kind_display(), *study.theme_labels]),
+            body=f"{study.summary}\n\n{study.extracted_text}",
+            url=study.get_absolute_url(),
+            summary=study.summary[:300],
+            context=" · ".join(filter(None, [study.get_kind_display(), str(study.year), authors])),
+            territory=territory.name if territory else "",
+        )
+
+    def search_url(self, query):
+        return reverse("resources:studies") + "?" + urlencode({"q": query})
 
 
 def _static_documents():

@@ -1,10 +1,14 @@
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.text import slugify
 
-from essor.territories.models import Departement
+from essor.territories.models import Departement, Region
 
-from .enums import TrainingAudience, TrainingFormat
+from .enums import StudyKind, StudyTheme, TrainingAudience, TrainingFormat
 from .legal_forms import QUESTIONS
+from .models import Study
 
 
 class LegalFormChooserForm(forms.Form):
@@ -43,3 +47,151 @@ class TrainingSearchForm(forms.Form):
             (d.code, f"{d.name} ({d.code})")
             for d in Departement.objects.filter(region_id=settings.ESSOR_REGION)
         ]
+
+
+# --- the library of studies ---------------------------------------------------------------
+
+MAX_STUDY_PDF_BYTES = 8 * 1024 * 1024
+
+
+class StudySearchForm(forms.Form):
+    q = forms.CharField(label="Mots-clés", required=False, max_length=200)
+    theme = forms.ChoiceField(
+        label="Thème", required=False, choices=[("", "Tous les thèmes"), *StudyTheme.choices]
+    )
+    type = forms.ChoiceField(
+        label="Type", required=False, choices=[("", "Tous les types"), *StudyKind.choices]
+    )
+    annee = forms.IntegerField(label="Année", required=False, min_value=1900, max_value=2100)
+    territoire = forms.ChoiceField(label="Territoire", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["territoire"].choices = [("", "Tous les territoires"), *territory_choices()]
+
+
+def territory_choices():
+    """The region and its départements, as « r-75 » / « d-87 »."""
+    region = Region.objects.filter(code=settings.ESSOR_REGION).first()
+    choices = [(f"r-{region.code}", f"{region.name} (toute la région)")] if region else []
+    return choices + [
+        (f"d-{d.code}", f"{d.name} ({d.code})")
+        for d in Departement.objects.filter(region_id=settings.ESSOR_REGION)
+    ]
+
+
+class StudyForm(forms.ModelForm):
+    """A study filed by an organisation: a PDF (kept private until published) or a link."""
+
+    organisation = forms.ChoiceField(label="Structure qui publie ce document")
+    organisation_is_author = forms.BooleanField(
+        label="Cette structure en est l'auteur (ou l'un des auteurs)", required=False, initial=True
+    )
+    external_url = forms.URLField(
+        label="Lien vers le document", required=False, max_length=500, assume_scheme="https",
+        help_text="Ou l'adresse du document sur le site de son auteur.",
+    )  # fmt: skip
+    territoire = forms.ChoiceField(
+        label="Territoire étudié",
+        required=False,
+        help_text="Laissez vide pour un document national.",
+    )
+
+    class Meta:
+        model = Study
+        fields = [
+            "title", "kind", "authors_text", "year", "published_on", "themes", "summary",
+            "file", "external_url",
+        ]  # fmt: skip
+        widgets = {"published_on": forms.DateInput(attrs={"type": "date"})}
+        help_texts = {
+            "file": "Un PDF de 8 Mo au plus. Il reste privé jusqu'à la publication par la CRESS.",
+        }
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisations = {str(o.pk): o for o in organisations}
+        self.fields["organisation"].choices = [
+            (pk, o.display_name) for pk, o in self.organisations.items()
+        ]
+        self.fields["organisation"].error_messages["invalid_choice"] = (
+            "Choisissez une des structures dont vous êtes membre."
+        )
+        self.fields["territoire"].choices = [("", "Aucun (national)"), *territory_choices()]
+        if self.instance.pk:
+            if self.instance.organisation_id:
+                self.initial["organisation"] = str(self.instance.organisation_id)
+            territory = self.instance.territory
+            if territory is not None:
+                prefix = "d" if self.instance.departement_id else "r"
+                self.initial["territoire"] = f"{prefix}-{territory.code}"
+            self.initial["organisation_is_author"] = self.instance.author_organisations.filter(
+                pk=self.instance.organisation_id
+            ).exists()
+
+    def clean_organisation(self):
+        return self.organisations[self.cleaned_data["organisation"]]
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if year is not None and not 1900 <= year <= timezone.localdate().year:
+            raise ValidationError("Indiquez l'année de parution (pas une année à venir).")
+        return year
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if not upload or upload is self.initial.get("file") or not hasattr(upload, "read"):
+            return upload
+        if upload.size > MAX_STUDY_PDF_BYTES:
+            raise ValidationError(
+                f"Ce fichier pèse {upload.size / 1024 / 1024:.1f} Mo : la limite est de 8 Mo."
+            )
+        head = upload.read(5)
+        upload.seek(0)
+        if not upload.name.lower().endswith(".pdf") or head != b"%PDF-":
+            raise ValidationError("Seuls les fichiers PDF sont acceptés.")
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("file") and not data.get("external_url"):
+            raise ValidationError("Joignez le PDF du document ou indiquez un lien vers lui.")
+        published_on, year = data.get("published_on"), data.get("year")
+        if published_on and year and published_on.year != year:
+            self.add_error("published_on", "La date de parution n'est pas dans l'année indiquée.")
+        if published_on and published_on > timezone.localdate():
+            self.add_error("published_on", "La date de parution ne peut pas être à venir.")
+        return data
+
+    def has_new_file(self):
+        return "file" in self.changed_data and bool(self.cleaned_data.get("file"))
+
+    def save(self, commit=False):
+        study = super().save(commit=False)
+        study.organisation = self.cleaned_data["organisation"]
+        code = self.cleaned_data.get("territoire") or ""
+        study.region_id = code[2:] if code.startswith("r-") else None
+        study.departement_id = code[2:] if code.startswith("d-") else None
+        if not study.slug:
+            study.slug = unique_study_slug(study.title)
+        return study
+
+    def authors(self):
+        organisation = self.cleaned_data["organisation"]
+        others = list(self.instance.author_organisations.all()) if self.instance.pk else []
+        others = [o for o in others if o.pk != organisation.pk]
+        return others + ([organisation] if self.cleaned_data["organisation_is_author"] else [])
+
+
+def unique_study_slug(title):
+    base = slugify(title)[:100] or "etude"
+    slug, n = base, 1
+    while Study.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+class StudyDecisionForm(forms.Form):
+    transition = forms.CharField(max_length=30)
+    comment = forms.CharField(label="Motif", required=False, max_length=2000, widget=forms.Textarea)

@@ -4,11 +4,20 @@ from django.db import models
 from django.urls import reverse
 
 from essor.core.fields import CodeListField
+from essor.core.models import Decision, TransitionLog
+from essor.core.storage import PrivateFileField
 from essor.core.text import fold
 from essor.directory.models import Organisation
 from essor.territories.models import Departement, Epci, Region
 
-from .enums import TrainingAudience, TrainingFormat
+from .enums import (
+    PublicationStatus,
+    StudyKind,
+    StudyTheme,
+    TrainingAudience,
+    TrainingFormat,
+)
+from .workflow import STUDIES
 
 
 class Page(models.Model):
@@ -160,3 +169,109 @@ class Training(models.Model):
         self.search_text = fold(
             " ".join(filter(None, [self.title, self.description, self.organiser_label]))
         )
+
+
+class StudyQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=PublicationStatus.PUBLISHED)
+
+    def with_theme(self, theme):
+        return self.filter(themes__contains=f" {theme} ")
+
+
+class Study(Decision, models.Model):
+    """A study or report of the library (/ressources/etudes/): its file stays on the private
+    storage, served by a view that checks it is published (or that the person may see it)."""
+
+    title = models.CharField("titre", max_length=250)
+    slug = models.SlugField("adresse", max_length=120, unique=True)
+    kind = models.CharField("type", max_length=20, choices=StudyKind.choices)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="published_studies",
+        verbose_name="structure qui la publie",
+    )
+    author_organisations = models.ManyToManyField(
+        Organisation, blank=True, related_name="studies", verbose_name="auteurs (annuaire)"
+    )
+    authors_text = models.CharField(
+        "auteurs", max_length=300, blank=True, help_text="Organismes ou personnes, en clair."
+    )
+    year = models.PositiveSmallIntegerField("année")
+    published_on = models.DateField("date de parution", null=True, blank=True)
+    themes = CodeListField("thèmes", max_length=200, choices=StudyTheme.choices, blank=False)
+    region = models.ForeignKey(
+        Region, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="région",
+    )  # fmt: skip
+    departement = models.ForeignKey(
+        Departement, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="département",
+    )  # fmt: skip
+    summary = models.TextField("résumé (Markdown)")
+    file = PrivateFileField("fichier PDF", folder="resources/studies", blank=True)
+    external_url = models.URLField("lien vers le document", max_length=500, blank=True)
+    # The text of the PDF (extract_study_text, a background task) or shipped with the record.
+    extracted_text = models.TextField("texte intégral", blank=True, editable=False)
+    text_extracted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # [{"label", "value", "quote"}]: figures quoted word for word from the document.
+    key_figures = models.JSONField("chiffres clés", default=list, blank=True)
+    related_label = models.CharField("lien associé : intitulé", max_length=200, blank=True)
+    related_url = models.CharField("lien associé : adresse", max_length=300, blank=True)
+    status = models.CharField(
+        "état", max_length=20, choices=PublicationStatus.choices, default=PublicationStatus.PENDING
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="resources_studies",
+        verbose_name="déposée par",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = StudyQuerySet.as_manager()
+    workflow = STUDIES
+
+    class Meta:
+        verbose_name = "étude ou rapport"
+        verbose_name_plural = "études et rapports"
+        ordering = ["-year", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(year__gte=1900, year__lte=2100), name="study_year_plausible"
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("resources:study", args=[self.slug])
+
+    @property
+    def is_published(self):
+        return self.status == PublicationStatus.PUBLISHED
+
+    @property
+    def territory(self):
+        return self.departement or self.region
+
+    @property
+    def theme_labels(self):
+        return [StudyTheme(code).label for code in self.themes if code in StudyTheme.values]
+
+    def authors_label(self, organisations=None):
+        names = [o.display_name for o in (organisations or self.author_organisations.all())]
+        if self.authors_text:
+            names.append(self.authors_text)
+        return ", ".join(names)
+
+
+class StudyTransition(TransitionLog):
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="transitions")

@@ -1,6 +1,26 @@
-"""What the resources section offers the other sections."""
+"""What the resources section offers the other sections, and its writes that cross
+domains (the search index, the moderation log, the background text extraction)."""
 
-from .models import Training
+import logging
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from essor.accounts.perms import is_cress_staff
+from essor.core import report
+from essor.core.workflow import decide
+from essor.search.registry import reindex
+
+from .enums import PublicationStatus, StudyKind, StudyTheme
+from .models import Study, Training
+from .workflow import STUDIES
+
+logger = logging.getLogger(__name__)
+
+# The text kept of a PDF: enough for the search, bounded for the index.
+MAX_EXTRACTED_CHARS = 400_000
+MAX_EXTRACTED_PAGES = 400
 
 
 def trainings_for(*, audience="", departement=None, limit=3):
@@ -12,3 +32,160 @@ def trainings_for(*, audience="", departement=None, limit=3):
     if departement is not None:
         trainings = trainings.serving_departement(departement)
     return list(trainings.order_by("title", "pk")[:limit])
+
+
+# --- the library of studies ---------------------------------------------------------------
+
+
+def study_save(*, study, author, authors=None, new_file=False):
+    """Create or edit a study. An organisation's new study goes to moderation, and so does
+    one refused or archived that it corrects; CRESS staff's are published at once. A new
+    PDF has its text extracted in the background."""
+    created = not study.pk
+    with transaction.atomic():
+        if created:
+            study.status = (
+                PublicationStatus.PUBLISHED if is_cress_staff(author) else PublicationStatus.PENDING
+            )
+            study.created_by = author
+        if new_file:
+            study.extracted_text, study.text_extracted_at = "", None
+        study.save()
+        if authors is not None:
+            study.author_organisations.set(authors)
+        if created:
+            STUDIES.record(study, "create", by=author, from_status="")
+        else:
+            STUDIES.record(study, "edit", by=author)
+            if not is_cress_staff(author) and study.status in STUDIES["resubmit"].sources:
+                decide(study, "resubmit", by=author)
+        reindex(Study, [study.pk])
+        if new_file and study.file:
+            from .tasks import extract_study_text_task
+
+            pk = study.pk
+            transaction.on_commit(lambda: extract_study_text_task.enqueue(pk))
+    return study
+
+
+def study_decide(*, study, by, transition, comment=""):
+    with transaction.atomic():
+        decide(study, transition, by=by, comment=comment)
+        reindex(Study, [study.pk])
+    return study
+
+
+def pdf_text(field_file):
+    """The text of a PDF's pages, joined; '' when the PDF has none (a scan)."""
+    from pypdf import PdfReader
+
+    with field_file.open("rb") as handle:
+        reader = PdfReader(handle)
+        parts, size = [], 0
+        for page in reader.pages[:MAX_EXTRACTED_PAGES]:
+            text = page.extract_text() or ""
+            parts.append(text)
+            size += len(text)
+            if size >= MAX_EXTRACTED_CHARS:
+                break
+    return "\n".join(parts)[:MAX_EXTRACTED_CHARS]
+
+
+def extract_study_text(study_id):
+    """Background step: read the study's PDF, keep its text for the search. Returns the
+    number of characters kept, or None when there is nothing to read."""
+    study = Study.objects.filter(pk=study_id).first()
+    if study is None or not study.file:
+        return None
+    try:
+        text = pdf_text(study.file)
+    except Exception:  # a damaged PDF must not fail the worker: the summary stays searchable
+        logger.warning("Text of study %s could not be extracted", study_id, exc_info=True)
+        text = ""
+    with transaction.atomic():
+        Study.objects.filter(pk=study.pk).update(
+            extracted_text=text, text_extracted_at=timezone.now()
+        )
+        reindex(Study, [study.pk])
+    return len(text)
+
+
+# The 2016 état des lieux, first record of the library: its text ships with the app (the
+# report's text, without the names of the CRESS teams' members).
+REPORT_TEXT = Path(__file__).parent / "data" / "etat_des_lieux_2016.txt"
+REPORT_SLUG = "etat-des-lieux-ess-2016"
+# Where its 136 pistes d'action are followed (essor/consultation/report.py, SLUG).
+REPORT_PISTES_URL = "/concertation/etat-des-lieux-2016/"
+REPORT_SUMMARY = (
+    "« En préparation de la future Conférence Régionale de l'ESS organisée par l'État et la "
+    "Région Aquitaine-Limousin-Poitou-Charentes, les 3 CRESS ont travaillé à une large "
+    "consultation des acteurs, pour aboutir à un état des lieux partagé des besoins et "
+    "initiatives des acteurs de l'ESS du territoire. »\n\n"
+    "« Une phase de 46 entretiens semi-directifs auprès d'une liste de structures de l'ESS "
+    "choisies de façon à représenter la diversité des acteurs de l'ESS, pour couvrir au mieux "
+    "les différents territoires et secteurs d'activités. » « Une journée d'ateliers "
+    "participatifs qui s'est tenue le 23 mai de façon simultanée à Bordeaux, Poitiers et "
+    "Limoges » ; « En deux mois, 79 réponses au sondage ont été récoltées, et plus de 115 "
+    "fiches actions. »\n\n"
+    "Le rapport suit trois axes — Entreprendre, Coopérer, Innover — et propose des pistes "
+    "d'action, suivies une par une sur la plateforme."
+)
+
+
+def load_report_study(apps=None):
+    """Create the 2016 état des lieux in the library, or complete it (its region, its
+    authors once the directory holds them); never touches what the team has changed.
+    Called by the data migration (historical models) and the demo step."""
+    study_model = apps.get_model("resources", "Study") if apps else Study
+    region_model = apps.get_model("territories", "Region") if apps else None
+    organisation_model = apps.get_model("directory", "Organisation") if apps else None
+    if region_model is None:
+        from essor.directory.models import Organisation as organisation_model
+        from essor.territories.models import Region as region_model
+    source = report.source()
+    study, created = study_model.objects.get_or_create(
+        slug=REPORT_SLUG,
+        defaults={
+            "title": source["title"],
+            "kind": StudyKind.SURVEY,
+            "authors_text": ", ".join(source["authors"]),
+            "year": source["year"],
+            "themes": [
+                StudyTheme.ENTREPRENEURSHIP,
+                StudyTheme.COOPERATION,
+                StudyTheme.INNOVATION,
+                StudyTheme.PUBLIC_POLICY,
+            ],
+            "summary": REPORT_SUMMARY,
+            "extracted_text": REPORT_TEXT.read_text(encoding="utf-8"),
+            "key_figures": [
+                {key: figure[key] for key in ("label", "value", "quote")}
+                for figure in [*report.key_figures(), *source["method_figures"]]
+            ],
+            "related_label": "Les 136 pistes d'action du rapport et leur suivi",
+            "related_url": REPORT_PISTES_URL,
+            "status": PublicationStatus.PUBLISHED,
+        },
+    )
+    if study.region_id is None:
+        from django.conf import settings
+
+        if region_model.objects.filter(code=settings.ESSOR_REGION).exists():
+            study.region_id = settings.ESSOR_REGION
+            study.save(update_fields=["region"])
+    if not study.author_organisations.exists():
+        authors = organisation_model.objects.filter(name__in=source["authors"])
+        study.author_organisations.set(authors)
+    return study, created
+
+
+def personal_data(user):
+    """The studies the person filed (RGPD export): they stay with their organisation
+    when the account is deleted."""
+    return {
+        "ressources_etudes_deposees": [
+            {"titre": s.title, "structure": s.organisation.name if s.organisation else "",
+             "etat": s.get_status_display(), "le": s.created_at}
+            for s in user.resources_studies.select_related("organisation")
+        ]
+    }  # fmt: skip

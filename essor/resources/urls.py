@@ -16,4 +16,11 @@ urlpatterns = [
     path("formations/", views.trainings, name="trainings"),
     path("formations/<int:pk>/", views.training, name="training"),
     path("guides/<slug:slug>/", views.page, name="page"),
+    path("etudes/", views.studies, name="studies"),
+    path("etudes/deposer/", views.study_create, name="study_create"),
+    path("etudes/<slug:slug>/", views.study, name="study"),
+    path("etudes/<slug:slug>/document.pdf", views.study_file, name="study_file"),
+    path("etudes/<slug:slug>/modifier/", views.study_edit, name="study_edit"),
+    path("etudes/<slug:slug>/etape/", views.study_step, name="study_step"),
+    path("moderation/", views.moderation, name="moderation"),
 ]

@@ -1,19 +1,38 @@
+from collections import Counter
 from urllib.parse import urlencode
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.db.models import Q
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from essor.core import report
+from essor.core.storage import private_file_response
 from essor.core.text import fold
+from essor.core.workflow import WorkflowError
 from essor.directory.enums import EssFamily
 from essor.purchasing import services as purchasing
+from essor.search import index as search_index
+from essor.search.registry import get as get_kind
 from essor.territories.models import Departement
 
-from . import legal_forms, purchasing_guide
-from .forms import LegalFormChooserForm, TrainingSearchForm
-from .models import Page, Training
+from . import legal_forms, purchasing_guide, services
+from .enums import PublicationStatus, StudyKind, StudyTheme
+from .forms import (
+    LegalFormChooserForm,
+    StudyDecisionForm,
+    StudyForm,
+    StudySearchForm,
+    TrainingSearchForm,
+)
+from .models import Page, Study, Training
+from .perms import can_edit_study, can_moderate_resources, can_see_study
+from .workflow import STUDIES
 
 PER_PAGE = 20
 
@@ -192,3 +211,220 @@ def training(request, pk):
 def page(request, slug):
     page = get_object_or_404(Page, slug=slug, is_published=True)
     return render(request, "resources/page.html", {"page": page})
+
+
+# --- the library of studies ---------------------------------------------------------------
+
+
+def _study_facets(studies):
+    """Counts of the studies found, by theme, kind, year and territory."""
+    rows = list(
+        studies.order_by().values_list("themes", "kind", "year", "region__name", "region_id",
+                                       "departement__name", "departement_id")
+    )  # fmt: skip
+    themes, kinds, years, territories = Counter(), Counter(), Counter(), Counter()
+    names = {}
+    for theme_codes, kind, year, region_name, region, dep_name, dep in rows:
+        themes.update(theme_codes)
+        kinds[kind] += 1
+        years[year] += 1
+        if dep:
+            territories[f"d-{dep}"] += 1
+            names[f"d-{dep}"] = dep_name
+        elif region:
+            territories[f"r-{region}"] += 1
+            names[f"r-{region}"] = region_name
+    return {
+        "theme": [(v, label, themes[v]) for v, label in StudyTheme.choices if themes[v]],
+        "type": [(v, label, kinds[v]) for v, label in StudyKind.choices if kinds[v]],
+        "annee": [(str(y), str(y), n) for y, n in sorted(years.items(), reverse=True)],
+        "territoire": [(k, names[k], n) for k, n in sorted(territories.items())],
+    }
+
+
+@require_GET
+def studies(request):
+    form = StudySearchForm(request.GET or None)
+    results = Study.objects.published()
+    status = 200
+    if form.is_bound and not form.is_valid():
+        status = 400
+        results = results.none()
+    elif form.is_bound:
+        data = form.cleaned_data
+        if data["q"]:
+            # The words go through the platform search engine (summary and full text).
+            keys = search_index.matching_keys(get_kind("etudes"), data["q"])
+            results = results.filter(pk__in=keys or [])
+        if data["theme"]:
+            results = results.with_theme(data["theme"])
+        if data["type"]:
+            results = results.filter(kind=data["type"])
+        if data["annee"]:
+            results = results.filter(year=data["annee"])
+        territory = data["territoire"]
+        if territory.startswith("r-"):
+            # A region holds the studies of its départements too.
+            results = results.filter(
+                Q(region_id=territory[2:]) | Q(departement__region_id=territory[2:])
+            )
+        elif territory.startswith("d-"):
+            results = results.filter(departement_id=territory[2:])
+    facets = _study_facets(results)
+    page = Paginator(
+        results.select_related("region", "departement")
+        .prefetch_related("author_organisations")
+        .order_by("-year", "title", "pk"),
+        PER_PAGE,
+    ).get_page(request.GET.get("page"))
+    state = {k: v for k, v in request.GET.items() if k != "page" and v}
+    return render(
+        request,
+        "resources/studies.html",
+        {
+            "form": form,
+            "page": page,
+            "facets": facets,
+            "state": state,
+            "query_string": urlencode(state),
+            "filtered": bool(state),
+            "can_file": request.user.is_authenticated,
+        },
+        status=status,
+    )
+
+
+def _study_or_404(request, slug):
+    study = get_object_or_404(
+        Study.objects.select_related("organisation", "region", "departement"), slug=slug
+    )
+    if not can_see_study(request.user, study):
+        raise Http404
+    return study
+
+
+@require_GET
+def study(request, slug):
+    study = _study_or_404(request, slug)
+    return render(
+        request,
+        "resources/study.html",
+        {
+            "study": study,
+            "authors": study.authors_label(),
+            "can_edit": can_edit_study(request.user, study),
+            "steps": STUDIES.available(study, request.user),
+            "decision_form": StudyDecisionForm(),
+        },
+    )
+
+
+@require_GET
+def study_file(request, slug):
+    """The study's PDF, to those who may see the study; checked to be a PDF again before
+    it leaves (a file put there by other means is not served as a PDF)."""
+    study = _study_or_404(request, slug)
+    if not study.file or not study.file.storage.exists(study.file.name):
+        raise Http404
+    with study.file.open("rb") as handle:
+        if handle.read(5) != b"%PDF-":
+            raise Http404
+    return private_file_response(
+        study.file, filename=f"{study.slug}.pdf", as_attachment=False,
+        content_type="application/pdf",
+    )  # fmt: skip
+
+
+def _my_organisations(user):
+    return [m.organisation for m in user.memberships.select_related("organisation")]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def study_create(request):
+    organisations = _my_organisations(request.user)
+    if not organisations:
+        # Not a refusal: the page says how to link one's account to one's organisation.
+        return render(request, "resources/study_no_organisation.html")
+    form = StudyForm(request.POST or None, request.FILES or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        study = services.study_save(
+            study=form.save(), author=request.user, authors=form.authors(),
+            new_file=form.has_new_file(),
+        )  # fmt: skip
+        messages.success(
+            request,
+            "Document publié."
+            if study.is_published
+            else "Document enregistré : il sera publié après relecture par la CRESS.",
+        )
+        return redirect(study)
+    return render(
+        request, "resources/study_form.html", {"form": form, "study": None},
+        status=400 if form.errors else 200,
+    )  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def study_edit(request, slug):
+    study = get_object_or_404(Study.objects.select_related("organisation"), slug=slug)
+    if not can_edit_study(request.user, study):
+        raise Http404
+    organisations = _my_organisations(request.user)
+    if study.organisation and study.organisation not in organisations:
+        organisations.append(study.organisation)  # CRESS staff editing another's study
+    form = StudyForm(
+        request.POST or None, request.FILES or None, instance=study, organisations=organisations
+    )
+    if request.method == "POST" and form.is_valid():
+        services.study_save(
+            study=form.save(), author=request.user, authors=form.authors(),
+            new_file=form.has_new_file(),
+        )  # fmt: skip
+        messages.success(request, "Document mis à jour.")
+        return redirect(study)
+    return render(
+        request, "resources/study_form.html", {"form": form, "study": study},
+        status=400 if form.errors else 200,
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def study_step(request, slug):
+    study = get_object_or_404(Study.objects.select_related("organisation"), slug=slug)
+    # Steps are for the publishing organisation and the moderators: to others, no such page.
+    if not (can_edit_study(request.user, study) or can_moderate_resources(request.user)):
+        raise Http404
+    form = StudyDecisionForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest("Action inconnue.")
+    try:
+        services.study_decide(
+            study=study, by=request.user, transition=form.cleaned_data["transition"],
+            comment=form.cleaned_data["comment"],
+        )  # fmt: skip
+    except WorkflowError as error:
+        messages.error(request, error.message)
+        return render(
+            request,
+            "resources/study.html",
+            {
+                "study": study, "authors": study.authors_label(), "error": error.message,
+                "can_edit": can_edit_study(request.user, study),
+                "steps": STUDIES.available(study, request.user), "decision_form": form,
+            },
+            status=error.status_code,
+        )  # fmt: skip
+    messages.success(request, f"« {study.title} » : {study.get_status_display().lower()}.")
+    return redirect(study)
+
+
+@login_required
+@require_GET
+def moderation(request):
+    if not can_moderate_resources(request.user):
+        raise PermissionDenied
+    pending = Study.objects.filter(status=PublicationStatus.PENDING).select_related("organisation")
+    return render(request, "resources/moderation.html", {"studies": pending.order_by("created_at")})

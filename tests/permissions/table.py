@@ -193,6 +193,20 @@ ROUTES = {
     "resources:trainings": public(),
     "resources:training": public(lambda w: {"pk": w.training.pk}),
     "resources:page": public(lambda w: {"slug": w.page.slug}),
+    "resources:studies": public(),
+    "resources:study": public_object(lambda w: {"slug": w.study.slug}),
+    "resources:study_file": public_object(lambda w: {"slug": w.study.slug}),
+    "resources:study_create": signed_in(
+        note="without an organisation, the page says how to link one's account to it"
+    ),
+    "resources:study_edit": tenant(lambda w: {"slug": w.study.slug}, ok=["cress"]),
+    "resources:study_step": tenant(
+        lambda w: {"slug": w.study.slug},
+        cress=BAD_REQUEST,
+        note="the CRESS moderates, but no step is named",
+        method="post",
+    ),
+    "resources:moderation": staff(),
     # Financing
     "financing:index": public(),
     "financing:tool": public_object(lambda w: {"pk": w.tool.pk}),

@@ -346,6 +346,24 @@ class World:
     def page(self):
         return Page.objects.create(title="Guide", slug="guide", body="…", is_published=True)
 
+    @cached_property
+    def study(self):
+        """A published study of the organisation, with its PDF."""
+        from django.core.files.base import ContentFile
+
+        from essor.resources.enums import PublicationStatus, StudyKind
+        from essor.resources.models import Study
+
+        self.admin  # noqa: B018 (the organisation has a member)
+        study = Study(
+            title="Étude d'un autre", slug="etude-d-un-autre", kind=StudyKind.STUDY, year=2024,
+            themes=["cooperer"], summary="…", organisation=self.organisation,
+            created_by=self.admin, status=PublicationStatus.PUBLISHED,
+        )  # fmt: skip
+        study.file.save("etude.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+        study.save()
+        return study
+
     # Purchasing
 
     @cached_property

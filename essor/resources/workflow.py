@@ -1,0 +1,45 @@
+"""The life of what organisations publish in the resource centre (see essor.core.workflow).
+
+    study    pending ─┬─ publish ─▶ published ─┐
+             rejected ┘             (reject) ◀─┤
+             pending ─── reject ──▶ rejected   │
+             pending, published, rejected ─ archive ─▶ archived
+             rejected, archived ─ resubmit (the organisation edits it) ─▶ pending
+
+A new study is pending, or published at once when CRESS staff file it; the file it
+carries stays private until then."""
+
+from essor.accounts.perms import moderator_kind
+from essor.core.workflow import MODERATOR, Transition, Workflow
+
+from .enums import PublicationStatus as S
+from .perms import can_edit_study
+
+# A member of the organisation that publishes the study (CRESS staff included).
+PUBLISHER = "publisher"
+
+
+def study_actors(user, study):
+    return moderator_kind(user) | ({PUBLISHER} if can_edit_study(user, study) else set())
+
+
+STUDIES = Workflow(
+    Transition("publish", {S.PENDING, S.REJECTED}, S.PUBLISHED, {MODERATOR}, "Publication"),
+    Transition(
+        "reject", {S.PENDING, S.PUBLISHED}, S.REJECTED, {MODERATOR}, "Refus", comment_required=True
+    ),
+    Transition(
+        "archive", {S.PENDING, S.PUBLISHED, S.REJECTED}, S.ARCHIVED, {PUBLISHER}, "Archivage"
+    ),
+    Transition("resubmit", {S.REJECTED, S.ARCHIVED}, S.PENDING, {PUBLISHER}, "Nouvelle relecture"),
+    actors=study_actors,
+    authors=lambda study: {study.created_by_id} - {None},
+    log="resources.StudyTransition",
+    events={"create": "Dépôt", "edit": "Modification", "text": "Texte extrait du PDF"},
+    messages={
+        "stale": "Le document est « {state} » : cette action n'est plus possible.",
+        "comment": "Indiquez le motif du refus : il est envoyé à la structure.",
+        PUBLISHER: "Seuls les membres de la structure qui publie ce document peuvent faire "
+        "cette action.",
+    },
+)
