@@ -165,8 +165,8 @@ def test_a_member_files_a_pdf_study_that_stays_private_until_published(
     assert "Palimpseste cooperatif" in study.extracted_text
     # Its page and file are for the organisation only until then.
     own = client.get(reverse("resources:study_file", args=[study.slug]))
-    own.close()
     assert own.status_code == 200
+    assert b"".join(own.streaming_content).startswith(b"%PDF-")  # read, hence closed
     client.logout()
     assert client.get(study.get_absolute_url()).status_code == 404
     assert client.get(reverse("resources:study_file", args=[study.slug])).status_code == 404
@@ -183,7 +183,6 @@ def test_a_member_files_a_pdf_study_that_stays_private_until_published(
     pdf = client.get(reverse("resources:study_file", args=[study.slug]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert b"".join(pdf.streaming_content).startswith(b"%PDF-")
-    pdf.close()
 
 
 @pytest.mark.parametrize(
