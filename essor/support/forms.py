@@ -170,7 +170,9 @@ class FreeTextForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Par exemple : « je veux reprendre l'entreprise de mon patron en SCOP près "
-        "de Guéret » ou « nous voulons ouvrir un café associatif à Limoges ».",
+        "de Guéret », « nous voulons ouvrir un café associatif à Limoges », « acheteur public "
+        "à Angoulême, je veux acheter à des structures d'insertion » ou « élue d'une commune "
+        "de Haute-Vienne, je veux soutenir l'ESS ».",
         error_messages={"required": "Écrivez quelques mots sur votre projet."},
     )
 
