@@ -654,6 +654,8 @@ def test_staff_upload_stock_files_and_the_import_runs_in_the_background(
     import_run = ImportRun.objects.get()
     assert import_run.launched_by == staff
     assert import_run.status == ImportStatus.QUEUED
+    # Straight to the run's page, which follows it (htmx) until the report is there.
+    assert response.url == reverse("admin:core_importrun_change", args=[import_run.pk])
     stored = Path(import_run.parameters["unites_legales"])
     assert stored.is_relative_to(imports_dir) and stored.read_bytes() == UNITS.read_bytes()
 

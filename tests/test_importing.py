@@ -251,3 +251,22 @@ def test_a_refused_file_launched_from_gestion_keeps_its_errors(client, imports_d
     assert run.status == ImportStatus.REJECTED
     assert run.report["error_count"] == 1
     assert any("aucune ligne de données" in error for error in run.errors)
+
+
+def test_an_import_runs_page_follows_it_until_its_report_is_there(client):
+    from django.urls import reverse
+
+    from essor.core.enums import ImportStatus
+    from essor.core.models import ImportRun
+    from tests.factories.accounts import UserFactory
+
+    client.force_login(UserFactory(cress_staff=True))
+    run = ImportRun.objects.create(kind="financing", status=ImportStatus.RUNNING)
+    url = reverse("admin:core_importrun_change", args=[run.pk])
+    page = client.get(url).content.decode()
+    assert "Import en cours (en cours)" in page
+    assert 'hx-trigger="every 2s"' in page and "htmx-2.0.11.min.js" in page
+    run.status = ImportStatus.SUCCEEDED
+    run.save()
+    page = client.get(url).content.decode()
+    assert "Import en cours" not in page and "hx-trigger" not in page

@@ -6,8 +6,9 @@ from pathlib import Path
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db import transaction
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import get_valid_filename
@@ -231,6 +232,8 @@ def import_fieldsets():
 
 @admin.register(ImportRun)
 class ImportRunAdmin(StaffAdmin):
+    # Its page says « en cours » and follows the run (htmx) until the report is there.
+    change_form_template = "admin/core/importrun/change_form.html"
     list_display = ["__str__", "kind", "status", "dry_run", "launched_by", "finished_at"]
     list_filter = ["kind", "status", "dry_run"]
     view_fields = [
@@ -262,11 +265,19 @@ class ImportRunAdmin(StaffAdmin):
         obj.status = ImportStatus.QUEUED
         super().save_model(request, obj, form, change)
         transaction.on_commit(partial(run_import.enqueue, obj.pk))
-        messages.info(
-            request,
-            "L'import est en file d'attente : son rapport s'affichera sur sa fiche une fois "
-            "terminé.",
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # Straight to the run's page, which follows it until its report is there.
+        return redirect("admin:core_importrun_change", obj.pk)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        run = self.get_object(request, object_id)
+        in_progress = run is not None and run.status in (
+            ImportStatus.QUEUED,
+            ImportStatus.RUNNING,
         )
+        extra_context = {**(extra_context or {}), "import_in_progress": in_progress}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description="paramètres")
     def parameters_display(self, obj):
