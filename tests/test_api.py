@@ -2,7 +2,10 @@ import csv
 import io
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
+from essor.core.models import Export
 from essor.directory.enums import AdministrativeStatus, Diffusion, EssFamily
 from essor.territories.models import Commune
 from tests.factories.accounts import UserFactory
@@ -504,7 +507,8 @@ def test_csv_exports_do_a_constant_number_of_queries(client, django_assert_max_n
 
     with django_assert_max_num_queries(7):
         assert len(read_csv(client.get(STRUCTURES, {"format": "csv"}))) == count
-    with django_assert_max_num_queries(1):
+    # The count that decides between streaming and preparing in the background, the rows.
+    with django_assert_max_num_queries(2):
         assert len(read_csv(client.get(ETABLISSEMENTS, {"format": "csv"}))) == 2 * count
 
 
@@ -644,3 +648,46 @@ def test_family_values_of_the_schema_match_the_model(client):
     famille = next(p for p in parameters if p["name"] == "famille")
 
     assert famille["schema"]["enum"] == list(EssFamily.values)
+
+
+# Large CSV exports go through the platform's exports (issue 12.7)
+
+
+@pytest.mark.parametrize(
+    ("url", "make", "filename"),
+    [
+        (STRUCTURES, lambda n: EssOrganisationFactory(name=f"Coop {n}"), "essor-structures.csv"),
+        (ETABLISSEMENTS, lambda n: EstablishmentFactory(), "essor-etablissements.csv"),
+    ],
+)
+def test_a_large_api_csv_is_prepared_in_the_background(client, settings, url, make, filename):
+    settings.ESSOR_EXPORT_SYNC_ROWS = 2
+    for n in range(2):
+        make(n)
+    small = client.get(url, {"format": "csv"})
+    assert small.streaming and len(read_csv(small)) == 2
+    make(2)
+
+    response = client.get(url, {"format": "csv"})
+
+    export = Export.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("core:export", args=[export.pk])
+    assert (export.filename, export.rows) == (filename, 3)
+    file_url = reverse("core:export_file", args=[export.pk])
+    assert file_url in client.get(response["Location"]).content.decode()
+    assert len(read_csv(client.get(file_url))) == 3
+    assert Client().get(file_url).status_code == 404  # another visitor: not theirs
+
+
+def test_a_large_api_csv_keeps_its_filters_in_the_background(client, settings):
+    settings.ESSOR_EXPORT_SYNC_ROWS = 1
+    for n in range(3):
+        EssOrganisationFactory(name=f"Association {n}")
+    EssOrganisationFactory(name="SCOP", scop=True)
+
+    client.get(STRUCTURES, {"format": "csv", "famille": "association", "tri": "-nom"})
+
+    export = Export.objects.get()
+    rows = read_csv(client.get(reverse("core:export_file", args=[export.pk])))
+    assert [row["nom"] for row in rows] == ["Association 2", "Association 1", "Association 0"]

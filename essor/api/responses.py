@@ -1,6 +1,7 @@
 """What a list endpoint answers: one page of results, or every row as a CSV file."""
 
 from essor.core.csv import streaming_csv_response
+from essor.core.exports import Exporter, export_response
 
 CSV_CHUNK_SIZE = 2000
 
@@ -54,3 +55,31 @@ def csv_response(rows, columns, filename):
     (essor.core.csv: ';', UTF-8 with BOM, formulas neutralised)."""
     cells = ([_csv_cell(row[column]) for column in columns] for row in rows)
     return streaming_csv_response(columns, cells, filename)
+
+
+class ApiExport(Exporter):
+    """The CSV of an API list that can be large (the directory: 250,000 rows), declared
+    once so that it goes through the platform's exports (essor.core.exports): streamed
+    when small, else prepared in the background, behind the « en préparation » page, and
+    limited per account and per address. `queryset(params, user)` (or `count` and
+    `items`) rebuilds the list from the endpoint's parameters, in the worker too;
+    `api_row(item)` is the endpoint's own row (a dict), flattened by `columns`."""
+
+    columns = []
+
+    @property
+    def header(self):
+        return self.columns
+
+    def api_row(self, item):
+        raise NotImplementedError
+
+    def row(self, item):
+        values = self.api_row(item)
+        return [_csv_cell(values[column]) for column in self.columns]
+
+
+def csv_export_response(request, name, params):
+    """The answer to `format=csv` on a list declared as an ApiExport named `name`;
+    `params`: the endpoint's parameters that choose the rows (JSON values, None left out)."""
+    return export_response(request, name, params={k: v for k, v in params.items() if v is not None})

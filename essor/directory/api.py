@@ -28,7 +28,14 @@ from essor.api.params import (
     LimitParam,
     OffsetParam,
 )
-from essor.api.responses import CSV_RESPONSE_DOC, csv_export, page, wants_csv
+from essor.api.responses import (
+    CSV_RESPONSE_DOC,
+    ApiExport,
+    csv_export_response,
+    page,
+    wants_csv,
+)
+from essor.core.exports import register_exporter
 
 from .enums import AdministrativeStatus, EssFamily, Source
 from .models import Establishment, Organisation
@@ -348,24 +355,43 @@ def list_establishments(
     offset: OffsetParam = 0,
     format: FormatParam = None,
 ):
+    params = {
+        "famille": famille, "departement": departement, "epci": epci, "commune": commune,
+        "naf": naf, "employeur": employeur, "statut": statut,
+    }  # fmt: skip
+    if wants_csv(request):
+        return csv_export_response(request, EstablishmentsExport.name, params)
+    return page(establishments_for(params), establishment_row, limit, offset)
+
+
+def establishments_for(params):
+    """The public establishments that the list's parameters choose, in the list's order."""
+    get = params.get
     establishments = public_establishments().filter(
-        **_territory_filters(departement, epci, commune, naf)
+        **_territory_filters(get("departement"), get("epci"), get("commune"), get("naf"))
     )
-    if famille:
-        establishments = establishments.filter(organisation__ess_family=famille)
-    if employeur is not None:
-        establishments = establishments.filter(is_employer=employeur)
-    if statut:
-        establishments = establishments.filter(status=statut)
-    establishments = establishments.select_related("organisation", "commune").order_by(
+    if get("famille"):
+        establishments = establishments.filter(organisation__ess_family=get("famille"))
+    if get("employeur") is not None:
+        establishments = establishments.filter(is_employer=get("employeur"))
+    if get("statut"):
+        establishments = establishments.filter(status=get("statut"))
+    return establishments.select_related("organisation", "commune").order_by(
         "organisation__name", "organisation_id", "-is_head_office", "name", "pk"
     )
 
-    if wants_csv(request):
-        return csv_export(
-            establishments, establishment_row, ESTABLISHMENT_CSV_COLUMNS, "essor-etablissements.csv"
-        )
-    return page(establishments, establishment_row, limit, offset)
+
+@register_exporter
+class EstablishmentsExport(ApiExport):
+    name = "api-establishments"
+    filename = "essor-etablissements.csv"
+    columns = ESTABLISHMENT_CSV_COLUMNS
+
+    def queryset(self, params, user):
+        return establishments_for(params)
+
+    def api_row(self, item):
+        return establishment_row(item)
 
 
 @router.get(

@@ -9,6 +9,9 @@ class DirectoryConfig(AppConfig):
     def ready(self):
         from essor.accounts.personal_data import declare
 
+        # Registers the API's establishments export: the worker knows it.
+        from . import api  # noqa: F401
+
         # Registers the importers: /gestion/ and ImportRun know them by their kind.
         from .importers import csv_import, rna, sirene  # noqa: F401
         from .services import (

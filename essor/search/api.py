@@ -18,7 +18,14 @@ from essor.api.params import (
     LimitParam,
     OffsetParam,
 )
-from essor.api.responses import CSV_CHUNK_SIZE, CSV_RESPONSE_DOC, csv_response, wants_csv
+from essor.api.responses import (
+    CSV_CHUNK_SIZE,
+    CSV_RESPONSE_DOC,
+    ApiExport,
+    csv_export_response,
+    wants_csv,
+)
+from essor.core.exports import register_exporter
 from essor.directory.api import (
     LABEL_PATTERN,
     ORGANISATION_CSV_COLUMNS,
@@ -177,6 +184,34 @@ def _by_chunks(ids):
         yield from organisations_in_order(ids[start : start + CSV_CHUNK_SIZE])
 
 
+@register_exporter
+class OrganisationsExport(ApiExport):
+    """/api/structures/?format=csv: the directory engine's ids, then the rows by chunks."""
+
+    name = "api-organisations"
+    filename = "essor-structures.csv"
+    columns = ORGANISATION_CSV_COLUMNS
+
+    def _ids(self, params):
+        # export_response counts, then reads the rows of the same instance: one search.
+        key = sorted(params.items())
+        if getattr(self, "_found", (None,))[0] != key:
+            options = dict(params)
+            sort = SORTS[options.pop("tri", "nom")]
+            filters = organisation_filters(**options)
+            self._found = (key, [] if filters is None else get_backend().ids(filters, sort=sort))
+        return self._found[1]
+
+    def count(self, params, user):
+        return len(self._ids(params))
+
+    def rows(self, params, user):
+        return map(self.row, _by_chunks(self._ids(params)))
+
+    def api_row(self, item):
+        return organisation_row(item)
+
+
 def facet_counts(counts):
     """The engine's facet counts under the API's names; labels by their code."""
     named = {FACET_NAMES[facet]: values for facet, values in counts.items()}
@@ -221,15 +256,15 @@ def list_organisations(
     offset: OffsetParam = 0,
     format: FormatParam = None,
 ):
-    filters = organisation_filters(
-        q=q, famille=famille, departement=departement, epci=epci, commune=commune, naf=naf,
-        label=label, esus=esus, section=section, secteur=secteur, effectif=effectif,
-    )  # fmt: skip
-    backend, sort = get_backend(), SORTS[tri]
+    params = {
+        "q": q, "famille": famille, "departement": departement, "epci": epci,
+        "commune": commune, "naf": naf, "label": label, "esus": esus, "section": section,
+        "secteur": secteur, "effectif": effectif,
+    }  # fmt: skip
     if wants_csv(request):
-        ids = [] if filters is None else backend.ids(filters, sort=sort)
-        rows = map(organisation_row, _by_chunks(ids))
-        return csv_response(rows, ORGANISATION_CSV_COLUMNS, "essor-structures.csv")
+        return csv_export_response(request, OrganisationsExport.name, {**params, "tri": tri})
+    filters = organisation_filters(**params)
+    backend, sort = get_backend(), SORTS[tri]
     answer = {"total": 0, "limit": limit, "offset": offset, "resultats": []}
     if filters is None:
         return answer

@@ -7,8 +7,9 @@ class SearchConfig(AppConfig):
     verbose_name = "Recherche"
 
     def ready(self):
-        # Registers the directory's export: the worker that writes large ones knows it.
-        from . import exports  # noqa: F401
+        # Registers the directory's exports (the search's and the API's): the worker that
+        # writes large ones knows them.
+        from . import api, exports  # noqa: F401
         from .kinds import OrganisationKind, PlaceKind
         from .registry import register
 
