@@ -138,6 +138,8 @@ def test_a_dossier_from_its_creation_to_its_payment(page, size):
     # On a phone the header's links are folded behind « Menu »: read the link itself.
     notifications_link = page.locator("header a[href='/compte/notifications/']")
     assert "1 non lue" in notifications_link.text_content()
+    if size == "telephone":  # the folded header still shows the count, on its button
+        assert page.get_by_role("button", name="Menu 1 notification non lue").is_visible()
     check(page, f"notifications-financeur-{size}")
     page.get_by_role("link", name=re.compile("Nouvelle demande de financement")).click()
     page.wait_for_url(f"**{request.get_absolute_url()}")
