@@ -128,3 +128,12 @@ def test_the_assistant_and_the_free_text_work_without_javascript(browser, live_s
     assert page.get_by_role("heading", name="Ce que nous avons compris").is_visible()
     assert page.get_by_text("Spécialiste de la reprise en SCOP").first.is_visible()
     context.close()
+
+
+def test_an_empty_step_shows_its_error_in_the_page(page):
+    # The step answers 400 with the form and its French error: htmx swaps it in.
+    page.goto("/accompagnement/orientation/")
+    page.get_by_label("Je porte un projet de création").wait_for()
+    page.get_by_role("button", name="Suivant").click()  # nothing chosen
+    page.get_by_text("Dites-nous qui vous êtes.").wait_for()
+    assert page.get_by_role("heading", name=re.compile("Étape 1 sur")).is_visible()
