@@ -9,6 +9,7 @@ from essor.core.models import Export
 from essor.directory.enums import AdministrativeStatus, Diffusion, EssFamily
 from essor.territories.models import Commune
 from tests.factories.accounts import UserFactory
+from tests.factories.financing import ToolFactory
 from tests.factories.directory import (
     EssOrganisationFactory,
     EstablishmentFactory,
@@ -658,6 +659,7 @@ def test_family_values_of_the_schema_match_the_model(client):
     [
         (STRUCTURES, lambda n: EssOrganisationFactory(name=f"Coop {n}"), "essor-structures.csv"),
         (ETABLISSEMENTS, lambda n: EstablishmentFactory(), "essor-etablissements.csv"),
+        ("/api/financements/", lambda n: ToolFactory(), "essor-financements.csv"),
     ],
 )
 def test_a_large_api_csv_is_prepared_in_the_background(client, settings, url, make, filename):
@@ -691,3 +693,12 @@ def test_a_large_api_csv_keeps_its_filters_in_the_background(client, settings):
     export = Export.objects.get()
     rows = read_csv(client.get(reverse("core:export_file", args=[export.pk])))
     assert [row["nom"] for row in rows] == ["Association 2", "Association 1", "Association 0"]
+
+
+def test_every_csv_list_of_the_api_is_an_export_of_the_platform():
+    from essor.core.exports import EXPORTERS
+
+    assert {
+        "api-organisations", "api-establishments", "api-financing-tools",
+        "api-consultation-processes", "api-consultation-actions",
+    } <= set(EXPORTERS)  # fmt: skip

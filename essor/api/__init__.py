@@ -6,7 +6,8 @@ module here imports an app; each app keeps its endpoints in its own `api.py`.
   module's API_PREFIX;
 - params.py: query parameters shared by several routers (pagination, territory codes,
   `format`), with the hints the error messages give;
-- responses.py: one page of results, CSV exports (`wants_csv`, `csv_export`);
+- responses.py: one page of results, CSV exports (`wants_csv`; a list that can grow
+  declares an `ApiExport` and answers `csv_export_response`, through essor.core.exports);
 - errors.py: error schemas and `InvalidParameter`, a French 400 raised by a router;
 - throttle.py: requests per minute and client address; docs.py: the /api/docs page.
 

@@ -17,7 +17,15 @@ from essor.api.params import (
     LimitParam,
     OffsetParam,
 )
-from essor.api.responses import CSV_RESPONSE_DOC, csv_export, csv_response, page, wants_csv
+from essor.api.responses import (
+    CSV_RESPONSE_DOC,
+    ApiExport,
+    csv_export_response,
+    csv_response,
+    page,
+    wants_csv,
+)
+from essor.core.exports import register_exporter
 
 from . import questionnaires as questionnaire_services
 from .enums import ActionStatus, Axis, Breakdown
@@ -143,10 +151,26 @@ def list_processes(
     offset: OffsetParam = 0,
     format: FormatParam = None,
 ):
-    processes = Process.objects.published().prefetch_related("phases").order_by("pk")
     if wants_csv(request):
-        return csv_export(processes, process_row, PROCESS_COLUMNS, "essor-concertations.csv")
-    return page(processes, process_row, limit, offset)
+        return csv_export_response(request, ProcessesExport.name, {})
+    return page(published_processes(), process_row, limit, offset)
+
+
+def published_processes():
+    return Process.objects.published().prefetch_related("phases").order_by("pk")
+
+
+@register_exporter
+class ProcessesExport(ApiExport):
+    name = "api-consultation-processes"
+    filename = "essor-concertations.csv"
+    columns = PROCESS_COLUMNS
+
+    def queryset(self, params, user):
+        return published_processes()
+
+    def api_row(self, item):
+        return process_row(item)
 
 
 @router.get(
@@ -171,21 +195,39 @@ def list_actions(
     offset: OffsetParam = 0,
     format: FormatParam = None,
 ):
+    params = {"concertation": concertation, "axe": axe, "etat": etat}
+    if wants_csv(request):
+        return csv_export_response(request, ActionsExport.name, params)
+    return page(public_actions(params), action_row, limit, offset)
+
+
+def public_actions(params):
     actions = (
         Action.objects.public()
         .select_related("process", "departement")
         .prefetch_related("carriers")
         .order_by("process", "number")
     )
-    if concertation:
-        actions = actions.filter(process__slug=concertation)
-    if axe:
-        actions = actions.filter(axis=axe)
-    if etat:
-        actions = actions.filter(status=etat)
-    if wants_csv(request):
-        return csv_export(actions, action_row, ACTION_COLUMNS, "essor-actions.csv")
-    return page(actions, action_row, limit, offset)
+    if params.get("concertation"):
+        actions = actions.filter(process__slug=params["concertation"])
+    if params.get("axe"):
+        actions = actions.filter(axis=params["axe"])
+    if params.get("etat"):
+        actions = actions.filter(status=params["etat"])
+    return actions
+
+
+@register_exporter
+class ActionsExport(ApiExport):
+    name = "api-consultation-actions"
+    filename = "essor-actions.csv"
+    columns = ACTION_COLUMNS
+
+    def queryset(self, params, user):
+        return public_actions(params)
+
+    def api_row(self, item):
+        return action_row(item)
 
 
 @router.get(

@@ -10,6 +10,8 @@ class ConsultationConfig(AppConfig):
         from essor.accounts.personal_data import declare
         from essor.search.registry import register
 
+        # Registers the API's CSV exports: the worker knows them.
+        from . import api  # noqa: F401
         from .documents import ActionKind, ProcessKind, ProposalKind
         from .rgpd import USER_LINKS, personal_data
 

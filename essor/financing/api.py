@@ -23,7 +23,14 @@ from essor.api.params import (
     LimitParam,
     OffsetParam,
 )
-from essor.api.responses import CSV_RESPONSE_DOC, csv_export, page, wants_csv
+from essor.api.responses import (
+    CSV_RESPONSE_DOC,
+    ApiExport,
+    csv_export_response,
+    page,
+    wants_csv,
+)
+from essor.core.exports import register_exporter
 from essor.directory.enums import Phase
 from essor.territories.areas import AreaLevel, format_areas
 
@@ -196,13 +203,29 @@ def list_tools(
         "phase": etape, "need": besoin, "commune": commune.upper() if commune else None,
         "open": "1" if ouvert else None,
     }  # fmt: skip
+    if wants_csv(request):
+        return csv_export_response(request, ToolsExport.name, params)
+    return page(published_tools(params), tool_row, limit, offset)
+
+
+def published_tools(params):
     tools = apply_filters(FinancingTool.objects.published(), params).distinct()
     # Nearest deadline first; permanent tools (no deadline) after, by title.
     tools = tools.order_by(F("closes_on").asc(nulls_last=True), "title", "pk")
-    tools = tools.prefetch_related("funders", "areas")
-    if wants_csv(request):
-        return csv_export(tools, csv_row, CSV_COLUMNS, "essor-financements.csv")
-    return page(tools, tool_row, limit, offset)
+    return tools.prefetch_related("funders", "areas")
+
+
+@register_exporter
+class ToolsExport(ApiExport):
+    name = "api-financing-tools"
+    filename = "essor-financements.csv"
+    columns = CSV_COLUMNS
+
+    def queryset(self, params, user):
+        return published_tools(params)
+
+    def api_row(self, item):
+        return csv_row(item)
 
 
 @router.get(

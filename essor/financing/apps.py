@@ -14,6 +14,7 @@ class FinancingConfig(AppConfig):
         # Registers the catalog importer: /gestion/ and ImportRun know it by its kind.
         # Registers the funders' export: the worker that writes large ones knows it.
         from . import (
+            api,  # noqa: F401  (its CSV export too)
             exports,  # noqa: F401
             importer,  # noqa: F401
         )
