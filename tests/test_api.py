@@ -9,13 +9,13 @@ from essor.core.models import Export
 from essor.directory.enums import AdministrativeStatus, Diffusion, EssFamily
 from essor.territories.models import Commune
 from tests.factories.accounts import UserFactory
-from tests.factories.financing import ToolFactory
 from tests.factories.directory import (
     EssOrganisationFactory,
     EstablishmentFactory,
     LabelFactory,
     MembershipFactory,
 )
+from tests.factories.financing import ToolFactory
 
 pytestmark = pytest.mark.django_db
 
