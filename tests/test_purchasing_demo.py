@@ -48,3 +48,24 @@ def test_the_demo_buyer_has_needs_in_several_states_answered_by_demo_suppliers(c
     consortium = Answer.objects.filter(members__isnull=False).get()
     page = client.get(consortium.need.get_absolute_url()).content.decode()
     assert consortium.lead_share in page and "Co-traitant" in page
+
+
+def test_the_acceptance_a_buyer_in_angouleme_finds_ea_esat_and_siae_for_green_spaces(client):
+    """Issue 16's acceptance on the demo: green-space maintenance within 30 km of
+    Angoulême, EA/ESAT and SIAE, with the contracts that can be reserved to them and why."""
+    accounts_demo.load()
+    directory_demo.load_synthetic(scale=0.25)
+    demo.load()
+    response = client.get(
+        reverse("purchasing:sourcing"),
+        {"categorie": "entretien-espaces-verts", "commune": "Angoulême (16015)", "rayon": "30",
+         "type": ["ea_esat", "siae"]},
+    )  # fmt: skip
+    assert response.status_code == 200
+    matches = response.context["results"].matches
+    kinds = {kind for match in matches for kind in match.profile.kinds}
+    assert {"ea_esat", "siae"} <= kinds
+    page = response.content.decode()
+    assert "Marché réservé EA / ESAT (art. L2113-12)" in page
+    assert "Marché réservé SIAE (art. L2113-13)" in page
+    assert "Pourquoi ce fournisseur" in page and "/ressources/achats-responsables/#reserve-" in page

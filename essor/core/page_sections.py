@@ -39,7 +39,7 @@ An app adds its upcoming events to organisation and territory pages:
 
 A page shows a slot with `{% load page_sections %}{% page_sections "organisation" organisation %}`.
 Orders in use: 10 support offers, 20 initiatives, 50 events (organisation); 10 initiatives,
-20 support offers, 50 events (territory)."""
+20 support offers, 50 events (territory); 10 responsible purchasing (observatory)."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -49,7 +49,10 @@ from django.utils.safestring import mark_safe
 
 ORGANISATION = "organisation"
 TERRITORY = "territory"
-SLOTS = (ORGANISATION, TERRITORY)
+# Indicators other apps add to the observatory (its regional dashboard and its portraits
+# of a territory): the subject is a Region, a Departement or an Epci.
+OBSERVATORY = "observatory"
+SLOTS = (ORGANISATION, TERRITORY, OBSERVATORY)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from essor.core.charts import bar_chart
-from essor.territories.models import Departement, Epci
+from essor.territories.models import Departement, Epci, Region
 
 from . import charts, exports, figures
 from .enums import Breakdown, TerritoryLevel
@@ -208,7 +208,15 @@ def index(request):
         "observatory/_dashboard_body.html", ["index", region.code, indicator], build
     )
     return render(
-        request, "observatory/dashboard.html", {"territory": region, "body": body, "rule": RULE}
+        request,
+        "observatory/dashboard.html",
+        {
+            "territory": region,
+            "body": body,
+            "rule": RULE,
+            # The subject of the sections other apps add (essor/core/page_sections.py).
+            "place": Region.objects.filter(code=region.code).first(),
+        },
     )
 
 

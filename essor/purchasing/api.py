@@ -14,10 +14,12 @@ from essor.api.params import (
     DEFAULT_PAGE_SIZE,
     CommuneParam,
     DepartementParam,
+    EpciParam,
+    FormatParam,
     LimitParam,
     OffsetParam,
 )
-from essor.api.responses import page
+from essor.api.responses import CSV_RESPONSE_DOC, csv_response, page, wants_csv
 from essor.territories.areas import MAX_RADIUS_KM
 from essor.territories.models import Commune
 
@@ -229,13 +231,22 @@ def open_needs(
     summary="Indicateurs des achats responsables",
     description="Par département du lieu d'exécution et famille d'achats, puis le total (dernière "
     "ligne) : besoins publiés, réponses, besoins gagnés par des fournisseurs trouvés sur ESSor "
-    "et montants attribués quand l'acheteur les donne.",
+    "et montants attribués quand l'acheteur les donne. Se restreint à un département, une "
+    "intercommunalité (EPCI) ou une famille d'achats ; `format=csv` pour un fichier CSV.",
     operation_id="indicateurs_achats",
-    openapi_extra={"responses": RETRY_AFTER_DOC},
+    openapi_extra={"responses": {200: CSV_RESPONSE_DOC, **RETRY_AFTER_DOC}},
 )
-def purchase_indicators(request, departement: DepartementParam = None):
-    rows, total = figures.regional_figures(departement.upper() if departement else None)
-    return [
+def purchase_indicators(
+    request,
+    departement: DepartementParam = None,
+    epci: EpciParam = None,
+    famille: CategoryParam = None,
+    format: FormatParam = None,
+):
+    rows, total = figures.regional_figures(
+        departement.upper() if departement else None, epci=epci, family=famille
+    )
+    found = [
         {
             "departement": f.code or None,
             "famille": f.category or None,
@@ -248,3 +259,6 @@ def purchase_indicators(request, departement: DepartementParam = None):
         }
         for f in [*rows, total]
     ]
+    if wants_csv(request):
+        return csv_response(found, list(Indicateur.model_fields), "essor-achats-indicateurs.csv")
+    return found

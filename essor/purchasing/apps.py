@@ -12,7 +12,7 @@ class PurchasingConfig(AppConfig):
         from essor.search.registry import register
 
         # Registers the suppliers' importer: /gestion/ and ImportRun know it by its kind.
-        from . import importer, sections  # noqa: F401
+        from . import exports, importer, sections  # noqa: F401
         from .documents import NeedDocumentKind, SupplierDocumentKind
 
         page_sections.register(
@@ -20,6 +20,12 @@ class PurchasingConfig(AppConfig):
             order=30,
             template="purchasing/_organisation_supplier.html",
             context=sections.organisation_supplier,
+        )
+        page_sections.register(
+            page_sections.OBSERVATORY,
+            order=10,
+            template="purchasing/_observatory.html",
+            context=sections.observatory_purchasing,
         )
         from .services import USER_LINKS, personal_data
 

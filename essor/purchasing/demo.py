@@ -9,6 +9,7 @@ answers by (need, supplier)."""
 import datetime
 from decimal import Decimal
 
+from django.db.models import Min
 from django.utils import timezone
 
 from essor.accounts.models import User
@@ -33,7 +34,7 @@ from .services import save_profile
 
 def _suppliers(rule, radius_km):
     """The profiles of the rule's organisations (created once)."""
-    organisations = (
+    candidates = (
         Organisation.objects.filter(
             is_synthetic=True,
             status="active",
@@ -41,9 +42,20 @@ def _suppliers(rule, radius_km):
             establishments__naf=rule["naf"],
             establishments__commune__isnull=False,
         )
-        .distinct()
-        .order_by("pk")[: rule["count"]]
+        .annotate(departement=Min("establishments__commune__departement_id"))
+        .order_by("pk")[: rule["count"] * 20]
     )
+    # One per département in turn, so that a buyer anywhere in the region (Angoulême,
+    # the issue's acceptance) finds suppliers of each kind near them.
+    by_departement = {}
+    for organisation in candidates:
+        by_departement.setdefault(organisation.departement, []).append(organisation)
+    queues = [by_departement[code] for code in sorted(by_departement)]
+    organisations = []
+    while len(organisations) < rule["count"] and any(queues):
+        for queue in queues:
+            if queue and len(organisations) < rule["count"]:
+                organisations.append(queue.pop(0))
     categories = list(PurchaseCategory.objects.filter(code__in=rule["categories"]))
     profiles = []
     for organisation in organisations:

@@ -56,11 +56,22 @@ def buyer_figures(organisation):
     return _aggregate(PurchaseNeed.objects.filter(buyer=organisation, status__in=COUNTED))
 
 
-def regional_figures(departement=None):
-    """[Figures] per (département, category family), then the total, in two queries."""
+def counted_needs(departement=None, epci=None, family=None):
+    """The needs the figures count, in a département or an EPCI (of their place of
+    delivery) and a category family (its code) when given."""
     needs = PurchaseNeed.objects.filter(status__in=COUNTED)
     if departement:
         needs = needs.filter(commune__departement_id=departement)
+    if epci:
+        needs = needs.filter(commune__epci_id=epci)
+    if family:
+        needs = needs.filter(category__parent__code=family)
+    return needs
+
+
+def regional_figures(departement=None, *, epci=None, family=None):
+    """[Figures] per (département, category family), then the total, in a few queries."""
+    needs = counted_needs(departement, epci, family)
     rows = (
         needs.values(
             code=F("commune__departement_id"),
@@ -112,8 +123,8 @@ EXPORT_HEADER = [
 ]  # fmt: skip
 
 
-def export_rows(departement=None):
-    rows, total = regional_figures(departement)
+def export_rows(departement=None, epci=None, family=None):
+    rows, total = regional_figures(departement, epci=epci, family=family)
     yield EXPORT_HEADER
     for f in [*rows, total]:
         yield [

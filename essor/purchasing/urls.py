@@ -57,4 +57,5 @@ urlpatterns += [
     path("boite/", views.inbox, name="inbox"),
     path("moderation/", views.moderation, name="moderation"),
     path("indicateurs/", views.figures_page, name="figures"),
+    path("indicateurs/export.csv", views.figures_export, name="figures_export"),
 ]

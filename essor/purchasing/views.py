@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from essor.accounts.perms import can_moderate
+from essor.core.exports import export_response
 from essor.core.storage import private_file_response
 from essor.core.workflow import WorkflowError
 from essor.directory.models import Organisation
@@ -661,7 +662,7 @@ def figures_page(request):
         )
     export = request.GET.get("format", "")
     if export == "csv":
-        return csv_export(figures.export_rows(departement), "achats-responsables-essor")
+        return export_response(request, "purchasing-figures", {"departement": departement})
     if export == "xlsx":
         return xlsx_export(
             figures.export_rows(departement), "achats-responsables-essor", "Achats responsables"
@@ -679,3 +680,33 @@ def figures_page(request):
             "departements": Departement.objects.order_by("code"),
         },
     )
+
+
+@require_GET
+def figures_export(request):
+    """The « achats responsables » indicators as CSV, for anyone (the observatory links
+    here; aggregated figures, as in the open API), by département, EPCI or family."""
+    from essor.territories.models import Epci
+
+    from .models import PurchaseCategory
+
+    params = {
+        "departement": request.GET.get("departement", "").strip().upper()[:3],
+        "epci": request.GET.get("epci", "").strip()[:9],
+        "famille": request.GET.get("famille", "").strip()[:60],
+    }
+    unknown = (
+        (params["departement"] and not Departement.objects.filter(code=params["departement"]).exists())
+        or (params["epci"] and not Epci.objects.filter(code=params["epci"]).exists())
+        or (params["famille"] and not PurchaseCategory.objects.filter(
+            code=params["famille"], parent__isnull=True).exists())
+    )  # fmt: skip
+    if unknown:
+        return render(
+            request,
+            "purchasing/figures.html",
+            {"error": "Territoire ou famille d'achats inconnu : rien à exporter.",
+             "departements": Departement.objects.order_by("code")},
+            status=400,
+        )  # fmt: skip
+    return export_response(request, "purchasing-figures", {k: v for k, v in params.items() if v})

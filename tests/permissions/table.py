@@ -444,6 +444,7 @@ ROUTES = {
     "purchasing:inbox": signed_in(),
     "purchasing:moderation": staff(),
     "purchasing:figures": staff(),
+    "purchasing:figures_export": public(note="aggregated figures, as in the open API"),
     # Open API (read-only, public): another organisation's unpublished object is a 404.
     "api:api-root": public(outcome=MISSING, note="no root: /api/docs documents it"),
     "api:openapi-json": public(),
