@@ -272,3 +272,19 @@ def test_the_pdf_section_says_in_preparation_or_gives_the_link_never_both(
     # Asking again once it is ready changes nothing and says nothing contradictory.
     page = client.post(pdf_url, follow=True).content.decode()
     assert "Télécharger le PDF" in page and "préparation" not in page
+
+
+def test_the_notifications_page_reads_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries
+):
+    user = UserFactory()
+    notify([user], "Premier avis", "/financement/", email_template=None)
+    client.force_login(user)
+    url = reverse("accounts:notifications")
+    # Session, user, the demo banner, the count and the page of rows.
+    with django_assert_max_num_queries(5) as one:
+        client.get(url)
+    for n in range(10):
+        notify([user], f"Avis n°{n}", "/financement/", email_template=None)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert "Avis n°9" in client.get(url).content.decode()
