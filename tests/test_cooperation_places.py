@@ -76,6 +76,14 @@ def test_the_epci_page_says_where_to_work_meet_or_be_hosted(client, tiers_lieu):
     assert client.get(reverse("cooperation:where_to_work", args=["000000000"])).status_code == 404
 
 
+def test_orientation_results_show_the_places_near_the_person(client, tiers_lieu):
+    near = client.get(reverse("support:results"), {"commune": LIMOGES, "etape": "creation"})
+    section = near.content.decode().split("Lieux de l'ESS près de chez vous")[1]
+    assert "La Quincaillerie numérique" in section.split("</section>")[0]
+    far = client.get(reverse("support:results"), {"commune": TULLE, "etape": "creation"})
+    assert "Lieux de l'ESS près de chez vous" not in far.content.decode()
+
+
 def test_the_demo_quotes_the_report_and_labels_what_is_illustrative(client):
     load_demo()
     load_demo()  # idempotent

@@ -557,3 +557,11 @@ def proposals_for(user):
     if can_moderate(user):
         return proposals
     return proposals.filter(recipients__organisation__memberships__user=user).distinct()
+
+
+def nearby_places(place, limit=4):
+    """The places of the ESS (tiers-lieux, maisons de l'ESS, PTCE…) in or near `place`
+    (a territories Place), nearest first: for the orientation results."""
+    from .places import places_near
+
+    return places_near(place)[:limit]

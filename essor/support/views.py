@@ -12,6 +12,7 @@ from django.views import View
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from essor.cooperation import services as cooperation
 from essor.core.csv import csv_response
 from essor.core.ratelimit import ratelimit
 from essor.core.workflow import WorkflowError, held_changes_rows
@@ -244,6 +245,7 @@ def results(request):
             "financing_url": parcours_domain.financing_url(),
             "wizard_url": reverse("support:orientation") + "?" + criteria_query(criteria),
             "upcoming_events": agenda.upcoming_for(result.place, needs=criteria.effective_needs),
+            "nearby_places": cooperation.nearby_places(result.place),
             # The one-page form, to correct a free text or on request: rendering its
             # options costs a third of the page, most people never open it.
             "show_form": bool(understanding) or "modifier" in request.GET,
