@@ -255,6 +255,9 @@ def main(argv=None):
     )
     print(summary("Page /achats/fournisseurs/ (client de test)", page))
     print(summary("  temps CPU", page_cpu))
+    slowest = sorted(zip(page, queries, totals, strict=True), key=lambda t: -t[0])[:3]
+    for ms, query, total in slowest:
+        print(f"  lente : {ms:.0f} ms, {total} résultats, {query}")
     print(summary("Moteur seul (sourcing.search)", engine))
     print(summary("  temps CPU", engine_cpu))
     times = [ms for ms, _ in matching]
