@@ -25,9 +25,17 @@ def test_the_dashboard_passes_axe_and_its_map_leads_to_a_portrait(page):
         "heading", name="Observatoire de l'ESS en Nouvelle-Aquitaine"
     ).is_visible()
     assert page.get_by_text("Données de démonstration", exact=True).is_visible()
-    assert page.get_by_role(
-        "table", name="Établissements et salariés par famille de l'ESS"
-    ).is_visible()
+    # The page opens on the key figures, its contents and the maps; each table is
+    # folded under its chart, one click away.
+    table = page.get_by_role("table", name="Établissements et salariés par famille de l'ESS")
+    assert page.get_by_role("navigation", name="Sur cette page").is_visible()
+    assert not table.is_visible()
+    page.get_by_role(
+        "link", name="Établissements et salariés par famille de l'ESS", exact=True
+    ).click()
+    section = page.get_by_role("region", name="Établissements et salariés par famille de l'ESS")
+    section.get_by_text("Voir le tableau").click()
+    assert table.is_visible()
     assert axe_violations(page) == []
     screenshot(page, "observatoire-tableau-de-bord", full_page=True)
 
