@@ -276,7 +276,7 @@ def test_unpublished_content_is_never_found():
     offer("Jardin de Quillambert : offre en attente", status=OfferStatus.PENDING)
     tool("Jardin de Quillambert : brouillon", status=ToolStatus.DRAFT)
     initiative("Jardin de Quillambert en brouillon", status=Status.DRAFT)
-    training("Jardin de Quillambert : formation retirée", is_published=False)
+    training("Jardin de Quillambert : formation retirée", status="archived")
     Page.objects.create(title="Jardin de Quillambert, guide en cours", slug="jardin", body="…")
     EssOrganisationFactory(name="Jardin de Quillambert hors ESS", ess_family="")
 

@@ -258,7 +258,7 @@ def trainings():
             format=TrainingFormat.ON_SITE,
             duration="1 h",
             cost="0",
-            is_published=False,
+            status="pending",
         ),
     }
     for training in made.values():

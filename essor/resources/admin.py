@@ -21,18 +21,25 @@ class PageAdmin(StaffAdmin):
 
 @admin.register(Training)
 class TrainingAdmin(StaffAdmin):
-    list_display = ["title", "organiser_label", "format", "is_illustrative", "is_published"]
-    list_filter = ["format", "is_published", "is_illustrative", "opco_fundable", "is_free"]
+    list_display = ["title", "organiser_label", "format", "is_illustrative", "status"]
+    list_filter = ["format", "status", "is_illustrative", "opco_fundable", "is_free"]
     search_fields = ["title", "organiser_name", "organiser__name"]
     autocomplete_fields = ["organiser"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     raw_id_fields = ["epci"]
     fieldsets = [
-        (None, {"fields": ["title", "organiser", "organiser_name", "description", "url"]}),
-        ("Pour qui, comment", {"fields": ["audiences", "format", "duration", "next_session"]}),
+        (
+            None,
+            {"fields": ["title", "organiser", "organiser_name", "description", "theme", "url"]},
+        ),
+        ("Pour qui, comment", {"fields": ["audiences", "format", "duration"]}),
+        (
+            "Session",
+            {"fields": ["next_session", "session_ends_on", "places", "registration_url"]},
+        ),
         ("Où", {"fields": ["region", "departement", "epci"]}),
         ("Coût", {"fields": ["cost", "is_free", "opco_fundable"]}),
-        ("Publication", {"fields": ["is_published", "is_illustrative"]}),
+        ("Publication", {"fields": ["status", "is_illustrative"]}),
     ]
 
     @admin.display(description="organisme")

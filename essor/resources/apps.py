@@ -8,10 +8,11 @@ class ResourcesConfig(AppConfig):
 
     def ready(self):
         from essor.accounts.personal_data import DETACH, UserLink, declare, in_role
+        from essor.core import page_sections
         from essor.search.registry import register
 
         from .documents import ResourceKind, StudyDocumentKind, TrainingKind
-        from .services import personal_data
+        from .services import organisation_trainings, personal_data
 
         declare(
             personal_data,
@@ -25,7 +26,21 @@ class ResourcesConfig(AppConfig):
                 UserLink("resources.Study.created_by", DETACH, export="ressources_etudes_deposees"),
                 in_role("resources.Study.decided_by"),
                 in_role("resources.StudyTransition.actor"),
+                # A training stays with the organisation that gives it.
+                UserLink(
+                    "resources.Training.created_by",
+                    DETACH,
+                    export="ressources_formations_publiees",
+                ),
+                in_role("resources.Training.decided_by"),
+                in_role("resources.TrainingTransition.actor"),
             ],
+        )
+        page_sections.register(
+            page_sections.ORGANISATION,
+            order=45,
+            template="resources/_for_organisation.html",
+            context=organisation_trainings,
         )
         register(TrainingKind())
         register(StudyDocumentKind())

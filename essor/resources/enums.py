@@ -7,6 +7,7 @@ class TrainingAudience(models.TextChoices):
     PROJECT_CREATORS = "porteurs", "Porteurs de projet"
     LEADERS = "dirigeants", "Dirigeants"
     VOLUNTEERS = "benevoles", "Bénévoles"
+    EMPLOYEES = "salaries", "Salariés"
     ELECTED_AND_STAFF = "elus_techniciens", "Élus et techniciens"
 
 

@@ -8,7 +8,7 @@ from essor.territories.models import Departement, Region
 
 from .enums import StudyKind, StudyTheme, TrainingAudience, TrainingFormat
 from .legal_forms import QUESTIONS
-from .models import Study
+from .models import Study, Training
 
 
 class LegalFormChooserForm(forms.Form):
@@ -195,3 +195,80 @@ def unique_study_slug(title):
 class StudyDecisionForm(forms.Form):
     transition = forms.CharField(max_length=30)
     comment = forms.CharField(label="Motif", required=False, max_length=2000, widget=forms.Textarea)
+
+
+class TrainingForm(forms.ModelForm):
+    """A training published by a member of its organisation."""
+
+    organiser = forms.ChoiceField(label="Organisme qui donne la formation")
+    url = forms.URLField(
+        label="Page de la formation", required=False, assume_scheme="https", max_length=200
+    )
+    registration_url = forms.URLField(
+        label="Lien d'inscription", required=False, assume_scheme="https", max_length=200
+    )
+    territoire = forms.ChoiceField(
+        label="Territoire",
+        required=False,
+        help_text="Où la formation a lieu ; laissez vide pour une formation à distance.",
+    )
+
+    class Meta:
+        model = Training
+        fields = [
+            "title", "description", "audiences", "theme", "format", "duration", "next_session",
+            "session_ends_on", "places", "cost", "is_free", "opco_fundable", "url",
+            "registration_url",
+        ]  # fmt: skip
+        widgets = {
+            "next_session": forms.DateInput(attrs={"type": "date"}),
+            "session_ends_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisations = {str(o.pk): o for o in organisations}
+        self.fields["organiser"].choices = [
+            (pk, o.display_name) for pk, o in self.organisations.items()
+        ]
+        self.fields["organiser"].error_messages["invalid_choice"] = (
+            "Choisissez un des organismes dont vous êtes membre."
+        )
+        self.fields["territoire"].choices = [("", "Aucun (à distance)"), *territory_choices()]
+        for name in ("format", "duration", "cost"):
+            self.fields[name].required = True
+        if self.instance.pk:
+            if self.instance.organiser_id:
+                self.initial["organiser"] = str(self.instance.organiser_id)
+            if self.instance.departement_id:
+                self.initial["territoire"] = f"d-{self.instance.departement_id}"
+            elif self.instance.region_id:
+                self.initial["territoire"] = f"r-{self.instance.region_id}"
+
+    def clean_organiser(self):
+        return self.organisations[self.cleaned_data["organiser"]]
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("next_session"), data.get("session_ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("session_ends_on", "La session ne peut pas finir avant de commencer.")
+        if ends and not starts:
+            self.add_error("next_session", "Indiquez aussi la date de début de la session.")
+        return data
+
+    def _post_clean(self):
+        # The dates are checked above in French; the model's own clean() asks for an
+        # organiser, set only in save().
+        self.instance.organiser = self.cleaned_data.get("organiser")
+        super()._post_clean()
+
+    def save(self, commit=False):
+        training = super().save(commit=False)
+        training.organiser = self.cleaned_data["organiser"]
+        training.organiser_name = ""
+        code = self.cleaned_data.get("territoire") or ""
+        training.region_id = code[2:] if code.startswith("r-") else None
+        training.departement_id = code[2:] if code.startswith("d-") else None
+        training.epci = None
+        return training

@@ -17,7 +17,7 @@ from .enums import (
     TrainingAudience,
     TrainingFormat,
 )
-from .workflow import STUDIES
+from .workflow import STUDIES, TRAININGS
 
 
 class Page(models.Model):
@@ -47,7 +47,7 @@ class Page(models.Model):
 
 class TrainingQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(is_published=True)
+        return self.filter(status=PublicationStatus.PUBLISHED)
 
     def for_audience(self, audience):
         return self.filter(audiences__contains=f" {audience} ")
@@ -63,7 +63,10 @@ class TrainingQuerySet(models.QuerySet):
         ).distinct()
 
 
-class Training(models.Model):
+class Training(Decision, models.Model):
+    """A training published by its provider (one of its members) after a first moderation,
+    or written by the CRESS team; the report's real trainings are loaded by the demo."""
+
     title = models.CharField("intitulé", max_length=200)
     organiser = models.ForeignKey(
         Organisation,
@@ -80,9 +83,11 @@ class Training(models.Model):
     audiences = CodeListField(
         "publics", max_length=100, choices=TrainingAudience.choices, blank=False
     )
-    format = models.CharField("format", max_length=12, choices=TrainingFormat.choices)
+    theme = models.CharField("thème", max_length=150, blank=True)
+    # Blank for a training the 2016 report names without saying how it is given.
+    format = models.CharField("format", max_length=12, choices=TrainingFormat.choices, blank=True)
     duration = models.CharField(
-        "durée", max_length=100, help_text="Par exemple « 2 jours (14 h) »."
+        "durée", max_length=100, blank=True, help_text="Par exemple « 2 jours (14 h) »."
     )
     region = models.ForeignKey(
         Region,
@@ -109,7 +114,10 @@ class Training(models.Model):
         verbose_name="intercommunalité",
     )
     cost = models.CharField(
-        "coût", max_length=150, help_text="Par exemple « Gratuit » ou « 350 € HT par personne »."
+        "coût",
+        max_length=150,
+        blank=True,
+        help_text="Par exemple « Gratuit » ou « 350 € HT par personne ».",
     )
     is_free = models.BooleanField("gratuite", default=False)
     opco_fundable = models.BooleanField(
@@ -118,28 +126,59 @@ class Training(models.Model):
         help_text="La formation peut être prise en charge par l'opérateur de compétences de l'employeur (à vérifier avec lui).",
     )
     url = models.URLField("page de l'organisme", blank=True)
-    next_session = models.DateField("prochaine session", null=True, blank=True)
+    registration_url = models.URLField("lien d'inscription", blank=True)
+    next_session = models.DateField("prochaine session : début", null=True, blank=True)
+    session_ends_on = models.DateField("prochaine session : fin", null=True, blank=True)
+    places = models.CharField(
+        "lieux", max_length=300, blank=True, help_text="Par exemple « Limoges, puis à distance »."
+    )
     is_illustrative = models.BooleanField(
         "illustrative",
         default=False,
         help_text="Exemple de démonstration : affichée avec le badge « illustratif », ce n'est pas une offre réelle.",
     )
-    is_published = models.BooleanField("publiée", default=True)
+    status = models.CharField(
+        "état",
+        max_length=20,
+        choices=PublicationStatus.choices,
+        default=PublicationStatus.PUBLISHED,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="resources_trainings",
+        verbose_name="publiée par",
+    )
     search_text = models.TextField(editable=False, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = TrainingQuerySet.as_manager()
+    workflow = TRAININGS
 
     class Meta:
         verbose_name = "formation"
         ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(session_ends_on__isnull=True)
+                | models.Q(next_session__isnull=True)
+                | models.Q(session_ends_on__gte=models.F("next_session")),
+                name="training_session_ends_after_it_starts",
+            )
+        ]
 
     def __str__(self):
         return self.title
 
     def get_absolute_url(self):
         return reverse("resources:training", args=[self.pk])
+
+    @property
+    def is_published(self):
+        return self.status == PublicationStatus.PUBLISHED
 
     def clean(self):
         if sum(bool(x) for x in (self.region_id, self.departement_id, self.epci_id)) > 1:
@@ -275,3 +314,7 @@ class Study(Decision, models.Model):
 
 class StudyTransition(TransitionLog):
     study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="transitions")
+
+
+class TrainingTransition(TransitionLog):
+    training = models.ForeignKey(Training, on_delete=models.CASCADE, related_name="transitions")

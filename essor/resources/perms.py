@@ -23,3 +23,14 @@ def can_see_study(user, study):
 
 def can_moderate_resources(user):
     return can_moderate(user)
+
+
+def can_edit_training(user, training):
+    """Only the members of the organisation that gives the training, and CRESS staff."""
+    return is_cress_staff(user) or (
+        training.organiser_id is not None and is_member(user, training.organiser)
+    )
+
+
+def can_see_training(user, training):
+    return training.is_published or can_edit_training(user, training)

@@ -14,7 +14,7 @@ from essor.search.registry import reindex
 
 from .enums import PublicationStatus, StudyKind, StudyTheme
 from .models import Study, Training
-from .workflow import STUDIES
+from .workflow import STUDIES, TRAININGS
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +32,47 @@ def trainings_for(*, audience="", departement=None, limit=3):
     if departement is not None:
         trainings = trainings.serving_departement(departement)
     return list(trainings.order_by("title", "pk")[:limit])
+
+
+def training_save(*, training, author):
+    """Create or edit a training. A provider's new training goes to moderation (first
+    publication), and so does one refused or archived that it corrects; later edits of a
+    published training stay published, logged. CRESS staff's are published at once."""
+    created = not training.pk
+    with transaction.atomic():
+        if created:
+            training.status = (
+                PublicationStatus.PUBLISHED if is_cress_staff(author) else PublicationStatus.PENDING
+            )
+            training.created_by = author
+        training.refresh_search_text()
+        training.save()
+        if created:
+            TRAININGS.record(training, "create", by=author, from_status="")
+        else:
+            TRAININGS.record(training, "edit", by=author)
+            if not is_cress_staff(author) and training.status in TRAININGS["resubmit"].sources:
+                decide(training, "resubmit", by=author)
+        reindex(Training, [training.pk])
+    return training
+
+
+def training_decide(*, training, by, transition, comment=""):
+    with transaction.atomic():
+        decide(training, transition, by=by, comment=comment)
+        reindex(Training, [training.pk])
+    return training
+
+
+def organisation_trainings(request, organisation):
+    """The organisation page's section (essor.core.page_sections): its published trainings."""
+    trainings = list(
+        Training.objects.published()
+        .filter(organiser=organisation)
+        .select_related("organiser", "region", "departement", "epci")
+        .order_by("next_session", "title")[:6]
+    )
+    return {"organisation_trainings": trainings} if trainings else None
 
 
 # --- the library of studies ---------------------------------------------------------------
@@ -180,9 +221,14 @@ def load_report_study(apps=None):
 
 
 def personal_data(user):
-    """The studies the person filed (RGPD export): they stay with their organisation
-    when the account is deleted."""
+    """The studies and trainings the person filed (RGPD export): they stay with their
+    organisation when the account is deleted."""
     return {
+        "ressources_formations_publiees": [
+            {"intitule": t.title, "organisme": t.organiser_label,
+             "etat": t.get_status_display(), "le": t.created_at}
+            for t in user.resources_trainings.select_related("organiser")
+        ],
         "ressources_etudes_deposees": [
             {"titre": s.title, "structure": s.organisation.name if s.organisation else "",
              "etat": s.get_status_display(), "le": s.created_at}

@@ -14,7 +14,10 @@ urlpatterns = [
     # Linked to, with its anchors, by the purchasing pages (/achats/): keep it stable.
     path("achats-responsables/", views.purchasing_guide_page, name="purchasing_guide"),
     path("formations/", views.trainings, name="trainings"),
+    path("formations/publier/", views.training_create, name="training_create"),
     path("formations/<int:pk>/", views.training, name="training"),
+    path("formations/<int:pk>/modifier/", views.training_edit, name="training_edit"),
+    path("formations/<int:pk>/etape/", views.training_step, name="training_step"),
     path("guides/<slug:slug>/", views.page, name="page"),
     path("etudes/", views.studies, name="studies"),
     path("etudes/deposer/", views.study_create, name="study_create"),

@@ -28,11 +28,18 @@ from .forms import (
     StudyDecisionForm,
     StudyForm,
     StudySearchForm,
+    TrainingForm,
     TrainingSearchForm,
 )
 from .models import Page, Study, Training
-from .perms import can_edit_study, can_moderate_resources, can_see_study
-from .workflow import STUDIES
+from .perms import (
+    can_edit_study,
+    can_edit_training,
+    can_moderate_resources,
+    can_see_study,
+    can_see_training,
+)
+from .workflow import STUDIES, TRAININGS
 
 PER_PAGE = 20
 
@@ -198,13 +205,89 @@ def trainings(request):
     )
 
 
+def _training_context(request, training, **extra):
+    return {
+        "training": training,
+        "can_edit": can_edit_training(request.user, training),
+        "steps": TRAININGS.available(training, request.user),
+        **extra,
+    }
+
+
 @require_GET
 def training(request, pk):
     training = get_object_or_404(
-        Training.objects.published().select_related("organiser", "region", "departement", "epci"),
-        pk=pk,
+        Training.objects.select_related("organiser", "region", "departement", "epci"), pk=pk
     )
-    return render(request, "resources/training.html", {"training": training})
+    if not can_see_training(request.user, training):
+        raise Http404
+    return render(request, "resources/training.html", _training_context(request, training))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def training_create(request):
+    organisations = _my_organisations(request.user)
+    if not organisations:
+        return render(request, "resources/study_no_organisation.html", {"what": "formation"})
+    form = TrainingForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        training = services.training_save(training=form.save(), author=request.user)
+        messages.success(
+            request,
+            "Formation publiée."
+            if training.is_published
+            else "Formation enregistrée : elle sera publiée après relecture par la CRESS.",
+        )
+        return redirect(training)
+    return render(
+        request, "resources/training_form.html", {"form": form, "training": None},
+        status=400 if form.errors else 200,
+    )  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def training_edit(request, pk):
+    training = get_object_or_404(Training.objects.select_related("organiser"), pk=pk)
+    if not can_edit_training(request.user, training):
+        raise Http404
+    organisations = _my_organisations(request.user)
+    if training.organiser and training.organiser not in organisations:
+        organisations.append(training.organiser)  # CRESS staff editing another's training
+    form = TrainingForm(request.POST or None, instance=training, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        services.training_save(training=form.save(), author=request.user)
+        messages.success(request, "Formation mise à jour.")
+        return redirect(training)
+    return render(
+        request, "resources/training_form.html", {"form": form, "training": training},
+        status=400 if form.errors else 200,
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def training_step(request, pk):
+    training = get_object_or_404(Training.objects.select_related("organiser"), pk=pk)
+    if not (can_edit_training(request.user, training) or can_moderate_resources(request.user)):
+        raise Http404
+    form = StudyDecisionForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest("Action inconnue.")
+    try:
+        services.training_decide(
+            training=training, by=request.user, transition=form.cleaned_data["transition"],
+            comment=form.cleaned_data["comment"],
+        )  # fmt: skip
+    except WorkflowError as error:
+        return render(
+            request, "resources/training.html",
+            _training_context(request, training, error=error.message),
+            status=error.status_code,
+        )  # fmt: skip
+    messages.success(request, f"« {training.title} » : {training.get_status_display().lower()}.")
+    return redirect(training)
 
 
 @require_GET
@@ -427,4 +510,11 @@ def moderation(request):
     if not can_moderate_resources(request.user):
         raise PermissionDenied
     pending = Study.objects.filter(status=PublicationStatus.PENDING).select_related("organisation")
-    return render(request, "resources/moderation.html", {"studies": pending.order_by("created_at")})
+    trainings = Training.objects.filter(status=PublicationStatus.PENDING).select_related(
+        "organiser"
+    )
+    return render(
+        request,
+        "resources/moderation.html",
+        {"studies": pending.order_by("created_at"), "trainings": trainings.order_by("created_at")},
+    )

@@ -13,7 +13,7 @@ from essor.accounts.perms import moderator_kind
 from essor.core.workflow import MODERATOR, Transition, Workflow
 
 from .enums import PublicationStatus as S
-from .perms import can_edit_study
+from .perms import can_edit_study, can_edit_training
 
 # A member of the organisation that publishes the study (CRESS staff included).
 PUBLISHER = "publisher"
@@ -40,6 +40,38 @@ STUDIES = Workflow(
         "stale": "Le document est « {state} » : cette action n'est plus possible.",
         "comment": "Indiquez le motif du refus : il est envoyé à la structure.",
         PUBLISHER: "Seuls les membres de la structure qui publie ce document peuvent faire "
+        "cette action.",
+    },
+)
+
+
+# A member of the organisation that gives the training (CRESS staff included).
+PROVIDER = "provider"
+
+
+def training_actors(user, training):
+    return moderator_kind(user) | ({PROVIDER} if can_edit_training(user, training) else set())
+
+
+# Trainings: the same life as studies — moderated on first publication; later edits of a
+# published training stay published, logged.
+TRAININGS = Workflow(
+    Transition("publish", {S.PENDING, S.REJECTED}, S.PUBLISHED, {MODERATOR}, "Publication"),
+    Transition(
+        "reject", {S.PENDING, S.PUBLISHED}, S.REJECTED, {MODERATOR}, "Refus", comment_required=True
+    ),
+    Transition(
+        "archive", {S.PENDING, S.PUBLISHED, S.REJECTED}, S.ARCHIVED, {PROVIDER}, "Archivage"
+    ),
+    Transition("resubmit", {S.REJECTED, S.ARCHIVED}, S.PENDING, {PROVIDER}, "Nouvelle relecture"),
+    actors=training_actors,
+    authors=lambda training: {training.created_by_id} - {None},
+    log="resources.TrainingTransition",
+    events={"create": "Création", "edit": "Modification"},
+    messages={
+        "stale": "La formation est « {state} » : cette action n'est plus possible.",
+        "comment": "Indiquez le motif du refus : il est envoyé à l'organisme.",
+        PROVIDER: "Seuls les membres de l'organisme qui donne la formation peuvent faire "
         "cette action.",
     },
 )

@@ -191,7 +191,17 @@ ROUTES = {
     "resources:legal_form_chooser": public(),
     "resources:purchasing_guide": public(),
     "resources:trainings": public(),
-    "resources:training": public(lambda w: {"pk": w.training.pk}),
+    "resources:training": public_object(lambda w: {"pk": w.training.pk}),
+    "resources:training_create": signed_in(
+        note="without an organisation, the page says how to link one's account to it"
+    ),
+    "resources:training_edit": tenant(lambda w: {"pk": w.training.pk}, ok=["cress"]),
+    "resources:training_step": tenant(
+        lambda w: {"pk": w.training.pk},
+        cress=BAD_REQUEST,
+        note="the CRESS moderates, but no step is named",
+        method="post",
+    ),
     "resources:page": public(lambda w: {"slug": w.page.slug}),
     "resources:studies": public(),
     "resources:study": public_object(lambda w: {"slug": w.study.slug}),

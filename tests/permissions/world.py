@@ -332,14 +332,15 @@ class World:
 
     @cached_property
     def training(self):
+        self.admin  # noqa: B018 (the organiser has a member)
         return Training.objects.create(
             title="Gouvernance associative",
-            organiser_name="Organisme de formation",
+            organiser=self.organisation,
+            created_by=self.admin,
             audiences=[TrainingAudience.PROJECT_CREATORS],
             format=TrainingFormat.REMOTE,
             duration="2 jours",
             cost="Gratuit",
-            is_published=True,
         )
 
     @cached_property
