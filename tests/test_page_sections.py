@@ -100,6 +100,7 @@ def test_the_apps_fill_the_organisation_and_territory_slots():
         "essor.initiatives.sections",
         "essor.purchasing.sections",
         "essor.cooperation.sections",
+        "essor.resources.sections",
         "essor.events.sections",
     ]
     assert owners(registry.TERRITORY) == [

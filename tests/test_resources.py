@@ -13,11 +13,15 @@ from essor.resources import legal_forms
 from essor.resources.demo import load_demo_trainings
 from essor.resources.enums import TrainingAudience, TrainingFormat
 from essor.resources.models import Page, Training
+from essor.resources.services import REPORT_TEXT
 from essor.territories.models import Departement, Epci, Region
 from tests.factories.accounts import UserFactory
 from tests.factories.directory import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
+
+# The report's text as the app ships it, without the PDF extraction's emphasis marks.
+SEED = REPORT_TEXT.read_text(encoding="utf-8").replace("*", "")
 
 
 def text(response):
@@ -341,15 +345,25 @@ def test_a_training_has_one_territory_level_and_an_organiser():
         training.full_clean()
 
 
-def test_demo_trainings_are_flagged_illustrative_and_shown_with_a_badge(client):
-    count = len(load_demo_trainings.step.read()["records"])
-    assert load_demo_trainings() == count
+def test_the_demo_trainings_are_the_report_s_real_ones_replacing_the_fictitious(client):
+    Training.objects.create(
+        title="Formation fictive", organiser_name="Organisme fictif", audiences=["porteurs"],
+        is_illustrative=True,
+    )  # fmt: skip
+    records = load_demo_trainings.step.read()["records"]
+    assert load_demo_trainings() == len(records)
     assert load_demo_trainings() == 0
-    assert set(Training.objects.values_list("is_illustrative", flat=True)) == {True}
+    assert not Training.objects.filter(is_illustrative=True).exists()
     page = text(client.get(reverse("resources:trainings")))
-    assert page.count('<span class="badge badge-demo">illustratif</span>') == count
-    detail = text(client.get(Training.objects.first().get_absolute_url()))
-    assert "ce n'est pas une offre réelle" in detail
+    assert "illustratif" not in page
+    for record in records:
+        assert record["title"] in page
+        # What the report says of it, word for word.
+        quote = record["description"].split("« ")[1].rstrip(" »…")
+        assert quote[:120] in SEED
+    pivoine = Training.objects.get(organiser_name="Association Pivoine")
+    detail = text(client.get(pivoine.get_absolute_url()))
+    assert "Faux-la-Montagne" in detail and "Non précisé" in detail
 
 
 # Staff pages

@@ -12,7 +12,8 @@ class ResourcesConfig(AppConfig):
         from essor.search.registry import register
 
         from .documents import ResourceKind, StudyDocumentKind, TrainingKind
-        from .services import organisation_trainings, personal_data
+        from .sections import organisation_trainings
+        from .services import personal_data
 
         declare(
             personal_data,

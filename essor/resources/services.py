@@ -64,17 +64,6 @@ def training_decide(*, training, by, transition, comment=""):
     return training
 
 
-def organisation_trainings(request, organisation):
-    """The organisation page's section (essor.core.page_sections): its published trainings."""
-    trainings = list(
-        Training.objects.published()
-        .filter(organiser=organisation)
-        .select_related("organiser", "region", "departement", "epci")
-        .order_by("next_session", "title")[:6]
-    )
-    return {"organisation_trainings": trainings} if trainings else None
-
-
 # --- the library of studies ---------------------------------------------------------------
 
 
