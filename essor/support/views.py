@@ -510,83 +510,85 @@ def moderation(request):
     )
 
 
-@login_required
-@require_POST
-def offer_publish(request, pk):
-    if not can_moderate_offers(request.user):
-        raise PermissionDenied
-    offer = get_object_or_404(SupportOffer, pk=pk)
+def _moderation_step(request, step, done):
+    """Take a moderation step and say how it went; back to the queue."""
     try:
-        services.offer_publish(offer=offer, moderator=request.user)
+        step()
     except WorkflowError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"« {offer.title} » est publiée.")
+        messages.success(request, done)
     return redirect("support:moderation")
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def offer_reject(request, pk):
+def _moderated_offer(request, pk):
     if not can_moderate_offers(request.user):
         raise PermissionDenied
-    offer = get_object_or_404(SupportOffer.objects.select_related("provider"), pk=pk)
+    return get_object_or_404(SupportOffer.objects.select_related("provider"), pk=pk)
+
+
+def _refusal(request, offer, step, done, template, **context):
+    """A refusal needs its reason: the form, then the step."""
     form = RejectOfferForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.offer_reject(
-                offer=offer, moderator=request.user, reason=form.cleaned_data["reason"]
-            )
-        except WorkflowError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, f"« {offer.title} » est refusée ; la structure est prévenue.")
-        return redirect("support:moderation")
+        reason = form.cleaned_data["reason"]
+        return _moderation_step(request, lambda: step(reason), done)
     return render(
         request,
-        "support/offer_reject.html",
-        {"form": form, "offer": offer},
+        template,
+        {"form": form, "offer": offer, **context},
         status=400 if form.errors else 200,
     )
 
 
 @login_required
 @require_POST
+def offer_publish(request, pk):
+    offer = _moderated_offer(request, pk)
+    return _moderation_step(
+        request,
+        lambda: services.offer_publish(offer=offer, moderator=request.user),
+        f"« {offer.title} » est publiée.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def offer_reject(request, pk):
+    offer = _moderated_offer(request, pk)
+    return _refusal(
+        request,
+        offer,
+        lambda reason: services.offer_reject(offer=offer, moderator=request.user, reason=reason),
+        f"« {offer.title} » est refusée ; la structure est prévenue.",
+        "support/offer_reject.html",
+    )
+
+
+@login_required
+@require_POST
 def offer_accept_changes(request, pk):
-    if not can_moderate_offers(request.user):
-        raise PermissionDenied
-    offer = get_object_or_404(SupportOffer, pk=pk)
-    try:
-        services.offer_accept_changes(offer=offer, moderator=request.user)
-    except WorkflowError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"Les modifications de « {offer.title} » sont publiées.")
-    return redirect("support:moderation")
+    offer = _moderated_offer(request, pk)
+    return _moderation_step(
+        request,
+        lambda: services.offer_accept_changes(offer=offer, moderator=request.user),
+        f"Les modifications de « {offer.title} » sont publiées.",
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def offer_refuse_changes(request, pk):
-    if not can_moderate_offers(request.user):
-        raise PermissionDenied
-    offer = get_object_or_404(SupportOffer.objects.select_related("provider"), pk=pk)
-    form = RejectOfferForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.offer_refuse_changes(
-                offer=offer, moderator=request.user, reason=form.cleaned_data["reason"]
-            )
-        except WorkflowError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, f"Les modifications de « {offer.title} » sont refusées.")
-        return redirect("support:moderation")
-    return render(
+    offer = _moderated_offer(request, pk)
+    return _refusal(
         request,
+        offer,
+        lambda reason: services.offer_refuse_changes(
+            offer=offer, moderator=request.user, reason=reason
+        ),
+        f"Les modifications de « {offer.title} » sont refusées.",
         "support/offer_refuse_changes.html",
-        {"form": form, "offer": offer, "rows": held_changes_rows(offer)},
-        status=400 if form.errors else 200,
+        rows=held_changes_rows(offer),
     )
 
 
