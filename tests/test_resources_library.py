@@ -285,3 +285,21 @@ def test_the_filer_s_studies_are_in_their_export_and_stay_with_the_organisation(
     delete_account(user)
     study.refresh_from_db()
     assert study.created_by is None and study.organisation == organisation
+
+
+# Guides
+
+
+def test_the_social_innovation_guide_quotes_the_csess_definition_and_links_the_platform(client):
+    from essor.resources.guides import SOCIAL_INNOVATION
+
+    page = text(client.get(reverse("resources:page", args=["innovation-sociale"])))
+    assert "L'innovation sociale consiste à élaborer des réponses nouvelles" in page
+    assert "Sommaire" in page and "min de lecture" in page and "relu le 7 décembre 2026" in page
+    related = SOCIAL_INNOVATION.related()
+    assert len(related) >= 5
+    for _, url in related:
+        assert f'href="{url}"' in page.replace("&amp;", "&")
+        assert client.get(url).status_code == 200, url
+    found = text(client.get(reverse("portal:search"), {"q": "besoins sociaux nouveaux"}))
+    assert "L'innovation sociale : une définition partagée" in found

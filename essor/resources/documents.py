@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from essor.search.registry import Document, IndexedKind, ModelKind
 
-from . import legal_forms, purchasing_guide
+from . import guides, legal_forms, purchasing_guide
 from .models import Page, Study, Training
 from .views import FAMILIES
 
@@ -125,6 +125,18 @@ def _static_documents():
             url=reverse("resources:purchasing_guide"),
         ),
     ]
+    for guide in guides.GUIDES:
+        documents.append(
+            Document(
+                key=f"guide-{guide.slug}",
+                title=guide.title,
+                keywords="guide",
+                summary=guide.summary,
+                body=guide.text(),
+                url=reverse("resources:page", args=[guide.slug]),
+                context="Guide",
+            )
+        )
     for form in legal_forms.LEGAL_FORMS:
         documents.append(
             Document(
@@ -147,6 +159,7 @@ def _static_version():
             FAMILIES,
             purchasing_guide.SECTIONS,
             purchasing_guide.MODEL_CLAUSES,
+            guides.GUIDES,
         )
     ).encode()
     return hashlib.sha1(content, usedforsecurity=False).hexdigest()[:12]

@@ -21,7 +21,7 @@ from essor.search import index as search_index
 from essor.search.registry import get as get_kind
 from essor.territories.models import Departement
 
-from . import legal_forms, purchasing_guide, services
+from . import guides, legal_forms, purchasing_guide, services
 from .enums import PublicationStatus, StudyKind, StudyTheme
 from .forms import (
     LegalFormChooserForm,
@@ -292,6 +292,9 @@ def training_step(request, pk):
 
 @require_GET
 def page(request, slug):
+    guide = guides.BY_SLUG.get(slug)
+    if guide is not None:
+        return render(request, "resources/guide.html", {"guide": guide, "related": guide.related()})
     page = get_object_or_404(Page, slug=slug, is_published=True)
     return render(request, "resources/page.html", {"page": page})
 
