@@ -14,7 +14,7 @@ from essor.core import report
 from essor.resources import forms as resource_forms
 from essor.resources.enums import PublicationStatus, StudyKind
 from essor.resources.models import Study
-from essor.resources.services import REPORT_SLUG, load_report_study
+from essor.resources.services import REPORT_SLUG, REPORT_TEXT, load_report_study
 from tests.factories.accounts import UserFactory
 from tests.factories.directory import MembershipFactory, OrganisationFactory
 
@@ -291,7 +291,16 @@ def test_the_filer_s_studies_are_in_their_export_and_stay_with_the_organisation(
 
 
 def test_the_social_innovation_guide_quotes_the_csess_definition_and_links_the_platform(client):
-    from essor.resources.guides import SOCIAL_INNOVATION
+    from essor.resources.guides import GUIDES, SOCIAL_INNOVATION
+
+    shipped = REPORT_TEXT.read_text(encoding="utf-8").replace("*", "")
+    for guide in GUIDES:
+        for section in guide.sections:
+            for paragraph in section.paragraphs:
+                assert paragraph in shipped  # quoted word for word
+        assert len(guide.related()) >= 5
+        for _, url in guide.related():
+            assert client.get(url).status_code == 200, url
 
     page = text(client.get(reverse("resources:page", args=["innovation-sociale"])))
     assert "L'innovation sociale consiste à élaborer des réponses nouvelles" in page
@@ -301,5 +310,7 @@ def test_the_social_innovation_guide_quotes_the_csess_definition_and_links_the_p
     for _, url in related:
         assert f'href="{url}"' in page.replace("&amp;", "&")
         assert client.get(url).status_code == 200, url
+    index = text(client.get(reverse("resources:index")))
+    assert all(guide.title in index for guide in GUIDES)
     found = text(client.get(reverse("portal:search"), {"q": "besoins sociaux nouveaux"}))
     assert "L'innovation sociale : une définition partagée" in found

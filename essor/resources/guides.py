@@ -95,5 +95,40 @@ SOCIAL_INNOVATION = Guide(
     ),
 )  # fmt: skip
 
-GUIDES = (SOCIAL_INNOVATION,)
+COOPERATION = Guide(
+    slug="cooperer-et-mutualiser",
+    title="Coopérer et mutualiser",
+    summary="Pourquoi et comment les acteurs de l'ESS coopèrent et mutualisent, d'après "
+    "l'état des lieux de 2016, et où trouver sur la plateforme les partenaires, les lieux "
+    "et les formes juridiques pour le faire.",
+    author="CRESS, d'après l'état des lieux 2016 des trois CRESS",
+    reviewed_on=datetime.date(2026, 12, 7),
+    sections=(
+        Section(
+            "pilier",
+            "Un pilier de l'ESS",
+            ("La coopération est un pilier historique et fondamental de l'économie sociale et solidaire. Valeur primordiale, elle s'inscrit aujourd'hui comme axe de travail dans le cadre de la conférence régionale de l'ESS du 4 juillet 2016.", "Qu'elle soit économique, territoriale, ou dans l'entreprise, toute forme de coopération génère des externalités positives. En ESS, comme ailleurs, un et un font bien souvent trois.", "La coopération passe cependant également par la compréhension. Les acteurs de l'ESS coopèrent entre eux, certes. Mais ils ont aussi l'envie et le besoin de coopérer en premier lieu avec les élus, mais aussi avec les entreprises dites « classiques », en particulier celles de leur territoire."),
+            source="Rapport 2016, Coopérer › Introduction (lignes 380 à 384)",
+        ),
+        Section(
+            "mutualiser",
+            "Mutualiser",
+            ("Le développement de solutions mutualisées permet de réaliser des économies d'échelle en terme d'emploi, de formation, d'équipement, ou de compétences techniques, tout en faisant émerger des dynamiques collectives. De plus le contexte de fusion des Régions nécessite de créer les conditions d'une dynamique de rapprochement entre les acteurs des 3 anciennes régions, et de les accompagner dans les démarches de fusion / rapprochement.", 'Au niveau local, proposer des structures ou des services administratifs supports territorialisés permet aux associations et entreprises de petites tailles de se concentrer sur leur activité principale et se développer.'),
+            source="Rapport 2016, Coopérer › Coopération entre acteurs de l'ESS (lignes 516 à 518)",
+        ),
+    ),
+    links=(
+        ("Offres et besoins de coopération", "cooperation:index", (), ""),
+        ("Le groupement d'employeurs", "resources:legal_form", ("groupement-d-employeurs",), ""),
+        ("La SCIC", "resources:legal_form", ("scic",), ""),
+        ("Les initiatives de coopération", "initiatives:index", (), ""),
+        ("L'état des lieux 2016 dans la bibliothèque", "resources:study",
+         ("etat-des-lieux-ess-2016",), ""),
+        ("Les pistes d'action du rapport et leur suivi", "consultation:process",
+         ("etat-des-lieux-2016",), ""),
+        ("Trouver un accompagnement", "support:index", (), ""),
+    ),
+)  # fmt: skip
+
+GUIDES = (SOCIAL_INNOVATION, COOPERATION)
 BY_SLUG = {guide.slug: guide for guide in GUIDES}

@@ -59,6 +59,7 @@ def index(request):
         "resources/index.html",
         {
             "pages": Page.objects.filter(is_published=True),
+            "guides": guides.GUIDES,
             "training_count": Training.objects.published().count(),
         },
     )
