@@ -130,5 +130,41 @@ COOPERATION = Guide(
     ),
 )  # fmt: skip
 
-GUIDES = (SOCIAL_INNOVATION, COOPERATION)
+PUBLIC_PURCHASING = Guide(
+    slug="repondre-ensemble-a-la-commande-publique",
+    title="Répondre ensemble à la commande publique",
+    summary="Ce que l'état des lieux de 2016 demande pour que les acteurs de l'ESS répondent "
+    "ensemble aux marchés publics et privés, et les outils de la plateforme pour le faire.",
+    author="CRESS, d'après l'état des lieux 2016 des trois CRESS",
+    reviewed_on=datetime.date(2026, 12, 7),
+    sections=(
+        Section(
+            "achats-responsables",
+            "Des achats responsables en concertation avec l'ESS",
+            ("La coopération entre les collectivités locales et l'ESS, qu'elle porte sur les financements ou sur des partenariats plus développés est importante. Historiquement, les associations ont été pionnières de nombreux dispositifs sociaux. Il faut renforcer la proximité, la mise en réseau et le développement des synergies entre les collectivités et les acteurs locaux de l'ESS. Cela passe par le fait d'encourager les politiques d'achats responsables dans la commande publique en concertation avec les réseaux de l'ESS (CRESS, réseaux de l'IAE, URSCOP...) pour identifier les freins et les leviers et y apporter des solutions adaptées.",),
+            source="Rapport 2016, Coopérer › Coopération entre collectivités et ESS (ligne 610)",
+        ),
+        Section(
+            "pistes",
+            "Les pistes d'action du rapport",
+            ("Accompagner les acteurs de l'ESS à s'organiser pour répondre à la commande publique ou privée : formations, accompagnement, création de consortiums ou de GIE, groupements solidaires...", 'Généraliser les clauses sociales et les marchés réservés quand cela est possible dans la commande publique.', "Développer un annuaire des achats responsables en région ALPC pour faciliter les recherches des donneurs d'ordre publics ou privés."),
+            source="Rapport 2016, Coopérer › Coopération entre collectivités et ESS, pistes "
+            "d'action (lignes 620 à 624)",
+        ),
+    ),
+    links=(
+        ("Le guide des achats responsables (marchés réservés, clauses sociales)",
+         "resources:purchasing_guide", (), ""),
+        ("Trouver des fournisseurs de l'ESS", "purchasing:sourcing", (), ""),
+        ("Les besoins d'achat publiés", "purchasing:needs", (), ""),
+        ("Offres et besoins de coopération", "cooperation:index", (), ""),
+        ("La SCIC", "resources:legal_form", ("scic",), ""),
+        ("Les pistes d'action du rapport et leur suivi", "consultation:process",
+         ("etat-des-lieux-2016",), ""),
+        ("L'état des lieux 2016 dans la bibliothèque", "resources:study",
+         ("etat-des-lieux-ess-2016",), ""),
+    ),
+)  # fmt: skip
+
+GUIDES = (SOCIAL_INNOVATION, COOPERATION, PUBLIC_PURCHASING)
 BY_SLUG = {guide.slug: guide for guide in GUIDES}
