@@ -27,10 +27,10 @@ from tests.factories.support import SupportOfferFactory
 pytestmark = pytest.mark.django_db
 
 # The organisation page with every section filled (establishments, labels, networks, the
-# support offers, initiatives, cooperation, events and supplier sections that apps add): a fixed
-# number of queries, however many rows; one each for the cooperation and events sections, two
-# for the supplier section (the profile, its categories).
-ORGANISATION_PAGE_QUERIES = {"anonymous": 14, "administrator": 18}
+# support offers, initiatives, trainings, cooperation, events and supplier sections that apps
+# add): a fixed number of queries, however many rows; one each for the trainings, cooperation and
+# events sections, two for the supplier section (the profile, its categories).
+ORGANISATION_PAGE_QUERIES = {"anonymous": 15, "administrator": 19}
 
 
 def raw_page_of(client, organisation):
@@ -209,8 +209,9 @@ def test_query_count_for_a_logged_in_visitor_is_bounded(client, django_assert_ma
     organisation = EssOrganisationFactory()
     EstablishmentFactory.create_batch(25, organisation=organisation)
     client.force_login(UserFactory())
-    # Five of them are the support offers, initiatives, cooperation, events and supplier sections.
-    with django_assert_max_num_queries(15):
+    # Six of them are the support offers, initiatives, trainings, cooperation, events and
+    # supplier sections.
+    with django_assert_max_num_queries(16):
         client.get(reverse("directory:organisation", args=[organisation.pk]))
 
 
