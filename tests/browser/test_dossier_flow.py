@@ -82,7 +82,8 @@ def test_a_dossier_from_its_creation_to_its_payment(page, size):
 
     # The project's budget: the subsidy is already there, the totals follow the typing.
     page.get_by_role("link", name="Modifier : budget prévisionnel du projet").click()
-    assert page.get_by_role("table", name=re.compile("Subventions demandées")).is_visible()
+    page.wait_for_url("**/budget/project/")  # the click's navigation, not the page before it
+    page.get_by_role("table", name=re.compile("Subventions demandées")).wait_for()
     status = page.locator("[data-balance]")
 
     def balance():
@@ -121,11 +122,11 @@ def test_a_dossier_from_its_creation_to_its_payment(page, size):
 
     # The summary, then an explicit confirmation.
     page.get_by_role("link", name="Relire et déposer le dossier").click()
-    assert page.get_by_text("Rien : le dossier est complet.").is_visible()
+    page.get_by_text("Rien : le dossier est complet.").wait_for()
     assert page.get_by_text("la structure semble éligible").is_visible()
     check(page, f"dossier-recapitulatif-{size}")
     page.get_by_role("button", name="Déposer auprès des financeurs").click()
-    assert page.get_by_text("Cochez la case pour confirmer l'envoi.").is_visible()
+    page.get_by_text("Cochez la case pour confirmer l'envoi.").wait_for()
     page.get_by_label("Je confirme l'envoi du dossier").check()
     page.get_by_role("button", name="Déposer auprès des financeurs").click()
     page.get_by_text("Dossier déposé").first.wait_for()
