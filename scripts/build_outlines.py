@@ -1,6 +1,7 @@
 """Build essor/territories/static/territories/outlines.geojson: approximate outlines of
 the départements and régions of metropolitan France, drawn by the maps when no tile
-server answers (offline, intranets, ESSOR_TILE_URL empty).
+server answers (offline, intranets, ESSOR_TILE_URL empty); and outlines-epci.geojson,
+the EPCI, which the maps fetch only once zoomed in on a département.
 
 No boundary file is shipped with ESSor, so the outlines are derived from the shipped
 geography (essor/territories/data/territories.json.gz): each commune with a position
@@ -28,12 +29,14 @@ from shapely.ops import unary_union
 ROOT = Path(__file__).resolve().parent.parent
 EXTRACT = ROOT / "essor/territories/data/territories.json.gz"
 OUTPUT = ROOT / "essor/territories/static/territories/outlines.geojson"
+OUTPUT_EPCI = ROOT / "essor/territories/static/territories/outlines-epci.geojson"
 
 # Longitudes scaled by the cosine of France's middle latitude: distances in degrees of
 # latitude, close to true across the metropole, so that Voronoi cells are fair.
 SCALE = math.cos(math.radians(46.5))
 LAND_RADIUS = 0.08  # ~9 km around a commune's position counts as land
 SIMPLIFY = 0.01  # ~1 km
+SIMPLIFY_EPCI = 0.005  # EPCI are drawn zoomed in
 DECIMALS = 3
 
 
@@ -66,11 +69,14 @@ def main():
     land = unary_union([Polygon(part.exterior) for part in getattr(widened, "geoms", [widened])])
     # Each cell holds exactly one commune's point: give it to that commune's département.
     tree = shapely.STRtree(points)
-    by_departement = defaultdict(list)
+    by_departement, by_epci = defaultdict(list), defaultdict(list)
     for cell in cells.geoms:
         inside = tree.query(cell, predicate="contains")
         if len(inside):
-            by_departement[metropole[inside[0]]["departement"]].append(cell)
+            commune = metropole[inside[0]]
+            by_departement[commune["departement"]].append(cell)
+            if commune["epci"]:
+                by_epci[commune["epci"]].append(cell)
     features, by_region = [], defaultdict(list)
     for code in sorted(by_departement):
         shape = unary_union(by_departement[code]).intersection(land)
@@ -78,6 +84,20 @@ def main():
         features.append((code, departements[code]["name"], "departement", shape))
     for code in sorted(by_region):
         features.append((code, regions[code]["name"], "region", unary_union(by_region[code])))
+    write(OUTPUT, features, SIMPLIFY)
+    epcis = {e["code"]: e for e in data["epcis"]}
+    # An EPCI whose communes have no position gets no cell: it is left out, not guessed.
+    write(
+        OUTPUT_EPCI,
+        [
+            (code, epcis[code]["name"], "epci", unary_union(by_epci[code]).intersection(land))
+            for code in sorted(by_epci)
+        ],
+        SIMPLIFY_EPCI,
+    )
+
+
+def write(path, features, tolerance):
     collection = {
         "type": "FeatureCollection",
         "features": [
@@ -86,7 +106,7 @@ def main():
                 "properties": {"code": code, "name": name, "level": level},
                 "geometry": rounded(
                     shapely.transform(
-                        shape.simplify(SIMPLIFY, preserve_topology=True),
+                        shape.simplify(tolerance, preserve_topology=True),
                         lambda xy: xy / [SCALE, 1],
                     )
                 ),
@@ -94,8 +114,8 @@ def main():
             for code, name, level, shape in features
         ],
     }
-    OUTPUT.write_text(json.dumps(collection, separators=(",", ":"), ensure_ascii=False))
-    print(f"{OUTPUT.relative_to(ROOT)}: {len(features)} contours, {OUTPUT.stat().st_size} octets")
+    path.write_text(json.dumps(collection, separators=(",", ":"), ensure_ascii=False))
+    print(f"{path.relative_to(ROOT)}: {len(features)} contours, {path.stat().st_size} octets")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """The maps' offline background: outlines derived from the shipped geography
 (scripts/build_outlines.py), drawn under the tiles."""
 
+import gzip
 import json
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from django.conf import settings
 from essor.settings import _tile_origins
 
 OUTLINES = Path(settings.BASE_DIR) / "territories/static/territories/outlines.geojson"
+EPCI_OUTLINES = OUTLINES.with_name("outlines-epci.geojson")
 
 
 def inside(point, geometry):
@@ -61,6 +63,39 @@ def test_a_town_lies_in_its_departement_and_region_and_no_other(
         if level == "departement" and code != departement and inside(place, f["geometry"])
     ]
     assert others == []
+
+
+@pytest.fixture(scope="module")
+def epci_outlines():
+    features = json.loads(EPCI_OUTLINES.read_text())["features"]
+    return {f["properties"]["code"]: f for f in features}
+
+
+def test_every_metropolitan_epci_has_an_outline_under_its_official_name(epci_outlines):
+    with gzip.open(Path(settings.BASE_DIR) / "territories/data/territories.json.gz") as extract:
+        geography = json.load(extract)
+    names = {epci["code"]: epci["name"] for epci in geography["epcis"]}
+    metropolitan = {
+        c["epci"]
+        for c in geography["communes"]
+        if c["epci"] and not c["departement"].startswith("97")
+    }
+    assert len(metropolitan) > 1200
+    assert {code: epci_outlines[code]["properties"]["name"] for code in metropolitan} == {
+        code: names[code] for code in metropolitan
+    }
+
+
+@pytest.mark.parametrize(
+    ("place", "epci"),
+    [
+        ((1.2476, 45.8336), "248719312"),  # Limoges in Limoges Métropole
+        ((1.8717, 46.1719), "200034825"),  # Guéret in the CA du Grand Guéret
+        ((-0.4588, 46.3231), "200041317"),  # Niort in the CA du Niortais
+    ],
+)
+def test_a_town_lies_in_its_epci_and_no_other(epci_outlines, place, epci):
+    assert [code for code, f in epci_outlines.items() if inside(place, f["geometry"])] == [epci]
 
 
 def test_no_tile_server_leaves_no_stray_source_in_the_content_security_policy():

@@ -85,6 +85,34 @@
      under the tiles: they show where tiles do not come (offline, an intranet, a server
      down, no URL configured) and are covered where they do. */
   window.ESSOR = window.ESSOR || {};
+  /* The EPCI outlines (1,200 shapes) are fetched once the map is zoomed in on a
+     département, and shown only there: at the scale of a région they would be noise. */
+  var EPCI_ZOOM = 8;
+  function epciOutlines(map, url) {
+    if (!url) return;
+    var layer = null, loading = false;
+    function update() {
+      var wanted = map.getZoom() >= EPCI_ZOOM;
+      if (wanted && !layer && !loading) {
+        loading = true;
+        fetch(url).then(function (response) { return response.json(); }).then(function (data) {
+          layer = L.geoJSON(data, {
+            pane: "outlines",
+            interactive: false,
+            className: "outline-epci",
+            style: { color: "#b3adc4", weight: 0.6, dashArray: "3 3", fill: false }
+          });
+          update();
+        }).catch(function () { loading = false; });
+        return;
+      }
+      if (!layer) return;
+      if (wanted && !map.hasLayer(layer)) layer.addTo(map);
+      if (!wanted && map.hasLayer(layer)) map.removeLayer(layer);
+    }
+    map.on("zoomend", update);
+    map.whenReady(update);
+  }
   window.ESSOR.baseLayer = function (map, tileUrl, attribution) {
     var meta = document.querySelector('meta[name="essor-outlines"]');
     var pane = map.createPane("outlines");
@@ -103,6 +131,7 @@
           attribution: "Contours approximatifs : ESSor, d'après le Code officiel géographique"
         }).addTo(map);
       }).catch(function () { /* the tiles alone, as before */ });
+      epciOutlines(map, meta.getAttribute("data-epci"));
     }
     if (!tileUrl) return null;
     return L.tileLayer(tileUrl, { maxZoom: 19, attribution: attribution }).addTo(map);
