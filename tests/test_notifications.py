@@ -288,3 +288,73 @@ def test_the_notifications_page_reads_a_fixed_number_of_queries(
         notify([user], f"Avis n°{n}", "/financement/", email_template=None)
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert "Avis n°9" in client.get(url).content.decode()
+
+
+def test_funders_are_told_when_their_call_closes_with_requests_to_instruct(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from essor.financing.tasks import send_deadline_alerts
+    from tests.factories.financing import ToolFactory
+
+    today = timezone.localdate()
+    user, organisation = applicant()
+    funder_user, funder = funder_member(OrganisationFactory(name="France Active"))
+    other_funder_user, _ = funder_member()
+    tool = ToolFactory(title="Appel Innovation sociale", funders=[funder],
+                       closes_on=today + timedelta(days=3))  # fmt: skip
+    for title in ("Recyclerie", "Épicerie solidaire"):
+        dossier = ready_dossier(organisation, user, [funder])
+        dossier.title = title
+        dossier.save()
+        dossier.funding_lines.update(tool=tool)
+        services.dossier_submit(dossier=dossier, user=user)
+    assert FundingRequest.objects.filter(tool=tool).count() == 2
+    mail.outbox.clear()
+
+    # Nothing for the funder while the call is open; the day after it closes, once.
+    assert send_deadline_alerts(today) == 0
+    assert send_deadline_alerts(today + timedelta(days=4)) == 1
+    (message,) = sent_to(funder_user)
+    assert message.subject == "L'appel « Appel Innovation sociale » est clos : 2 demandes reçues"
+    assert "dont 2 attendent encore votre décision de recevabilité" in message.body
+    assert f"/financement/instruction/?outil={tool.pk}" in message.body
+    assert sent_to(other_funder_user) == [] and sent_to(user) == []
+    assert send_deadline_alerts(today + timedelta(days=5)) == 0
+
+    # The link lists that call's requests, and only the funder's own.
+    client.force_login(funder_user)
+    page = client.get(f"/financement/instruction/?outil={tool.pk}").content.decode()
+    assert "Recyclerie" in page and "Épicerie solidaire" in page
+    client.force_login(other_funder_user)
+    page = client.get(f"/financement/instruction/?outil={tool.pk}").content.decode()
+    assert "Recyclerie" not in page
+
+
+def test_a_request_left_unanswered_reminds_its_funder_at_15_then_30_days(submitted):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from essor.financing.tasks import send_deadline_alerts
+
+    request, funder_user = submitted["request"], submitted["funder"]
+    received = timezone.localdate(request.created_at)
+    mail.outbox.clear()
+    assert send_deadline_alerts(received + timedelta(days=14)) == 0
+    assert send_deadline_alerts(received + timedelta(days=16)) == 2  # both funder members
+    (message,) = sent_to(funder_user)
+    assert message.subject == (
+        f"La demande « Recyclerie solidaire » de {request.dossier.organisation.name} "
+        "attend votre réponse depuis 16 jours"
+    )
+    assert f"http://testserver{request.get_absolute_url()}" in message.body
+    assert send_deadline_alerts(received + timedelta(days=20)) == 0
+    assert send_deadline_alerts(received + timedelta(days=31)) == 2
+    assert sent_to(submitted["applicant"]) == []
+
+    # Once the funder has answered, no more reminders.
+    services.request_transition(request=request, transition="admissible", user=funder_user)
+    mail.outbox.clear()
+    assert send_deadline_alerts(received + timedelta(days=61)) == 0

@@ -125,6 +125,8 @@ class AlertKind(models.TextChoices):
     REOPENED = "reopened", "Réouverture d'un appel"
     DOSSIER_30 = "dossier30", "Dossier non déposé, clôture dans 30 jours"
     DOSSIER_7 = "dossier7", "Dossier non déposé, clôture dans 7 jours"
+    CALL_CLOSED = "closed", "Appel clos, demandes à instruire"
+    REQUEST_WAITING = "waiting", "Demande sans réponse du financeur"
 
 
 class DocumentKind(models.TextChoices):

@@ -251,7 +251,12 @@ class SentAlert(models.Model):
     """One row per alert ever sent: re-running the alert command sends nothing twice."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
-    tool = models.ForeignKey(FinancingTool, on_delete=models.CASCADE)
+    # About a tool (its followers, its applicants, its funders when it closes), or about
+    # one request waiting for its funder.
+    tool = models.ForeignKey(FinancingTool, on_delete=models.CASCADE, null=True, blank=True)
+    funding_request = models.ForeignKey(
+        "FundingRequest", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     kind = models.CharField(max_length=10, choices=AlertKind.choices)
     # The deadline or publication the alert was about: a recurring call alerts again next year.
     about = models.DateField()
@@ -262,11 +267,20 @@ class SentAlert(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "tool", "kind", "about"], name="financing_alert_once"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["user", "funding_request", "kind", "about"],
+                condition=models.Q(funding_request__isnull=False),
+                name="financing_request_alert_once",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(tool__isnull=False) | models.Q(funding_request__isnull=False),
+                name="financing_alert_about_something",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} — {self.tool} → {self.user}"
+        return f"{self.get_kind_display()} — {self.tool or self.funding_request} → {self.user}"
 
 
 class OrganisationDocument(models.Model):

@@ -2,6 +2,9 @@ import logging
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
@@ -9,11 +12,13 @@ from essor.accounts.services import notify
 
 from .catalog import apply_filters
 from .enums import AlertKind, DossierStatus, PdfStatus
+from .enums import FundingRequestStatus as S
 from .models import (
     DossierVersion,
     FinancingTool,
     FollowedTool,
     FundingLine,
+    FundingRequest,
     SavedSearch,
     SentAlert,
 )
@@ -23,18 +28,26 @@ logger = logging.getLogger(__name__)
 # (kind, first day of the window, last day): days left before the closing date.
 DEADLINE_ALERTS = ((AlertKind.DEADLINE_30, 30, 8), (AlertKind.DEADLINE_7, 7, 0))
 DOSSIER_ALERTS = ((AlertKind.DOSSIER_30, 30, 8), (AlertKind.DOSSIER_7, 7, 0))
+# Days after the closing of a call during which its funders are told, should a daily run
+# be missed; days a request may wait for the funder's first step before a reminder.
+CALL_CLOSED_WINDOW = 7
+REQUEST_WAITING_DAYS = (15, 30)
 
 
 def _days(count):
     return f"{count} jour{'s' if count != 1 else ''}"
 
 
-def _send_once(*, user, tool, kind, about, template, message, context, url=None):
+def _send_once(
+    *, user, tool, kind, about, template, message, context, url=None, funding_request=None
+):
     """Record the alert, then notify the person (notifications page and e-mail): the
     unique constraint makes a second run (or a concurrent one) send nothing."""
     try:
         with transaction.atomic():
-            SentAlert.objects.create(user=user, tool=tool, kind=kind, about=about)
+            SentAlert.objects.create(
+                user=user, tool=tool, funding_request=funding_request, kind=kind, about=about
+            )
     except IntegrityError:
         return False
     notify(
@@ -111,7 +124,7 @@ def send_deadline_alerts(today=None):
                 message=f"L'appel « {tool.title} » est de nouveau ouvert",
                 context={},
             )
-    return sent + send_dossier_deadlines(today)
+    return sent + send_dossier_deadlines(today) + send_funder_reminders(today)
 
 
 def send_dossier_deadlines(today=None):
@@ -147,6 +160,63 @@ def send_dossier_deadlines(today=None):
                 f"le dossier « {dossier.title} » n'est pas encore déposé",
                 context={"days_left": days_left, "dossier": dossier},
                 url=dossier.get_absolute_url(),
+            )
+    return sent
+
+
+def send_funder_reminders(today=None):
+    """What a funder must not miss: a call of theirs has closed with requests to instruct
+    (told within a week of the closing), and a request still waiting for their first step
+    (recevable or not) after 15 days, then after 30. Once per person and occasion."""
+    from .notifications import funder_people  # it loads the user model
+
+    today = today or timezone.localdate()
+    sent = 0
+    closed = (
+        FundingRequest.objects.filter(
+            tool__closes_on__gte=today - timedelta(days=CALL_CLOSED_WINDOW),
+            tool__closes_on__lt=today,
+        )
+        .values("funder", "tool")
+        .annotate(count=Count("pk"), waiting=Count("pk", filter=Q(status=S.RECEIVED)))
+        .order_by("tool", "funder")
+    )
+    for row in closed:
+        tool = FinancingTool.objects.get(pk=row["tool"])
+        url = f"{reverse('financing:requests')}?outil={tool.pk}"
+        counts = f"{row['count']} demande{pluralize(row['count'])} reçue{pluralize(row['count'])}"
+        for person in funder_people(row["funder"]):
+            sent += _send_once(
+                user=person,
+                tool=tool,
+                kind=AlertKind.CALL_CLOSED,
+                about=tool.closes_on,
+                template="financing/emails/call_closed",
+                message=f"L'appel « {tool.title} » est clos : {counts}",
+                context={"count": row["count"], "waiting": row["waiting"]},
+                url=url,
+            )
+    oldest = today - timedelta(days=REQUEST_WAITING_DAYS[0])
+    waiting = FundingRequest.objects.filter(
+        status=S.RECEIVED, created_at__date__lte=oldest
+    ).select_related("dossier__organisation", "tool")
+    for funding_request in waiting.order_by("created_at", "pk"):
+        received_on = timezone.localdate(funding_request.created_at)
+        days = (today - received_on).days
+        threshold = max(d for d in REQUEST_WAITING_DAYS if d <= days)
+        dossier = funding_request.dossier
+        for person in funder_people(funding_request.funder_id):
+            sent += _send_once(
+                user=person,
+                tool=None,
+                funding_request=funding_request,
+                kind=AlertKind.REQUEST_WAITING,
+                about=received_on + timedelta(days=threshold),
+                template="financing/emails/request_waiting",
+                message=f"La demande « {dossier.title} » de {dossier.organisation.name} "
+                f"attend votre réponse depuis {_days(days)}",
+                context={"days": days, "funding_request": funding_request},
+                url=funding_request.get_absolute_url(),
             )
     return sent
 

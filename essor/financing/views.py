@@ -782,6 +782,15 @@ def requests(request):
     status = request.GET.get("statut", "")
     if status in FundingRequestStatus.values:
         items = items.filter(status=status)
+    # The funders' reminder of a closed call links to its requests.
+    tools = FinancingTool.objects.filter(requests__funder__in=organisations).distinct()
+    tool = (
+        tools.filter(pk=request.GET["outil"]).first()
+        if request.GET.get("outil", "").isdigit()
+        else None
+    )
+    if tool:
+        items = items.filter(tool=tool)
     return render(
         request,
         "financing/requests.html",
@@ -789,6 +798,8 @@ def requests(request):
             "requests": items,
             "statuses": FundingRequestStatus.choices,
             "status": status,
+            "tools": tools.order_by("title"),
+            "tool": tool,
             "organisations": organisations,
         },
     )
