@@ -34,3 +34,13 @@ def can_post_update(user, action):
     if is_team(user, action.process):
         return True
     return any(can_act_for_organisation(user, o) for o in action.carriers.all())
+
+
+def can_create_process(user):
+    """Only the CRESS staff open a new consultation."""
+    return is_active_user(user) and is_cress_staff(user)
+
+
+def can_manage_process(user, process):
+    """Edit, date, open, close and publish a process and its questionnaires: its team."""
+    return is_team(user, process)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import team_views, views
 
 app_name = "consultation"
 
@@ -21,6 +21,49 @@ urlpatterns = [
     path("moderation/", views.moderation, name="moderation"),
     path("ateliers/<int:pk>/inscription/", views.workshop_register, name="workshop_register"),
     path("suivre/<str:kind>/<int:pk>/", views.follow, name="follow"),
+    # The team's pages (team_views.py)
+    path("nouvelle/", team_views.process_create, name="process_create"),
+    path("<slug:slug>/gerer/", team_views.manage, name="manage"),
+    path("<slug:slug>/modifier/", team_views.process_edit, name="process_edit"),
+    path("<slug:slug>/publication/", team_views.process_publish, name="process_publish"),
+    path("<slug:slug>/etapes/nouvelle/", team_views.phase_edit, name="phase_create"),
+    path("<slug:slug>/etapes/<int:pk>/", team_views.phase_edit, name="phase_edit"),
+    path("<slug:slug>/etapes/<int:pk>/ouverture/", team_views.phase_toggle, name="phase_toggle"),
+    path(
+        "<slug:slug>/questionnaires/nouveau/",
+        team_views.questionnaire_edit,
+        name="questionnaire_create",
+    ),
+    path(
+        "<slug:slug>/questionnaires/<int:pk>/gerer/",
+        team_views.questionnaire_manage,
+        name="questionnaire_manage",
+    ),
+    path(
+        "<slug:slug>/questionnaires/<int:pk>/modifier/",
+        team_views.questionnaire_edit,
+        name="questionnaire_edit",
+    ),
+    path(
+        "<slug:slug>/questionnaires/<int:pk>/sections/",
+        team_views.section_create,
+        name="section_create",
+    ),
+    path(
+        "<slug:slug>/questionnaires/<int:pk>/questions/nouvelle/",
+        team_views.question_edit,
+        name="question_create",
+    ),
+    path(
+        "<slug:slug>/questionnaires/<int:pk>/questions/<int:question_pk>/",
+        team_views.question_edit,
+        name="question_edit",
+    ),
+    path(
+        "<slug:slug>/questionnaires/<int:pk>/questions/<int:question_pk>/suppression/",
+        team_views.question_delete,
+        name="question_delete",
+    ),
     path("<slug:slug>/", views.process_detail, name="process"),
     path("<slug:slug>/fiches/", views.proposals, name="proposals"),
     path("<slug:slug>/questionnaires/<int:pk>/", views.questionnaire, name="questionnaire"),

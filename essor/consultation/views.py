@@ -72,6 +72,7 @@ def index(request):
         {
             "processes": [(p, p.current_phase(today)) for p in visible],
             "dashboard": services.dashboard(Action.objects.public()),
+            "can_create": perms.can_create_process(request.user),
         },
     )
 

@@ -20,6 +20,28 @@ from . import (
     tenant,
 )
 
+
+def _process(w):
+    return {"slug": w.consultation.process.slug}
+
+
+def _phase(w):
+    return {"slug": w.consultation.process.slug, "pk": w.consultation.phase.pk}
+
+
+def _questionnaire(w):
+    return {"slug": w.consultation.process.slug, "pk": w.consultation.pk}
+
+
+def _question(w):
+    question = w.consultation.ordered_questions()[-1]
+    return {
+        "slug": w.consultation.process.slug,
+        "pk": w.consultation.pk,
+        "question_pk": question.pk,
+    }
+
+
 # Every page of the Django admin (/gestion/) is checked by test_the_admin_is_for_cress_staff_only.
 ADMIN_NAMESPACE = "admin"
 
@@ -317,6 +339,21 @@ ROUTES = {
     "consultation:comment_moderate": staff(
         lambda w: {"pk": w.consultation_comment.pk}, method="post"
     ),
+    # The team's pages: the CRESS creates; a process's team runs it; anyone else a 404.
+    "consultation:process_create": staff(),
+    "consultation:manage": tenant(_process, ok=["cress"]),
+    "consultation:process_edit": tenant(_process, ok=["cress"]),
+    "consultation:process_publish": tenant(_process, cress=BAD_REQUEST, method="post"),
+    "consultation:phase_create": tenant(_process, ok=["cress"]),
+    "consultation:phase_edit": tenant(_phase, ok=["cress"]),
+    "consultation:phase_toggle": tenant(_phase, cress=BAD_REQUEST, method="post"),
+    "consultation:questionnaire_create": tenant(_process, ok=["cress"]),
+    "consultation:questionnaire_manage": tenant(_questionnaire, ok=["cress"]),
+    "consultation:questionnaire_edit": tenant(_questionnaire, ok=["cress"]),
+    "consultation:section_create": tenant(_questionnaire, cress=BAD_REQUEST, method="post"),
+    "consultation:question_create": tenant(_questionnaire, ok=["cress"]),
+    "consultation:question_edit": tenant(_question, ok=["cress"]),
+    "consultation:question_delete": tenant(_question, ok=["cress"], method="post"),
     "consultation:workshop_register": signed_in(lambda w: {"pk": w.workshop.pk}, method="post"),
     "consultation:follow": signed_in(
         lambda w: {"kind": "concertation", "pk": w.consultation.process.pk}, method="post"
