@@ -14,6 +14,7 @@ from django.utils import timezone
 from essor.accounts.perms import can_moderate
 from essor.accounts.personal_data import DELETE, DETACH, UserLink, in_role
 from essor.core.workflow import decide, hold_link_changes
+from essor.directory.enums import Phase
 from essor.directory.perms import can_act_for_organisation
 from essor.search.registry import reindex
 from essor.territories.areas import replace_areas
@@ -515,3 +516,23 @@ USER_LINKS = [
     UserLink("financing.OrganisationDocument.uploaded_by", DETACH, export="pieces_deposees"),
     in_role("financing.FundingRequestTransition.actor"),
 ]
+
+
+def instruments_by_phase():
+    """For each life phase in its order, the instruments of the published tools meant for
+    it, in the catalogue's order of instruments (a tool with no phase counts for every
+    phase): the « financer son projet » guide of the resource centre draws from it."""
+    tools = list(FinancingTool.objects.published().only("phases", "instrument"))
+    rows = []
+    for phase in Phase:
+        counts = {}
+        for tool in tools:
+            if not tool.phases or phase.value in tool.phases:
+                counts[tool.instrument] = counts.get(tool.instrument, 0) + 1
+        instruments = [
+            {"instrument": value, "label": label, "count": counts[value]}
+            for value, label in Instrument.choices
+            if counts.get(value)
+        ]
+        rows.append({"phase": phase.value, "label": phase.label, "instruments": instruments})
+    return rows

@@ -27,6 +27,8 @@ class Guide:
     sections: tuple
     # (label, URL name, args, query): platform items the guide leads to.
     links: tuple
+    # A section drawn from the platform's catalogue at each reading (services.guide_catalogue).
+    catalogue: str = ""
 
     @property
     def words(self):
@@ -166,5 +168,157 @@ PUBLIC_PURCHASING = Guide(
     ),
 )  # fmt: skip
 
-GUIDES = (SOCIAL_INNOVATION, COOPERATION, PUBLIC_PURCHASING)
+CREATE = Guide(
+    slug="creer-une-activite",
+    title="Créer une activité dans l'ESS",
+    summary="Les étapes de la création d'une entreprise de l'ESS et qui aide à chacune : ce "
+    "que l'état des lieux de 2016 en dit, et les accompagnements que le catalogue de la "
+    "plateforme propose aujourd'hui pour chaque étape.",
+    author="CRESS, d'après l'état des lieux 2016 des trois CRESS",
+    reviewed_on=datetime.date(2026, 12, 7),
+    catalogue="support_phases",
+    sections=(
+        Section(
+            "question",
+            "La question de départ",
+            (
+                "Comment créer davantage d'entreprises de l'économie sociale et solidaire et lorsqu'elles existent comment les pérenniser et les développer ?",
+                "Le principal frein identifié est la méconnaissance de l'ESS, de l'activité de ces entreprises, des valeurs qu'elles portent et des plus-values qu'elles génèrent. Cette difficulté à appréhender cette forme d'entrepreneuriat apparaît à tous les niveaux.",
+                "Ainsi, le premier point qui est ressorti est le fait que pour développer l'entrepreneuriat en ESS, il faut donner les clés de compréhension du secteur.",
+            ),
+            source="Rapport 2016, Entreprendre › Introduction (lignes 109 à 115)",
+        ),
+        Section(
+            "vers-qui-se-tourner",
+            "Vers qui se tourner ?",
+            (
+                "Il apparaît également dans les échanges le besoin de centraliser l'information et les ressources d'appui à l'ESS. Cette centralisation des ressources peut passer par exemple par la création d'un portail internet commun ou par des lieux partagés et doit pouvoir répondre à une question simple : vers qui se tourner pour une question qui concerne l'ESS ? Outre ce repérage des acteurs de soutien et conseils, il est important pour les acteurs de l'ESS d'avoir accès à une information qualifiée et des conseils d'expertise. L'idée doit être de créer un maillage d'acteurs sur les territoires en déterminant la qualification de chacun (de la première information jusqu'à l'expertise technique).",
+                "La notion de territoire est apparue comme une notion fondamentale pour assurer le développement de l'entrepreneuriat en ESS.",
+            ),
+            source="Rapport 2016, Entreprendre › Introduction (lignes 119 à 121)",
+        ),
+        Section(
+            "connaitre-l-ess",
+            "Connaître l'ESS et ses formes d'entreprendre",
+            (
+                "Tous les porteurs de projet devraient être informés sur l'ESS et ses différentes formes d'entreprendre lors de leur parcours de création. Pour cela, les prescripteurs (Pôle Emploi, Chambres consulaires, incubateurs...) et les acteurs de l'accompagnement (réseaux d'accompagnement, experts comptables...) doivent connaître l'ESS et transmettre ces informations aux porteurs de projet comme une alternative viable parmi d'autres pour créer leur activité.",
+                'Créer un document "parcours du créateur" reprenant les caractéristiques des structures ESS, les différentes formes pour entreprendre, les acteurs et dispositifs présents sur le territoire.',
+                "Soutenir l'accompagnement pair à pair (mentorat, cercle d'entrepreneurs, mécénat de compétence, transfert de savoir faire...).",
+            ),
+            source="Rapport 2016, Entreprendre › Faire connaître aux porteurs de projets l'ESS et ses possibilités (lignes 147 à 159)",
+        ),
+        Section(
+            "chaine-d-accompagnement",
+            "Une chaîne d'accompagnement, de l'idée au développement",
+            (
+                "De nombreux dispositifs d'aide et d'accompagnement à la création sont déjà en place, mais ils manquent de lisibilité et de coordination entre les différents acteurs économiques. Il faut pouvoir disposer d'une chaîne d'accompagnement lisible et efficace sur tous les territoires pour les porteurs de projet quel que soit le stade d'avancement du projet. Il apparaît nécessaire de disposer de ressources transversales à l'ESS, mais également propres à chaque territoire et secteur d'activité.",
+                "La Région Limousin a mis en place et animait Objectif création, un bouquet de services qui permet la sensibilisation à la découverte de la création d'entreprise ainsi que l'accompagnement au montage d'un projet de création d'entreprise, notamment de création d'entreprise de l'ESS avec un suivi post création.",
+                "Identifier les phases de vie d'une entreprise de l'ESS et les accompagnateurs les plus adaptés à chacune. Co-construire les phases d'accompagnement, de l'idée au démarrage du projet, puis au développement.",
+                'Réaliser une cartographie des acteurs et de leurs offres de services, de façon territoriale et sectorielle.',
+            ),
+            source="Rapport 2016, Entreprendre › Disposer d'une chaîne d'accompagnement visible et efficace (lignes 171 à 185)",
+        ),
+        Section(
+            "se-former",
+            "Se former",
+            (
+                "Il y a un déficit de formations dédiées à la création d'entreprises en économie sociale et solidaire. Offrir un cadre de formation pour les porteurs de projets permet de les orienter lorsqu'ils ont des difficultés à identifier les opérateurs vers qui se tourner pour trouver une offre de formation adaptée qui corresponde à leurs attentes.",
+            ),
+            source="Rapport 2016, Entreprendre › Accompagner la montée en compétence les porteurs de projets (ligne 193)",
+        ),
+    ),
+    links=(
+        ("« Vers qui me tourner ? » : l'assistant d'orientation", "support:orientation", (), ""),
+        ("Les offres d'accompagnement à l'étape de l'idée", "support:offers", (), "etape=idea"),
+        ("Les offres d'accompagnement à la création", "support:offers", (), "etape=creation"),
+        ("Quelle forme juridique pour mon projet ?", "resources:legal_form_chooser", (), ""),
+        ("Le guide des formes juridiques", "resources:legal_forms", (), ""),
+        ("La coopérative d'activité et d'emploi (CAE)", "resources:legal_form", ("cae",), ""),
+        ("Les formations pour les porteurs de projet", "resources:trainings", (), ""),
+        ("Les outils de financement à l'étape de la création", "financing:index", (),
+         "phase=creation"),
+        ("Les initiatives de la région", "initiatives:index", (), ""),
+        ("L'état des lieux 2016 dans la bibliothèque", "resources:study",
+         ("etat-des-lieux-ess-2016",), ""),
+    ),
+)  # fmt: skip
+
+FINANCE = Guide(
+    slug="financer-son-projet",
+    title="Financer son projet",
+    summary="Les financements d'un projet de l'ESS et leur ordre, de l'amorçage au "
+    "développement : ce que l'état des lieux de 2016 en dit, et les instruments que le "
+    "catalogue de la plateforme propose aujourd'hui à chaque étape.",
+    author="CRESS, d'après l'état des lieux 2016 des trois CRESS",
+    reviewed_on=datetime.date(2026, 12, 7),
+    catalogue="financing_phases",
+    sections=(
+        Section(
+            "memes-aides",
+            "Les mêmes aides, et des aides dédiées",
+            (
+                "Il y a aussi la volonté que l'ESS ne soit pas traitée à part mais qu'elle s'intègre aussi pleinement dans des dispositifs existants et que les entreprises de l'ESS puissent prétendre dès leur création aux mêmes aides que les entreprises hors ESS. Cela ne veut pas dire pour autant qu'il ne faut pas également créer des aides bonifiées et des dispositifs dédiés pour prendre en compte les spécificités des entreprises ESS et valoriser leurs plus-values sociales et sociétales.",
+                "La consultation des acteurs de l'ESS fait ressortir plusieurs constats : certaines aides ne sont pas ouvertes aux acteurs de l'ESS, et la vision de l'ESS est souvent limitée aux dimensions sociales ou d'insertion. Ces constats amènent à penser que l'entrepreneuriat ESS souffre d'un manque de reconnaissance institutionnelle.",
+            ),
+            source="Rapport 2016, Entreprendre › Introduction et Reconnaître l'entrepreneuriat ESS (lignes 123 et 245)",
+        ),
+        Section(
+            "modele-hybride",
+            "Un temps plus long, un modèle économique hybride",
+            (
+                "Cet enjeu part de deux constats : d'une part, le constat est fait que les structures ESS qui sont créées sont issues d'un travail pré-crédation en moyenne plus long qu'une structure hors ESS. Cette différence s'explique notamment par la nature collective des projets et par des modèles économiques souvent hybrides. Ces deux aspects nécessitent un temps de mise en mouvement plus long que pour un projet individuel marchand « classique ». D'autre part, les structures ESS s'appuient pour la plupart sur un modèle économique hybride mêlant des financements publics et privés, des ventes de prestations, des missions d'intérêt général, des aides aux postes... La gestion de ces structures s'en trouve complexifiée avec notamment des financements publics questionnés à chaque fin d'exercice.",
+                "Le programme d'incubation Fonds de Confiance de France Active permet à un porteur de projet de se faire salarier et accompagner par une entreprise existante pendant la phase d'étude de faisabilité de son projet.",
+            ),
+            source="Rapport 2016, Entreprendre › Prendre en compte les spécificités des projets ESS (lignes 257 à 261)",
+        ),
+        Section(
+            "chaque-phase",
+            "Des outils pour chaque phase de la vie de l'entreprise",
+            (
+                "Créer ou développer des outils financiers dédiés à différentes phases de la vie de l'entreprise : amorçage, reprise en SCIC/SCOP, start up : bancarisation, micro-finance, finance solidaire, fonds d'investissement...",
+                "Prendre en considération le financement solidaire dans les politiques publiques : accompagner le développement des acteurs de la finance solidaire pour soutenir les initiatives ESS, soutenir les innovations de la finance solidaire en réponse aux besoins émergents et aux nouvelles formes d'entreprendre.",
+                "Soutenir les structures et dispositifs d'accompagnement (DLA) qui sont des outils complémentaires aux dispositifs de financements (professionnalisation, outils de gestion, optimisation de l'organisation et de la fonction RH) aussi bien pour les structures existantes que pour les porteurs de projet.",
+                'Apporter un soutien technique aux structures pour les informer et les accompagner dans le recours aux financements européens.',
+            ),
+            source="Rapport 2016, Entreprendre › pistes d'action (lignes 271 à 282)",
+        ),
+        Section(
+            "simplifier",
+            "Simplifier : référencer, dossier unique, tour de table",
+            (
+                "Il est constaté une complexité grandissante des conditions d'accès et de gestion des financements publics. Les modalités de financement et de demande de financement, les indicateurs de suivi, les bilans et le niveau de contrôle demandés varient à chaque financeur et évoluent à chaque exercice et à chaque projet. Au regard de ces contraintes, un certain nombre de porteurs de projet renoncent à solliciter des financements publics (européens mais pas que ...). Par ailleurs, des structures bénéficiant de financements publics se voient obligées de consacrer de plus en plus de temps à la recherche et la gestion de financement au détriment du temps consacré à l'activité de la structure et à ses bénéficiaires.",
+                'Référencer et diffuser les différents acteurs et outils de financement.',
+                'Mettre en place un dossier unique de demande de financement.',
+                "Généraliser et faciliter la mise en place de tour de table financier lors de l'intervention de plusieurs acteurs publics.",
+            ),
+            source="Rapport 2016, Entreprendre › Simplifier l'accès au financement (lignes 286 à 298)",
+        ),
+        Section(
+            "innover",
+            "Financer l'innovation et l'épargne citoyenne",
+            (
+                "La mise en œuvre de projets innovants, citoyens, nécessitent pour les porteurs de projet un travail préparatoire lourd en énergie et en temps. Il apparaît nécessaire de pérenniser et développer l'offre de financement permettant aux porteurs de projets de développer des projets ambitieux. Par ailleurs, pour notamment orienter les projets sur des sujets prioritaires, les pouvoirs publics ont généralisé le recours aux appels d'offres. S'il est naturel de chercher à structurer l'offre des acteurs bénéficiant de financement public, il en ressort cependant quelques effets pervers.",
+                "La recherche de financement et les réponses aux appels d'offres ont tendance à mettre les structures en concurrence entre elles au lieu de favoriser l'inter-coopération. Les appels d'offres ciblent des projets qui doivent rentrer parfaitement dans les « cases » de l'appel à projets. Il en résulte que les projets innovants, hybrides, coconstruits ne sont souvent pas retenus car ne répondant pas parfaitement aux critères de l'appel à projets. Enfin, un autre effet négatif qui ressort est que les appels d'offre génèrent une relation donneur d'ordre/prestataires entre institutionnels et acteurs privés. Ce type de relations a tendance à casser l'échange, le partenariat, les relations de confiance entre institutionnels et acteurs économiques privés.",
+                "Une CIGALES (Club d'Investisseurs pour une Gestion Alternative et Locale de l'Épargne Solidaire) est une structure de capital risque solidaire mobilisant l'épargne de ses membres au service de la création et du développement de petites entreprises locales et collectives (SARL, SCOP, SCIC, SA, association, ...).",
+                "C'est un lieu d'échanges et d'auto-formation sur les questions économiques et de développement local, où investisseurs et porteurs de projet font l'expérience d'une économie socialement responsable et solidaire.",
+            ),
+            source="Rapport 2016, Entreprendre › Impulser des dynamiques innovantes et citoyennes (lignes 302 à 310)",
+        ),
+    ),
+    links=(
+        ("Le catalogue des outils de financement", "financing:index", (), ""),
+        ("Mes financements possibles", "financing:matching", (), ""),
+        ("Le calendrier des appels à projets", "financing:calendar", (), ""),
+        ("Le dossier unique de demande de financement", "financing:dossiers", (), ""),
+        ("L'épargne solidaire (CIGALES…)", "financing:index", (), "instrument=solidarity_savings"),
+        ("Les prêts d'honneur", "financing:index", (), "instrument=honour_loan"),
+        ("Les accompagnements au financement", "support:offers", (), "aide=funding"),
+        ("« Vers qui me tourner ? » : l'assistant d'orientation", "support:orientation", (), ""),
+        ("La SCIC", "resources:legal_form", ("scic",), ""),
+        ("L'état des lieux 2016 dans la bibliothèque", "resources:study",
+         ("etat-des-lieux-ess-2016",), ""),
+    ),
+)  # fmt: skip
+
+GUIDES = (CREATE, FINANCE, SOCIAL_INNOVATION, COOPERATION, PUBLIC_PURCHASING)
 BY_SLUG = {guide.slug: guide for guide in GUIDES}

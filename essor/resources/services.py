@@ -5,12 +5,15 @@ import logging
 from pathlib import Path
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from essor.accounts.perms import is_cress_staff
 from essor.core import report
 from essor.core.workflow import decide
+from essor.financing import services as financing_services
 from essor.search.registry import reindex
+from essor.support import services as support_services
 
 from .enums import PublicationStatus, StudyKind, StudyTheme
 from .models import Study, Training
@@ -224,3 +227,27 @@ def personal_data(user):
             for s in user.resources_studies.select_related("organisation")
         ]
     }  # fmt: skip
+
+
+def guide_catalogue(guide):
+    """The section a shipped guide draws from the platform's catalogues when it is read:
+    who helps at each phase (support offers), or which instruments at each phase
+    (financing tools), each with the address of the filtered catalogue."""
+    if guide.catalogue == "support_phases":
+        url = reverse("support:offers")
+        return [
+            {**row, "url": f"{url}?etape={row['phase']}"}
+            for row in support_services.offers_by_phase()
+            if row["count"]
+        ]
+    if guide.catalogue == "financing_phases":
+        url = reverse("financing:index")
+        rows = []
+        for row in financing_services.instruments_by_phase():
+            if not row["instruments"]:
+                continue
+            for item in row["instruments"]:
+                item["url"] = f"{url}?phase={row['phase']}&instrument={item['instrument']}"
+            rows.append({**row, "url": f"{url}?phase={row['phase']}"})
+        return rows
+    return []

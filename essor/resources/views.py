@@ -295,7 +295,11 @@ def training_step(request, pk):
 def page(request, slug):
     guide = guides.BY_SLUG.get(slug)
     if guide is not None:
-        return render(request, "resources/guide.html", {"guide": guide, "related": guide.related()})
+        return render(
+            request, "resources/guide.html",
+            {"guide": guide, "related": guide.related(),
+             "catalogue": services.guide_catalogue(guide)},
+        )  # fmt: skip
     page = get_object_or_404(Page, slug=slug, is_published=True)
     return render(request, "resources/page.html", {"page": page})
 

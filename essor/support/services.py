@@ -22,6 +22,7 @@ from essor.accounts.personal_data import (
 )
 from essor.core.emails import queue_email
 from essor.core.workflow import decide, hold_link_changes
+from essor.directory.enums import Phase
 from essor.search.registry import reindex
 from essor.territories.areas import AreaLevel, Place, replace_areas
 
@@ -349,3 +350,29 @@ USER_LINKS = [
     in_role("support.SupportOffer.decided_by"),
     in_role("support.OfferTransition.actor"),
 ]
+
+
+def offers_by_phase(*, providers_shown=4):
+    """For each life phase in its order, the published offers that serve it (an offer with
+    no phase serves all) and a few of their providers: the « créer une activité » guide of
+    the resource centre draws its « qui aide à chaque étape » from it."""
+    offers = list(
+        SupportOffer.objects.published()
+        .select_related("provider")
+        .only("phases", "provider__name")
+        .order_by("provider__name")
+    )
+    rows = []
+    for phase in Phase:
+        serving = [o for o in offers if not o.phases or phase.value in o.phases]
+        names = list(dict.fromkeys(o.provider.name for o in serving))
+        rows.append(
+            {
+                "phase": phase.value,
+                "label": phase.label,
+                "count": len(serving),
+                "providers": names[:providers_shown],
+                "more": max(0, len(names) - providers_shown),
+            }
+        )
+    return rows
