@@ -3,6 +3,8 @@ l'ESS » and « Financer son projet » quote the 2016 report word for word, draw
 each phase » section from the support and financing catalogues, and link the platform."""
 
 import html
+import shutil
+import subprocess
 
 import pytest
 from django.urls import reverse
@@ -15,6 +17,7 @@ from tests.factories.accounts import UserFactory
 from tests.factories.directory import OrganisationFactory
 from tests.factories.financing import ToolFactory
 from tests.factories.support import SupportOfferFactory
+from tests.utils import DB_TASKS, run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +96,65 @@ def test_the_new_guides_are_found_by_the_platform_search(client):
     assert CREATE.title in found
     found = text(client.get(reverse("portal:search"), {"q": "dossier unique de demande"}))
     assert FINANCE.title in found
+
+
+# PDF
+
+
+def pdf_text(data, tmp_path):
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        pytest.skip("pdftotext (poppler-utils) est absent")
+    path = tmp_path / "guide.pdf"
+    path.write_bytes(data)
+    return subprocess.run(
+        [pdftotext, str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def flat(words):
+    return " ".join(words.split())
+
+
+def test_each_guide_page_links_its_pdf_made_in_the_background(client, settings, tmp_path):
+    settings.TASKS = DB_TASKS
+    guide = CREATE
+    SupportOfferFactory(provider=OrganisationFactory(name="Couveuse du Limousin"), phases=["test"])
+    page = text(client.get(reverse("resources:page", args=[guide.slug])))
+    url = reverse("resources:page_pdf", args=[guide.slug])
+    assert f'href="{url}"' in page
+
+    pending = client.get(url)
+    assert pending.status_code == 200 and "PDF en préparation" in text(pending)
+    assert run_queued_tasks() == 1
+    polled = client.get(url, headers={"HX-Request": "true"})
+    assert polled["HX-Redirect"] == url
+    download = client.get(url)
+    assert download["Content-Type"] == "application/pdf"
+    words = flat(pdf_text(download.content, tmp_path))
+    assert guide.title in words
+    assert flat(guide.sections[3].paragraphs[0]) in words  # a quoted paragraph
+    assert "Qui aide à chaque étape" in words
+    # Served again without another task while the guide reads the same.
+    assert client.get(url)["Content-Type"] == "application/pdf"
+    assert run_queued_tasks() == 0
+
+
+def test_a_guide_s_pdf_is_made_again_when_its_catalogue_changes(client, tmp_path):
+    url = reverse("resources:page_pdf", args=[FINANCE.slug])
+    first = client.get(url)  # the immediate backend of the tests makes it at once
+    assert first["Content-Type"] == "application/pdf"
+    assert "Prêt d'honneur" not in flat(pdf_text(first.content, tmp_path))
+    ToolFactory(instrument=Instrument.HONOUR_LOAN, phases=[Phase.CREATION])
+    again = client.get(url)
+    words = flat(pdf_text(again.content, tmp_path))
+    assert FINANCE.title in words and "Prêt d'honneur" in words
+    assert flat(FINANCE.sections[0].paragraphs[0]) in words
+
+
+def test_every_shipped_guide_has_a_pdf_and_an_unknown_one_is_404(client, tmp_path):
+    for guide in GUIDES:
+        response = client.get(reverse("resources:page_pdf", args=[guide.slug]))
+        assert response["Content-Type"] == "application/pdf", guide.slug
+        assert guide.title in flat(pdf_text(response.content, tmp_path))
+    assert client.get(reverse("resources:page_pdf", args=["nulle-part"])).status_code == 404

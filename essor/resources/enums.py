@@ -48,3 +48,9 @@ class PublicationStatus(models.TextChoices):
     PUBLISHED = "published", "Publiée"
     REJECTED = "rejected", "Refusée"
     ARCHIVED = "archived", "Archivée"
+
+
+class PdfStatus(models.TextChoices):
+    PENDING = "pending", "En préparation"
+    READY = "ready", "Prêt"
+    FAILED = "failed", "Échec"

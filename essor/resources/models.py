@@ -11,6 +11,7 @@ from essor.directory.models import Organisation
 from essor.territories.models import Departement, Epci, Region
 
 from .enums import (
+    PdfStatus,
     PublicationStatus,
     StudyKind,
     StudyTheme,
@@ -318,3 +319,28 @@ class StudyTransition(TransitionLog):
 
 class TrainingTransition(TransitionLog):
     training = models.ForeignKey(Training, on_delete=models.CASCADE, related_name="transitions")
+
+
+class GuidePdf(models.Model):
+    """The PDF of a guide, made by a background task (tasks.make_guide_pdf) from the printable
+    page and kept while that page stays the same: `digest` is the hash of the HTML it was
+    made from, so a guide edited or a catalogue changed gets a new PDF."""
+
+    slug = models.CharField("guide", max_length=120, unique=True)
+    digest = models.CharField("empreinte de la page imprimée", max_length=64)
+    status = models.CharField(
+        "état", max_length=10, choices=PdfStatus.choices, default=PdfStatus.PENDING
+    )
+    pdf = models.BinaryField("PDF", null=True, blank=True, editable=False)
+    made_at = models.DateTimeField("produit le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "PDF d'un guide"
+        verbose_name_plural = "PDF des guides"
+
+    def __str__(self):
+        return self.slug
+
+    @property
+    def is_ready(self):
+        return self.status == PdfStatus.READY and self.pdf is not None

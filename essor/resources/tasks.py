@@ -7,3 +7,11 @@ def extract_study_text_task(study_id):
     from .services import extract_study_text
 
     return extract_study_text(study_id)
+
+
+@task()
+def make_guide_pdf(slug):
+    """The PDF of a guide (pdf.make): WeasyPrint takes a second or so."""
+    from .pdf import make
+
+    make(slug)

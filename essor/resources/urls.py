@@ -19,6 +19,7 @@ urlpatterns = [
     path("formations/<int:pk>/modifier/", views.training_edit, name="training_edit"),
     path("formations/<int:pk>/etape/", views.training_step, name="training_step"),
     path("guides/<slug:slug>/", views.page, name="page"),
+    path("guides/<slug:slug>/guide.pdf", views.page_pdf, name="page_pdf"),
     path("etudes/", views.studies, name="studies"),
     path("etudes/deposer/", views.study_create, name="study_create"),
     path("etudes/<slug:slug>/", views.study, name="study"),

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,8 +21,8 @@ from essor.search import index as search_index
 from essor.search.registry import get as get_kind
 from essor.territories.models import Departement
 
-from . import guides, legal_forms, purchasing_guide, services
-from .enums import PublicationStatus, StudyKind, StudyTheme
+from . import guides, legal_forms, pdf, purchasing_guide, services
+from .enums import PdfStatus, PublicationStatus, StudyKind, StudyTheme
 from .forms import (
     LegalFormChooserForm,
     StudyDecisionForm,
@@ -31,7 +31,7 @@ from .forms import (
     TrainingForm,
     TrainingSearchForm,
 )
-from .models import Page, Study, Training
+from .models import GuidePdf, Page, Study, Training
 from .perms import (
     can_edit_study,
     can_edit_training,
@@ -39,6 +39,7 @@ from .perms import (
     can_see_study,
     can_see_training,
 )
+from .tasks import make_guide_pdf
 from .workflow import STUDIES, TRAININGS
 
 PER_PAGE = 20
@@ -302,6 +303,39 @@ def page(request, slug):
         )  # fmt: skip
     page = get_object_or_404(Page, slug=slug, is_published=True)
     return render(request, "resources/page.html", {"page": page})
+
+
+@require_GET
+def page_pdf(request, slug):
+    """The guide's PDF as it reads now: served when made from the same printable page,
+    otherwise made in the background while this page says « en préparation »."""
+    html = pdf.printable(slug)
+    if html is None:
+        raise Http404
+    digest = pdf.digest(html)
+    made = GuidePdf.objects.filter(slug=slug).first()
+    if made is None or made.digest != digest or made.status == PdfStatus.FAILED:
+        GuidePdf.objects.update_or_create(
+            slug=slug, defaults={"digest": digest, "status": PdfStatus.PENDING, "pdf": None}
+        )
+        make_guide_pdf.enqueue(slug)
+        made = GuidePdf.objects.get(slug=slug)  # an immediate backend has made it already
+    if made.is_ready and made.digest == digest:
+        if request.headers.get("HX-Request"):
+            # The « en préparation » page polls: it leaves for the PDF itself.
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = request.path
+            return response
+        response = HttpResponse(bytes(made.pdf), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="guide-{slug}.pdf"'
+        return response
+    title = (
+        guides.BY_SLUG[slug].title if slug in guides.BY_SLUG else Page.objects.get(slug=slug).title
+    )
+    return render(
+        request, "resources/guide_pdf_pending.html",
+        {"title": title, "slug": slug, "failed": made.status == PdfStatus.FAILED},
+    )  # fmt: skip
 
 
 # --- the library of studies ---------------------------------------------------------------

@@ -225,6 +225,7 @@ ROUTES = {
         method="post",
     ),
     "resources:page": public(lambda w: {"slug": w.page.slug}),
+    "resources:page_pdf": public(lambda w: {"slug": w.page.slug}),
     "resources:studies": public(),
     "resources:study": public_object(lambda w: {"slug": w.study.slug}),
     "resources:study_file": public_object(lambda w: {"slug": w.study.slug}),

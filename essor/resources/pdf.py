@@ -1,0 +1,72 @@
+"""The PDF of a guide: its printable page (the same content as the web page, with absolute
+links) laid out by WeasyPrint in a background task, like the parcours and dossier PDFs."""
+
+import hashlib
+import logging
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from . import guides, services
+from .enums import PdfStatus
+from .models import GuidePdf, Page
+
+
+def printable(slug):
+    """The printable HTML of the guide at /ressources/guides/<slug>/, or None if there is
+    no such published guide."""
+    guide = guides.BY_SLUG.get(slug)
+    base = settings.ESSOR_BASE_URL.rstrip("/")
+    if guide is not None:
+        context = {
+            "guide": guide,
+            "related": [(label, base + url) for label, url in guide.related()],
+            "catalogue": [
+                {
+                    **row,
+                    "url": base + row["url"],
+                    "instruments": [
+                        {**item, "url": base + item["url"]} for item in row.get("instruments", [])
+                    ],
+                }
+                for row in services.guide_catalogue(guide)
+            ],
+        }
+    else:
+        page = Page.objects.filter(slug=slug, is_published=True).first()
+        if page is None:
+            return None
+        context = {"page": page}
+    context["address"] = f"{base}/ressources/guides/{slug}/"
+    return render_to_string("resources/guide_pdf.html", context)
+
+
+def digest(html):
+    return hashlib.sha256(html.encode()).hexdigest()
+
+
+def make(slug):
+    """Make and keep the PDF of a guide as it reads now (outside any request)."""
+    html = printable(slug)
+    if html is None:
+        GuidePdf.objects.filter(slug=slug).delete()
+        return
+    # WeasyPrint logs each step at INFO from its import on: not for the worker's log.
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+    from weasyprint import HTML  # imported here: only the worker needs Pango
+
+    try:
+        pdf = HTML(string=html, base_url=settings.ESSOR_BASE_URL).write_pdf()
+    except Exception:
+        GuidePdf.objects.filter(slug=slug).update(status=PdfStatus.FAILED)
+        raise
+    GuidePdf.objects.update_or_create(
+        slug=slug,
+        defaults={
+            "digest": digest(html),
+            "pdf": pdf,
+            "status": PdfStatus.READY,
+            "made_at": timezone.now(),
+        },
+    )
