@@ -7,7 +7,7 @@ EMAIL_USE_TLS, DEFAULT_FROM_EMAIL), ESSOR_REGION, ESSOR_BASE_URL, ESSOR_DATA_DIR
 ESSOR_TILE_URL, TRUSTED_PROXY_COUNT, TRUSTED_PROXY_NETWORKS, LOGIN_FAILURE_LIMIT,
 LOGIN_LOCKOUT_SECONDS, ESSOR_PRIVATE_ROOT, PRIVATE_FILES_ACCEL_PREFIX, PRIVATE_FILES_SENDFILE,
 ESSOR_MAX_UPLOAD_BYTES, ESSOR_MAX_IMPORT_UPLOAD_BYTES, ESSOR_EXPORT_SYNC_ROWS,
-ESSOR_EXPORT_RETENTION_HOURS.
+ESSOR_EXPORT_RETENTION_HOURS, DATABASE_REPLICA_URLS.
 """
 
 import os
@@ -115,6 +115,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Where the request reads: a replica or the primary (DATABASE_REPLICA_URLS; else a no-op).
+    "essor.core.replicas.ReplicaReadsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -166,6 +168,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
+# PostgreSQL streaming replicas (comma-separated URLs): read-only requests read from
+# them, writes and what follows a write go to the primary (essor/core/replicas.py).
+DATABASE_REPLICAS = []
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+    _alias = f"replica{_number}"
+    # Tests run against the primary's test database: a replica mirrors it.
+    DATABASES[_alias] = {
+        **dj_database_url.parse(_url, conn_max_age=60),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_REPLICAS.append(_alias)
+DATABASE_ROUTERS = ["essor.core.replicas.PrimaryReplicaRouter"] if DATABASE_REPLICAS else []
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL")

@@ -2,7 +2,7 @@
 default) and PostgreSQL full-text search. get_backend() picks the one of the database."""
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection, connections
+from django.db import connections, router
 
 from .base import BBox, Near, SearchBackend, SearchFilters, SearchResult
 
@@ -10,7 +10,13 @@ __all__ = ["BBox", "Near", "SearchBackend", "SearchFilters", "SearchResult", "ge
 
 
 def get_backend(using=None):
-    conn = connection if using is None else connections[using]
+    """The backend of `using`, by default of the database the router reads the directory
+    from: a replica during a read-only request when there are some (essor/core/replicas.py)."""
+    if using is None:
+        from essor.directory.models import Organisation
+
+        using = router.db_for_read(Organisation)
+    conn = connections[using]
     if conn.vendor == "sqlite":
         from .sqlite import SQLiteSearchBackend
 
