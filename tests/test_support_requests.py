@@ -5,6 +5,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from essor.accounts.models import Notification
 from essor.support.enums import HelpKind, SupportRequestStatus
 from essor.support.models import SupportRequest, SupportRequestTransition
 from tests.factories.accounts import UserFactory
@@ -81,6 +82,10 @@ def test_a_person_writes_to_two_actors_with_their_situation_and_consent(client, 
     for message in mail.outbox:
         assert "ines@exemple.fr" not in message.body and "Inès" not in message.body
         assert "/accompagnement/demandes-recues/" in message.body
+    # And a line on their notifications page, with the link to the request.
+    line = Notification.objects.get(recipient=world["urscop_actor"])
+    assert line.message == "Nouvelle demande d'accompagnement pour URSCOP de test"
+    assert line.url == reverse("support:inbox_detail", args=[first.pk])
 
 
 def test_without_consent_nothing_is_sent(client, world):
@@ -210,6 +215,12 @@ def test_an_actor_moves_a_request_along_and_the_person_follows(client, world):
     ]  # fmt: skip
     assert [m.to for m in mail.outbox] == [[world["person"].email], [world["person"].email]]
     assert "Je vous appelle." in mail.outbox[0].body
+    lines = Notification.objects.filter(recipient=world["person"]).order_by("pk")
+    assert [(n.message, n.detail) for n in lines] == [
+        ("Votre demande à URSCOP de test : prise en charge", "Leur message : Je vous appelle."),
+        ("Votre demande à URSCOP de test : réorientée vers Limousin Actif",
+         "Leur message : Pour le financement."),
+    ]  # fmt: skip
 
     client.force_login(world["person"])
     mine = client.get(reverse("support:my_requests")).content.decode()

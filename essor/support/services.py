@@ -2,7 +2,6 @@
 handling in an actor's inbox). Each function validates, writes in one transaction, logs
 and queues its e-mails; views only call them."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
@@ -20,6 +19,7 @@ from essor.accounts.personal_data import (
     in_role,
     scrubber,
 )
+from essor.accounts.services import notify
 from essor.core.emails import queue_email
 from essor.core.workflow import decide, hold_link_changes
 from essor.directory.enums import Phase
@@ -41,15 +41,11 @@ from .workflow import (
 MAX_ACTORS_PER_REQUEST = 5
 
 
-def absolute(url):
-    return f"{settings.ESSOR_BASE_URL}{url}"
-
-
-def member_emails(organisation):
+def members(organisation):
     return list(
-        User.objects.filter(memberships__organisation=organisation, is_active=True)
-        .order_by("email")
-        .values_list("email", flat=True)
+        User.objects.filter(memberships__organisation=organisation, is_active=True).order_by(
+            "email"
+        )
     )
 
 
@@ -94,17 +90,15 @@ def _offer_decision(offer, by, transition, reason=""):
     with transaction.atomic():
         decide(offer, transition, by=by, comment=reason)
         reindex(SupportOffer, [offer.pk])
-    recipients = member_emails(offer.provider)
-    if recipients and transition in OFFER_NOTIFIED:
-        queue_email(
-            "support/emails/offer_decision",
-            {
-                "offer": offer,
-                "published": offer.status == OfferStatus.PUBLISHED,
-                "reason": offer.decision_comment,
-                "url": absolute(reverse("support:offer_edit", args=[offer.pk])),
-            },
-            recipients,
+    if transition in OFFER_NOTIFIED:
+        published = offer.status == OfferStatus.PUBLISHED
+        notify(
+            members(offer.provider),
+            f"Votre offre « {offer.title} » est {'publiée' if published else 'à corriger'}",
+            reverse("support:offer_edit", args=[offer.pk]),
+            detail="" if published else f"Motif : {offer.decision_comment}",
+            email_template="support/emails/offer_decision",
+            context={"offer": offer, "published": published, "reason": offer.decision_comment},
         )
     return offer
 
@@ -185,18 +179,14 @@ def request_send(
 
 def _notify_provider(support_request, offers):
     provider = support_request.provider
-    recipients = member_emails(provider)
-    if recipients:
-        # Members read the request on ESSor: the e-mail carries no personal data.
-        queue_email(
-            "support/emails/request_received",
-            {
-                "support_request": support_request,
-                "offers": offers,
-                "url": absolute(reverse("support:inbox_detail", args=[support_request.pk])),
-            },
-            recipients,
-        )
+    # Members read the request on ESSor: the notice carries no personal data.
+    if notify(
+        members(provider),
+        f"Nouvelle demande d'accompagnement pour {provider.name}",
+        reverse("support:inbox_detail", args=[support_request.pk]),
+        email_template="support/emails/request_received",
+        context={"support_request": support_request, "offers": offers},
+    ):
         return
     # Nobody of the provider is on ESSor: the request is forwarded to its contact address,
     # which the person consented to.
@@ -228,14 +218,15 @@ def request_move(
     )
     if support_request.requester_id is None:
         return support_request  # the person deleted their account: nobody to tell
-    queue_email(
-        "support/emails/request_status",
-        {
-            "support_request": support_request,
-            "note": note,
-            "url": absolute(reverse("support:my_request", args=[support_request.pk])),
-        },
-        [support_request.requester.email],
+    label = support_request.status_label  # « Réorientée vers Limousin Actif »: names stay
+    state = label[:1].lower() + label[1:]
+    notify(
+        [support_request.requester],
+        f"Votre demande à {support_request.provider.name} : {state}",
+        reverse("support:my_request", args=[support_request.pk]),
+        detail=f"Leur message : {note}" if note else "",
+        email_template="support/emails/request_status",
+        context={"support_request": support_request, "note": note, "state": state},
     )
     return support_request
 
