@@ -158,3 +158,40 @@ def test_every_shipped_guide_has_a_pdf_and_an_unknown_one_is_404(client, tmp_pat
         assert response["Content-Type"] == "application/pdf", guide.slug
         assert guide.title in flat(pdf_text(response.content, tmp_path))
     assert client.get(reverse("resources:page_pdf", args=["nulle-part"])).status_code == 404
+
+
+# Back-links
+
+
+def cited_section(page):
+    if 'id="titre-cite-guides"' not in page:
+        return ""
+    return page.split('id="titre-cite-guides"')[1].split("</section>")[0]
+
+
+def test_a_page_a_guide_links_to_says_it_is_cited_in_that_guide(client):
+    scic = cited_section(text(client.get(reverse("resources:legal_form", args=["scic"]))))
+    assert "Cité dans les guides" in scic
+    for guide in GUIDES:
+        cites = any(
+            url == reverse("resources:legal_form", args=["scic"]) for _, url in guide.related()
+        )
+        assert (guide.title in scic) == cites, guide.slug
+        if cites:
+            assert f'href="{reverse("resources:page", args=[guide.slug])}"' in scic
+    # A filtered list cited by a guide: the list page names it.
+    offers = cited_section(text(client.get(reverse("support:offers"))))
+    assert CREATE.title in offers and FINANCE.title in offers
+    tools = cited_section(text(client.get(reverse("financing:index"), {"phase": "idea"})))
+    assert CREATE.title in tools and FINANCE.title in tools
+    report = cited_section(
+        text(client.get(reverse("resources:study", args=["etat-des-lieux-ess-2016"])))
+    )
+    assert all(guide.title in report for guide in GUIDES)
+
+
+def test_a_page_no_guide_links_to_has_no_cited_section(client):
+    assert (
+        cited_section(text(client.get(reverse("resources:legal_form", args=["fondation"])))) == ""
+    )
+    assert cited_section(text(client.get(reverse("events:index")))) == ""

@@ -39,7 +39,8 @@ An app adds its upcoming events to organisation and territory pages:
 
 A page shows a slot with `{% load page_sections %}{% page_sections "organisation" organisation %}`.
 Orders in use: 10 support offers, 20 initiatives, 50 events (organisation); 10 initiatives,
-20 support offers, 50 events (territory); 10 responsible purchasing (observatory)."""
+20 support offers, 50 events (territory); 10 responsible purchasing (observatory); 10
+guides citing the page (page)."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -49,10 +50,14 @@ from django.utils.safestring import mark_safe
 
 ORGANISATION = "organisation"
 TERRITORY = "territory"
+# Any page, at the end of its content (base.html): the subject is the page's path, so that
+# an app can say where else that page is mentioned (the resource centre's guides, « Cité
+# dans les guides ») without the page's app knowing of it.
+PAGE = "page"
 # Indicators other apps add to the observatory (its regional dashboard and its portraits
 # of a territory): the subject is a Region, a Departement or an Epci.
 OBSERVATORY = "observatory"
-SLOTS = (ORGANISATION, TERRITORY, OBSERVATORY)
+SLOTS = (ORGANISATION, TERRITORY, OBSERVATORY, PAGE)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ class ResourcesConfig(AppConfig):
         from essor.search.registry import register
 
         from .documents import ResourceKind, StudyDocumentKind, TrainingKind
-        from .sections import organisation_trainings
+        from .sections import guides_citing, organisation_trainings
         from .services import personal_data
 
         declare(
@@ -42,6 +42,12 @@ class ResourcesConfig(AppConfig):
             order=45,
             template="resources/_for_organisation.html",
             context=organisation_trainings,
+        )
+        page_sections.register(
+            page_sections.PAGE,
+            order=10,
+            template="resources/_cited_in_guides.html",
+            context=guides_citing,
         )
         register(TrainingKind())
         register(StudyDocumentKind())
