@@ -179,6 +179,13 @@ def test_the_sourcing_url_is_the_search_to_share_and_the_page_keeps_its_filters(
     }
 
 
+def test_a_shared_sourcing_url_with_a_bare_insee_code_searches_around_that_commune(client):
+    # 16100 is Chirac's INSEE code and also Cognac's postal code: not ambiguous in a URL.
+    response = client.get(SOURCING, {"commune": "16100", "rayon": "10"})
+    assert response.status_code == 200
+    assert response.context["criteria"].commune.name == "Chirac"
+
+
 @pytest.mark.parametrize(
     ("params", "message"),
     [

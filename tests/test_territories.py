@@ -83,6 +83,12 @@ def test_the_picker_reads_back_its_label_a_code_a_postal_code_or_a_unique_name()
     assert resolve_commune("Guéret").code == "23096"
 
 
+def test_a_bare_insee_code_is_that_commune_even_when_it_is_another_communes_postal_code():
+    # 16100 is Chirac's INSEE code and the postal code of Cognac and its neighbours.
+    assert resolve_commune("16100").code == "16100"
+    assert resolve_commune("Cognac (16102)").code == "16102"
+
+
 def test_a_postal_code_shared_by_several_communes_asks_which_one():
     with pytest.raises(forms.ValidationError) as error:
         resolve_commune("23000")

@@ -109,7 +109,7 @@ def filtered(criteria):
     if criteria.text:
         keys = index.matching_keys(get_kind("fournisseurs"), criteria.text)
         if keys is not None:
-            profiles = profiles.filter(pk__in=[int(k) for k in keys])
+            profiles = profiles.filter(pk__in=index.keys_in(keys))
     return profiles
 
 

@@ -15,12 +15,14 @@ prefixes; PostgreSQL: trigram similarity of the title)."""
 
 import contextlib
 import html
+import json
 import math
 import time
 
 import nh3
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models.expressions import RawSQL
 
 from essor.core.text import render_markdown
 
@@ -252,6 +254,17 @@ def matching_keys(kind, text, *, ensure=True):
         if keys:
             return keys
     return []
+
+
+def keys_in(keys):
+    """An expression for `pk__in=` holding the integer `keys` (of matching_keys) as one
+    parameter — an array on PostgreSQL, a JSON list on SQLite — rather than one per key:
+    a broad word matches thousands of documents, and an IN list of thousands costs more
+    to build, send and plan than the search itself."""
+    keys = [int(key) for key in keys]
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", [keys])
+    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(keys)])
 
 
 def _ranked(text, typed, names, offset, limit):

@@ -11,13 +11,14 @@ from .areas import MAX_RADIUS_KM, AreaLevel, spec_of
 from .models import Commune, Departement, Epci, Region
 
 CODE_IN_LABEL = re.compile(r"\((\d[0-9AB]\d{3})\)\s*$")
+INSEE_CODE = re.compile(r"\d[0-9AB]\d{3}")
 
 
 def resolve_commune(text):
     """Read what a person typed in a commune picker back into a commune.
 
-    Accepts the picker's own label "Limoges (87085)", an INSEE code, a postal code
-    or a name; raises ValidationError with a French message when it is unknown or
+    Accepts the picker's own label "Limoges (87085)", an INSEE code (before any postal
+    code that reads the same), a postal code or a name; raises ValidationError with a French message when it is unknown or
     ambiguous (listing the candidates, so it works without JavaScript)."""
     text = (text or "").strip()
     if not text:
@@ -30,6 +31,13 @@ def resolve_commune(text):
                 "Le code commune %(code)s est inconnu.", code="unknown", params={"code": match[1]}
             )
         return commune
+    if INSEE_CODE.fullmatch(text):
+        # A bare INSEE code — a shared URL, an export, the API — is that commune, even
+        # when it is also other communes' postal code (16100: Chirac, and Cognac's postal
+        # code). A postal code finds its communes when no commune has it as INSEE code.
+        commune = Commune.objects.filter(code=text).first()
+        if commune is not None:
+            return commune
     candidates = list(Commune.objects.search(text)[:6])
     if not candidates:
         raise forms.ValidationError(
