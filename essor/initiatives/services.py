@@ -17,6 +17,7 @@ from essor.accounts.personal_data import (
     in_role,
     scrubber,
 )
+from essor.accounts.services import absolute_url
 from essor.core.emails import queue_email
 from essor.core.workflow import WorkflowError, decide
 from essor.directory.models import Membership
@@ -36,10 +37,6 @@ class InitiativeError(WorkflowError):
 
 class NoRecipientError(InitiativeError):
     pass
-
-
-def absolute_url(path):
-    return settings.ESSOR_BASE_URL + path
 
 
 def cress_contact():
