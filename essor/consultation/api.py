@@ -5,27 +5,24 @@ Individual questionnaire answers and free texts are never published here."""
 from typing import Annotated, Literal
 
 from django.conf import settings
-from ninja import Field, Path, Query, Router, Schema
-from ninja.errors import HttpError
+from ninja import Field, Query, Router, Schema
 
-from essor.api.errors import ERRORS, RETRY_AFTER_DOC, Erreur
+from essor.api.endpoints import (
+    endpoint,
+    found_or_404,
+    id_param,
+    list_export,
+    page_or_csv,
+    page_schema,
+)
 from essor.api.params import (
     DEFAULT_PAGE_SIZE,
     FORMAT_DESCRIPTION,
-    MAX_ID,
     FormatParam,
     LimitParam,
     OffsetParam,
 )
-from essor.api.responses import (
-    CSV_RESPONSE_DOC,
-    ApiExport,
-    csv_export_response,
-    csv_response,
-    page,
-    wants_csv,
-)
-from essor.core.exports import register_exporter
+from essor.api.responses import CSV_RESPONSE_DOC, csv_response, wants_csv
 
 from . import questionnaires as questionnaire_services
 from .enums import ActionStatus, Axis, Breakdown
@@ -58,11 +55,12 @@ class Concertation(Schema):
     url: str = Field(description="Adresse de la page sur ESSor.")
 
 
-class PageConcertations(Schema):
-    total: int = Field(description="Nombre de résultats.")
-    limit: int = Field(description="Taille de la page.")
-    offset: int = Field(description="Position du premier résultat.")
-    resultats: list[Concertation] = Field(description="Les concertations de la page.")
+PageConcertations = page_schema(
+    "PageConcertations",
+    Concertation,
+    total="Nombre de résultats.",
+    items="Les concertations de la page.",
+)
 
 
 class Action_(Schema):
@@ -83,11 +81,9 @@ class Action_(Schema):
     url: str = Field(description="Adresse de la page sur ESSor.")
 
 
-class PageActions(Schema):
-    total: int = Field(description="Nombre de résultats.")
-    limit: int = Field(description="Taille de la page.")
-    offset: int = Field(description="Position du premier résultat.")
-    resultats: list[Action_] = Field(description="Les actions de la page.")
+PageActions = page_schema(
+    "PageActions", Action_, total="Nombre de résultats.", items="Les actions de la page."
+)
 
 
 def process_row(process):
@@ -137,13 +133,27 @@ ACTION_COLUMNS = [
 ]  # fmt: skip
 
 
-@router.get(
+def published_processes(params):
+    return Process.objects.published().prefetch_related("phases").order_by("pk")
+
+
+ProcessesExport = list_export(
+    name="api-consultation-processes",
+    filename="essor-concertations.csv",
+    columns=PROCESS_COLUMNS,
+    select=published_processes,
+    row=process_row,
+)
+
+
+@endpoint(
+    router,
     "/",
-    response={200: PageConcertations, **ERRORS},
+    PageConcertations,
+    alternate=CSV_RESPONSE_DOC,
     summary="Lister les concertations publiées",
     description="Les concertations publiées et leurs étapes datées. " + FORMAT_DESCRIPTION,
     operation_id="lister_concertations",
-    openapi_extra={"responses": {200: CSV_RESPONSE_DOC, **RETRY_AFTER_DOC}},
 )
 def list_processes(
     request,
@@ -151,38 +161,20 @@ def list_processes(
     offset: OffsetParam = 0,
     format: FormatParam = None,
 ):
-    if wants_csv(request):
-        return csv_export_response(request, ProcessesExport.name, {})
-    return page(published_processes(), process_row, limit, offset)
+    return page_or_csv(request, ProcessesExport, {}, process_row, limit, offset)
 
 
-def published_processes():
-    return Process.objects.published().prefetch_related("phases").order_by("pk")
-
-
-@register_exporter
-class ProcessesExport(ApiExport):
-    name = "api-consultation-processes"
-    filename = "essor-concertations.csv"
-    columns = PROCESS_COLUMNS
-
-    def queryset(self, params, user):
-        return published_processes()
-
-    def api_row(self, item):
-        return process_row(item)
-
-
-@router.get(
+@endpoint(
+    router,
     "/actions/",
-    response={200: PageActions, **ERRORS},
+    PageActions,
+    alternate=CSV_RESPONSE_DOC,
     summary="Lister les actions suivies",
     description=(
         "Les actions des concertations publiées (dont les pistes d'action de l'état des "
         "lieux 2016), avec leur état et leur avancement. " + FORMAT_DESCRIPTION
     ),
     operation_id="lister_actions",
-    openapi_extra={"responses": {200: CSV_RESPONSE_DOC, **RETRY_AFTER_DOC}},
 )
 def list_actions(
     request,
@@ -196,9 +188,7 @@ def list_actions(
     format: FormatParam = None,
 ):
     params = {"concertation": concertation, "axe": axe, "etat": etat}
-    if wants_csv(request):
-        return csv_export_response(request, ActionsExport.name, params)
-    return page(public_actions(params), action_row, limit, offset)
+    return page_or_csv(request, ActionsExport, params, action_row, limit, offset)
 
 
 def public_actions(params):
@@ -217,39 +207,29 @@ def public_actions(params):
     return actions
 
 
-@register_exporter
-class ActionsExport(ApiExport):
-    name = "api-consultation-actions"
-    filename = "essor-actions.csv"
-    columns = ACTION_COLUMNS
-
-    def queryset(self, params, user):
-        return public_actions(params)
-
-    def api_row(self, item):
-        return action_row(item)
+ActionsExport = list_export(
+    name="api-consultation-actions",
+    filename="essor-actions.csv",
+    columns=ACTION_COLUMNS,
+    select=public_actions,
+    row=action_row,
+)
 
 
-@router.get(
+@endpoint(
+    router,
     "/actions/{action_id}/",
-    response={200: Action_, 404: Erreur, **ERRORS},
+    Action_,
+    errors=(404,),
     summary="Une action suivie",
     description="Une action d'une concertation publiée, avec son état et son avancement.",
     operation_id="lire_action",
-    openapi_extra={"responses": {**RETRY_AFTER_DOC}},
 )
-def get_action(
-    request,
-    action_id: Annotated[int, Path(ge=1, le=MAX_ID, description="Identifiant ESSor de l'action.")],
-):
-    action = (
-        Action.objects.public()
-        .select_related("process", "departement")
-        .filter(pk=action_id)
-        .first()
+def get_action(request, action_id: id_param("Identifiant ESSor de l'action.")):
+    action = found_or_404(
+        Action.objects.public().select_related("process", "departement").filter(pk=action_id),
+        "Cette action n'existe pas ou n'est pas publiée.",
     )
-    if action is None:
-        raise HttpError(404, "Cette action n'existe pas ou n'est pas publiée.")
     return action_row(action)
 
 
@@ -285,9 +265,12 @@ class ResultatsQuestionnaire(Schema):
 RESULT_COLUMNS = ["question", "intitule", "reponse", "colonne", "valeur"]
 
 
-@router.get(
+@endpoint(
+    router,
     "/questionnaires/{questionnaire_id}/resultats/",
-    response={200: ResultatsQuestionnaire, 404: Erreur, **ERRORS},
+    ResultatsQuestionnaire,
+    errors=(404,),
+    alternate=CSV_RESPONSE_DOC,
     summary="Les résultats publiés d'un questionnaire",
     description=(
         "Les réponses comptées, question par question, éventuellement croisées par la "
@@ -297,28 +280,22 @@ RESULT_COLUMNS = ["question", "intitule", "reponse", "colonne", "valeur"]
         "individuelles ne sont jamais publiées. " + FORMAT_DESCRIPTION
     ),
     operation_id="lire_resultats_questionnaire",
-    openapi_extra={"responses": {200: CSV_RESPONSE_DOC, **RETRY_AFTER_DOC}},
 )
 def questionnaire_results(
     request,
-    questionnaire_id: Annotated[
-        int, Path(ge=1, le=MAX_ID, description="Identifiant ESSor du questionnaire.")
-    ],
+    questionnaire_id: id_param("Identifiant ESSor du questionnaire."),
     croiser: Annotated[
         Literal[tuple(Breakdown.values)],
         Query(None, description="Croiser par la structure du répondant."),
     ] = None,
     format: FormatParam = None,
 ):
-    questionnaire = (
+    questionnaire = found_or_404(
         Questionnaire.objects.filter(
             pk=questionnaire_id, results_published=True, process__in=Process.objects.published()
-        )
-        .select_related("process")
-        .first()
+        ).select_related("process"),
+        "Ce questionnaire n'existe pas ou ses résultats ne sont pas publiés.",
     )
-    if questionnaire is None:
-        raise HttpError(404, "Ce questionnaire n'existe pas ou ses résultats ne sont pas publiés.")
     results = questionnaire_services.results(questionnaire, croiser, public=True)
     questions = [
         {

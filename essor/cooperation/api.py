@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from ninja import Field, Query, Router, Schema
 
-from essor.api.errors import ERRORS, RETRY_AFTER_DOC
+from essor.api.endpoints import choices_doc, endpoint, page_schema
 from essor.api.params import (
     CommuneParam,
     DepartementParam,
@@ -25,14 +25,10 @@ API_PREFIX = "/cooperation/"
 router = Router(tags=["Coopération"])
 
 
-def _doc(choices):
-    return ", ".join(f"`{value}` ({label})" for value, label in choices)
-
-
 class Publication(Schema):
     id: int = Field(description="Identifiant ESSor de l'offre ou du besoin.")
-    sens: str = Field(description=f"Sens : {_doc(Direction.choices)}.")
-    type: str = Field(description=f"Type : {_doc(Kind.choices)}.")
+    sens: str = Field(description=f"Sens : {choices_doc(Direction.choices)}.")
+    type: str = Field(description=f"Type : {choices_doc(Kind.choices)}.")
     categorie: str = Field(description="Catégorie, propre au type.")
     intitule: str = Field(description="Intitulé.")
     structure: str = Field(description="Nom de la structure qui publie.")
@@ -46,15 +42,16 @@ class Publication(Schema):
     url: str = Field(description="Adresse de la page sur ESSor.")
 
 
-class PagePublications(Schema):
-    total: int = Field(description="Nombre d'offres et de besoins qui répondent aux filtres.")
-    limit: int = Field(description="Taille de la page.")
-    offset: int = Field(description="Position du premier résultat.")
-    resultats: list[Publication] = Field(description="Les offres et besoins de la page.")
+PagePublications = page_schema(
+    "PagePublications",
+    Publication,
+    total="Nombre d'offres et de besoins qui répondent aux filtres.",
+    items="Les offres et besoins de la page.",
+)
 
 
 class ChiffresType(Schema):
-    type: str = Field(description=f"Type : {_doc(Kind.choices)}.")
+    type: str = Field(description=f"Type : {choices_doc(Kind.choices)}.")
     libelle: str = Field(description="Libellé du type.")
     echanges: int = Field(description="Échanges conclus.")
     jours_competences: float = Field(description="Jours de compétences apportés.")
@@ -104,19 +101,15 @@ def _figures(values):
     }
 
 
-@router.get(
-    "/",
-    response={200: PagePublications, **ERRORS},
-    summary="Offres et besoins ouverts",
-    openapi_extra={"responses": RETRY_AFTER_DOC},
-)
+@endpoint(router, "/", PagePublications, summary="Offres et besoins ouverts")
 def list_cooperation(
     request,
     sens: Annotated[
         Literal["offre", "besoin"], Query(None, description="Offres ou besoins.")
     ] = None,
     type: Annotated[
-        str, Query(None, pattern=r"^[a-z-]{1,20}$", description=f"Type : {_doc(Kind.choices)}.")
+        str,
+        Query(None, pattern=r"^[a-z-]{1,20}$", description=f"Type : {choices_doc(Kind.choices)}."),
     ] = None,
     departement: DepartementParam = None,
     limit: LimitParam = 20,
@@ -136,12 +129,7 @@ def list_cooperation(
     return page(listings, _row, limit, offset)
 
 
-@router.get(
-    "/chiffres/",
-    response={200: Chiffres, **ERRORS},
-    summary="Chiffres de la coopération",
-    openapi_extra={"responses": RETRY_AFTER_DOC},
-)
+@endpoint(router, "/chiffres/", Chiffres, summary="Chiffres de la coopération")
 def figures_of_cooperation(
     request,
     departement: DepartementParam = None,

@@ -15,12 +15,18 @@ from typing import Annotated, Literal
 from django.conf import settings
 from django.db.models import Prefetch
 from ninja import Field, Path, Query, Router, Schema
-from ninja.errors import HttpError
 
-from essor.api.errors import ERRORS, RETRY_AFTER_DOC, Erreur
+from essor.api.endpoints import (
+    choices_doc,
+    endpoint,
+    found_or_404,
+    id_param,
+    list_export,
+    page_or_csv,
+    page_schema,
+)
 from essor.api.params import (
     DEFAULT_PAGE_SIZE,
-    MAX_ID,
     CommuneParam,
     DepartementParam,
     EpciParam,
@@ -28,14 +34,7 @@ from essor.api.params import (
     LimitParam,
     OffsetParam,
 )
-from essor.api.responses import (
-    CSV_RESPONSE_DOC,
-    ApiExport,
-    csv_export_response,
-    page,
-    wants_csv,
-)
-from essor.core.exports import register_exporter
+from essor.api.responses import CSV_RESPONSE_DOC
 
 from .enums import AdministrativeStatus, EssFamily, Source
 from .models import Establishment, Organisation
@@ -43,8 +42,8 @@ from .models import Establishment, Organisation
 API_PREFIX = "/"
 router = Router()
 
-FAMILIES_DOC = ", ".join(f"`{value}` ({label})" for value, label in EssFamily.choices)
-SOURCES_DOC = ", ".join(f"`{value}` ({label})" for value, label in Source.choices)
+FAMILIES_DOC = choices_doc(EssFamily.choices)
+SOURCES_DOC = choices_doc(Source.choices)
 
 Famille = Literal[tuple(EssFamily.values)]
 Statut = Literal[tuple(AdministrativeStatus.values)]
@@ -153,11 +152,12 @@ class StructureDetaillee(Structure):
     )
 
 
-class PageEtablissements(Schema):
-    total: int = Field(description="Nombre d'établissements qui répondent aux filtres.")
-    limit: int = Field(description="Taille de la page.")
-    offset: int = Field(description="Position du premier résultat.")
-    resultats: list[Etablissement] = Field(description="Les établissements de la page.")
+PageEtablissements = page_schema(
+    "PageEtablissements",
+    Etablissement,
+    total="Nombre d'établissements qui répondent aux filtres.",
+    items="Les établissements de la page.",
+)
 
 
 # --- Rows ------------------------------------------------------------------------------
@@ -287,20 +287,18 @@ StatutParam = Annotated[
 ]
 
 
-@router.get(
+@endpoint(
+    router,
     "/structures/{id}/",
-    response={200: StructureDetaillee, 404: Erreur, **ERRORS},
+    StructureDetaillee,
+    errors=(404,),
     summary="Détail d'une structure de l'ESS",
     description="Une structure de l'ESS publiée dans l'annuaire, avec ses établissements.",
     operation_id="detail_structure",
     tags=["Structures"],
-    openapi_extra={"responses": RETRY_AFTER_DOC},
 )
-def organisation_detail(
-    request,
-    id: int = Path(..., ge=1, le=MAX_ID, description="Identifiant ESSor de la structure."),
-):
-    organisation = (
+def organisation_detail(request, id: id_param("Identifiant ESSor de la structure.")):
+    organisation = found_or_404(
         public_organisations()
         .prefetch_related(
             "labels",
@@ -312,11 +310,9 @@ def organisation_detail(
                 ),
             ),
         )
-        .filter(pk=id)
-        .first()
+        .filter(pk=id),
+        f"Aucune structure de l'ESS publiée ne porte l'identifiant {id}.",
     )
-    if organisation is None:
-        raise HttpError(404, f"Aucune structure de l'ESS publiée ne porte l'identifiant {id}.")
     row = organisation_row(organisation)
     row["presentation"] = _or_none(organisation.description)
     row["reseaux"] = [{"id": n.pk, "nom": n.name} for n in organisation.networks.all()]
@@ -328,9 +324,11 @@ def organisation_detail(
     return row
 
 
-@router.get(
+@endpoint(
+    router,
     "/etablissements/",
-    response={200: PageEtablissements, **ERRORS},
+    PageEtablissements,
+    alternate=CSV_RESPONSE_DOC,
     summary="Lister les établissements des structures de l'ESS",
     description=(
         "Les établissements des structures de l'ESS publiées dans l'annuaire, triés par "
@@ -340,7 +338,6 @@ def organisation_detail(
     ),
     operation_id="lister_etablissements",
     tags=["Établissements"],
-    openapi_extra={"responses": {200: CSV_RESPONSE_DOC, **RETRY_AFTER_DOC}},
 )
 def list_establishments(
     request,
@@ -359,9 +356,7 @@ def list_establishments(
         "famille": famille, "departement": departement, "epci": epci, "commune": commune,
         "naf": naf, "employeur": employeur, "statut": statut,
     }  # fmt: skip
-    if wants_csv(request):
-        return csv_export_response(request, EstablishmentsExport.name, params)
-    return page(establishments_for(params), establishment_row, limit, offset)
+    return page_or_csv(request, EstablishmentsExport, params, establishment_row, limit, offset)
 
 
 def establishments_for(params):
@@ -381,35 +376,31 @@ def establishments_for(params):
     )
 
 
-@register_exporter
-class EstablishmentsExport(ApiExport):
-    name = "api-establishments"
-    filename = "essor-etablissements.csv"
-    columns = ESTABLISHMENT_CSV_COLUMNS
-
-    def queryset(self, params, user):
-        return establishments_for(params)
-
-    def api_row(self, item):
-        return establishment_row(item)
+EstablishmentsExport = list_export(
+    name="api-establishments",
+    filename="essor-etablissements.csv",
+    columns=ESTABLISHMENT_CSV_COLUMNS,
+    select=establishments_for,
+    row=establishment_row,
+)
 
 
-@router.get(
+@endpoint(
+    router,
     "/etablissements/{siret}/",
-    response={200: Etablissement, 404: Erreur, **ERRORS},
+    Etablissement,
+    errors=(404,),
     summary="Détail d'un établissement",
     description="Un établissement d'une structure de l'ESS publiée, par son numéro SIRET.",
     operation_id="detail_etablissement",
     tags=["Établissements"],
-    openapi_extra={"responses": RETRY_AFTER_DOC},
 )
 def establishment_detail(
     request,
     siret: str = Path(..., pattern=SIRET_PATTERN, description="Numéro SIRET (14 chiffres)."),
 ):
-    establishment = (
-        public_establishments().select_related("organisation", "commune").filter(siret=siret)
-    ).first()
-    if establishment is None:
-        raise HttpError(404, f"Aucun établissement publié ne porte le numéro SIRET {siret}.")
+    establishment = found_or_404(
+        public_establishments().select_related("organisation", "commune").filter(siret=siret),
+        f"Aucun établissement publié ne porte le numéro SIRET {siret}.",
+    )
     return establishment_row(establishment)

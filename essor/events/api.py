@@ -10,14 +10,12 @@ from typing import Annotated, Literal
 
 from django.conf import settings
 from django.http import HttpResponse
-from ninja import Field, Path, Query, Router, Schema
-from ninja.errors import HttpError
+from ninja import Field, Query, Router, Schema
 from ninja.security import django_auth
 
-from essor.api.errors import ERRORS, RETRY_AFTER_DOC, Erreur
+from essor.api.endpoints import choices_doc, endpoint, found_or_404, id_param, page_schema
 from essor.api.params import (
     DEFAULT_PAGE_SIZE,
-    MAX_ID,
     CommuneParam,
     DepartementParam,
     LimitParam,
@@ -36,10 +34,6 @@ API_PREFIX = "/evenements/"
 router = Router(tags=["Agenda"])
 
 
-def _doc(choices):
-    return ", ".join(f"`{value}` ({label})" for value, label in choices)
-
-
 class Lieu(Schema):
     en_ligne: bool = Field(description="Événement en ligne (le lien est donné aux inscrits).")
     commune: str | None = Field(description="Code INSEE de la commune.")
@@ -53,7 +47,7 @@ class Lieu(Schema):
 class Evenement(Schema):
     id: int = Field(description="Identifiant ESSor de l'événement.")
     titre: str = Field(description="Titre.")
-    type: str = Field(description=f"Type : {_doc(EventKind.choices)}.")
+    type: str = Field(description=f"Type : {choices_doc(EventKind.choices)}.")
     type_libelle: str = Field(description="Libellé du type.")
     debut: datetime = Field(description="Début (heure de Paris, ISO 8601).")
     fin: datetime = Field(description="Fin.")
@@ -61,7 +55,7 @@ class Evenement(Schema):
     organisateur_id: int = Field(description="Identifiant ESSor de la structure organisatrice.")
     lieu: Lieu = Field(description="Où.")
     public: str = Field(description="Public visé.")
-    themes: list[str] = Field(description=f"Thèmes : {_doc(Theme.choices)}.")
+    themes: list[str] = Field(description=f"Thèmes : {choices_doc(Theme.choices)}.")
     prix: float = Field(description="Prix en euros (0 : gratuit).")
     places: int | None = Field(description="Nombre de places (vide : sans limite).")
     annule: bool = Field(description="L'événement est annulé.")
@@ -73,11 +67,12 @@ class EvenementDetaille(Evenement):
     description: str = Field(description="Description, au format Markdown.")
 
 
-class PageEvenements(Schema):
-    total: int = Field(description="Nombre d'événements qui répondent aux filtres.")
-    limit: int = Field(description="Taille de la page.")
-    offset: int = Field(description="Position du premier résultat.")
-    resultats: list[Evenement] = Field(description="Les événements de la page.")
+PageEvenements = page_schema(
+    "PageEvenements",
+    Evenement,
+    total="Nombre d'événements qui répondent aux filtres.",
+    items="Les événements de la page.",
+)
 
 
 class MonRendezVous(Schema):
@@ -187,13 +182,13 @@ def _events(type, theme, departement, commune, du, au, q):
     return apply(events, data).order_by("starts_at", "pk")
 
 
-@router.get(
+@endpoint(
+    router,
     "/",
-    response={200: PageEvenements, **ERRORS},
+    PageEvenements,
     summary="Lister les événements de l'agenda",
     description="Les événements publiés (et ceux annulés, marqués `annule`), du plus proche au plus lointain.",
     operation_id="lister_evenements",
-    openapi_extra={"responses": RETRY_AFTER_DOC},
 )
 def list_events(
     request,
@@ -215,14 +210,15 @@ ICAL_DOC = {
 }
 
 
-@router.get(
+@endpoint(
+    router,
     "/agenda.ics",
-    response={200: str, **ERRORS},
+    str,
+    alternate=ICAL_DOC,
     summary="Les événements au format iCalendar",
     description="Les mêmes filtres que la liste, au format iCalendar (RFC 5545), à importer ou à "
     "suivre dans un agenda (au plus 1 000 événements).",
     operation_id="evenements_ical",
-    openapi_extra={"responses": {200: ICAL_DOC, **RETRY_AFTER_DOC}},
 )
 def events_ical(
     request,
@@ -238,15 +234,16 @@ def events_ical(
     return HttpResponse(ical.events_calendar(events), content_type=ical.CONTENT_TYPE)
 
 
-@router.get(
+@endpoint(
+    router,
     "/mes-inscriptions/",
-    response={200: list[MonInscription], 401: Erreur, **ERRORS},
+    list[MonInscription],
+    errors=(401,),
     auth=django_auth,
     summary="Mes inscriptions et mes rendez-vous d'affaires",
     description="Pour la personne connectée (session ESSor) : ses inscriptions en cours et, pour "
     "les rendez-vous d'affaires, son agenda (créneau, heure, table, structure rencontrée).",
     operation_id="mes_inscriptions",
-    openapi_extra={"responses": RETRY_AFTER_DOC},
 )
 def my_registrations(request):
     user = request.auth
@@ -284,22 +281,18 @@ def my_registrations(request):
     return rows
 
 
-@router.get(
+@endpoint(
+    router,
     "/{id}/",
-    response={200: EvenementDetaille, 404: Erreur, **ERRORS},
+    EvenementDetaille,
+    errors=(404,),
     summary="Un événement",
     description="Un événement publié (ou annulé), avec sa description.",
     operation_id="voir_evenement",
-    openapi_extra={"responses": RETRY_AFTER_DOC},
 )
-def event_detail(
-    request, id: Annotated[int, Path(ge=1, le=MAX_ID, description="Identifiant de l'événement.")]
-):
-    event = (
-        Event.objects.filter(pk=id, status__in=[Status.PUBLISHED, Status.CANCELLED])
-        .for_listing()
-        .first()
+def event_detail(request, id: id_param("Identifiant de l'événement.")):
+    event = found_or_404(
+        Event.objects.filter(pk=id, status__in=[Status.PUBLISHED, Status.CANCELLED]).for_listing(),
+        "Aucun événement publié n'a cet identifiant.",
     )
-    if event is None:
-        raise HttpError(404, "Aucun événement publié n'a cet identifiant.")
     return event_row(event, detailed=True)

@@ -10,27 +10,26 @@ from typing import Annotated, Literal
 
 from django.conf import settings
 from django.db.models import F
-from ninja import Field, Path, Query, Router, Schema
-from ninja.errors import HttpError
+from ninja import Field, Query, Router, Schema
 
-from essor.api.errors import ERRORS, RETRY_AFTER_DOC, Erreur
+from essor.api.endpoints import (
+    choices_doc,
+    endpoint,
+    found_or_404,
+    id_param,
+    list_export,
+    page_or_csv,
+    page_schema,
+)
 from essor.api.params import (
     DEFAULT_PAGE_SIZE,
     FORMAT_DESCRIPTION,
-    MAX_ID,
     CommuneParam,
     FormatParam,
     LimitParam,
     OffsetParam,
 )
-from essor.api.responses import (
-    CSV_RESPONSE_DOC,
-    ApiExport,
-    csv_export_response,
-    page,
-    wants_csv,
-)
-from essor.core.exports import register_exporter
+from essor.api.responses import CSV_RESPONSE_DOC
 from essor.directory.enums import Phase
 from essor.territories.areas import AreaLevel, format_areas
 
@@ -42,17 +41,13 @@ API_PREFIX = "/financements/"
 router = Router(tags=["Financements"])
 
 
-def _doc(choices):
-    return ", ".join(f"`{value}` ({label})" for value, label in choices)
-
-
 class Financeur(Schema):
     id: int = Field(description="Identifiant ESSor de la structure qui finance.")
     nom: str = Field(description="Nom du financeur.")
 
 
 class Territoire(Schema):
-    niveau: str = Field(description=f"Échelle : {_doc(AreaLevel.choices)}.")
+    niveau: str = Field(description=f"Échelle : {choices_doc(AreaLevel.choices)}.")
     code: str = Field(
         description="Code INSEE (région, département, commune ; la commune au centre d'un "
         "rayon), SIREN de l'EPCI, `FR` pour la France entière."
@@ -66,9 +61,9 @@ class Financement(Schema):
     intitule: str = Field(description="Intitulé.")
     resume: str = Field(description="Description courte.")
     programme: str | None = Field(description="Programme (FSE+, FEDER, dispositif régional…).")
-    instrument: str = Field(description=f"Instrument : {_doc(Instrument.choices)}.")
+    instrument: str = Field(description=f"Instrument : {choices_doc(Instrument.choices)}.")
     instrument_libelle: str = Field(description="Libellé de l'instrument.")
-    type_appel: str = Field(description=f"Type d'appel : {_doc(CallKind.choices)}.")
+    type_appel: str = Field(description=f"Type d'appel : {choices_doc(CallKind.choices)}.")
     ouverture: date | None = Field(description="Date d'ouverture des candidatures.")
     cloture: date | None = Field(description="Date de clôture des candidatures.")
     chaque_annee: bool = Field(description="L'appel revient chaque année.")
@@ -77,12 +72,14 @@ class Financement(Schema):
         "`suspended` (dispositif suspendu)."
     )
     beneficiaires: list[str] = Field(
-        description=f"Bénéficiaires éligibles (vide : tous) : {_doc(Beneficiary.choices)}."
+        description=f"Bénéficiaires éligibles (vide : tous) : {choices_doc(Beneficiary.choices)}."
     )
     anciennete_min_mois: int | None = Field(description="Ancienneté minimale, en mois.")
     anciennete_max_mois: int | None = Field(description="Ancienneté maximale, en mois.")
-    etapes: list[str] = Field(description=f"Étapes de vie (vide : toutes) : {_doc(Phase.choices)}.")
-    besoins: list[str] = Field(description=f"Besoins financés : {_doc(Need.choices)}.")
+    etapes: list[str] = Field(
+        description=f"Étapes de vie (vide : toutes) : {choices_doc(Phase.choices)}."
+    )
+    besoins: list[str] = Field(description=f"Besoins financés : {choices_doc(Need.choices)}.")
     secteurs: list[str] = Field(description="Secteurs de l'ESS réservés (vide : tous).")
     territoires: list[Territoire] = Field(
         description="Le territoire couvert, en une ou plusieurs parties. En CSV : "
@@ -108,11 +105,12 @@ class FinancementDetaille(Financement):
     )
 
 
-class PageFinancements(Schema):
-    total: int = Field(description="Nombre d'outils qui répondent aux filtres.")
-    limit: int = Field(description="Taille de la page.")
-    offset: int = Field(description="Position du premier résultat.")
-    resultats: list[Financement] = Field(description="Les outils de la page.")
+PageFinancements = page_schema(
+    "PageFinancements",
+    Financement,
+    total="Nombre d'outils qui répondent aux filtres.",
+    items="Les outils de la page.",
+)
 
 
 def tool_row(tool):
@@ -158,9 +156,11 @@ def csv_row(tool):
     return {**tool_row(tool), "territoires": format_areas(tool.areas.all())}
 
 
-@router.get(
+@endpoint(
+    router,
     "/",
-    response={200: PageFinancements, **ERRORS},
+    PageFinancements,
+    alternate=CSV_RESPONSE_DOC,
     summary="Lister et rechercher les outils de financement",
     description=(
         "Les outils de financement et appels à projets publiés, triés par date de clôture "
@@ -169,7 +169,6 @@ def csv_row(tool):
         "filtres correspondants. " + FORMAT_DESCRIPTION
     ),
     operation_id="lister_financements",
-    openapi_extra={"responses": {200: CSV_RESPONSE_DOC, **RETRY_AFTER_DOC}},
 )
 def list_tools(
     request,
@@ -203,9 +202,7 @@ def list_tools(
         "phase": etape, "need": besoin, "commune": commune.upper() if commune else None,
         "open": "1" if ouvert else None,
     }  # fmt: skip
-    if wants_csv(request):
-        return csv_export_response(request, ToolsExport.name, params)
-    return page(published_tools(params), tool_row, limit, offset)
+    return page_or_csv(request, ToolsExport, params, tool_row, limit, offset)
 
 
 def published_tools(params):
@@ -215,37 +212,30 @@ def published_tools(params):
     return tools.prefetch_related("funders", "areas")
 
 
-@register_exporter
-class ToolsExport(ApiExport):
-    name = "api-financing-tools"
-    filename = "essor-financements.csv"
-    columns = CSV_COLUMNS
-
-    def queryset(self, params, user):
-        return published_tools(params)
-
-    def api_row(self, item):
-        return csv_row(item)
+ToolsExport = list_export(
+    name="api-financing-tools",
+    filename="essor-financements.csv",
+    columns=CSV_COLUMNS,
+    select=published_tools,
+    row=csv_row,
+)
 
 
-@router.get(
+@endpoint(
+    router,
     "/{id}/",
-    response={200: FinancementDetaille, 404: Erreur, **ERRORS},
+    FinancementDetaille,
+    errors=(404,),
     summary="Détail d'un outil de financement",
     description="Un outil de financement publié, avec sa description et ce qu'il permet "
     "de mobiliser ensuite.",
     operation_id="detail_financement",
-    openapi_extra={"responses": RETRY_AFTER_DOC},
 )
-def tool_detail(
-    request,
-    id: int = Path(..., ge=1, le=MAX_ID, description="Identifiant ESSor de l'outil."),
-):
-    tool = (
-        FinancingTool.objects.published().prefetch_related("funders", "areas").filter(pk=id).first()
+def tool_detail(request, id: id_param("Identifiant ESSor de l'outil.")):
+    tool = found_or_404(
+        FinancingTool.objects.published().prefetch_related("funders", "areas").filter(pk=id),
+        f"Aucun outil de financement publié ne porte l'identifiant {id}.",
     )
-    if tool is None:
-        raise HttpError(404, f"Aucun outil de financement publié ne porte l'identifiant {id}.")
     row = tool_row(tool)
     row["description"] = tool.description or None
     row["permet_ensuite"] = list(

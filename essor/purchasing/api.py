@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from django.conf import settings
 from ninja import Field, Query, Router, Schema
 
-from essor.api.errors import ERRORS, RETRY_AFTER_DOC
+from essor.api.endpoints import choices_doc, endpoint, page_schema
 from essor.api.params import (
     DEFAULT_PAGE_SIZE,
     CommuneParam,
@@ -33,10 +33,6 @@ API_PREFIX = "/achats/"
 router = Router(tags=["Achats responsables"])
 
 
-def _doc(choices):
-    return ", ".join(f"`{value}` ({label})" for value, label in choices)
-
-
 class MarcheReserve(Schema):
     article: str = Field(description="Article du Code de la commande publique.")
     libelle: str = Field(description="Ce qui peut être réservé à ce fournisseur.")
@@ -49,7 +45,9 @@ class Fournisseur(Schema):
     siren: str | None = Field(description="SIREN de la structure.")
     commune: str | None = Field(description="Code INSEE de la commune où elle est située.")
     distance_km: float | None = Field(description="Distance à la commune demandée, en km.")
-    types: list[str] = Field(description=f"Types de structure : {_doc(SupplierKind.choices)}.")
+    types: list[str] = Field(
+        description=f"Types de structure : {choices_doc(SupplierKind.choices)}."
+    )
     marches_reserves: list[MarcheReserve] = Field(
         description="Les marchés réservés auxquels elle est éligible, déduits de ses labels."
     )
@@ -59,11 +57,12 @@ class Fournisseur(Schema):
     page: str = Field(description="Adresse de sa fiche fournisseur sur ESSor.")
 
 
-class PageFournisseurs(Schema):
-    total: int = Field(description="Nombre de fournisseurs qui répondent aux filtres.")
-    limit: int = Field(description="Taille de la page.")
-    offset: int = Field(description="Position du premier résultat.")
-    resultats: list[Fournisseur] = Field(description="Les fournisseurs de la page.")
+PageFournisseurs = page_schema(
+    "PageFournisseurs",
+    Fournisseur,
+    total="Nombre de fournisseurs qui répondent aux filtres.",
+    items="Les fournisseurs de la page.",
+)
 
 
 class Besoin(Schema):
@@ -74,7 +73,7 @@ class Besoin(Schema):
     categorie: str = Field(description="Code de la catégorie d'achat.")
     division_cpv: str | None = Field(description="Division CPV de la catégorie.")
     commune: str = Field(description="Code INSEE du lieu d'exécution.")
-    nature: str = Field(description=f"Nature : {_doc(NeedKind.choices)}.")
+    nature: str = Field(description=f"Nature : {choices_doc(NeedKind.choices)}.")
     reference_marche: str | None = Field(description="Référence du marché public.")
     avis: str | None = Field(description="Lien vers l'avis officiel.")
     budget: str | None = Field(description="Tranche de budget.")
@@ -85,11 +84,12 @@ class Besoin(Schema):
     page: str = Field(description="Adresse du besoin sur ESSor.")
 
 
-class PageBesoins(Schema):
-    total: int = Field(description="Nombre de besoins ouverts qui répondent aux filtres.")
-    limit: int = Field(description="Taille de la page.")
-    offset: int = Field(description="Position du premier résultat.")
-    resultats: list[Besoin] = Field(description="Les besoins de la page.")
+PageBesoins = page_schema(
+    "PageBesoins",
+    Besoin,
+    total="Nombre de besoins ouverts qui répondent aux filtres.",
+    items="Les besoins de la page.",
+)
 
 
 class Indicateur(Schema):
@@ -117,14 +117,14 @@ CategoryParam = Annotated[
 ]
 
 
-@router.get(
+@endpoint(
+    router,
     "/fournisseurs/",
-    response={200: PageFournisseurs, **ERRORS},
+    PageFournisseurs,
     summary="Rechercher des fournisseurs responsables",
     description="Les fiches fournisseurs publiées, par catégorie, lieu (commune et rayon), type "
     "et marché réservé ; les plus proches d'abord quand une commune est donnée.",
     operation_id="rechercher_fournisseurs",
-    openapi_extra={"responses": RETRY_AFTER_DOC},
 )
 def supplier_search(
     request,
@@ -199,14 +199,14 @@ def need_row(need):
     }
 
 
-@router.get(
+@endpoint(
+    router,
     "/besoins/",
-    response={200: PageBesoins, **ERRORS},
+    PageBesoins,
     summary="Lister les besoins d'achat ouverts",
     description="Les besoins d'achat publics, publiés après modération de la CRESS et dont la "
     "date limite des réponses n'est pas passée ; la date limite la plus proche d'abord.",
     operation_id="lister_besoins_achat",
-    openapi_extra={"responses": RETRY_AFTER_DOC},
 )
 def open_needs(
     request,
@@ -225,16 +225,17 @@ def open_needs(
     return page(needs.order_by("answers_deadline", "pk"), need_row, limit, offset)
 
 
-@router.get(
+@endpoint(
+    router,
     "/indicateurs/",
-    response={200: list[Indicateur], **ERRORS},
+    list[Indicateur],
+    alternate=CSV_RESPONSE_DOC,
     summary="Indicateurs des achats responsables",
     description="Par département du lieu d'exécution et famille d'achats, puis le total (dernière "
     "ligne) : besoins publiés, réponses, besoins gagnés par des fournisseurs trouvés sur ESSor "
     "et montants attribués quand l'acheteur les donne. Se restreint à un département, une "
     "intercommunalité (EPCI) ou une famille d'achats ; `format=csv` pour un fichier CSV.",
     operation_id="indicateurs_achats",
-    openapi_extra={"responses": {200: CSV_RESPONSE_DOC, **RETRY_AFTER_DOC}},
 )
 def purchase_indicators(
     request,

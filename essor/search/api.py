@@ -6,9 +6,9 @@ establishments stay in essor/directory/api.py, whose rows and schemas this modul
 
 from typing import Annotated, Literal
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router
 
-from essor.api.errors import ERRORS, RETRY_AFTER_DOC
+from essor.api.endpoints import endpoint, page_schema
 from essor.api.params import (
     DEFAULT_PAGE_SIZE,
     CommuneParam,
@@ -124,17 +124,21 @@ FacettesParam = Annotated[
 ]
 
 
-class PageStructures(Schema):
-    total: int = Field(description="Nombre de structures qui répondent aux filtres.")
-    limit: int = Field(description="Taille de la page.")
-    offset: int = Field(description="Position du premier résultat.")
-    resultats: list[Structure] = Field(description="Les structures de la page.")
-    facettes: dict[str, dict[str, int]] | None = Field(
-        None,
-        description="Avec `facettes=true` : pour chaque filtre (famille, esus, label, "
-        "section, secteur, effectif, departement, epci), le nombre de structures par valeur, "
-        "compté avec tous les autres filtres.",
-    )
+PageStructures = page_schema(
+    "PageStructures",
+    Structure,
+    total="Nombre de structures qui répondent aux filtres.",
+    items="Les structures de la page.",
+    facettes=(
+        dict[str, dict[str, int]] | None,
+        Field(
+            None,
+            description="Avec `facettes=true` : pour chaque filtre (famille, esus, label, "
+            "section, secteur, effectif, departement, epci), le nombre de structures par "
+            "valeur, compté avec tous les autres filtres.",
+        ),
+    ),
+)
 
 
 def search_text(q):
@@ -222,9 +226,11 @@ def facet_counts(counts):
     return named
 
 
-@router.get(
+@endpoint(
+    router,
     "/structures/",
-    response={200: PageStructures, **ERRORS},
+    PageStructures,
+    alternate=CSV_RESPONSE_DOC,
     summary="Lister et rechercher les structures de l'ESS",
     description=(
         "Les structures (unités légales) de l'ESS publiées dans l'annuaire, triées par nom : "
@@ -235,7 +241,6 @@ def facet_counts(counts):
     ),
     operation_id="lister_structures",
     tags=["Structures"],
-    openapi_extra={"responses": {200: CSV_RESPONSE_DOC, **RETRY_AFTER_DOC}},
 )
 def list_organisations(
     request,
