@@ -251,6 +251,23 @@ def test_only_the_publishing_organisation_s_members_edit_a_study(client):
     assert study.title == "Étude publiée, revue"
 
 
+@pytest.mark.parametrize("forged", [{}, {"transition": "archive", "comment": "x" * 2001}])
+def test_a_forged_step_answers_the_study_page_with_a_french_error(client, forged):
+    organisation = OrganisationFactory()
+    study = Study.objects.create(
+        title="Étude publiée", slug="publiee", kind=StudyKind.STUDY, year=2020,
+        themes=["innover"], summary="…", organisation=organisation,
+        external_url="https://example.org/etude.pdf", status=PublicationStatus.PUBLISHED,
+    )  # fmt: skip
+    client.force_login(member_of(organisation))
+    response = client.post(reverse("resources:study_step", args=[study.slug]), forged)
+    assert response.status_code == 400
+    assert "Cette action n'existe pas." in text(response)
+    assert "Étude publiée" in text(response)
+    study.refresh_from_db()
+    assert study.status == PublicationStatus.PUBLISHED
+
+
 def test_a_moderator_does_not_publish_their_own_study(client):
     organisation = OrganisationFactory()
     staff = UserFactory(cress_staff=True)

@@ -142,6 +142,31 @@ def test_only_the_organisation_s_members_edit_its_training(client):
     assert training.title == "Gouvernance" and training.is_published
 
 
+@pytest.mark.parametrize(
+    "forged",
+    [
+        {},
+        {"transition": ""},
+        {"transition": "archive", "comment": "x" * 2001},
+        {"transition": "explode"},
+    ],
+)
+def test_a_forged_step_answers_the_training_page_with_a_french_error(client, forged):
+    organisation = EssOrganisationFactory()
+    training = Training.objects.create(
+        title="Gouvernance", organiser=organisation, audiences=["dirigeants"],
+        format="presentiel", duration="1 jour", cost="Gratuit",
+    )  # fmt: skip
+    client.force_login(MembershipFactory(organisation=organisation).user)
+    response = client.post(reverse("resources:training_step", args=[training.pk]), forged)
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    assert "Cette action n'existe pas." in text(response)
+    assert "<h1>Gouvernance" in text(response)
+    training.refresh_from_db()
+    assert training.is_published
+
+
 def test_the_publisher_s_trainings_are_in_their_export():
     organisation = OrganisationFactory()
     user = MembershipFactory(organisation=organisation).user

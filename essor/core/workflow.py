@@ -158,11 +158,16 @@ class Workflow:
         choices = dict(type(obj)._meta.get_field(self.state).choices or [])
         return str(choices.get(value, value))
 
+    def unknown(self):
+        """The refusal of a step that does not exist: a forged or garbled step form is
+        answered with it too, on the object's page (400)."""
+        return TransitionError(self.messages["unknown"])
+
     def denial(self, obj, name, user):
         """Why `user` may not take `name` on `obj` now, as a WorkflowError, or None."""
         step = self.transitions.get(str(name))
         if step is None:
-            return TransitionError(self.messages["unknown"])
+            return self.unknown()
         return self._denial(obj, step, user, self._kinds(obj, user))
 
     def available(self, obj, user):

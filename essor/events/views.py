@@ -309,9 +309,9 @@ def edit(request, slug):
 def decision(request, slug):
     event = _visible_event(request, slug)
     form = DecisionForm(request.POST)
-    if not form.is_valid():
-        return _render_detail(request, event, status=400, error="Cette action n'existe pas.")
     try:
+        if not form.is_valid():
+            raise Event.workflow.unknown()
         services.decide_event(
             event,
             form.cleaned_data["transition"],

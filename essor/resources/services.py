@@ -41,30 +41,44 @@ def training_save(*, training, author):
     """Create or edit a training. A provider's new training goes to moderation (first
     publication), and so does one refused or archived that it corrects; later edits of a
     published training stay published, logged. CRESS staff's are published at once."""
-    created = not training.pk
     with transaction.atomic():
-        if created:
-            training.status = (
-                PublicationStatus.PUBLISHED if is_cress_staff(author) else PublicationStatus.PENDING
-            )
-            training.created_by = author
-        training.refresh_search_text()
-        training.save()
-        if created:
-            TRAININGS.record(training, "create", by=author, from_status="")
-        else:
-            TRAININGS.record(training, "edit", by=author)
-            if not is_cress_staff(author) and training.status in TRAININGS["resubmit"].sources:
-                decide(training, "resubmit", by=author)
-        reindex(Training, [training.pk])
+        _filed_save(training, author, TRAININGS, before=training.refresh_search_text)
     return training
 
 
 def training_decide(*, training, by, transition, comment=""):
+    return _filed_decide(training, by=by, transition=transition, comment=comment)
+
+
+def _filed_save(obj, author, workflow, *, before=None, after=None):
+    """What a study and a training share when an organisation files or edits one (in the
+    caller's transaction): new ones wait for moderation unless CRESS staff files them, an
+    edit of a refused or archived one resubmits it, every step is logged, the search index
+    follows. `before()` and `after()` run just before and after the save."""
+    created = not obj.pk
+    if created:
+        staff = is_cress_staff(author)
+        obj.status = PublicationStatus.PUBLISHED if staff else PublicationStatus.PENDING
+        obj.created_by = author
+    if before:
+        before()
+    obj.save()
+    if after:
+        after()
+    if created:
+        workflow.record(obj, "create", by=author, from_status="")
+    else:
+        workflow.record(obj, "edit", by=author)
+        if not is_cress_staff(author) and obj.status in workflow["resubmit"].sources:
+            decide(obj, "resubmit", by=author)
+    reindex(type(obj), [obj.pk])
+
+
+def _filed_decide(obj, *, by, transition, comment):
     with transaction.atomic():
-        decide(training, transition, by=by, comment=comment)
-        reindex(Training, [training.pk])
-    return training
+        decide(obj, transition, by=by, comment=comment)
+        reindex(type(obj), [obj.pk])
+    return obj
 
 
 # --- the library of studies ---------------------------------------------------------------
@@ -74,25 +88,17 @@ def study_save(*, study, author, authors=None, new_file=False):
     """Create or edit a study. An organisation's new study goes to moderation, and so does
     one refused or archived that it corrects; CRESS staff's are published at once. A new
     PDF has its text extracted in the background."""
-    created = not study.pk
-    with transaction.atomic():
-        if created:
-            study.status = (
-                PublicationStatus.PUBLISHED if is_cress_staff(author) else PublicationStatus.PENDING
-            )
-            study.created_by = author
+
+    def forget_old_text():
         if new_file:
             study.extracted_text, study.text_extracted_at = "", None
-        study.save()
+
+    def set_authors():
         if authors is not None:
             study.author_organisations.set(authors)
-        if created:
-            STUDIES.record(study, "create", by=author, from_status="")
-        else:
-            STUDIES.record(study, "edit", by=author)
-            if not is_cress_staff(author) and study.status in STUDIES["resubmit"].sources:
-                decide(study, "resubmit", by=author)
-        reindex(Study, [study.pk])
+
+    with transaction.atomic():
+        _filed_save(study, author, STUDIES, before=forget_old_text, after=set_authors)
         if new_file and study.file:
             from .tasks import extract_study_text_task
 
@@ -102,10 +108,7 @@ def study_save(*, study, author, authors=None, new_file=False):
 
 
 def study_decide(*, study, by, transition, comment=""):
-    with transaction.atomic():
-        decide(study, transition, by=by, comment=comment)
-        reindex(Study, [study.pk])
-    return study
+    return _filed_decide(study, by=by, transition=transition, comment=comment)
 
 
 def pdf_text(field_file):

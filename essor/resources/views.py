@@ -1,4 +1,6 @@
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -6,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -226,72 +228,6 @@ def training(request, pk):
     return render(request, "resources/training.html", _training_context(request, training))
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def training_create(request):
-    organisations = _my_organisations(request.user)
-    if not organisations:
-        return render(request, "resources/study_no_organisation.html", {"what": "formation"})
-    form = TrainingForm(request.POST or None, organisations=organisations)
-    if request.method == "POST" and form.is_valid():
-        training = services.training_save(training=form.save(), author=request.user)
-        messages.success(
-            request,
-            "Formation publiée."
-            if training.is_published
-            else "Formation enregistrée : elle sera publiée après relecture par la CRESS.",
-        )
-        return redirect(training)
-    return render(
-        request, "resources/training_form.html", {"form": form, "training": None},
-        status=400 if form.errors else 200,
-    )  # fmt: skip
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def training_edit(request, pk):
-    training = get_object_or_404(Training.objects.select_related("organiser"), pk=pk)
-    if not can_edit_training(request.user, training):
-        raise Http404
-    organisations = _my_organisations(request.user)
-    if training.organiser and training.organiser not in organisations:
-        organisations.append(training.organiser)  # CRESS staff editing another's training
-    form = TrainingForm(request.POST or None, instance=training, organisations=organisations)
-    if request.method == "POST" and form.is_valid():
-        services.training_save(training=form.save(), author=request.user)
-        messages.success(request, "Formation mise à jour.")
-        return redirect(training)
-    return render(
-        request, "resources/training_form.html", {"form": form, "training": training},
-        status=400 if form.errors else 200,
-    )  # fmt: skip
-
-
-@login_required
-@require_POST
-def training_step(request, pk):
-    training = get_object_or_404(Training.objects.select_related("organiser"), pk=pk)
-    if not (can_edit_training(request.user, training) or can_moderate_resources(request.user)):
-        raise Http404
-    form = StudyDecisionForm(request.POST)
-    if not form.is_valid():
-        return HttpResponseBadRequest("Action inconnue.")
-    try:
-        services.training_decide(
-            training=training, by=request.user, transition=form.cleaned_data["transition"],
-            comment=form.cleaned_data["comment"],
-        )  # fmt: skip
-    except WorkflowError as error:
-        return render(
-            request, "resources/training.html",
-            _training_context(request, training, error=error.message),
-            status=error.status_code,
-        )  # fmt: skip
-    messages.success(request, f"« {training.title} » : {training.get_status_display().lower()}.")
-    return redirect(training)
-
-
 @require_GET
 def page(request, slug):
     guide = guides.BY_SLUG.get(slug)
@@ -431,17 +367,7 @@ def _study_or_404(request, slug):
 @require_GET
 def study(request, slug):
     study = _study_or_404(request, slug)
-    return render(
-        request,
-        "resources/study.html",
-        {
-            "study": study,
-            "authors": study.authors_label(),
-            "can_edit": can_edit_study(request.user, study),
-            "steps": STUDIES.available(study, request.user),
-            "decision_form": StudyDecisionForm(),
-        },
-    )
+    return render(request, "resources/study.html", _study_context(request, study))
 
 
 @require_GET
@@ -464,86 +390,150 @@ def _my_organisations(user):
     return [m.organisation for m in user.memberships.select_related("organisation")]
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def study_create(request):
+# --- Studies and trainings, filed by an organisation and moderated alike ------------------
+
+
+@dataclass(frozen=True)
+class _Filed:
+    """What a study and a training differ by, for the views that file, edit and moderate
+    them: the pages, the owner's field, the form, the save and decide services, the
+    messages."""
+
+    model: type
+    owner: str  # the field of the organisation that files it
+    form: type
+    template: str  # the object's page; the form's is "<name>_form.html"
+    can_edit: Callable
+    workflow: object
+    save: Callable  # save(form, author) -> the saved object
+    decide: Callable  # decide(obj, by=, transition=, comment=)
+    context: Callable  # context(request, obj, **extra): the page's context
+    created: str  # the message once filed and published
+    pending: str  # ... once filed and waiting for moderation
+    updated: str
+    what: str = ""  # the « no organisation » page's wording
+
+    @property
+    def name(self):
+        return self.model._meta.model_name
+
+
+def _study_context(request, study, **extra):
+    return {
+        "study": study,
+        "authors": study.authors_label(),
+        "can_edit": can_edit_study(request.user, study),
+        "steps": STUDIES.available(study, request.user),
+        **extra,
+    }
+
+
+STUDY = _Filed(
+    model=Study, owner="organisation", form=StudyForm, template="resources/study.html",
+    can_edit=can_edit_study, workflow=STUDIES, context=_study_context,
+    save=lambda form, author: services.study_save(
+        study=form.save(), author=author, authors=form.authors(), new_file=form.has_new_file()
+    ),
+    decide=lambda study, **step: services.study_decide(study=study, **step),
+    created="Document publié.",
+    pending="Document enregistré : il sera publié après relecture par la CRESS.",
+    updated="Document mis à jour.",
+)  # fmt: skip
+TRAINING = _Filed(
+    model=Training, owner="organiser", form=TrainingForm, template="resources/training.html",
+    can_edit=can_edit_training, workflow=TRAININGS, context=_training_context,
+    save=lambda form, author: services.training_save(training=form.save(), author=author),
+    decide=lambda training, **step: services.training_decide(training=training, **step),
+    created="Formation publiée.",
+    pending="Formation enregistrée : elle sera publiée après relecture par la CRESS.",
+    updated="Formation mise à jour.",
+    what="formation",
+)  # fmt: skip
+
+
+def _filed_or_404(request, kind, **lookup):
+    """The study or training, for the views that change it: to whoever may neither edit
+    nor moderate it, no such page."""
+    obj = get_object_or_404(kind.model.objects.select_related(kind.owner), **lookup)
+    if not (kind.can_edit(request.user, obj) or can_moderate_resources(request.user)):
+        raise Http404
+    return obj
+
+
+def _filed_form(request, kind, obj):
+    """File a new study or training (obj None) or edit one, in the name of one of the
+    person's organisations."""
+    if obj is not None and not kind.can_edit(request.user, obj):
+        raise Http404  # a moderator moderates, and edits only as CRESS staff may
     organisations = _my_organisations(request.user)
+    owner = getattr(obj, kind.owner) if obj is not None else None
+    if owner and owner not in organisations:
+        organisations.append(owner)  # CRESS staff editing another organisation's
     if not organisations:
         # Not a refusal: the page says how to link one's account to one's organisation.
-        return render(request, "resources/study_no_organisation.html")
-    form = StudyForm(request.POST or None, request.FILES or None, organisations=organisations)
-    if request.method == "POST" and form.is_valid():
-        study = services.study_save(
-            study=form.save(), author=request.user, authors=form.authors(),
-            new_file=form.has_new_file(),
-        )  # fmt: skip
-        messages.success(
-            request,
-            "Document publié."
-            if study.is_published
-            else "Document enregistré : il sera publié après relecture par la CRESS.",
-        )
-        return redirect(study)
-    return render(
-        request, "resources/study_form.html", {"form": form, "study": None},
-        status=400 if form.errors else 200,
-    )  # fmt: skip
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def study_edit(request, slug):
-    study = get_object_or_404(Study.objects.select_related("organisation"), slug=slug)
-    if not can_edit_study(request.user, study):
-        raise Http404
-    organisations = _my_organisations(request.user)
-    if study.organisation and study.organisation not in organisations:
-        organisations.append(study.organisation)  # CRESS staff editing another's study
-    form = StudyForm(
-        request.POST or None, request.FILES or None, instance=study, organisations=organisations
+        context = {"what": kind.what} if kind.what else {}
+        return render(request, "resources/study_no_organisation.html", context)
+    form = kind.form(
+        request.POST or None, request.FILES or None, instance=obj, organisations=organisations
     )
     if request.method == "POST" and form.is_valid():
-        services.study_save(
-            study=form.save(), author=request.user, authors=form.authors(),
-            new_file=form.has_new_file(),
-        )  # fmt: skip
-        messages.success(request, "Document mis à jour.")
-        return redirect(study)
+        saved = kind.save(form, request.user)
+        if obj is not None:
+            message = kind.updated
+        else:
+            message = kind.created if saved.is_published else kind.pending
+        messages.success(request, message)
+        return redirect(saved)
     return render(
-        request, "resources/study_form.html", {"form": form, "study": study},
+        request, f"resources/{kind.name}_form.html", {"form": form, kind.name: obj},
         status=400 if form.errors else 200,
     )  # fmt: skip
 
 
-@login_required
-@require_POST
-def study_step(request, slug):
-    study = get_object_or_404(Study.objects.select_related("organisation"), slug=slug)
-    # Steps are for the publishing organisation and the moderators: to others, no such page.
-    if not (can_edit_study(request.user, study) or can_moderate_resources(request.user)):
-        raise Http404
+def _filed_step(request, kind, obj):
+    """A workflow step on a study or training. A forged step (no transition, an overlong
+    comment) is refused as the workflow refuses an unknown one: the page, with the error."""
     form = StudyDecisionForm(request.POST)
-    if not form.is_valid():
-        return HttpResponseBadRequest("Action inconnue.")
     try:
-        services.study_decide(
-            study=study, by=request.user, transition=form.cleaned_data["transition"],
+        if not form.is_valid():
+            raise kind.workflow.unknown()
+        kind.decide(
+            obj, by=request.user, transition=form.cleaned_data["transition"],
             comment=form.cleaned_data["comment"],
         )  # fmt: skip
     except WorkflowError as error:
-        messages.error(request, error.message)
-        return render(
-            request,
-            "resources/study.html",
-            {
-                "study": study, "authors": study.authors_label(), "error": error.message,
-                "can_edit": can_edit_study(request.user, study),
-                "steps": STUDIES.available(study, request.user), "decision_form": form,
-            },
-            status=error.status_code,
-        )  # fmt: skip
-    messages.success(request, f"« {study.title} » : {study.get_status_display().lower()}.")
-    return redirect(study)
+        context = kind.context(request, obj, error=error.message)
+        return render(request, kind.template, context, status=error.status_code)
+    messages.success(request, f"« {obj.title} » : {obj.get_status_display().lower()}.")
+    return redirect(obj)
+
+
+def _filed_views(kind):
+    """The views that file, edit and moderate one kind: create, edit, step (the URL names
+    the object by `pk` or `slug`)."""
+
+    @login_required
+    @require_http_methods(["GET", "POST"])
+    def create(request):
+        return _filed_form(request, kind, None)
+
+    @login_required
+    @require_http_methods(["GET", "POST"])
+    def edit(request, **lookup):
+        return _filed_form(request, kind, _filed_or_404(request, kind, **lookup))
+
+    @login_required
+    @require_POST
+    def step(request, **lookup):
+        return _filed_step(request, kind, _filed_or_404(request, kind, **lookup))
+
+    for view in (create, edit, step):
+        view.__name__ = view.__qualname__ = f"{kind.name}_{view.__name__}"
+    return create, edit, step
+
+
+study_create, study_edit, study_step = _filed_views(STUDY)
+training_create, training_edit, training_step = _filed_views(TRAINING)
 
 
 @login_required
