@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 from django.conf import settings
 from ninja import Field, Query, Router, Schema
 
-from essor.api.errors import ERRORS, RETRY_AFTER_DOC
+from essor.api.endpoints import endpoint
 from essor.search import platform, registry
 
 from .views import kind_url
@@ -71,9 +71,10 @@ def _group(result, query):
     }
 
 
-@router.get(
+@endpoint(
+    router,
     "/",
-    response={200: ReponseRecherche, **ERRORS},
+    ReponseRecherche,
     summary="Rechercher dans toute la plateforme",
     description=(
         "La recherche de `/recherche/` : structures de l'ESS, offres d'accompagnement, "
@@ -84,7 +85,6 @@ def _group(result, query):
         "`offset`)."
     ),
     operation_id="rechercher",
-    openapi_extra={"responses": RETRY_AFTER_DOC},
 )
 def search(
     request,
