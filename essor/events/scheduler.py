@@ -212,32 +212,44 @@ def _select(instance, pairs, open_slots, busy, free_tables, available, *, deadli
     for index, value in _warm_start(pairs, open_slots, busy, free_tables).items():
         model.add_hint(y[index], value)
 
+    values, floor, phases, optimal = _floor_then_total(
+        model, z, y, lambda index: pairs[index].weight, ("floor", "total"),
+        deadline=deadline, workers=workers,
+    )  # fmt: skip
+    if values is None:
+        raise SchedulerError(
+            "Aucun planning n'a été trouvé dans le temps imparti : réessayez avec plus de temps."
+        )
+    return [index for index, value in values.items() if value], floor, phases, optimal
+
+
+def _floor_then_total(model, z, variables, weight, names, *, deadline, workers):
+    """The two solves of a phase: maximise the floor `z` (with 40 % of the time left),
+    then, keeping that floor, the total `weight(key)` of the variables set, hinted with
+    the first answer. Returns ({key: 0 or 1} — the first answer if the second finds
+    none —, floor, phases, optimal); values None when the first solve finds nothing."""
     phases = []
     model.maximize(z)
     solver = _solver(workers, 0.4 * (deadline - time.monotonic()))
     status = solver.solve(model)
-    phases.append(("floor", solver.status_name(status), round(solver.wall_time, 2)))
+    phases.append((names[0], solver.status_name(status), round(solver.wall_time, 2)))
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise SchedulerError(
-            "Aucun planning n'a été trouvé dans le temps imparti : réessayez avec plus de temps."
-        )
+        return None, None, phases, False
     floor = int(solver.value(z))
-    first = {index: solver.value(var) for index, var in y.items()}
-
+    first = {key: solver.value(var) for key, var in variables.items()}
     model.add(z >= floor)
     model.clear_hints()
-    for index, var in y.items():
-        model.add_hint(var, first[index])
-    model.maximize(sum(pairs[index].weight * var for index, var in y.items()))
+    for key, var in variables.items():
+        model.add_hint(var, first[key])
+    model.maximize(sum(weight(key) * var for key, var in variables.items()))
     solver = _solver(workers, deadline - time.monotonic())
     status2 = solver.solve(model)
-    phases.append(("total", solver.status_name(status2), round(solver.wall_time, 2)))
+    phases.append((names[1], solver.status_name(status2), round(solver.wall_time, 2)))
     if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        chosen = [index for index, var in y.items() if solver.value(var)]
+        values = {key: solver.value(var) for key, var in variables.items()}
     else:
-        chosen = [index for index, value in first.items() if value]
-    optimal = status == cp_model.OPTIMAL and status2 == cp_model.OPTIMAL
-    return chosen, floor, phases, optimal
+        values = first
+    return values, floor, phases, status == cp_model.OPTIMAL and status2 == cp_model.OPTIMAL
 
 
 def _place(pairs, chosen, open_slots, free_tables, *, deadline, workers):
@@ -316,29 +328,13 @@ def _full(instance, pairs, open_slots, busy, free_tables, available, hint, *, de
     z = _add_floor(model, instance, pairs, x, by_person, open_count)
     for key, var in x.items():
         model.add_hint(var, int(hint.get(key[0]) == key[1]))
-    phases = []
-    model.maximize(z)
-    solver = _solver(workers, 0.4 * (deadline - time.monotonic()))
-    status = solver.solve(model)
-    phases.append(("floor with slots", solver.status_name(status), round(solver.wall_time, 2)))
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    values, floor, phases, optimal = _floor_then_total(
+        model, z, x, lambda key: pairs[key[0]].weight, ("floor with slots", "total with slots"),
+        deadline=deadline, workers=workers,
+    )  # fmt: skip
+    if values is None:
         return None
-    floor = int(solver.value(z))
-    first = {key: solver.value(var) for key, var in x.items()}
-    model.add(z >= floor)
-    model.clear_hints()
-    for key, var in x.items():
-        model.add_hint(var, first[key])
-    model.maximize(sum(pairs[index].weight * var for (index, _s), var in x.items()))
-    solver = _solver(workers, deadline - time.monotonic())
-    status2 = solver.solve(model)
-    phases.append(("total with slots", solver.status_name(status2), round(solver.wall_time, 2)))
-    if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        values = {key: solver.value(var) for key, var in x.items()}
-    else:
-        values = first
     placed = {index: s for (index, s), value in values.items() if value}
-    optimal = status == cp_model.OPTIMAL and status2 == cp_model.OPTIMAL
     return placed, floor, phases, optimal
 
 
