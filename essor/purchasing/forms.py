@@ -10,6 +10,21 @@ from .models import PurchaseCategory, PurchaseNeed, SupplierDocument, SupplierPr
 from .sourcing import Criteria
 
 
+def _amount_field(label):
+    """An optional amount in euros, excluding tax, as buyers and suppliers give it."""
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        error_messages={
+            "min_value": "Le montant ne peut pas être négatif.",
+            "invalid": "Indiquez un montant en euros.",
+        },
+    )
+
+
 class CategoryChoiceField(forms.ModelChoiceField):
     """A category, or a whole family, picked in the tree (grouped options)."""
 
@@ -339,17 +354,7 @@ class AnswerForm(forms.Form):
     message = forms.CharField(
         label="Message à l'acheteur", widget=forms.Textarea, required=False, max_length=5000
     )
-    amount = forms.DecimalField(
-        label="Montant proposé (€ HT)",
-        required=False,
-        min_value=0,
-        max_digits=12,
-        decimal_places=2,
-        error_messages={
-            "min_value": "Le montant ne peut pas être négatif.",
-            "invalid": "Indiquez un montant en euros.",
-        },
-    )
+    amount = _amount_field("Montant proposé (€ HT)")
     quote = forms.FileField(label="Devis ou document", required=False, help_text=FILE_HELP)
     lead_share = forms.CharField(
         label="En groupement : votre part du travail (mandataire)", required=False, max_length=200
@@ -410,17 +415,7 @@ class CloseForm(forms.Form):
         choices=Outcome.choices,
         error_messages={"required": "Indiquez l'issue du besoin."},
     )
-    amount = forms.DecimalField(
-        label="Montant attribué (€ HT)",
-        required=False,
-        min_value=0,
-        max_digits=12,
-        decimal_places=2,
-        error_messages={
-            "min_value": "Le montant ne peut pas être négatif.",
-            "invalid": "Indiquez un montant en euros.",
-        },
-    )
+    amount = _amount_field("Montant attribué (€ HT)")
     comment = forms.CharField(
         label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
