@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
+from essor.core import bulk
 from essor.core.importing import ImportRejected
 from essor.directory.enums import AdministrativeStatus, CoordinatePrecision, EssFamily, Source
 from essor.directory.importers.rna import RnaImporter
@@ -167,6 +169,47 @@ def test_importing_the_rna_twice_changes_nothing():
     assert snapshot() == before
     assert report["organisations"]["created"] == report["organisations"]["updated"] == 0
     assert report["establishments"]["created"] == report["establishments"]["updated"] == 0
+
+
+def test_the_monthly_file_writes_only_the_rows_that_changed(tmp_path):
+    run()
+    before = {o.rna: o for o in Organisation.objects.all()}
+    renamed, dissolved = number_of("W332004567"), number_of("W161000333")
+    changed = lines()
+    changed[renamed - 1] = changed[renamed - 1].replace(
+        "JARDINS SOLIDAIRES DE BORDEAUX", "JARDINS SOLIDAIRES DE LA GIRONDE"
+    )
+    changed[dissolved - 1] = (
+        changed[dissolved - 1].replace(";0001-01-01;D;S;", ";2026-11-15;D;S;").replace(";A;", ";D;")
+    )
+
+    report = run(write(tmp_path / "rna_waldec_20250201.csv", changed))
+
+    assert report["organisations"] == {"created": 0, "updated": 2, "unchanged": 6, "closed": 1}
+    assert report["establishments"] == {"created": 0, "updated": 1, "unchanged": 7, "closed": 1}
+    after = {o.rna: o for o in Organisation.objects.all()}
+    assert after["W332004567"].name == "JARDINS SOLIDAIRES DE LA GIRONDE"
+    assert "gironde" in after["W332004567"].search_text
+    assert after["W161000333"].status == AdministrativeStatus.CLOSED
+    assert after["W161000333"].closed_on == datetime.date(2026, 11, 15)
+    assert after["W161000333"].establishments.get().status == AdministrativeStatus.CLOSED
+    unchanged = set(after) - {"W332004567", "W161000333"}
+    assert all(after[rna].updated_at == before[rna].updated_at for rna in unchanged)
+
+
+def test_rows_go_through_copy_on_postgresql_and_the_orm_on_sqlite(monkeypatch):
+    staged = []
+    stage = bulk._stage
+    monkeypatch.setattr(bulk, "_stage", lambda *args: staged.append(args[1]) or stage(*args))
+
+    run()
+
+    if connection.vendor == "postgresql":
+        assert staged == ['"directory_organisation"', '"directory_establishment"']
+    else:
+        assert staged == []
+    assert Organisation.objects.count() == Establishment.objects.count() == 8
+    assert all(o.establishments.get().organisation_id == o.pk for o in Organisation.objects.all())
 
 
 def test_a_website_set_by_the_organisation_is_kept():

@@ -11,6 +11,7 @@ address (adrg_*, often a private person's home) are not read."""
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
+from essor.core import bulk
 from essor.core.importing import File, Option, register
 
 from ..enums import AdministrativeStatus, Diffusion, EssFamily, Source
@@ -215,9 +216,10 @@ class RnaImporter(DirectoryImporter):
                 establishment["created_on"] = obj.created_on
                 establishment["closed_on"] = obj.closed_on
                 heads.append((obj, establishment))
-        Organisation.objects.bulk_create(to_create)
+        bulk.insert(Organisation, to_create, key="rna")
         if to_update:
-            Organisation.objects.bulk_update(
+            bulk.update(
+                Organisation,
                 to_update,
                 [
                     *ORGANISATION_FIELDS,
@@ -257,8 +259,6 @@ class RnaImporter(DirectoryImporter):
                 setattr(current, name, value)
             current.source_updated_at = self.now
             to_update.append(current)
-        Establishment.objects.bulk_create(to_create)
+        bulk.insert(Establishment, to_create)
         if to_update:
-            Establishment.objects.bulk_update(
-                to_update, [*ESTABLISHMENT_FIELDS, "source_updated_at"]
-            )
+            bulk.update(Establishment, to_update, [*ESTABLISHMENT_FIELDS, "source_updated_at"])
