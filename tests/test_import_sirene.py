@@ -16,8 +16,9 @@ from django.urls import reverse
 
 from essor.core import importing
 from essor.core.enums import ImportStatus
-from essor.core.importing import ImportRejected
+from essor.core.importing import ErrorLog, ImportRejected
 from essor.core.models import ImportRun
+from essor.core.readers import ArrowCsvFile
 from essor.directory.enums import (
     AdministrativeStatus,
     CoordinatePrecision,
@@ -25,6 +26,7 @@ from essor.directory.enums import (
     EssFamily,
     Source,
 )
+from essor.directory.importers.formats import ESTABLISHMENT_HEADER
 from essor.directory.importers.geo import LAMBERT_93, sirene_to_wgs84, to_wgs84, wgs84_to_lambert93
 from essor.directory.importers.sirene import SireneImporter
 from essor.directory.models import Establishment, Organisation
@@ -292,6 +294,44 @@ def test_a_zip_with_several_files_is_refused(tmp_path):
 
 
 # Idempotency
+
+
+def test_the_line_reader_and_the_columnar_reader_import_the_same():
+    columnar = run()
+    stored = snapshot()
+    Establishment.objects.all().delete()
+    Organisation.objects.all().delete()
+
+    by_lines = run(line_reader=True)
+
+    for key in ("lines", "read", "kept", "rejected", "skipped", "organisations", "establishments"):
+        assert by_lines[key] == columnar[key], key
+    ignored = {"id", "organisation_id", "created_at", "updated_at", "source_updated_at"}
+
+    def rows(snapshot):
+        return {
+            kind: sorted(str({k: v for k, v in row.items() if k not in ignored}) for row in rows)
+            for kind, rows in snapshot.items()
+        }
+
+    assert rows(snapshot()) == rows(stored)
+
+
+def test_the_columnar_reader_gives_the_projected_columns_and_true_line_numbers(tmp_path):
+    errors = ErrorLog()
+    reader = ArrowCsvFile(ESTABLISHMENTS, errors=errors, projection=("siren", "siret"))
+    with reader.members() as members:
+        [(label, stream)] = list(members)
+        assert reader.read(stream, label)
+        assert reader.check_columns(["siren", "siret"], ESTABLISHMENT_HEADER)
+        reader.keep_first = {LIVRE}
+        rows = [(reader.line, fields) for fields in reader]
+
+    assert reader.header == ["siren", "siret"]
+    assert [fields[1] for _, fields in rows][:2] == [LIVRE_HEAD, LIVRE_SAINT_JUNIEN]
+    assert rows[0][0] == line_of(ESTABLISHMENTS, LIVRE_HEAD)
+    assert reader.filtered == reader.line - 1 - len(rows)
+    assert not errors
 
 
 def test_importing_the_same_files_twice_changes_nothing():

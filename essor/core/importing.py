@@ -35,9 +35,9 @@ An importer declares, on a subclass registered with `@register`:
   `labels` (French names of skip reasons and other report entries); optional hooks `check()` (the
   parameters), `prepare()` (lookups before reading), `validated()` (between the two
   passes), `finish()` (after writing); `inputs()` for an import of several files
-  (SIRENE). The reader is `essor.core.readers.CsvFile` (`Input.reader`); a columnar
-  reader, or a `COPY` into a staging table in `write_batch()`, can later serve one
-  importer without changing the others.
+  (SIRENE). The reader is `essor.core.readers.CsvFile` (`Input.reader`), or the columnar
+  `ArrowCsvFile` with `Input.projection` (the SIRENE stock); `write_batch()` may write
+  through `essor.core.bulk` (`COPY` into a staging table on PostgreSQL: the RNA).
 
 The background task (`essor.core.tasks.run_import`), the /gestion/ form (Socle ›
 Imports) and `ImportCommand` all go through `perform_import()`, which keeps each run
@@ -191,8 +191,14 @@ class Input:
     # column, is not in the set are skipped before being split (SIRENE's hot path).
     prefilter: tuple = None
     header: callable = None  # normalises a column name
-    # The reader class: CsvFile, or later a columnar reader with the same interface.
+    # The reader class: CsvFile, or the columnar ArrowCsvFile (essor.core.readers).
     reader: type = CsvFile
+    # The columns the importer reads (a columnar reader reads only those); None: all.
+    projection: tuple = None
+    # (column, callable giving a set or None, skip reason): a columnar reader drops the
+    # rows whose `column` is not in the set, in a vectorised pass, before they become
+    # rows; the line reader leaves them to `clean` (which must skip them too).
+    column_filter: tuple = None
 
 
 # Errors
@@ -449,6 +455,7 @@ class Importer:
             encoding=source.encoding,
             errors=self.errors,
             several=source.several,
+            projection=source.projection,
         )
         what = f"{source.label} ({'écriture' if self.writing else 'contrôle'})"
         started = time.monotonic()
@@ -487,6 +494,11 @@ class Importer:
             return None
         if source.prefilter and reader.header[0] == source.prefilter[0]:
             reader.keep_first = source.prefilter[1]()
+        if source.column_filter and getattr(reader, "columnar", False):
+            column, values, reason = source.column_filter
+            if (values := values()) is not None:
+                reader.keep_column, reader.keep_values = column, values
+                reader.filtered_reason = reason
         return {name: i for i, name in enumerate(reader.header)}
 
     def _rows(self, reader, columns, label, what, started, tally):
@@ -545,7 +557,8 @@ class Importer:
         if self.writing:
             return
         if tally["filtered"]:
-            self.skip_many(source.prefilter[2], tally["filtered"])
+            reason = getattr(reader, "filtered_reason", None) or source.prefilter[2]
+            self.skip_many(reason, tally["filtered"])
         self.report["lines"][source.name] = read
         self.report["read"] += read
         self.report["kept"] += tally["kept"]

@@ -1,10 +1,11 @@
 """How the importer skeleton (essor.core.importing) reads its files.
 
 `CsvFile` streams the rows of a CSV file, plain or zipped, in constant memory, with the
-number of the line each row starts on. It is the only reader today; a columnar reader
-(Arrow, for the national SIRENE stock) can be added beside it with the same interface:
+number of the line each row starts on. A columnar reader
+(Arrow, for the national SIRENE stock) sits beside it with the same interface:
 `members()`, `read(stream, label)`, `header`, iteration over the rows, `line`,
-`keep_first` and `filtered`."""
+`keep_first` and `filtered`. `ArrowCsvFile` is that columnar reader (pyarrow): the
+SIRENE importer reads its UTF-8 stock files with it."""
 
 import codecs
 import csv
@@ -43,8 +44,13 @@ class CsvFile:
     lists of strings; `line` is the number of the (first) physical line of the last
     row given. `delimiter=None` takes the most frequent of ; , and tab in the header."""
 
-    def __init__(self, path, *, delimiter=",", encoding="utf-8", errors, several=False):
+    def __init__(
+        self, path, *, delimiter=",", encoding="utf-8", errors, several=False, projection=None
+    ):
         self.path = Path(path)
+        # The columns the importer reads: a columnar reader reads only those; this one
+        # splits whole lines anyway.
+        self.projection = projection
         self.delimiter = delimiter
         self.detect_delimiter = delimiter is None
         self.encoding = encoding
@@ -295,3 +301,161 @@ class _QuotedLines:
             )
             return _END, self.number
         return row, self.number
+
+
+class ArrowCsvFile(CsvFile):
+    """A columnar reader for the national SIRENE stock (tens of millions of lines):
+    Arrow parses the file in blocks, in C++ and on every core, reads only the columns
+    the importer uses (`projection`), and drops in one vectorised semi-join the rows
+    whose first field is not in `keep_first` (the establishments of units outside the
+    ESS: nearly all of them). Only the rows kept become Python lists.
+
+    The same interface as CsvFile, which it extends (members, header, the column
+    checks): `read()` parses the header with CsvFile, then the rows come from Arrow. Line
+    numbers are counted from the rows, so they are right as long as no quoted field
+    spans lines (Arrow is told not to expect any: SIRENE has none, and such a line is
+    reported as malformed). A plain or zipped UTF-8 file; another encoding goes through
+    CsvFile (`reader_for`)."""
+
+    BLOCK_SIZE = 1 << 22
+    columnar = True
+
+    def __init__(self, path, **kwargs):
+        super().__init__(path, **kwargs)
+        self._stream = None
+        # Set by the skeleton (Input.column_filter): rows whose `keep_column` is not in
+        # `keep_values` are dropped like those of `keep_first`.
+        self.keep_column = self.keep_values = None
+        self._file_header = None
+
+    def read(self, stream, label):
+        self.label = label
+        self.line = self.filtered = 0
+        self.keep_first = None
+        first = stream.readline()
+        if not first.strip():
+            self.errors.add(label, None, "le fichier est vide.")
+            return False
+        try:
+            text = first.decode(self.encoding)
+        except UnicodeDecodeError:
+            self.errors.add(label, 1, self._encoding_message())
+            return False
+        if self.detect_delimiter:
+            self.delimiter = max(DELIMITERS, key=lambda d: text.count(d))
+        header = next(csv.reader([text], delimiter=self.delimiter))
+        if header:
+            header[0] = header[0].lstrip("\ufeff")
+        self.header = self._file_header = [name.strip() for name in header]
+        self._stream = stream
+        self.line = 1
+        return True
+
+    def check_columns(self, required, known=(), *, strict=False):
+        if self.header != self._file_header:
+            # The skeleton normalised the names (Input.header): check those.
+            self._file_header = list(self.header)
+        if not super().check_columns(required, known, strict=strict):
+            return False
+        if self.projection:
+            # From now on the rows hold the projected columns only, in the file's order.
+            wanted = set(self.projection) | set(required)
+            self.header = [name for name in self._file_header if name in wanted]
+        return True
+
+    def __iter__(self):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        from pyarrow import csv as arrow_csv
+
+        projected = self.header
+        keep = self.keep_first
+        filters = []
+        if keep is not None:
+            filters.append((0, pa.array(list(keep), pa.string())))
+        if self.keep_column is not None:
+            filters.append(
+                (projected.index(self.keep_column), pa.array(list(self.keep_values), pa.string()))
+            )
+        malformed = []
+
+        def invalid(row):
+            # Arrow does not know the row's line: CsvFile reads the rest (_fallback).
+            malformed.append(row)
+            return "skip"
+
+        number = 1  # the line of the last row read
+        try:
+            reader = arrow_csv.open_csv(
+                self._stream,
+                read_options=arrow_csv.ReadOptions(
+                    column_names=self._file_header, block_size=self.BLOCK_SIZE, encoding="utf8"
+                ),
+                parse_options=arrow_csv.ParseOptions(
+                    delimiter=self.delimiter, invalid_row_handler=invalid
+                ),
+                convert_options=arrow_csv.ConvertOptions(
+                    include_columns=projected,
+                    column_types=dict.fromkeys(projected, pa.string()),
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+            for batch in reader:
+                if malformed:
+                    break
+                size = batch.num_rows
+                if filters:
+                    mask = None
+                    for index, values in filters:
+                        inside = pc.is_in(batch.column(index), value_set=values)
+                        mask = inside if mask is None else pc.and_(mask, inside)
+                    positions = pc.indices_nonzero(mask).to_pylist()
+                    self.filtered += size - len(positions)
+                    batch = batch.filter(mask)
+                else:
+                    positions = range(size)
+                columns = [column.to_pylist() for column in batch.columns]
+                for position, fields in zip(positions, zip(*columns, strict=True), strict=True):
+                    self.line = number + 1 + position
+                    yield list(fields)
+                number += size
+                self.line = number
+        except pa.ArrowInvalid:
+            malformed.append(None)
+        if malformed:
+            yield from self._fallback(number)
+
+    def _fallback(self, after):
+        """A malformed line (wrong number of fields, bytes that are not UTF-8): the lines
+        after `after` are read again by CsvFile, which names each error with its line.
+        Only a file about to be rejected takes this path."""
+        projected, self.header = self.header, self._file_header
+        wanted = set(projected)
+        indexes = [i for i, name in enumerate(self._file_header) if name in wanted]
+        try:
+            with self.members() as members:
+                for label, stream in members:
+                    if label != self.label:
+                        continue
+                    rows = self._parse(stream)
+                    next(rows, None)  # the header
+                    for row in rows:
+                        if self.line <= after:
+                            continue
+                        if len(row) != len(self._file_header):
+                            if row:
+                                self.wrong_length(row)
+                            yield []  # an empty row: the skeleton passes on
+                        else:
+                            yield [row[i] for i in indexes]
+                    return
+        finally:
+            self.header = projected
+
+
+def reader_for(encoding, *, columnar):
+    """The reader class of an input: Arrow's for a UTF-8 file when asked, else CsvFile."""
+    if columnar and codecs.lookup(encoding).name == "utf-8":
+        return ArrowCsvFile
+    return CsvFile

@@ -13,7 +13,8 @@ of essor.core.importing, like every importer."""
 import functools
 import re
 
-from essor.core.importing import File, Input, register
+from essor.core.importing import File, Input, Option, register
+from essor.core.readers import reader_for
 
 from ..enums import AdministrativeStatus, CoordinatePrecision, Diffusion, Source
 from ..ess import ess_family
@@ -49,6 +50,12 @@ UNIT_COLUMNS = [
 ]
 # Also read when present: denominationUsuelle1UniteLegale, nomUniteLegale and
 # prenomUsuelUniteLegale (the name of the rare unit without a denomination).
+UNIT_PROJECTION = (
+    *UNIT_COLUMNS,
+    "denominationUsuelle1UniteLegale",
+    "nomUniteLegale",
+    "prenomUsuelUniteLegale",
+)
 
 ESTABLISHMENT_COLUMNS = [
     "siren",
@@ -74,6 +81,7 @@ ESTABLISHMENT_COLUMNS = [
 ]
 # Also read when present: nomenclatureActivitePrincipaleEtablissement (only NAFRev2
 # codes are kept).
+ESTABLISHMENT_PROJECTION = (*ESTABLISHMENT_COLUMNS, "nomenclatureActivitePrincipaleEtablissement")
 
 
 # The registry fields this importer owns on an organisation. `rna` is written only when
@@ -115,7 +123,16 @@ class SireneImporter(DirectoryImporter):
             help="le fichier StockEtablissement (CSV ou zip)",
         ),
     )
-    options = (ALL_REGIONS,)
+    options = (
+        ALL_REGIONS,
+        Option(
+            "line_reader",
+            "Lecteur ligne à ligne",
+            help="lit les fichiers ligne à ligne en Python au lieu du lecteur en colonnes "
+            "(Arrow) : plus lent, pour comparer",
+            boolean=True,
+        ),
+    )
     skip_reasons = (
         "units_outside_ess",
         "establishments_outside_perimeter",
@@ -132,6 +149,11 @@ class SireneImporter(DirectoryImporter):
         self.bands = set(headcount_bands())
         # A few hundred (category, flag) pairs for millions of rows.
         self.family = functools.cache(ess_family)
+        # Every legal category that may be in the ESS (with SIRENE's ESS flag, for the
+        # commercial companies): the columnar reader's filter of the units.
+        self.ess_categories = {
+            f"{n:04d}" for n in range(10_000) if ess_family(f"{n:04d}", "O") is not None
+        }
         self.kept = set()  # SIRENs of the ESS perimeter
         self.located = set()  # kept SIRENs with an establishment in scope
         self.seen_sirets = set()
@@ -143,6 +165,9 @@ class SireneImporter(DirectoryImporter):
         )
 
     def inputs(self):
+        # The stock files are UTF-8: Arrow reads them in columns, and the semi-join on
+        # the kept units drops the other establishments before any Python sees them.
+        reader = reader_for("utf-8", columnar=not self.line_reader)
         return [
             Input(
                 "unites_legales",
@@ -154,6 +179,15 @@ class SireneImporter(DirectoryImporter):
                 known=UNIT_HEADER,
                 key=lambda values: values["siren"],
                 key_label="SIREN",
+                reader=reader,
+                projection=UNIT_PROJECTION,
+                # Validation, read in columns: only the units of the ESS's legal
+                # categories become rows (clean_unit decides, as with the line reader).
+                column_filter=(
+                    "categorieJuridiqueUniteLegale",
+                    lambda: None if self.writing else self.ess_categories,
+                    "units_outside_ess",
+                ),
                 # Writing: only the units to write are split.
                 prefilter=("siren", lambda: self.to_write if self.writing else None, ""),
             ),
@@ -167,6 +201,8 @@ class SireneImporter(DirectoryImporter):
                 known=ESTABLISHMENT_HEADER,
                 key=lambda values: values["siret"],
                 key_label="SIRET",
+                reader=reader,
+                projection=ESTABLISHMENT_PROJECTION,
                 # The hot path: most rows belong to units outside the ESS.
                 prefilter=(
                     "siren",
