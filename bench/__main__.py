@@ -11,6 +11,8 @@ HERE = Path(__file__).resolve().parent
 # name -> (module or script, what it measures)
 BENCHMARKS = {
     "import": ("import/measure.py", "import_sirene : lignes/s et mémoire (1 M d'établissements)"),
+    "national_data": ("national/generate.py", "jeu national : RNA (2 M de lignes), stocks SIRENE (28 M / 40 M), reprenable"),
+    "national_import": ("national/measure.py", "imports nationaux : SIRENE lu et filtré (lignes/s), RNA 1,5 M sur PostgreSQL"),
     "search": ("bench.search", "annuaire et recherche de la plateforme : p95 (250 000 établissements)"),
     "orientation": ("bench.orientation", "orientation : temps de réponse (5 000 offres)"),
     "observatory": ("bench.observatory", "observatoire : recalcul et pages (250 000 établissements)"),

@@ -80,6 +80,75 @@ def date(rng, start=1950, end=2024):
     return f"{rng.randint(start, end)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
 
 
+def write_units(writer, rng, numbers):
+    """A unit row for each 8-digit number (SIREN without its key): the SIRENs written.
+    The national generator (bench/national) writes its chunks with it too."""
+    categories = [c[:2] for c in CATEGORIES]
+    category_weights = [c[2] for c in CATEGORIES]
+    units = []
+    for number in numbers:
+        siren = f"{number:08d}" + luhn_key(f"{number:08d}")
+        category, flag = rng.choices(categories, category_weights)[0]
+        person = category == "1000"
+        partial = person and rng.random() < 0.1
+        closed = rng.random() < 0.35
+        created = date(rng)
+        naf = rng.choice(NAF)
+        name = "" if person else f"STRUCTURE {siren} {rng.choice(STREETS)}"
+        units.append(siren)
+        writer.writerow(
+            [
+                siren, "P" if partial else "O", "", created, "", "[ND]" if partial else "",
+                "[ND]" if partial else ("MARIE" if person else ""), "", "", "", "", "",
+                f"W{rng.randint(10**8, 10**9 - 1)}" if category.startswith("92") else "",
+                rng.choice(BANDS), "2022", "2024-03-22T14:07:51.000", "2", "PME", "2021",
+                date(rng, 2008) if closed else created, "C" if closed else "A",
+                "[ND]" if partial else ("DURAND" if person else ""), "", name, "", "", "",
+                category, naf, "NAFRev2", "00011", flag, "", "N", "",
+            ]
+        )  # fmt: skip
+    return units
+
+
+def write_establishments(writer, rng, units, number, places, weights):
+    """`number` establishment rows over `units` (each has at least one, in order of
+    SIREN as in INSEE's file), in communes drawn in proportion to population."""
+    counts = [1] * len(units)
+    for _ in range(number - len(units)):
+        counts[rng.randrange(len(units))] += 1
+    chosen = rng.choices(places, weights, k=number)
+    row_number = 0
+    for siren, count in zip(units, counts, strict=True):
+        for nic_number in range(1, count + 1):
+            code, commune_name, postal_code, lat, lon = chosen[row_number]
+            row_number += 1
+            nic = f"{nic_number:04d}"
+            nic += luhn_key(siren + nic)
+            partial = rng.random() < 0.03
+            closed = rng.random() < 0.4
+            if partial or lat is None or rng.random() < 0.05 or code.startswith("97"):
+                x = y = "[ND]"
+            else:
+                px, py = wgs84_to_lambert93(
+                    lat + rng.uniform(-0.02, 0.02), lon + rng.uniform(-0.02, 0.02)
+                )
+                x, y = f"{px:.1f}", f"{py:.1f}"
+            nd = "[ND]" if partial else None
+            writer.writerow(
+                [
+                    siren, nic, siren + nic, "P" if partial else "O", date(rng),
+                    rng.choice(BANDS), "2022", "", "2024-03-22T14:07:51.000",
+                    "true" if nic_number == 1 else "false", "2", "",
+                    nd or str(rng.randint(1, 250)), "", "", "",
+                    nd or rng.choice(STREET_TYPES), nd or rng.choice(STREETS), postal_code,
+                    commune_name, "", "", code, "", "", "", "", "", x, y,
+                    "", "", "", "", "", "", "", "", "", "", "", "", "", "",
+                    date(rng, 2008), "F" if closed else "A", "", "", "", "",
+                    rng.choice(NAF), "NAFRev2", "N" if closed else rng.choice("ON"), "",
+                ]
+            )  # fmt: skip
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--establishments", type=int, default=1_000_000)
@@ -90,74 +159,16 @@ def main():
     started = time.monotonic()
     rng = random.Random(SEED)
     places, weights = communes()
-    categories = [c[:2] for c in CATEGORIES]
-    category_weights = [c[2] for c in CATEGORIES]
-
     sirens = rng.sample(range(10_000_000, 99_999_999), args.units)
     sirens.sort()
-    units = []
     with (args.out / "StockUniteLegale_bench.csv").open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f, lineterminator="\n")
         writer.writerow(UNIT_HEADER)
-        for number in sirens:
-            siren = f"{number:08d}" + luhn_key(f"{number:08d}")
-            category, flag = rng.choices(categories, category_weights)[0]
-            person = category == "1000"
-            partial = person and rng.random() < 0.1
-            closed = rng.random() < 0.35
-            created = date(rng)
-            naf = rng.choice(NAF)
-            name = "" if person else f"STRUCTURE {siren} {rng.choice(STREETS)}"
-            units.append(siren)
-            writer.writerow(
-                [
-                    siren, "P" if partial else "O", "", created, "", "[ND]" if partial else "",
-                    "[ND]" if partial else ("MARIE" if person else ""), "", "", "", "", "",
-                    f"W{rng.randint(10**8, 10**9 - 1)}" if category.startswith("92") else "",
-                    rng.choice(BANDS), "2022", "2024-03-22T14:07:51.000", "2", "PME", "2021",
-                    date(rng, 2008) if closed else created, "C" if closed else "A",
-                    "[ND]" if partial else ("DURAND" if person else ""), "", name, "", "", "",
-                    category, naf, "NAFRev2", "00011", flag, "", "N", "",
-                ]
-            )  # fmt: skip
-
-    counts = [1] * len(units)
-    for _ in range(args.establishments - len(units)):
-        counts[rng.randrange(len(units))] += 1
-    chosen = rng.choices(places, weights, k=args.establishments)
+        units = write_units(writer, rng, sirens)
     with (args.out / "StockEtablissement_bench.csv").open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f, lineterminator="\n")
         writer.writerow(ESTABLISHMENT_HEADER)
-        row_number = 0
-        for siren, count in zip(units, counts, strict=True):
-            for nic_number in range(1, count + 1):
-                code, commune_name, postal_code, lat, lon = chosen[row_number]
-                row_number += 1
-                nic = f"{nic_number:04d}"
-                nic += luhn_key(siren + nic)
-                partial = rng.random() < 0.03
-                closed = rng.random() < 0.4
-                if partial or lat is None or rng.random() < 0.05 or code.startswith("97"):
-                    x = y = "[ND]"
-                else:
-                    px, py = wgs84_to_lambert93(
-                        lat + rng.uniform(-0.02, 0.02), lon + rng.uniform(-0.02, 0.02)
-                    )
-                    x, y = f"{px:.1f}", f"{py:.1f}"
-                nd = "[ND]" if partial else None
-                writer.writerow(
-                    [
-                        siren, nic, siren + nic, "P" if partial else "O", date(rng),
-                        rng.choice(BANDS), "2022", "", "2024-03-22T14:07:51.000",
-                        "true" if nic_number == 1 else "false", "2", "",
-                        nd or str(rng.randint(1, 250)), "", "", "",
-                        nd or rng.choice(STREET_TYPES), nd or rng.choice(STREETS), postal_code,
-                        commune_name, "", "", code, "", "", "", "", "", x, y,
-                        "", "", "", "", "", "", "", "", "", "", "", "", "", "",
-                        date(rng, 2008), "F" if closed else "A", "", "", "", "",
-                        rng.choice(NAF), "NAFRev2", "N" if closed else rng.choice("ON"), "",
-                    ]
-                )  # fmt: skip
+        write_establishments(writer, rng, units, args.establishments, places, weights)
     print(
         f"{len(units):_} unités légales, {args.establishments:_} établissements ".replace("_", " ")
         + f"écrits dans {args.out} en {time.monotonic() - started:.0f} s"
