@@ -185,15 +185,14 @@ def search(criteria, *, page=1, page_size=PAGE_SIZE, offset=None):
     )
 
 
-def explain(criteria, chosen):
-    """[Match] of [(id, distance, serves)], in that order, read in a few queries."""
+def explain(criteria, chosen, *, with_areas=False):
+    """[Match] of [(id, distance, serves)], in that order, read in a few queries; the
+    profiles' whole perimeters too `with_areas` (the export lists them, the page names
+    only the area that serves the place)."""
     ids = [pk for pk, *_ in chosen]
-    profiles = {
-        p.pk: p
-        for p in SupplierProfile.objects.filter(pk__in=ids)
-        .select_related("organisation", "commune")
-        .prefetch_related("categories", "areas")
-    }
+    profiles = SupplierProfile.objects.filter(pk__in=ids).select_related("organisation", "commune")
+    prefetch = ["categories", "areas"] if with_areas else ["categories"]
+    profiles = {p.pk: p for p in profiles.prefetch_related(*prefetch)}
     areas = {}
     if criteria.place is not None:
         areas = SupplierArea.objects.filter(supplier_id__in=ids).covering(criteria.place).by_owner()
@@ -223,7 +222,7 @@ def export_rows(criteria):
     ]  # fmt: skip
     yield header
     for start in range(0, len(ranked), 500):
-        for match in explain(criteria, ranked[start : start + 500]):
+        for match in explain(criteria, ranked[start : start + 500], with_areas=True):
             p = match.profile
             yield [
                 p.organisation.name,
