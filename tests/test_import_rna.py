@@ -169,6 +169,8 @@ def test_importing_the_rna_twice_changes_nothing():
     assert snapshot() == before
     assert report["organisations"]["created"] == report["organisations"]["updated"] == 0
     assert report["establishments"]["created"] == report["establishments"]["updated"] == 0
+    # Associations with a SIRET are found by their SIREN too: the same organisation.
+    assert report["siren_conflicts"] == 0
 
 
 def test_the_monthly_file_writes_only_the_rows_that_changed(tmp_path):

@@ -170,7 +170,8 @@ class RnaImporter(DirectoryImporter):
             siren_holder = by_siren.get(values["siren"]) if values["siren"] else None
             if obj is None and siren_holder is not None and siren_holder.rna is None:
                 obj = siren_holder
-            if siren_holder is not None and siren_holder is not obj:
+            # By primary key: by_rna and by_siren hold two instances of the same row.
+            if siren_holder is not None and (obj is None or siren_holder.pk != obj.pk):
                 # Another organisation holds this SIREN (a duplicate for staff to merge).
                 self.report["siren_conflicts"] += 1
                 values["siren"] = None
