@@ -34,3 +34,40 @@ def mask_small_cells(counts, groups=(), minimum=5):
     }
     apply_secondary_secrecy(secrecy, groups, size=lambda key: counts[key])
     return {key for key, reason in secrecy.items() if reason}
+
+
+def key_figures():
+    """The home région's key figures as the observatory publishes them (its dashboard's
+    « Chiffres clés » and families), with the date of the last computation: the resource
+    centre's awareness kits quote them, so they stay current. A secret cell stays None."""
+    from django.urls import reverse
+
+    from .enums import Breakdown
+    from .figures import home_region, last_refresh, profile
+
+    territory = home_region()
+    prof = profile(territory)
+    refresh = last_refresh()
+    total = prof.total
+    return {
+        "territory": territory.name,
+        "establishments": None if total.secret else total.establishments,
+        "employer_establishments": None if total.secret else total.employer_establishments,
+        "employees": None if total.secret or total.employees is None else round(total.employees),
+        "families": [
+            {
+                "label": f.label,
+                "establishments": None if f.secret else f.establishments,
+                "employees": None if f.secret or f.employees is None else round(f.employees),
+                "share": None if f.secret or f.share is None else round(f.share, 1),
+            }
+            for f in prof.rows.get(Breakdown.FAMILY, [])
+        ],
+        "as_of": refresh.finished_at if refresh else None,
+        "has_synthetic": prof.has_synthetic,
+        "exists": prof.exists,
+        "source": "Observatoire de l'ESS de la plateforme, d'après le répertoire SIRENE "
+        "(établissements de l'ESS en activité ; salariés estimés à partir des tranches "
+        "d'effectif)",
+        "url": reverse("observatory:index"),
+    }

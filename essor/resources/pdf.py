@@ -8,16 +8,31 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from . import guides, services
+from . import guides, kits, services
 from .enums import PdfStatus
 from .models import GuidePdf, Page
 
+KIT_PREFIX = "kit-"  # awareness kits' PDFs are kept beside the guides', under this prefix
+
 
 def printable(slug):
-    """The printable HTML of the guide at /ressources/guides/<slug>/, or None if there is
-    no such published guide."""
-    guide = guides.BY_SLUG.get(slug)
+    """The printable HTML of the guide at /ressources/guides/<slug>/ (or of the awareness
+    kit `kit-<slug>`), or None if there is no such published guide or kit."""
     base = settings.ESSOR_BASE_URL.rstrip("/")
+    if slug.startswith(KIT_PREFIX):
+        kit = kits.BY_SLUG.get(slug.removeprefix(KIT_PREFIX))
+        if kit is None:
+            return None
+        return render_to_string(
+            "resources/kit_pdf.html",
+            {
+                "kit": kit,
+                "figures": services.kit_figures(),
+                "related": [(label, base + url) for label, url in kit.related()],
+                "address": f"{base}/ressources/kits/{kit.slug}/",
+            },
+        )
+    guide = guides.BY_SLUG.get(slug)
     if guide is not None:
         context = {
             "guide": guide,

@@ -12,6 +12,7 @@ from essor.accounts.perms import is_cress_staff
 from essor.core import report
 from essor.core.workflow import decide
 from essor.financing import services as financing_services
+from essor.observatory import services as observatory_services
 from essor.search.registry import reindex
 from essor.support import services as support_services
 
@@ -254,3 +255,27 @@ def guide_catalogue(guide):
             rows.append({**row, "url": f"{url}?phase={row['phase']}"})
         return rows
     return []
+
+
+def kit_figures():
+    """The observatory's key figures of the région for the awareness kits (kits.py)."""
+    return observatory_services.key_figures()
+
+
+def kit_figures_rows(figures):
+    """The kit's figures as CSV rows: (indicator, value, source, date)."""
+    as_of = figures["as_of"].date().isoformat() if figures["as_of"] else ""
+    rows = [
+        (f"{label} — {figures['territory']}", figures[key], figures["source"], as_of)
+        for key, label in (
+            ("establishments", "Établissements de l'ESS en activité"),
+            ("employer_establishments", "Établissements employeurs"),
+            ("employees", "Salariés (estimation)"),
+        )
+    ]
+    for family in figures["families"]:
+        rows.append(
+            (f"Salariés (estimation) — {family['label']}", family["employees"],
+             figures["source"], as_of)
+        )  # fmt: skip
+    return rows

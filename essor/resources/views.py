@@ -14,6 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from essor.core import report
+from essor.core.csv import csv_response
 from essor.core.storage import private_file_response
 from essor.core.text import fold
 from essor.core.workflow import WorkflowError
@@ -23,7 +24,7 @@ from essor.search import index as search_index
 from essor.search.registry import get as get_kind
 from essor.territories.models import Departement
 
-from . import guides, legal_forms, pdf, purchasing_guide, services
+from . import guides, kits, legal_forms, pdf, purchasing_guide, services
 from .enums import PdfStatus, PublicationStatus, StudyKind, StudyTheme
 from .forms import (
     LegalFormChooserForm,
@@ -243,19 +244,26 @@ def page(request, slug):
 
 @require_GET
 def page_pdf(request, slug):
-    """The guide's PDF as it reads now: served when made from the same printable page,
+    """The guide's PDF as it reads now."""
+    guide = guides.BY_SLUG.get(slug)
+    title = guide.title if guide else get_object_or_404(Page, slug=slug, is_published=True).title
+    return _pdf(request, slug, title, reverse("resources:page", args=[slug]))
+
+
+def _pdf(request, key, title, back):
+    """A guide's or a kit's PDF (pdf.py): served when made from the same printable page,
     otherwise made in the background while this page says « en préparation »."""
-    html = pdf.printable(slug)
+    html = pdf.printable(key)
     if html is None:
         raise Http404
     digest = pdf.digest(html)
-    made = GuidePdf.objects.filter(slug=slug).first()
+    made = GuidePdf.objects.filter(slug=key).first()
     if made is None or made.digest != digest or made.status == PdfStatus.FAILED:
         GuidePdf.objects.update_or_create(
-            slug=slug, defaults={"digest": digest, "status": PdfStatus.PENDING, "pdf": None}
+            slug=key, defaults={"digest": digest, "status": PdfStatus.PENDING, "pdf": None}
         )
-        make_guide_pdf.enqueue(slug)
-        made = GuidePdf.objects.get(slug=slug)  # an immediate backend has made it already
+        make_guide_pdf.enqueue(key)
+        made = GuidePdf.objects.get(slug=key)  # an immediate backend has made it already
     if made.is_ready and made.digest == digest:
         if request.headers.get("HX-Request"):
             # The « en préparation » page polls: it leaves for the PDF itself.
@@ -263,15 +271,49 @@ def page_pdf(request, slug):
             response["HX-Redirect"] = request.path
             return response
         response = HttpResponse(bytes(made.pdf), content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="guide-{slug}.pdf"'
+        response["Content-Disposition"] = f'inline; filename="{key}.pdf"'
         return response
-    title = (
-        guides.BY_SLUG[slug].title if slug in guides.BY_SLUG else Page.objects.get(slug=slug).title
-    )
     return render(
         request, "resources/guide_pdf_pending.html",
-        {"title": title, "slug": slug, "failed": made.status == PdfStatus.FAILED},
+        {"title": title, "back": back, "failed": made.status == PdfStatus.FAILED},
     )  # fmt: skip
+
+
+# --- awareness kits ----------------------------------------------------------------------
+
+
+@require_GET
+def kits_index(request):
+    return render(request, "resources/kits.html", {"kits": kits.KITS})
+
+
+@require_GET
+def kit(request, slug):
+    kit = kits.BY_SLUG.get(slug)
+    if kit is None:
+        raise Http404
+    return render(
+        request, "resources/kit.html",
+        {"kit": kit, "figures": services.kit_figures(), "related": kit.related()},
+    )  # fmt: skip
+
+
+@require_GET
+def kit_pdf(request, slug):
+    kit = kits.BY_SLUG.get(slug)
+    if kit is None:
+        raise Http404
+    return _pdf(request, pdf.KIT_PREFIX + slug, kit.title, reverse("resources:kit", args=[slug]))
+
+
+@require_GET
+def kit_figures_csv(request, slug):
+    if slug not in kits.BY_SLUG:
+        raise Http404
+    rows = services.kit_figures_rows(services.kit_figures())
+    return csv_response(
+        ["indicateur", "valeur", "source", "date_des_chiffres"], rows, f"chiffres-cles-{slug}.csv"
+    )
 
 
 # --- the library of studies ---------------------------------------------------------------
