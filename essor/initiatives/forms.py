@@ -13,6 +13,8 @@ MAX_LINKS = 10
 
 
 class InitiativeForm(forms.ModelForm):
+    grouped_field = "themes"  # core/choice_form.html shows choice_groups() for it
+
     themes = forms.MultipleChoiceField(
         label="Thèmes",
         choices=[(t.value, t.label) for themes in THEMES_BY_AXIS.values() for t in themes],
@@ -82,7 +84,7 @@ class InitiativeForm(forms.ModelForm):
                 ),
             )
 
-    def theme_groups(self):
+    def choice_groups(self):
         """The theme checkboxes, grouped under their axis (one fieldset each)."""
         widgets = {w.data["value"]: w for w in self["themes"]}
         return [
