@@ -8,7 +8,6 @@ import html
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
 
 from essor.accounts.services import delete_account, personal_data
 from essor.consultation import services
@@ -20,12 +19,11 @@ from essor.consultation.models import (
     ContentReport,
     Follow,
     Proposal,
-    Registration,
     Response,
     Support,
-    Workshop,
 )
 from essor.consultation.questionnaires import results, save_response
+from essor.events.services import register
 from tests.factories.accounts import UserFactory
 from tests.factories.consultation import ProcessFactory, questionnaire
 from tests.factories.directory import MembershipFactory
@@ -272,32 +270,52 @@ def test_only_the_team_and_the_cress_decide(client, role):
         assert client.get(reverse("consultation:moderation")).status_code == 403
 
 
-def test_workshop_registration_capacity_and_minutes(client):
+def test_workshops_are_events_of_the_agenda_with_registration_and_minutes(client):
+    from tests.factories.events import EventFactory
+
     process = ProcessFactory()
-    soon = Workshop.objects.create(
-        process=process,
-        title="Atelier",
-        starts_at=timezone.now() + datetime.timedelta(days=3),
-        place="Limoges",
-        capacity=1,
-    )
-    past = Workshop.objects.create(
-        process=process,
-        title="Lancement",
-        starts_at=timezone.now() - datetime.timedelta(days=3),
-        place="Tulle",
-        minutes="Trente participants.",
-    )
+    soon = EventFactory(title="Atelier de Limoges", capacity=1)
+    past = EventFactory(title="Lancement", past=True, minutes="Trente participants.")
+    hidden = EventFactory(title="Atelier à relire", pending=True)
+    elsewhere = EventFactory(title="Salon sans lien")
+    process.workshops.add(soon, past, hidden)
     first, second = UserFactory(), UserFactory()
-    client.force_login(first)
-    assert client.post(reverse("consultation:workshop_register", args=[soon.pk])).status_code == 302
+    register(soon, first)
     client.force_login(second)
-    response = client.post(reverse("consultation:workshop_register", args=[soon.pk]))
-    assert response.status_code == 409 and "Cet atelier est complet." in text(response)
-    response = client.post(reverse("consultation:workshop_register", args=[past.pk]))
-    assert response.status_code == 409
-    assert list(Registration.objects.values_list("user", flat=True)) == [first.pk]
-    assert "Trente participants." in text(client.get(process.get_absolute_url()))
+    page = text(client.get(process.get_absolute_url()))
+    assert "Atelier de Limoges" in page and "1 inscrit sur 1 places" in page
+    assert "S'inscrire sur la liste d'attente" in page  # the agenda's waiting list
+    assert soon.get_absolute_url() in page
+    assert "Trente participants." in page
+    assert "Atelier à relire" not in page and elsewhere.title not in page
+    # Registration is the agenda's: the full workshop puts the second person on the list.
+    assert register(soon, second).status == "waiting"
+    assert "Vous êtes sur la liste d'attente" in text(client.get(process.get_absolute_url()))
+    assert "Trente participants." in text(client.get(past.get_absolute_url()))
+
+
+def test_the_team_adds_an_agenda_event_as_a_workshop_by_its_address(client):
+    from tests.factories.events import EventFactory
+
+    process = ProcessFactory(draft=True)
+    event = EventFactory(title="Atelier de Tulle")
+    client.force_login(UserFactory(cress_staff=True))
+    link = reverse("consultation:workshop_link", args=[process.slug])
+    response = client.post(link, {"evenement": "http://testserver/agenda/nexiste-pas/"})
+    assert response.status_code == 404
+    assert "Événement introuvable" in text(response)
+    client.post(link, {"evenement": "http://testserver" + event.get_absolute_url()})
+    assert list(process.workshops.all()) == [event]
+    assert "Atelier de Tulle" in text(
+        client.get(reverse("consultation:manage", args=[process.slug]))
+    )
+    unlink = reverse("consultation:workshop_unlink", args=[process.slug, event.pk])
+    client.post(unlink)
+    assert not process.workshops.exists()
+    assert client.post(unlink).status_code == 404
+    client.force_login(UserFactory())
+    assert client.post(link, {"evenement": event.slug}).status_code == 404
+    assert not process.workshops.exists()
 
 
 def test_followers_get_one_digest_through_the_task_queue(client):
@@ -353,7 +371,7 @@ def test_the_demo_consultation_has_every_state_and_secret_cells(client):
     from essor.core.demo import demo_steps
 
     for step in demo_steps():
-        if step.app_label == "accounts":
+        if step.app_label == "accounts" or step.filename == "report_towns.json":
             step.run()
     assert load_consultation_demo()["created"] == 1
     assert load_consultation_demo() == {"created": 0}
@@ -361,7 +379,9 @@ def test_the_demo_consultation_has_every_state_and_secret_cells(client):
     assert process.is_demo
     assert set(process.proposals.values_list("status", flat=True)) == set(ProposalStatus.values)
     assert process.actions.filter(proposal__isnull=False).count() == 1
-    assert process.workshops.count() == 2
+    assert process.workshops.count() == 2  # events of the agenda, labelled as demo
+    assert all(e.is_demo and e.kind == "atelier" for e in process.workshops.all())
+    assert process.workshops.filter(minutes__startswith="Trente participants").exists()
     q = process.questionnaires.get()
     assert q.is_open()
     crossed = results(q, "famille")["questions"][0]
@@ -376,3 +396,21 @@ def test_the_demo_consultation_has_every_state_and_secret_cells(client):
     )
     assert "Démonstration" in page and "secret" in page
     assert "Démonstration" in text(client.get(process.get_absolute_url()))
+
+
+def test_the_workshop_migration_places_each_old_workshop_in_a_commune_and_says_how():
+    import importlib
+
+    from essor.directory.models import Establishment, Organisation
+    from essor.territories.models import Commune
+    from tests.factories.directory import EssOrganisationFactory
+
+    migration = importlib.import_module("essor.consultation.migrations.0005_workshops_are_events")
+    cress = EssOrganisationFactory(name="CRESS Test (démo)")
+    assert migration._organiser(Organisation).name.startswith("CRESS")
+    commune, guess = migration._commune(
+        Commune, Establishment, "Salle des fêtes, Tulle (Corrèze)", cress
+    )
+    assert (commune.code, guess) == ("19272", "")
+    commune, guess = migration._commune(Commune, Establishment, "Lieu à préciser", cress)
+    assert commune is not None and "commune par défaut" in guess

@@ -306,3 +306,81 @@ def test_published_results_reach_the_api_and_the_page_aggregated_with_the_secret
     q.save()
     response = client.get(url)
     assert response.status_code == 404 and "pas publiés" in response.json()["detail"]
+
+
+def _picker_questions(q):
+    from essor.consultation.models import Question
+
+    section = q.sections.first()
+    q.q_commune = Question.objects.create(
+        section=section, order=9, kind="commune", label="Votre commune"
+    )
+    q.q_org = Question.objects.create(
+        section=section, order=10, kind="organisation", label="Votre partenaire"
+    )
+    return q
+
+
+def test_commune_and_organisation_questions_use_the_pickers_and_read_what_was_typed(client):
+    q = _picker_questions(questionnaire())
+    partner = EssOrganisationFactory(name="Recyclerie des Monts (démo)")
+    user = UserFactory()
+    client.force_login(user)
+    page = text(client.get(url(q)))
+    # The commune picker of the directory and the orientation, and the organisation picker.
+    assert f'hx-get="{reverse("territories:commune_suggestions")}"' in page
+    assert f'hx-get="{reverse("search:organisation_suggestions")}"' in page
+    assert 'role="combobox"' in page and 'aria-label="Structures proposées"' in page
+    # Without JavaScript: a name or the picker's label is read back into the code and the id.
+    data = answers(q)
+    data.update({q.q_commune.field_name: "Limoges", q.q_org.field_name: "Recyclerie des Monts"})
+    assert client.post(url(q), {**data, "action": "brouillon"}).status_code == 302
+    draft = Response.objects.get(respondent=user)
+    values = {a.question_id: a.value for a in draft.answers.all()}
+    assert values[q.q_commune.pk] == "87085" and values[q.q_org.pk] == partner.pk
+    # The resumed draft shows the labels the pickers show.
+    page = text(client.get(url(q)))
+    assert 'value="Limoges (87085)"' in page
+    assert f'value="Recyclerie des Monts (démo) (fiche {partner.pk})"' in page
+    data.update(
+        {q.q_commune.field_name: "Nulle-Part-sur-Mer", q.q_org.field_name: "Structure inconnue xyz"}
+    )
+    response = client.post(url(q), {**data, "action": "envoyer"})
+    assert response.status_code == 400
+    page = text(response)
+    assert "Aucune commune ne correspond à « Nulle-Part-sur-Mer »." in page
+    assert "Aucune structure de l'annuaire ne correspond à « Structure inconnue xyz »." in page
+    assert Response.objects.get(respondent=user).status == ResponseStatus.DRAFT
+
+
+def test_an_ambiguous_organisation_name_lists_the_candidates_in_french():
+    from django.core.exceptions import ValidationError
+
+    from essor.search.pickers import resolve_organisation
+
+    first = EssOrganisationFactory(name="Jardin partagé de Tulle (démo)")
+    second = EssOrganisationFactory(name="Jardin partagé de Brive (démo)")
+    with pytest.raises(ValidationError) as refused:
+        resolve_organisation("Jardin partagé")
+    message = refused.value.messages[0]
+    assert message.startswith("Plusieurs structures correspondent à « Jardin partagé » :")
+    assert f"(fiche {first.pk})" in message and f"(fiche {second.pk})" in message
+    assert resolve_organisation(f"Jardin partagé de Brive (démo) (fiche {second.pk})") == second
+    assert resolve_organisation(second.siren) == second
+    hidden = EssOrganisationFactory(outside_ess=True, name="Hors champ (démo)")
+    with pytest.raises(ValidationError):
+        resolve_organisation(f"Hors champ (démo) (fiche {hidden.pk})")
+
+
+def test_the_organisation_suggestions_are_listed_organisations(client):
+    listed = EssOrganisationFactory(name="Ressourcerie du Limousin (démo)")
+    EssOrganisationFactory(outside_ess=True, name="Ressourcerie privée (démo)")
+    found = client.get(reverse("search:organisation_suggestions"), {"q": "ressourcerie"}).json()
+    assert [r["id"] for r in found["results"]] == [listed.pk]
+    assert found["results"][0]["label"] == f"Ressourcerie du Limousin (démo) (fiche {listed.pk})"
+    fragment = client.get(
+        reverse("search:organisation_suggestions"),
+        {"q": "ressourcerie", "field": "champ-1"},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert 'role="option"' in fragment and f"champ-1-option-{listed.pk}" in fragment

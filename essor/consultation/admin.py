@@ -9,9 +9,7 @@ from .models import (
     Proposal,
     Question,
     Questionnaire,
-    Registration,
     Section,
-    Workshop,
 )
 
 
@@ -26,6 +24,7 @@ class ProcessAdmin(admin.ModelAdmin):
     list_filter = ["status", "access", "is_demo"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["team"]
+    raw_id_fields = ["workshops"]
     inlines = [PhaseInline]
 
 
@@ -77,16 +76,3 @@ class ProposalAdmin(admin.ModelAdmin):
     search_fields = ["title", "description"]
     readonly_fields = ["status", "decided_by", "decided_at", "decision_comment", "merged_into"]
     raw_id_fields = ["author", "organisation"]
-
-
-class RegistrationInline(admin.TabularInline):
-    model = Registration
-    extra = 0
-    raw_id_fields = ["user"]
-
-
-@admin.register(Workshop)
-class WorkshopAdmin(admin.ModelAdmin):
-    list_display = ["title", "process", "starts_at", "place", "capacity"]
-    list_filter = ["process"]
-    inlines = [RegistrationInline]

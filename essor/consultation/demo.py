@@ -8,6 +8,10 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from essor.core.demo import demo_step
+from essor.directory.enums import Source
+from essor.directory.models import Organisation
+from essor.events import services as events_services
+from essor.territories.models import Commune
 
 from .enums import Access, ProcessStatus, ProposalStatus, ResponseStatus
 from .models import (
@@ -22,7 +26,6 @@ from .models import (
     Response,
     Section,
     Support,
-    Workshop,
 )
 from .services import action_from_proposal
 
@@ -64,14 +67,26 @@ def load_consultation_demo(data, today=None):
     _load_questionnaire(records, process, phases["questionnaire"])
     proposals = _load_proposals(records, process, users, users.get("cress@demo.example.org"))
     _load_discussion(records, proposals, users)
-    for r in _of(records, "workshop"):
-        day = today + datetime.timedelta(days=r["start"])
-        Workshop.objects.create(
-            process=process, title=r["title"], place=r["place"], capacity=r["capacity"],
-            starts_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(r["hour"]))),
-            description=r["description"], minutes=r["minutes"], is_demo=True,
-        )  # fmt: skip
+    _load_workshops(records, process, users.get("cress@demo.example.org"), today)
     return {"created": 1, "proposals": len(proposals)}
+
+
+def _load_workshops(records, process, cress, today):
+    """The workshops are events of the agenda, organised by a CRESS of the report."""
+    for r in _of(records, "workshop"):
+        organiser = Organisation.objects.filter(name=r["organiser"], source=Source.REPORT).first()
+        commune = Commune.objects.filter(code=r["commune"]).first()
+        if cress is None or organiser is None or commune is None:
+            continue  # the accounts, the report's organisations or the geography are absent
+        day = today + datetime.timedelta(days=r["start"])
+        starts_at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(r["hour"])))
+        event = events_services.propose_event(
+            by=cress, title=r["title"], kind="atelier", organiser=organiser, commune=commune,
+            address=r["place"], description=r["description"], minutes=r["minutes"],
+            starts_at=starts_at, ends_at=starts_at + datetime.timedelta(hours=r["hours"]),
+            capacity=r["capacity"], is_demo=True, provenance=r["provenance"],
+        )  # fmt: skip
+        process.workshops.add(event)
 
 
 def _load_questionnaire(records, process, phase):

@@ -54,6 +54,10 @@ class Process(models.Model):
         related_name="consultation_teams",
         verbose_name="équipe",
     )
+    # Its workshops are events of the agenda: registration, waiting list, .ics, minutes.
+    workshops = models.ManyToManyField(
+        "events.Event", blank=True, related_name="consultation_processes", verbose_name="ateliers"
+    )
     # A stable key for the processes ESSor ships (the 2016 report, the demo).
     key = models.CharField("clé", max_length=40, blank=True, db_index=True)
     is_demo = models.BooleanField("démonstration", default=False)
@@ -522,48 +526,6 @@ class ContentReport(models.Model):
 
     def __str__(self):
         return f"Signalement {self.pk}"
-
-
-class Workshop(models.Model):
-    """An ateliers phase's meeting: registration, then minutes published after it."""
-
-    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="workshops")
-    title = models.CharField("titre", max_length=200)
-    starts_at = models.DateTimeField("début")
-    place = models.CharField("lieu", max_length=300)
-    description = models.TextField("programme (Markdown)", blank=True)
-    capacity = models.PositiveIntegerField("places", null=True, blank=True)
-    minutes = models.TextField("compte rendu (Markdown)", blank=True)
-    is_demo = models.BooleanField("démonstration", default=False)
-
-    class Meta:
-        verbose_name = "atelier"
-        ordering = ["starts_at", "pk"]
-
-    def __str__(self):
-        return self.title
-
-    @property
-    def is_past(self):
-        return self.starts_at <= timezone.now()
-
-
-class Registration(models.Model):
-    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="registrations")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="consultation_registrations",
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["workshop", "user"], name="one_registration")
-        ]
-
-    def __str__(self):
-        return f"{self.user_id} → {self.workshop_id}"
 
 
 class Follow(models.Model):

@@ -14,15 +14,17 @@ which they could be recovered."""
 
 from collections import Counter, defaultdict
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from essor.core.charts import bar_chart
 from essor.directory import nomenclatures
 from essor.directory.enums import EssFamily
-from essor.directory.models import Organisation
 from essor.directory.perms import can_act_for_organisation
 from essor.observatory.services import mask_small_cells
+from essor.search.pickers import resolve_organisation
+from essor.territories.forms import resolve_commune
 from essor.territories.models import Commune, Departement
 
 from . import perms
@@ -94,19 +96,18 @@ def _clean_one(question, values):
         if len(value) > MAX_TEXT[kind]:
             raise ValueError(f"{MAX_TEXT[kind]} caractères au plus.")
         return value
+    # The pickers send a label (« Limoges (87085) », « Nom (fiche 12) »); a code, a SIREN
+    # or a name that is not ambiguous also do. The code and the id are what is stored.
     if kind == QuestionKind.COMMUNE:
-        if not Commune.objects.filter(code=value.upper()).exists():
-            raise ValueError(
-                "Cette commune est inconnue : choisissez-la dans la liste (code INSEE)."
-            )
-        return value.upper()
+        try:
+            return resolve_commune(value).code
+        except ValidationError as error:
+            raise ValueError(error.messages[0]) from None
     if kind == QuestionKind.ORGANISATION:
-        if (
-            not value.isdigit()
-            or not Organisation.objects.publicly_listed().filter(pk=value).exists()
-        ):
-            raise ValueError("Cette structure est introuvable dans l'annuaire.")
-        return int(value)
+        try:
+            return resolve_organisation(value).pk
+        except ValidationError as error:
+            raise ValueError(error.messages[0]) from None
     raise ValueError("Type de question inconnu.")
 
 

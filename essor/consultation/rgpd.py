@@ -56,10 +56,6 @@ def personal_data(user):
             "soutiens": [
                 s.proposal.title for s in user.consultation_supports.select_related("proposal")
             ],
-            "inscriptions_ateliers": [
-                {"atelier": r.workshop.title, "le": r.workshop.starts_at}
-                for r in user.consultation_registrations.select_related("workshop")
-            ],
             "suivis": [
                 str(f.target)
                 for f in user.consultation_follows.select_related("process", "proposal", "action")
@@ -96,7 +92,6 @@ USER_LINKS = [
     UserLink("consultation.Comment.author", DETACH, export=SECTION),
     UserLink("consultation.ActionUpdate.author", DETACH, export=SECTION),
     UserLink("consultation.Support.user", DELETE, export=SECTION),
-    UserLink("consultation.Registration.user", DELETE, export=SECTION),
     UserLink("consultation.Follow.user", DELETE, export=SECTION),
     UserLink(
         "consultation.ContentReport.reporter",

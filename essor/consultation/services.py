@@ -10,6 +10,7 @@ from django.db.models import Avg, Count, Q
 from django.urls import Resolver404, resolve
 
 from essor.directory.models import Organisation
+from essor.events import services as events_services
 from essor.search.models import Document
 from essor.search.registry import reindex
 
@@ -480,20 +481,25 @@ def report_dismiss(*, report, by):
 # Workshops
 
 
-@transaction.atomic
-def registration_toggle(*, workshop, user):
-    from .models import Registration, Workshop
+def workshop_link(*, process, by, reference):
+    """Make an event of the agenda one of the process's workshops: its registration,
+    waiting list, .ics and minutes are the agenda's (essor/events)."""
+    if not perms.can_manage_process(by, process):
+        raise _forbidden()
+    try:
+        event = events_services.find_event(reference)
+    except events_services.EventError as error:
+        raise ConsultationError(error.message, error.status_code) from error
+    process.workshops.add(event)
+    return event
 
-    locked = Workshop.objects.select_for_update().get(pk=workshop.pk)
-    if locked.is_past:
-        raise ConsultationError("Cet atelier a déjà eu lieu : les inscriptions sont closes.", 409)
-    deleted, _ = Registration.objects.filter(workshop=locked, user=user).delete()
-    if deleted:
-        return False
-    if locked.capacity is not None and locked.registrations.count() >= locked.capacity:
-        raise ConsultationError("Cet atelier est complet.", 409)
-    Registration.objects.create(workshop=locked, user=user)
-    return True
+
+def workshop_unlink(*, process, by, event_id):
+    if not perms.can_manage_process(by, process):
+        raise _forbidden()
+    if not str(event_id).isdigit() or not process.workshops.filter(pk=event_id).exists():
+        raise ConsultationError("Cet événement n'est pas un atelier de la concertation.", 404)
+    process.workshops.remove(event_id)
 
 
 # Following

@@ -15,9 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from essor.events import services as events_services
 from essor.search.registry import reindex
 
-from . import perms
+from . import perms, services
 from .enums import ProcessStatus
 from .forms import PhaseForm, ProcessForm, QuestionForm, QuestionnaireForm, SectionForm
 from .models import Phase, Process, Question, Questionnaire
@@ -70,6 +71,9 @@ def manage(request, slug):
             "phases": phases,
             "questionnaires": process.questionnaires.select_related("phase"),
             "published": process.is_published,
+            "workshops": events_services.workshop_rows(
+                process.workshops.all(), request.user, unpublished=True
+            ),
         },
     )
 
@@ -303,3 +307,42 @@ def question_delete(request, slug, pk, question_pk):
     question.delete()
     messages.success(request, "La question est supprimée.")
     return redirect(back)
+
+
+@require_POST
+@login_required
+def workshop_link(request, slug):
+    """Add an event of the agenda as a workshop, by the address of its page."""
+    process = _managed_process(request, slug)
+    try:
+        event = services.workshop_link(
+            process=process, by=request.user, reference=request.POST.get("evenement", "")
+        )
+    except services.ConsultationError as error:
+        return render(
+            request,
+            "consultation/refused.html",
+            {"message": error.message, "back": _manage_url(process, "#ateliers")},
+            status=error.status_code,
+        )
+    messages.success(request, f"« {event.title} » est un atelier de la concertation.")
+    return redirect(_manage_url(process, "#ateliers"))
+
+
+@require_POST
+@login_required
+def workshop_unlink(request, slug, event_pk):
+    process = _managed_process(request, slug)
+    try:
+        services.workshop_unlink(process=process, by=request.user, event_id=event_pk)
+    except services.ConsultationError as error:
+        return render(
+            request,
+            "consultation/refused.html",
+            {"message": error.message, "back": _manage_url(process, "#ateliers")},
+            status=error.status_code,
+        )
+    messages.success(
+        request, "L'événement n'est plus un atelier de la concertation (il reste dans l'agenda)."
+    )
+    return redirect(_manage_url(process, "#ateliers"))

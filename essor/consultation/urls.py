@@ -19,7 +19,6 @@ urlpatterns = [
     path("fiches/<int:pk>/suivre/", views.proposal_follow, name="proposal_follow"),
     path("commentaires/<int:pk>/moderer/", views.comment_moderate, name="comment_moderate"),
     path("moderation/", views.moderation, name="moderation"),
-    path("ateliers/<int:pk>/inscription/", views.workshop_register, name="workshop_register"),
     path("suivre/<str:kind>/<int:pk>/", views.follow, name="follow"),
     # The team's pages (team_views.py)
     path("nouvelle/", team_views.process_create, name="process_create"),
@@ -63,6 +62,12 @@ urlpatterns = [
         "<slug:slug>/questionnaires/<int:pk>/questions/<int:question_pk>/suppression/",
         team_views.question_delete,
         name="question_delete",
+    ),
+    path("<slug:slug>/ateliers/", team_views.workshop_link, name="workshop_link"),
+    path(
+        "<slug:slug>/ateliers/<int:event_pk>/retrait/",
+        team_views.workshop_unlink,
+        name="workshop_unlink",
     ),
     path("<slug:slug>/", views.process_detail, name="process"),
     path("<slug:slug>/fiches/", views.proposals, name="proposals"),

@@ -20,6 +20,9 @@ from essor.core.csv import csv_response, safe_cell
 from essor.core.ratelimit import ratelimit
 from essor.core.workflow import WorkflowError
 from essor.directory.models import Organisation
+from essor.events import services as events_services
+from essor.search.pickers import OrganisationPickerWidget
+from essor.territories.forms import CommunePickerWidget
 from essor.territories.models import Departement
 
 from . import perms, services
@@ -31,6 +34,7 @@ from .enums import (
     Axis,
     Breakdown,
     ProposalStatus,
+    QuestionKind,
     ReportReason,
 )
 from .models import (
@@ -41,7 +45,6 @@ from .models import (
     Proposal,
     Question,
     Questionnaire,
-    Workshop,
 )
 
 PER_PAGE = 50
@@ -92,29 +95,16 @@ def process_detail(request, slug):
             "is_team": perms.is_team(request.user, process),
             "dashboard": services.dashboard(process.actions.all()),
             "questionnaires": process.questionnaires.select_related("phase", "process"),
-            "workshops": _workshops(request.user, process),
+            "workshops": events_services.workshop_rows(
+                process.workshops.all(),
+                request.user,
+                unpublished=perms.is_team(request.user, process),
+            ),
             "n_proposals": Proposal.objects.visible().filter(process=process).count(),
             "following": request.user.is_authenticated
             and process.follows.filter(user=request.user).exists(),
         },
     )
-
-
-def _workshops(user, process):
-    workshops = list(process.workshops.annotate(n_registered=Count("registrations")))
-    mine = (
-        set(
-            user.consultation_registrations.filter(workshop__process=process).values_list(
-                "workshop_id", flat=True
-            )
-        )
-        if user.is_authenticated
-        else set()
-    )
-    for workshop in workshops:
-        workshop.registered = workshop.pk in mine
-        workshop.full = workshop.capacity is not None and workshop.n_registered >= workshop.capacity
-    return workshops
 
 
 def _dashboard_filters(request):
@@ -303,6 +293,26 @@ def _questionnaire(request, slug, pk):
     return questionnaire
 
 
+PICKERS = {
+    QuestionKind.COMMUNE: CommunePickerWidget,
+    QuestionKind.ORGANISATION: OrganisationPickerWidget,
+}
+
+
+def _picker(question, value, error):
+    """The commune or organisation picker of a question (the directory's and the
+    orientation's combobox), or None for the other kinds."""
+    widget = PICKERS.get(question.kind)
+    if widget is None:
+        return None
+    attrs = {"id": f"champ-{question.pk}", "aria-describedby": f"aide-{question.pk}"}
+    if error:
+        attrs.update(
+            {"aria-invalid": "true", "aria-describedby": f"aide-{question.pk} erreur-{question.pk}"}
+        )
+    return widget().render(question.field_name, value, attrs=attrs)
+
+
 def _answer_context(request, questionnaire, *, values=None, errors=None, error=None):
     user = request.user
     draft = questionnaire_services.draft_of(questionnaire, user)
@@ -341,6 +351,7 @@ def _answer_context(request, questionnaire, *, values=None, errors=None, error=N
                     if question.depends_on_id
                     else "",
                     "scale": range(question.scale_min, question.scale_max + 1),
+                    "picker": _picker(question, value, (errors or {}).get(question.pk)),
                 }
             )
         sections.append({"section": section, "questions": questions})
@@ -741,25 +752,7 @@ def moderation(request):
     )
 
 
-# Workshops and following
-
-
-@login_required
-@require_POST
-def workshop_register(request, pk):
-    workshop = get_object_or_404(Workshop.objects.select_related("process"), pk=pk)
-    if not perms.can_view_process(request.user, workshop.process):
-        raise Http404("Atelier introuvable.")
-    try:
-        registered = services.registration_toggle(workshop=workshop, user=request.user)
-    except services.ConsultationError as error:
-        messages.error(request, error.message)
-        return render(
-            request, "consultation/refused.html", {"message": error.message, "back": workshop.process.get_absolute_url()},
-            status=error.status_code,
-        )  # fmt: skip
-    messages.success(request, "Inscription enregistrée." if registered else "Inscription annulée.")
-    return redirect(workshop.process.get_absolute_url() + "#ateliers")
+# Following
 
 
 @login_required

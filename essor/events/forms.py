@@ -57,6 +57,7 @@ class EventForm(forms.ModelForm):
             "capacity",
             "registration_opens_at",
             "registration_closes_at",
+            "minutes",
         ]
         widgets = {
             "starts_at": DATETIME,
@@ -64,7 +65,9 @@ class EventForm(forms.ModelForm):
             "registration_opens_at": DATETIME,
             "registration_closes_at": DATETIME,
             "description": forms.Textarea(attrs={"rows": 6}),
+            "minutes": forms.Textarea(attrs={"rows": 6}),
         }
+        help_texts = {"minutes": "Publié sur la page de l'événement une fois qu'il a eu lieu."}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

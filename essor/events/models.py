@@ -84,6 +84,8 @@ class Event(Decision, models.Model):
         "ouverture des inscriptions", null=True, blank=True
     )
     registration_closes_at = models.DateTimeField("clôture des inscriptions", null=True, blank=True)
+    # Published on the event's page once it has taken place (a consultation's workshop).
+    minutes = models.TextField("compte rendu (Markdown)", blank=True)
     is_demo = models.BooleanField("démonstration", default=False)
     provenance = models.CharField("provenance", max_length=300, blank=True)
     created_at = models.DateTimeField("créé le", default=timezone.now)

@@ -3,10 +3,12 @@ list that promotes by itself, cancelling, attendance, reminders. Views and other
 call these; other apps call nothing else of this app."""
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -408,3 +410,52 @@ def decide_event(event, transition, *, by, comment=""):
                 [registration.user.email],
             )
     return event
+
+
+# For other apps: a consultation's workshops are events of the agenda
+
+
+def find_event(reference):
+    """An event by its slug or the address of its page (« https://…/agenda/<slug>/ »);
+    raises EventError with the French reason when there is none."""
+    reference = (reference or "").strip()[:500]
+    slug = reference
+    if "/" in reference:
+        try:
+            match = resolve(urlsplit(reference).path)
+        except Resolver404:
+            match = None
+        slug = match.kwargs.get("slug", "") if match and match.view_name == "events:detail" else ""
+    event = Event.objects.filter(slug=slug).first() if slug else None
+    if event is None:
+        raise EventError(
+            "Événement introuvable : indiquez l'adresse de sa page dans l'agenda.", 404
+        )
+    return event
+
+
+def workshop_rows(events, user, *, unpublished=False):
+    """The events as a consultation lists its workshops: published ones (all of them for
+    its team, `unpublished`), each with `n_confirmed`, `seats_left` and `mine` (the
+    person's active registration, or None), in two queries."""
+    if not unpublished:
+        events = events.filter(status=Status.PUBLISHED)
+    events = list(
+        events.order_by("starts_at", "pk")
+        .select_related("commune")
+        .annotate(n_confirmed=Count("registrations", filter=Q(registrations__status=R.CONFIRMED)))
+    )
+    mine = {}
+    if user.is_authenticated:
+        mine = {
+            r.event_id: r
+            for r in Registration.objects.filter(
+                event__in=[e.pk for e in events], user=user, status__in=ACTIVE
+            )
+        }
+    for event in events:
+        event.mine = mine.get(event.pk)
+        event.seats_left = (
+            None if event.capacity is None else max(0, event.capacity - event.n_confirmed)
+        )
+    return events

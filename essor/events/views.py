@@ -158,6 +158,7 @@ def _render_detail(request, event, *, status=200, error=None):
         "error": error,
         "tile_url": settings.ESSOR_TILE_URL,
         "has_meetings": hasattr(event, "meetings"),
+        "past": event.is_past(),
     }
     if context["can_manage"] or perms.can_moderate_events(user):
         context["history"] = event.transitions.select_related("actor")

@@ -12,4 +12,7 @@ urlpatterns = [
     path("carte.json", views.map_json, name="map"),
     path("carte/etablissement/<int:pk>/", views.map_card, name="map_card"),
     path("carte/lieu/", views.map_place, name="map_place"),
+    path(
+        "structures/suggestions/", views.organisation_suggestions, name="organisation_suggestions"
+    ),
 ]

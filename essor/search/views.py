@@ -23,6 +23,7 @@ from essor.territories.models import Commune
 from .backends import get_backend
 from .backends.base import SqlSearchBackend
 from .directory import SearchForm, map_data, parse_bbox, run_search, sites_in
+from .pickers import matching_organisations, organisation_label
 
 DYNAMIC_TARGET = "search-dynamic"
 MAX_ZOOM = 19
@@ -214,4 +215,27 @@ def map_place(request):
         request,
         "search/directory_place.html",
         {"establishments": [establishments[e] for e, _ in rows if e in establishments]},
+    )
+
+
+@require_GET
+def organisation_suggestions(request):
+    """The organisation picker's suggestions (essor/search/pickers.py): an HTML fragment of
+    options for htmx, JSON otherwise."""
+    query = request.GET.get("q") or next(
+        (v for k, v in request.GET.items() if k not in {"field", "q"}), ""
+    )
+    organisations = matching_organisations(query) if query.strip() else []
+    field = "".join(
+        ch for ch in request.GET.get("field", "structure") if ch.isalnum() or ch in "-_"
+    )
+    rows = [(o, organisation_label(o)) for o in organisations]
+    if request.htmx:
+        return render(
+            request,
+            "search/organisation_suggestions.html",
+            {"rows": rows, "field": field or "structure"},
+        )
+    return JsonResponse(
+        {"results": [{"id": o.pk, "name": o.display_name, "label": label} for o, label in rows]}
     )

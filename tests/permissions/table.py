@@ -92,6 +92,7 @@ ROUTES = {
         }
     ),
     "search:map_place": public(query={"bbox": "1.2,45.8,1.3,45.9"}),
+    "search:organisation_suggestions": public(query={"q": "ressourcerie"}),
     # Directory
     "directory:organisation": public_object(lambda w: {"pk": w.organisation.pk}),
     "directory:claim": signed_in(lambda w: {"pk": w.organisation.pk}),
@@ -359,7 +360,10 @@ ROUTES = {
     "consultation:question_create": tenant(_questionnaire, ok=["cress"]),
     "consultation:question_edit": tenant(_question, ok=["cress"]),
     "consultation:question_delete": tenant(_question, ok=["cress"], method="post"),
-    "consultation:workshop_register": signed_in(lambda w: {"pk": w.workshop.pk}, method="post"),
+    "consultation:workshop_link": tenant(_process, cress=MISSING, method="post"),
+    "consultation:workshop_unlink": tenant(
+        lambda w: {**_process(w), "event_pk": w.event.pk}, cress=MISSING, method="post"
+    ),
     "consultation:follow": signed_in(
         lambda w: {"kind": "concertation", "pk": w.consultation.process.pk}, method="post"
     ),

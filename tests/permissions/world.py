@@ -255,15 +255,6 @@ class World:
         return Comment.objects.create(proposal=self.proposal, author=self.admin, body="Oui.")
 
     @cached_property
-    def workshop(self):
-        from essor.consultation.models import Workshop
-
-        return Workshop.objects.create(
-            process=self.consultation.process, title="Atelier", place="Limoges",
-            starts_at=timezone.now() + dt.timedelta(days=5),
-        )  # fmt: skip
-
-    @cached_property
     def export(self):
         """A background export someone else asked (essor.core.exports), ready."""
         from essor.core.models import Export, ExportStatus

@@ -33,7 +33,7 @@
     function choose(option) {
       input.value = option.getAttribute("data-value");
       close();
-      if (status) status.textContent = "Commune choisie : " + input.value;
+      if (status) status.textContent = (root.dataset.chosen || "Commune choisie") + " : " + input.value;
       input.dispatchEvent(new Event("change", { bubbles: true }));
     }
 
@@ -41,7 +41,7 @@
       var count = options().length;
       active = -1;
       if (list.children.length) open(); else close();
-      if (status) status.textContent = count ? count + " commune(s) proposée(s), flèches pour parcourir, Entrée pour choisir" : "Aucune commune trouvée";
+      if (status) status.textContent = count ? count + " " + (root.dataset.found || "commune(s) proposée(s)") + ", flèches pour parcourir, Entrée pour choisir" : (root.dataset.none || "Aucune commune trouvée");
     });
     input.addEventListener("keydown", function (event) {
       if (event.key === "ArrowDown") { event.preventDefault(); if (list.hidden && options().length) open(); highlight(active + 1); }
