@@ -7,7 +7,7 @@ EMAIL_USE_TLS, DEFAULT_FROM_EMAIL), ESSOR_REGION, ESSOR_BASE_URL, ESSOR_DATA_DIR
 ESSOR_TILE_URL, TRUSTED_PROXY_COUNT, TRUSTED_PROXY_NETWORKS, LOGIN_FAILURE_LIMIT,
 LOGIN_LOCKOUT_SECONDS, ESSOR_PRIVATE_ROOT, PRIVATE_FILES_ACCEL_PREFIX, PRIVATE_FILES_SENDFILE,
 ESSOR_MAX_UPLOAD_BYTES, ESSOR_MAX_IMPORT_UPLOAD_BYTES, ESSOR_EXPORT_SYNC_ROWS,
-ESSOR_EXPORT_RETENTION_HOURS, DATABASE_REPLICA_URLS.
+ESSOR_EXPORT_RETENTION_HOURS, DATABASE_REPLICA_URLS, ESSOR_SEARCH_MEMORY, ESSOR_SEARCH_INDEX_DIR.
 """
 
 import os
@@ -196,6 +196,9 @@ else:
 ESSOR_SEARCH_MEMORY = env("ESSOR_SEARCH_MEMORY", "background")
 if ESSOR_SEARCH_MEMORY not in ("background", "inline", "off"):
     raise ImproperlyConfigured("ESSOR_SEARCH_MEMORY vaut background, inline ou off.")
+# Where the processes of a machine share that index: its arrays as files that each maps
+# (issue 20.2). A local disk: with several web servers, each writes its own.
+ESSOR_SEARCH_INDEX_DIR = Path(env("ESSOR_SEARCH_INDEX_DIR", str(DATA_DIR / "search-index")))
 # The platform search checks that its documents still match the published content (a
 # write that bypassed the services) at most this often, per process (essor/search/index.py).
 ESSOR_SEARCH_CHECK_SECONDS = 10

@@ -23,6 +23,8 @@ def _file_roots(settings, tmp_path_factory):
     root = tmp_path_factory.mktemp("files")
     settings.MEDIA_ROOT = root / "media"
     settings.PRIVATE_ROOT = root / "private"
+    # The search index's shared files: a test's rollback takes its generation back.
+    settings.ESSOR_SEARCH_INDEX_DIR = root / "search-index"
 
 
 @pytest.fixture(autouse=True)

@@ -418,12 +418,12 @@ def test_after_a_write_searches_run_in_sql_while_the_index_is_read_again(monkeyp
     settings.ESSOR_SEARCH_MEMORY = "background"
     readings, release = [], threading.Event()
 
-    def slow_load(backend, generation):
+    def slow_build(backend, generation, wait):
         readings.append(generation)
         release.wait(5)
         return SimpleNamespace(generation=generation)
 
-    monkeypatch.setattr(memory, "load", slow_load)
+    monkeypatch.setattr(memory, "build", slow_build)
     backend = get_backend()
     assert memory.current(backend, 7) is None
     assert memory.current(backend, 7) is None

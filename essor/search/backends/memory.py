@@ -13,13 +13,28 @@ the generation moves, the snapshot is read again in a background thread (about t
 seconds at national scale, at most one reading every READING_INTERVAL) and, until it is
 ready, searches run in SQL (base.py): results are never stale, only slower for a moment
 after a write. Tests read it inline (ESSOR_SEARCH_MEMORY = "inline").
+
+The processes of a machine share one copy (issue 20.2): the process that reads a
+generation writes its arrays as .npy files under ESSOR_SEARCH_INDEX_DIR
+(`<database>/<generation>/`, renamed into place whole), and every process maps those
+files read-only (numpy memmap): the pages are the operating system's page cache, held
+once however many workers map them. A lock file makes one process read the tables while
+the others keep answering in SQL, then map what it wrote. When the folder cannot be
+written, a process keeps its own copy in memory, as before.
 """
 
+import fcntl
+import hashlib
+import json
 import logging
 import math
+import os
+import shutil
 import threading
 import time
+import uuid
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 from django.conf import settings
@@ -377,6 +392,113 @@ def load(backend, generation):
     )
 
 
+# --- files shared by the processes of a machine -----------------------------------------
+
+# Bump when the arrays of a Snapshot change: files of another layout are never mapped.
+FILES_LAYOUT = "1"
+ARRAYS = ("org_id", "family", "esus", "name_length", "name_rank", "by_name", "label_org",
+          "label_id", "site_org", "est_id", "lat", "lon")  # fmt: skip
+_folders = {}
+
+
+def index_folder(backend):
+    """The folder of this database's files, named after the database. A replica holds
+    its primary's data (essor/core/replicas.py): it shares the primary's folder, so that
+    a process reading from both maps one copy."""
+    conn = backend.connection
+    database = conn.settings_dict
+    if conn.alias in settings.DATABASE_REPLICAS:
+        database = connections["default"].settings_dict
+    identity = [
+        FILES_LAYOUT,
+        conn.vendor,
+        *(str(database.get(k)) for k in ("NAME", "HOST", "PORT")),
+    ]
+    key = hashlib.sha256("|".join(identity).encode()).hexdigest()[:16]
+    folder = Path(settings.ESSOR_SEARCH_INDEX_DIR) / key
+    _folders[conn.alias] = folder
+    return folder
+
+
+def _load_array(path):
+    try:
+        return np.load(path, mmap_mode="r")
+    except ValueError:  # an empty array cannot be mapped
+        return np.load(path)
+
+
+def mapped(folder, generation):
+    """The snapshot of `generation` mapped from its files; None when they are not written."""
+    path = folder / str(generation)
+    try:
+        meta = json.loads((path / "meta.json").read_text())
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return Snapshot(
+        generation=generation,
+        families=meta["families"],
+        vocabularies=meta["vocabularies"],
+        columns={c: _load_array(path / f"column-{c}.npy") for c in meta["vocabularies"]},
+        pair_order={c: _load_array(path / f"pairs-{c}.npy") for c in SITE_FACETS.values()},
+        **{name: _load_array(path / f"{name}.npy") for name in ARRAYS},
+    )
+
+
+def write(snapshot, folder):
+    """Write `snapshot` under `folder/<generation>`, whole or not at all, and remove the
+    older generations (a process still mapping one keeps its pages until it moves on)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    draft = folder / f".draft-{os.getpid()}-{uuid.uuid4().hex}"
+    draft.mkdir()
+    for name in ARRAYS:
+        np.save(draft / f"{name}.npy", getattr(snapshot, name))
+    for column, codes in snapshot.columns.items():
+        np.save(draft / f"column-{column}.npy", codes)
+    for column, order in snapshot.pair_order.items():
+        np.save(draft / f"pairs-{column}.npy", order)
+    meta = {"families": snapshot.families, "vocabularies": snapshot.vocabularies}
+    (draft / "meta.json").write_text(json.dumps(meta))
+    try:
+        draft.rename(folder / str(snapshot.generation))
+    except OSError:  # written meanwhile by another process
+        shutil.rmtree(draft, ignore_errors=True)
+    for old in folder.iterdir():
+        if old.name.isdigit() and int(old.name) < snapshot.generation:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def build(backend, generation, wait):
+    """Read the tables into the files of `generation` and map them; None when another
+    process is reading them (and not `wait`) or a write landed meanwhile. When the
+    folder cannot be written: the snapshot in this process's memory."""
+    try:
+        folder = index_folder(backend)
+        folder.mkdir(parents=True, exist_ok=True)
+        lock = open(folder / "reading.lock", "w")  # noqa: SIM115 - held until the end
+    except OSError:
+        logger.warning(
+            "Index de recherche : %s impossible à écrire", settings.ESSOR_SEARCH_INDEX_DIR
+        )
+        return load(backend, generation)
+    with lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            return None
+        snapshot = mapped(folder, generation)  # read by the process that held the lock
+        if snapshot is not None:
+            return snapshot
+        snapshot = load(backend, generation)
+        if snapshot is None:
+            return None
+        try:
+            write(snapshot, folder)
+        except OSError:
+            logger.exception("Index de recherche : écriture impossible dans %s", folder)
+            return snapshot
+        return mapped(folder, generation) or snapshot
+
+
 # --- one snapshot per database and process ---------------------------------------------
 
 _snapshots = {}
@@ -389,8 +511,9 @@ READING_INTERVAL = 10.0
 
 
 def current(backend, generation):
-    """The snapshot of `generation` when there is one; else None (search in SQL), after
-    starting its reading — inline or in the background, as settings say."""
+    """The snapshot of `generation` when there is one: this process's, or mapped from the
+    files another process wrote. Else None (search in SQL), after starting its reading —
+    inline or in the background, as settings say."""
     mode = settings.ESSOR_SEARCH_MEMORY
     if mode == "off":
         return None
@@ -398,8 +521,13 @@ def current(backend, generation):
     snapshot = _snapshots.get(key)
     if snapshot is not None and snapshot.generation == generation:
         return snapshot
+    if key in _folders:  # known: finding the files is one stat()
+        snapshot = mapped(_folders[key], generation)
+        if snapshot is not None:
+            _snapshots[key] = snapshot
+            return snapshot
     if mode == "inline":
-        snapshot = load(backend, generation)
+        snapshot = build(backend, generation, wait=True)
         if snapshot is not None:
             _snapshots[key] = snapshot
         return snapshot
@@ -417,7 +545,8 @@ def current(backend, generation):
 def _load_in_background(backend_class, alias, generation):
     try:
         backend = backend_class(connections[alias])
-        snapshot = load(backend, generation)
+        snapshot = build(backend, generation, wait=False)
+        # None: another process is reading; a next search maps its files.
         if snapshot is not None:
             _snapshots[alias] = snapshot
     except Exception:
@@ -432,3 +561,4 @@ def forget():
     """Drop the snapshots (tests that switch databases)."""
     _snapshots.clear()
     _last_reading.clear()
+    _folders.clear()
