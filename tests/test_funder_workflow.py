@@ -25,7 +25,8 @@ pytestmark = pytest.mark.django_db
 # A list page reads the session, the user, their organisations and the rows: a fixed number
 # of queries, however many rows (an N+1 fails the test).
 # The export counts its rows first (above ESSOR_EXPORT_SYNC_ROWS it goes to the background).
-LIST_QUERIES = {"financing:requests": 5, "financing:requests_csv": 4}
+# The list also reads the funder's tools once, for its « Outil ou appel » filter.
+LIST_QUERIES = {"financing:requests": 6, "financing:requests_csv": 4}
 
 
 @pytest.fixture
