@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -90,8 +90,12 @@ def with_public_page(queryset=None):
 
 
 def annotate_public_page(queryset):
-    """`queryset` with `has_public_page` on each organisation (same rule, no query more)."""
-    condition = _public_page(Organisation.objects.all())
+    """`queryset` with `has_public_page` on each organisation (same rule, no query more).
+    Each reason is an EXISTS on the row's own id: as `pk IN (reason)` SQLite built the
+    whole set of every reason (180,000 organisations: 50 ms of an organisation page)."""
+    condition = PUBLICLY_LISTED
+    for reason in PUBLIC_PAGE_REASONS:
+        condition |= Exists(reason(Organisation.objects.filter(pk=OuterRef("pk"))))
     return queryset.annotate(has_public_page=ExpressionWrapper(condition, BooleanField()))
 
 
