@@ -14,6 +14,7 @@ BENCHMARKS = {
     "national_data": ("national/generate.py", "jeu national : RNA (2 M de lignes), stocks SIRENE (28 M / 40 M), reprenable"),
     "national_import": ("national/measure.py", "imports nationaux : SIRENE lu et filtré (lignes/s), RNA 1,5 M sur PostgreSQL"),
     "search": ("bench.search", "annuaire et recherche de la plateforme : p95 (250 000 établissements)"),
+    "pages": ("pages.py", "pages sans cache : ms de CPU (recherche, fiche structure, territoire)"),
     "orientation": ("bench.orientation", "orientation : temps de réponse (5 000 offres)"),
     "observatory": ("bench.observatory", "observatoire : recalcul et pages (250 000 établissements)"),
     "purchasing": ("bench.purchasing", "achats : sourcing p95 (20 000 fournisseurs), appariement d'un besoin"),
