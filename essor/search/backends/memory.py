@@ -23,6 +23,9 @@ the others keep answering in SQL, then map what it wrote. When the folder cannot
 written, a process keeps its own copy in memory, as before.
 """
 
+import contextlib
+import ctypes
+import ctypes.util
 import fcntl
 import hashlib
 import json
@@ -496,7 +499,19 @@ def build(backend, generation, wait):
         except OSError:
             logger.exception("Index de recherche : écriture impossible dans %s", folder)
             return snapshot
-        return mapped(folder, generation) or snapshot
+        shared = mapped(folder, generation)
+        if shared is None:
+            return snapshot
+    del snapshot
+    _release_heap()
+    return shared
+
+
+def _release_heap():
+    """Hand back to the system the heap the reading used (rows read as tuples: about
+    45 MB at 250,000 establishments), which glibc otherwise keeps in the process."""
+    with contextlib.suppress(OSError, AttributeError, TypeError):  # not glibc
+        ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim(0)
 
 
 # --- one snapshot per database and process ---------------------------------------------
