@@ -90,6 +90,7 @@ class QuestionnaireForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.process = process
         self.fields["phase"].queryset = process.phases.all()
+        self.fields["phase"].empty_label = None  # a questionnaire always has its phase
         self.fields["phase"].help_text = "Le questionnaire est ouvert pendant cette étape."
 
     def clean(self):

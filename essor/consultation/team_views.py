@@ -226,7 +226,7 @@ def questionnaire_manage(request, slug, pk):
         {
             "process": questionnaire.process,
             "questionnaire": questionnaire,
-            "sections": questionnaire.sections.prefetch_related("questions"),
+            "questionnaire_sections": questionnaire.sections.prefetch_related("questions"),
             "section_form": SectionForm(initial={"order": questionnaire.sections.count() + 1}),
             "n_responses": questionnaire.responses.count(),
         },
@@ -245,7 +245,7 @@ def section_create(request, slug, pk):
             {
                 "process": questionnaire.process,
                 "questionnaire": questionnaire,
-                "sections": questionnaire.sections.prefetch_related("questions"),
+                "questionnaire_sections": questionnaire.sections.prefetch_related("questions"),
                 "section_form": form,
                 "n_responses": questionnaire.responses.count(),
             },
