@@ -182,6 +182,11 @@ def main(argv=None):
     load_territories()
     suppliers, links, areas = generate(args.suppliers, args.seed)
     rebuild()
+    if connection.vendor == "postgresql":
+        # A database in service has its planner statistics (autovacuum); one just filled
+        # has none until autovacuum comes by, and its plans are guesses.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     print(
         f"Base {connection.vendor} prête en {time.perf_counter() - started:.0f} s : "
         f"{suppliers} fournisseurs, {links} catégories vendues, {areas} zones d'intervention, "
