@@ -181,11 +181,20 @@ def send_funder_reminders(today=None):
         .annotate(count=Count("pk"), waiting=Count("pk", filter=Q(status=S.RECEIVED)))
         .order_by("tool", "funder")
     )
+    closed = list(closed)
+    tools = FinancingTool.objects.in_bulk({row["tool"] for row in closed})
+    people = {}  # funder id → the people who instruct for it, read once per funder
+
+    def people_of(funder_id):
+        if funder_id not in people:
+            people[funder_id] = list(funder_people(funder_id))
+        return people[funder_id]
+
     for row in closed:
-        tool = FinancingTool.objects.get(pk=row["tool"])
+        tool = tools[row["tool"]]
         url = f"{reverse('financing:requests')}?outil={tool.pk}"
         counts = f"{row['count']} demande{pluralize(row['count'])} reçue{pluralize(row['count'])}"
-        for person in funder_people(row["funder"]):
+        for person in people_of(row["funder"]):
             sent += _send_once(
                 user=person,
                 tool=tool,
@@ -205,7 +214,7 @@ def send_funder_reminders(today=None):
         days = (today - received_on).days
         threshold = max(d for d in REQUEST_WAITING_DAYS if d <= days)
         dossier = funding_request.dossier
-        for person in funder_people(funding_request.funder_id):
+        for person in people_of(funding_request.funder_id):
             sent += _send_once(
                 user=person,
                 tool=None,
