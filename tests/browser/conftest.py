@@ -29,7 +29,10 @@ def browser():
     # Playwright's sync API runs an event loop in this thread; the ORM calls the tests
     # make between two page actions are still synchronous and safe.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # expect() waits for the page (a click's navigation, htmx) as long as an action does.
+    expect.set_options(timeout=10_000)
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(

@@ -3,6 +3,8 @@ send), proposes a fiche action; the CRESS publishes it; the member supports and 
 it; the team retains it, which makes it an action; its progress shows on the dashboard.
 On a desktop and at 390 px, with axe-core."""
 
+from playwright.sync_api import expect
+
 from essor.consultation.models import Action, Comment, Proposal, Response, Support
 from tests.factories.accounts import PASSWORD, UserFactory
 from tests.factories.consultation import questionnaire
@@ -44,11 +46,11 @@ def test_answer_propose_moderate_retain_and_follow_the_progress(page):
     page.get_by_role("button", name="Enregistrer le brouillon").click()
     page.get_by_text("Brouillon enregistré").wait_for()
     page.goto(q.get_absolute_url())
-    assert page.get_by_text("Vous reprenez votre brouillon").is_visible()
+    expect(page.get_by_text("Vous reprenez votre brouillon")).to_be_visible()
     assert page.get_by_label("Juridique").is_checked()
     page.get_by_role("button", name="Envoyer mes réponses").click()
-    assert page.get_by_role("alert").get_by_text("corrigez les réponses signalées").is_visible()
-    assert page.get_by_text("Cette question est obligatoire.").first.is_visible()
+    expect(page.get_by_role("alert").get_by_text("corrigez les réponses signalées")).to_be_visible()
+    expect(page.get_by_text("Cette question est obligatoire.").first).to_be_visible()
     page.get_by_role("group", name="Êtes-vous accompagnés ? (obligatoire)").get_by_label(
         "Oui"
     ).check()

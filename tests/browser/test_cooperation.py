@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from .conftest import axe_violations, screenshot
 
@@ -77,12 +78,12 @@ def test_a_meeting_room_need_in_niort_from_publication_to_the_deux_sevres_portra
     screenshot(page, "cooperation-publier-bureau", full_page=True)
     page.get_by_role("button", name="Publier").click()
 
-    assert page.get_by_role(
-        "heading", name="Une salle pour notre conseil d'administration"
-    ).is_visible()
+    expect(
+        page.get_by_role("heading", name="Une salle pour notre conseil d'administration")
+    ).to_be_visible()
     matches = page.get_by_role("region", name="Les offres qui correspondent")
-    assert matches.get_by_role("link", name="Salle de 40 m² le mardi").is_visible()
-    assert matches.get_by_text("créneaux communs : mardi après-midi").is_visible()
+    expect(matches.get_by_role("link", name="Salle de 40 m² le mardi")).to_be_visible()
+    expect(matches.get_by_text("créneaux communs : mardi après-midi")).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, "cooperation-besoin-bureau", full_page=True)
 
@@ -91,7 +92,7 @@ def test_a_meeting_room_need_in_niort_from_publication_to_the_deux_sevres_portra
         "Bonjour, la salle serait-elle libre un mardi par mois ?"
     )
     page.get_by_role("button", name="Envoyer le message").click()
-    assert page.get_by_text("la salle serait-elle libre").is_visible()
+    expect(page.get_by_text("la salle serait-elle libre")).to_be_visible()
     assert "hote@exemple.fr" not in page.content()
     page.get_by_role("button", name="Partager mes coordonnées").click()
     thread_url = page.url
@@ -101,11 +102,11 @@ def test_a_meeting_room_need_in_niort_from_publication_to_the_deux_sevres_portra
     phone = other.new_page()
     phone.set_viewport_size(PHONE)
     log_in(phone, host, thread_url.replace(live_server.url, ""))
-    assert phone.get_by_text("la salle serait-elle libre").is_visible()
+    expect(phone.get_by_text("la salle serait-elle libre")).to_be_visible()
     phone.get_by_label("Votre message").fill("Oui, le premier mardi du mois.")
     phone.get_by_role("button", name="Envoyer").click()
     phone.get_by_role("button", name="Partager mes coordonnées").click()
-    assert phone.get_by_role("link", name="compagnie@exemple.fr").is_visible()
+    expect(phone.get_by_role("link", name="compagnie@exemple.fr")).to_be_visible()
     assert horizontal_overflow(phone) <= 0
     assert axe_violations(phone) == []
     screenshot(phone, "cooperation-echange-telephone", full_page=True)
@@ -115,13 +116,13 @@ def test_a_meeting_room_need_in_niort_from_publication_to_the_deux_sevres_portra
     phone.get_by_label("Euros économisés").fill("480")
     assert axe_violations(phone) == []
     phone.get_by_role("button", name="Conclure").click()
-    assert phone.get_by_text("40 m² partagés").is_visible()
+    expect(phone.get_by_text("40 m² partagés")).to_be_visible()
     other.close()
 
     page.goto("/observatoire/departement/79/")
     section = page.get_by_role("region", name="Coopération")
     table = section.get_by_role("table")
-    assert table.get_by_role("rowheader", name="Locaux").is_visible()
+    expect(table.get_by_role("rowheader", name="Locaux")).to_be_visible()
     assert "480" in table.inner_text()
     assert axe_violations(page) == []
     screenshot(page, "cooperation-portrait-deux-sevres")

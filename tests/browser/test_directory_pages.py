@@ -1,6 +1,7 @@
 import io
 
 from PIL import Image
+from playwright.sync_api import expect
 
 from essor.territories.models import Commune
 from tests.factories.directory import EssOrganisationFactory, EstablishmentFactory, LabelFactory
@@ -38,8 +39,8 @@ def test_organisation_page_shows_its_establishments_on_a_map_and_passes_axe(page
     )
 
     page.goto(organisation.get_absolute_url())
-    assert page.get_by_role("heading", level=1, name="Scop Exemple").is_visible()
-    assert page.get_by_text("catégorie juridique 5458", exact=False).is_visible()
+    expect(page.get_by_role("heading", level=1, name="Scop Exemple")).to_be_visible()
+    expect(page.get_by_text("catégorie juridique 5458", exact=False)).to_be_visible()
     map_region = page.get_by_role("region", name="Carte des établissements")
     map_region.wait_for(state="visible")
     markers = page.locator(".leaflet-marker-icon")

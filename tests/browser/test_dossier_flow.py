@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from essor.financing.enums import FundingRequestStatus, Instrument
 from essor.financing.models import Dossier, FundingRequest
@@ -123,7 +124,7 @@ def test_a_dossier_from_its_creation_to_its_payment(page, size):
     # The summary, then an explicit confirmation.
     page.get_by_role("link", name="Relire et déposer le dossier").click()
     page.get_by_text("Rien : le dossier est complet.").wait_for()
-    assert page.get_by_text("la structure semble éligible").is_visible()
+    expect(page.get_by_text("la structure semble éligible")).to_be_visible()
     check(page, f"dossier-recapitulatif-{size}")
     page.get_by_role("button", name="Déposer auprès des financeurs").click()
     page.get_by_text("Cochez la case pour confirmer l'envoi.").wait_for()
@@ -140,7 +141,7 @@ def test_a_dossier_from_its_creation_to_its_payment(page, size):
     notifications_link = page.locator("header a[href='/compte/notifications/']")
     assert "1 non lue" in notifications_link.text_content()
     if size == "telephone":  # the folded header still shows the count, on its button
-        assert page.get_by_role("button", name="Menu 1 notification non lue").is_visible()
+        expect(page.get_by_role("button", name="Menu 1 notification non lue")).to_be_visible()
     check(page, f"notifications-financeur-{size}")
     page.get_by_role("link", name=re.compile("Nouvelle demande de financement")).click()
     page.wait_for_url(f"**{request.get_absolute_url()}")
@@ -157,11 +158,11 @@ def test_a_dossier_from_its_creation_to_its_payment(page, size):
 
     # The creator sees the request for documents, on the page and in the header.
     log_in(page, creator, "/compte/notifications/")
-    assert page.get_by_text("Motif : Joignez le devis de l'outillage.").is_visible()
+    expect(page.get_by_text("Motif : Joignez le devis de l'outillage.")).to_be_visible()
     check(page, f"notifications-porteur-{size}")
     page.get_by_role("link", name=re.compile("demande un complément")).click()
     page.wait_for_url(f"**{dossier.get_absolute_url()}#demandes")
-    assert page.get_by_text(f"état : Complément demandé par {funder.name}").is_visible()
+    expect(page.get_by_text(f"état : Complément demandé par {funder.name}")).to_be_visible()
     assert page.get_by_text("Déposé", exact=True).count() == 0
     check(page, f"dossier-complement-{size}")
     page.get_by_label("Votre réponse").fill("Le devis est joint au budget.")
@@ -184,7 +185,7 @@ def test_a_dossier_from_its_creation_to_its_payment(page, size):
     assert request.status == FundingRequestStatus.PAID
 
     log_in(page, creator, dossier.get_absolute_url())
-    assert page.get_by_text(f"{funder.name} : versée").first.is_visible()
+    expect(page.get_by_text(f"{funder.name} : versée").first).to_be_visible()
     creator_subjects = [m.subject for m in mail.outbox if m.to == [creator.email]]
     # Recevable, en instruction, complément demandé, accordée, convention, versement.
     assert len(creator_subjects) == 6

@@ -4,6 +4,7 @@ registration, axe-core."""
 from datetime import timedelta
 
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from essor.events.enums import EventKind, RegistrationStatus, Theme
 from essor.events.models import Registration
@@ -48,15 +49,15 @@ def test_agenda_list_month_and_registration(page):
     for viewport, name in ((DESKTOP, "bureau"), (PHONE, "telephone")):
         page.set_viewport_size(viewport)
         page.goto("/agenda/")
-        assert page.get_by_role("heading", name="Agenda de l'ESS").is_visible()
+        expect(page.get_by_role("heading", name="Agenda de l'ESS")).to_be_visible()
         page.get_by_label("Territoire").select_option("departement:23")
         page.get_by_role("button", name="Filtrer").click()
-        assert page.get_by_role("link", name="Atelier coopération à Guéret").is_visible()
+        expect(page.get_by_role("link", name="Atelier coopération à Guéret")).to_be_visible()
         assert axe_violations(page) == []
         assert horizontal_overflow(page) <= 0
         screenshot(page, f"agenda-liste-{name}", full_page=True)
         page.get_by_role("link", name="Vue par mois").click()
-        assert page.get_by_role("link", name="Atelier coopération à Guéret").first.is_visible()
+        expect(page.get_by_role("link", name="Atelier coopération à Guéret").first).to_be_visible()
         assert axe_violations(page) == []
         assert horizontal_overflow(page) <= 0
         screenshot(page, f"agenda-mois-{name}", full_page=True)
@@ -66,7 +67,7 @@ def test_agenda_list_month_and_registration(page):
     assert axe_violations(page) == []
     page.get_by_label("Votre structure (facultatif)").fill("SCOP des Monts")
     page.get_by_role("button", name="M'inscrire").click()
-    assert page.get_by_text("Vous êtes inscrit").first.is_visible()
+    expect(page.get_by_text("Vous êtes inscrit").first).to_be_visible()
     assert Registration.objects.get(user=user).status == RegistrationStatus.CONFIRMED
     assert horizontal_overflow(page) <= 0
     assert axe_violations(page) == []
@@ -135,12 +136,12 @@ def test_an_espresso_from_creation_to_the_organisers_figures(page):
         page.get_by_role("group", name=group).get_by_text("Propreté, déchets et recyclage").click()
         page.get_by_role("group", name=group).get_by_label(box).check()
         page.get_by_role("button", name="Participer").click()
-        assert page.get_by_text("Votre profil de participant est enregistré.").is_visible()
+        expect(page.get_by_text("Votre profil de participant est enregistré.")).to_be_visible()
     # The buyer is suggested the cleaning company, with why, and asks to meet it.
     suggestion = page.locator(".suggestions li", has_text="Régie propreté du Marais")
     assert "propose nettoyage de locaux, que vous recherchez" in suggestion.inner_text()
     suggestion.get_by_role("button", name="Demander").click()
-    assert page.get_by_text("Votre demande de rendez-vous est enregistrée.").is_visible()
+    expect(page.get_by_text("Votre demande de rendez-vous est enregistrée.")).to_be_visible()
     assert axe_violations(page) == []
     page.set_viewport_size(PHONE)
     assert horizontal_overflow(page) <= 0
@@ -154,13 +155,14 @@ def test_an_espresso_from_creation_to_the_organisers_figures(page):
     page.get_by_role("button", name="Clore les demandes").click()
     page.get_by_role("button", name="Établir le planning").click()
     page.wait_for_url("**/rendez-vous/organisation/")
-    assert page.get_by_text("rendez-vous placés").is_visible()
+    expect(page.get_by_text("rendez-vous placés")).to_be_visible()
     page.get_by_role("button", name="Confirmer le planning et l'envoyer").click()
-    assert page.get_by_text("Le planning est confirmé").is_visible()
+    expect(page.get_by_text("Le planning est confirmé")).to_be_visible()
     page.get_by_role("link", name="Grille par créneau et table (imprimable)").click()
     grid = page.get_by_role(
         "table", name="Rendez-vous par créneau (lignes) et par table (colonnes)"
     )
+    expect(grid).to_be_visible()  # the click's navigation has landed
     assert (
         grid.get_by_text("Régie propreté du Marais × Ville de Niort").count()
         + grid.get_by_text("Ville de Niort × Régie propreté du Marais").count()
@@ -182,10 +184,10 @@ def test_an_espresso_from_creation_to_the_organisers_figures(page):
     logout(page)
     login(page, buyer, f"/agenda/{event.slug}/rendez-vous/")
     agenda = page.get_by_role("table", name="Mes rendez-vous, créneau par créneau")
-    assert agenda.get_by_role("link", name="Régie propreté du Marais").is_visible()
+    expect(agenda.get_by_role("link", name="Régie propreté du Marais")).to_be_visible()
     page.get_by_label("Suite du rendez-vous avec Régie propreté du Marais").select_option("devis")
     page.get_by_role("button", name="Enregistrer").first.click()
-    assert page.get_by_text("La suite du rendez-vous est enregistrée.").is_visible()
+    expect(page.get_by_text("La suite du rendez-vous est enregistrée.")).to_be_visible()
     meeting.refresh_from_db()
     assert "devis" in (meeting.first_outcome, meeting.second_outcome)
 
@@ -196,7 +198,7 @@ def test_an_espresso_from_creation_to_the_organisers_figures(page):
     assert (
         figures.get_by_role("row", name="Acheteur").get_by_role("cell").nth(1).inner_text() == "1"
     )
-    assert page.get_by_text("1 rendez-vous confirmé, 1 avec une suite renseignée").is_visible()
+    expect(page.get_by_text("1 rendez-vous confirmé, 1 avec une suite renseignée")).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, "espresso-chiffres-bureau", full_page=True)
     page.set_viewport_size(PHONE)

@@ -1,6 +1,7 @@
 import re
 
 from django.core import mail
+from playwright.sync_api import expect
 
 from essor.accounts.models import User
 from tests.factories.accounts import PASSWORD
@@ -12,7 +13,7 @@ def test_home_page_renders_in_french_and_passes_axe(page):
     page.goto("/")
     assert page.locator("html").get_attribute("lang") == "fr"
     assert "Vers qui me tourner" in page.locator("h1").inner_text()
-    assert page.get_by_text("plus de 220 500 salariés", exact=True).is_visible()
+    expect(page.get_by_text("plus de 220 500 salariés", exact=True)).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, "accueil", full_page=True)
 
@@ -35,21 +36,21 @@ def test_signup_confirm_login_logout(page):
     page.get_by_label("Confirmation du mot de passe").fill(PASSWORD)
     page.get_by_label("J'ai lu comment ESSor traite").check()
     page.get_by_role("button", name="Créer mon compte").click()
-    assert page.get_by_role("heading", name="Vérifiez votre boîte e-mail").is_visible()
+    expect(page.get_by_role("heading", name="Vérifiez votre boîte e-mail")).to_be_visible()
 
     link = re.search(r"http://testserver(\S+)", mail.outbox[-1].body)[1]
     page.goto(link)
-    assert page.get_by_text("Votre adresse est confirmée").is_visible()
+    expect(page.get_by_text("Votre adresse est confirmée")).to_be_visible()
     assert User.objects.get(email="alice@exemple.fr").has_confirmed_email
 
     page.get_by_label("Adresse e-mail").fill("alice@exemple.fr")
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
-    assert page.get_by_role("heading", name="Mon compte").is_visible()
+    expect(page.get_by_role("heading", name="Mon compte")).to_be_visible()
     assert axe_violations(page) == []
 
     page.get_by_role("button", name="Se déconnecter").click()
-    assert page.get_by_role("link", name="Se connecter").is_visible()
+    expect(page.get_by_role("link", name="Se connecter")).to_be_visible()
 
 
 def test_commune_picker_works_with_the_keyboard_only(page):
@@ -69,7 +70,7 @@ def test_commune_picker_works_with_the_keyboard_only(page):
     assert field.get_attribute("aria-expanded") == "false"
     page.keyboard.press("Enter")  # submits the form
     page.wait_for_url("**/commune/87085/")
-    assert page.get_by_role("heading", name="Limoges").is_visible()
+    expect(page.get_by_role("heading", name="Limoges")).to_be_visible()
     assert "CU Limoges Métropole" in page.content()
     assert axe_violations(page) == []
 
@@ -85,5 +86,5 @@ def test_commune_picker_without_javascript_explains_an_ambiguous_name(
     assert "Plusieurs communes correspondent" in page.content()
     page.get_by_label("Aller à une commune").fill("Guéret (23096)")
     page.get_by_role("button", name="Voir la commune").click()
-    assert page.get_by_role("heading", name="Guéret").is_visible()
+    expect(page.get_by_role("heading", name="Guéret")).to_be_visible()
     context.close()

@@ -1,4 +1,7 @@
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from essor.initiatives.report import load_report_initiatives
 
@@ -23,8 +26,8 @@ def test_legal_forms_table_passes_axe_and_scrolls_with_the_keyboard_on_a_desktop
     page.set_viewport_size(DESKTOP)
     page.goto("/ressources/formes-juridiques/")
     table = page.get_by_role("table", name=CAPTION)
-    assert table.is_visible()
-    assert table.get_by_role("columnheader", name="Réserves impartageables").is_visible()
+    expect(table).to_be_visible()
+    expect(table.get_by_role("columnheader", name="Réserves impartageables")).to_be_visible()
     assert table.get_by_role("rowheader", name="SCIC").count() == 1
     assert page.locator(".legal-form-cards").is_hidden()
     assert axe_violations(page) == []
@@ -47,15 +50,15 @@ def test_legal_forms_read_well_on_a_phone(page):
     assert page.get_by_role("table", name=CAPTION).is_hidden()
     cards = page.locator(".legal-form-cards > li")
     assert cards.count() == 10
-    assert cards.first.get_by_role("heading", name="Association loi 1901").is_visible()
-    assert cards.first.get_by_text("Réserves impartageables").is_visible()
+    expect(cards.first.get_by_role("heading", name="Association loi 1901")).to_be_visible()
+    expect(cards.first.get_by_text("Réserves impartageables")).to_be_visible()
     assert horizontal_overflow(page) <= 0
     assert axe_violations(page) == []
     screenshot(page, "formes-juridiques-telephone", full_page=True)
     page.get_by_role("navigation", name="Aller à une forme").get_by_role(
         "link", name="Fonds de dotation"
     ).click()
-    assert page.locator("#fiche-fonds-de-dotation").is_visible()
+    expect(page.locator("#fiche-fonds-de-dotation")).to_be_visible()
     screenshot(page, "formes-juridiques-telephone-ecran")
 
 
@@ -70,7 +73,7 @@ def test_the_form_chooser_works_without_javascript(browser, live_server, geograp
     page.get_by_label("Une petite part pourra revenir").check()
     page.get_by_label("En partie").check()
     page.get_by_role("button", name="Voir les formes adaptées").click()
-    assert "qui=salaries" in page.url
+    expect(page).to_have_url(re.compile("qui=salaries"))
     suggestions = page.get_by_role("region", name="Nos suggestions")
     assert suggestions.get_by_role("heading", level=3).first.inner_text().startswith("SCOP")
     assert horizontal_overflow(page) <= 0
@@ -82,10 +85,10 @@ def test_the_form_chooser_and_what_is_ess_pass_axe(page):
     page.goto(
         "/ressources/quelle-forme-pour-mon-projet/?qui=multi&activite=mixte&benefices=encadre&utilite=principal"
     )
-    assert page.get_by_role("heading", name="Nos suggestions").is_visible()
+    expect(page.get_by_role("heading", name="Nos suggestions")).to_be_visible()
     assert axe_violations(page) == []
     page.goto("/ressources/qu-est-ce-que-l-ess/")
-    assert page.get_by_text("plus de 220 500 salariés", exact=True).is_visible()
+    expect(page.get_by_text("plus de 220 500 salariés", exact=True)).to_be_visible()
     assert axe_violations(page) == []
     page.goto("/ressources/formations/")
     assert axe_violations(page) == []
@@ -95,23 +98,23 @@ def test_initiatives_search_works_without_javascript(browser, live_server, repor
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()
     page.goto("/initiatives/")
-    assert page.get_by_role("heading", name="38 initiatives").is_visible()
+    expect(page.get_by_role("heading", name="38 initiatives")).to_be_visible()
     page.get_by_label("Mots-clés").fill("rendez vous d'affaires")
     page.get_by_label("Axe").select_option("cooperer")
     page.get_by_role("search", name="Rechercher une initiative").get_by_role("button").click()
-    assert "axe=cooperer" in page.url
+    expect(page).to_have_url(re.compile("axe=cooperer"))
     page.get_by_role("link", name="Les Espresso").click()
-    assert page.get_by_role("heading", name="Les Espresso", level=1).is_visible()
-    assert page.get_by_text("CRESS Poitou-Charentes", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Les Espresso", level=1)).to_be_visible()
+    expect(page.get_by_text("CRESS Poitou-Charentes", exact=True)).to_be_visible()
     context.close()
 
 
 def test_initiative_pages_pass_axe_and_read_well_on_a_phone(page, report_examples):
     page.goto("/initiatives/?axe=innover")
-    assert page.get_by_role("heading", name="14 initiatives trouvées").is_visible()
+    expect(page.get_by_role("heading", name="14 initiatives trouvées")).to_be_visible()
     assert axe_violations(page) == []
     page.get_by_role("link", name="Association Pivoine").click()
-    assert page.get_by_text("Source : L'économie sociale et solidaire").is_visible()
+    expect(page.get_by_text("Source : L'économie sociale et solidaire")).to_be_visible()
     assert axe_violations(page) == []
     page.get_by_role("link", name="Signaler un contenu inapproprié").click()
     assert axe_violations(page) == []
@@ -143,7 +146,7 @@ def test_a_member_proposes_an_initiative_with_the_keyboard_friendly_form(page):
     page.get_by_role("group", name="Coopérer").get_by_label("Coopération territoriale").check()
     page.get_by_label("Haute-Vienne (87)").check()
     page.get_by_role("button", name="Enregistrer et soumettre à la CRESS").click()
-    assert page.get_by_role("heading", name="Jardin partagé de Beaubreuil").is_visible()
-    assert page.get_by_text("transmise à l'équipe de la CRESS").is_visible()
+    expect(page.get_by_role("heading", name="Jardin partagé de Beaubreuil")).to_be_visible()
+    expect(page.get_by_text("transmise à l'équipe de la CRESS")).to_be_visible()
     assert "En attente de modération" in page.content()
     assert axe_violations(page) == []

@@ -3,6 +3,8 @@ picker show a loading indicator while their request runs, and hide it after."""
 
 import re
 
+from playwright.sync_api import expect
+
 from .conftest import axe_violations
 
 
@@ -16,7 +18,7 @@ def hold_requests(page, pattern):
 def test_the_directory_search_shows_its_indicator_while_it_searches(page):
     page.goto("/annuaire/")
     indicator = page.locator("#recherche-en-cours")
-    assert not indicator.is_visible()
+    expect(indicator).to_be_hidden()
     held = hold_requests(page, "**/annuaire/?*")
     page.get_by_label("Nom, sigle, activité, SIREN…").fill("coopérative")
     indicator.wait_for(state="visible")

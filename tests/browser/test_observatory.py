@@ -1,3 +1,5 @@
+from playwright.sync_api import expect
+
 from essor.directory.enums import EssFamily
 from essor.observatory.refresh import refresh_indicators
 from tests.observatory_fixtures import make_establishments
@@ -21,21 +23,21 @@ def observed_region():
 def test_the_dashboard_passes_axe_and_its_map_leads_to_a_portrait(page):
     observed_region()
     page.goto("/observatoire/")
-    assert page.get_by_role(
-        "heading", name="Observatoire de l'ESS en Nouvelle-Aquitaine"
-    ).is_visible()
-    assert page.get_by_text("Données de démonstration", exact=True).is_visible()
+    expect(
+        page.get_by_role("heading", name="Observatoire de l'ESS en Nouvelle-Aquitaine")
+    ).to_be_visible()
+    expect(page.get_by_text("Données de démonstration", exact=True)).to_be_visible()
     # The page opens on the key figures, its contents and the maps; each table is
     # folded under its chart, one click away.
     table = page.get_by_role("table", name="Établissements et salariés par famille de l'ESS")
-    assert page.get_by_role("navigation", name="Sur cette page").is_visible()
-    assert not table.is_visible()
+    expect(page.get_by_role("navigation", name="Sur cette page")).to_be_visible()
+    expect(table).to_be_hidden()
     page.get_by_role(
         "link", name="Établissements et salariés par famille de l'ESS", exact=True
     ).click()
     section = page.get_by_role("region", name="Établissements et salariés par famille de l'ESS")
     section.get_by_text("Voir le tableau").click()
-    assert table.is_visible()
+    expect(table).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, "observatoire-tableau-de-bord", full_page=True)
 
@@ -70,9 +72,9 @@ def test_a_portrait_prints_without_menus_or_download_links(page):
     observed_region()
     page.goto("/observatoire/epci/248719312/")
     page.emulate_media(media="print")
-    assert not page.locator(".main-nav").is_visible()
-    assert not page.locator(".obs-downloads").first.is_visible()
-    assert page.get_by_role("heading", name="Chiffres clés").is_visible()
+    expect(page.locator(".main-nav")).to_be_hidden()
+    expect(page.locator(".obs-downloads").first).to_be_hidden()
+    expect(page.get_by_role("heading", name="Chiffres clés")).to_be_visible()
     screenshot(page, "observatoire-fiche-epci-impression", full_page=True)
 
 

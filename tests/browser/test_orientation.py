@@ -2,6 +2,8 @@
 
 import re
 
+from playwright.sync_api import expect
+
 from essor.directory.enums import Phase
 from essor.support import demo
 
@@ -39,7 +41,7 @@ def test_the_assistant_works_with_the_keyboard_only_and_passes_axe(page):
     assert field.input_value() == "Guéret (23096)"
     page.keyboard.press("Enter")
     wait_for_step(page, 3)
-    assert "pas=1" in page.url  # htmx pushed the URL of the answered step
+    expect(page).to_have_url(re.compile("pas=1"))  # htmx pushed the URL of the answered step
     assert axe_violations(page) == []
     screenshot(page, "orientation-etape-2")
 
@@ -82,8 +84,8 @@ def test_the_assistant_works_with_the_keyboard_only_and_passes_axe(page):
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/accompagnement/orientation/resultats/\?"))
 
-    assert page.get_by_role("heading", name="Qui peut vous accompagner à Guéret ?").is_visible()
-    assert page.get_by_text("Spécialiste de la reprise en SCOP").first.is_visible()
+    expect(page.get_by_role("heading", name="Qui peut vous accompagner à Guéret ?")).to_be_visible()
+    expect(page.get_by_text("Spécialiste de la reprise en SCOP").first).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, "orientation-resultats", full_page=True)
 
@@ -98,7 +100,7 @@ def test_the_assistant_and_the_free_text_work_without_javascript(browser, live_s
     page.get_by_role("button", name="Suivant").click()
     page.get_by_label("Où se trouve votre projet ?").fill("23000")
     page.get_by_role("button", name="Suivant").click()
-    assert page.get_by_text("Plusieurs communes correspondent").is_visible()
+    expect(page.get_by_text("Plusieurs communes correspondent")).to_be_visible()
     page.get_by_label("Où se trouve votre projet ?").fill("Guéret (23096)")
     page.get_by_role("button", name="Suivant").click()
 
@@ -116,8 +118,8 @@ def test_the_assistant_and_the_free_text_work_without_javascript(browser, live_s
     page.get_by_label("Dans quel secteur d'activité ?").select_option("hebergement_restauration")
     page.get_by_role("button", name="Voir qui peut m'accompagner").click()
 
-    assert page.get_by_role("heading", name="Qui peut vous accompagner à Guéret ?").is_visible()
-    assert page.get_by_role("heading", name="Financement", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Qui peut vous accompagner à Guéret ?")).to_be_visible()
+    expect(page.get_by_role("heading", name="Financement", exact=True)).to_be_visible()
     assert "Limousin Actif" in page.content()
 
     page.goto("/accompagnement/")
@@ -125,8 +127,8 @@ def test_the_assistant_and_the_free_text_work_without_javascript(browser, live_s
         "je veux reprendre l'entreprise de mon patron en SCOP près de Guéret"
     )
     page.get_by_role("button", name="Trouver qui m'accompagne").first.click()
-    assert page.get_by_role("heading", name="Ce que nous avons compris").is_visible()
-    assert page.get_by_text("Spécialiste de la reprise en SCOP").first.is_visible()
+    expect(page.get_by_role("heading", name="Ce que nous avons compris")).to_be_visible()
+    expect(page.get_by_text("Spécialiste de la reprise en SCOP").first).to_be_visible()
     context.close()
 
 
@@ -136,4 +138,4 @@ def test_an_empty_step_shows_its_error_in_the_page(page):
     page.get_by_label("Je porte un projet de création").wait_for()
     page.get_by_role("button", name="Suivant").click()  # nothing chosen
     page.get_by_text("Dites-nous qui vous êtes.").wait_for()
-    assert page.get_by_role("heading", name=re.compile("Étape 1 sur")).is_visible()
+    expect(page.get_by_role("heading", name=re.compile("Étape 1 sur"))).to_be_visible()

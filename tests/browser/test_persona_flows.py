@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from essor.directory.enums import MembershipRole
 from essor.initiatives.enums import Status
@@ -59,7 +60,7 @@ def test_a_support_actor_answers_a_persons_request(page, size):
     log_in(page, actor, link_in(received))
     page.get_by_role("heading", name="Demande de Inès Roux").wait_for()
     assert "Je veux ouvrir une épicerie solidaire" in page.content()
-    assert page.get_by_role("link", name="ines@exemple.fr").is_visible()
+    expect(page.get_by_role("link", name="ines@exemple.fr")).to_be_visible()
     check(page, f"demande-recue-{size}")
     page.get_by_label("Nouvel état").select_option(label="Prise en charge")
     page.get_by_label("Message à la personne").fill("Je vous appelle jeudi matin.")
@@ -73,10 +74,10 @@ def test_a_support_actor_answers_a_persons_request(page, size):
     assert answer.subject == "Votre demande à Boutique de gestion de la Creuse : prise en charge"
     assert "Je vous appelle jeudi matin." in answer.body
     log_in(page, person, link_in(answer))
-    assert page.get_by_text("Je vous appelle jeudi matin.").is_visible()
+    expect(page.get_by_text("Je vous appelle jeudi matin.")).to_be_visible()
     check(page, f"demande-suivi-{size}")
     page.goto("/compte/notifications/")
-    assert page.get_by_role("link", name=re.compile("prise en charge")).is_visible()
+    expect(page.get_by_role("link", name=re.compile("prise en charge"))).to_be_visible()
     check(page, f"demande-notifications-{size}")
 
 
@@ -99,7 +100,7 @@ def test_the_cress_decides_on_a_claim_and_an_initiative(page, size):
     log_in(page, cress, "/annuaire/moderation/")
     check(page, f"moderation-annuaire-{size}")
     page.get_by_role("link", name="Régie de quartier de Limoges").click()
-    assert page.get_by_text("Je suis le directeur de la Régie.").is_visible()
+    expect(page.get_by_text("Je suis le directeur de la Régie.")).to_be_visible()
     check(page, f"moderation-revendication-{size}")
     page.get_by_role("button", name="Valider la demande").click()
     page.get_by_text("La décision est enregistrée et la personne prévenue.").wait_for()
@@ -109,7 +110,7 @@ def test_the_cress_decides_on_a_claim_and_an_initiative(page, size):
 
     # The new administrator edits the page; a member proposed an initiative meanwhile.
     log_in(page, director, organisation.get_absolute_url())
-    assert page.get_by_role("link", name="Modifier le profil").is_visible()
+    expect(page.get_by_role("link", name="Modifier le profil")).to_be_visible()
     author = MembershipFactory(organisation=organisation).user
     initiative = InitiativeFactory(
         title="Chantier d'insertion des Portes-Ferrées",
@@ -123,7 +124,7 @@ def test_the_cress_decides_on_a_claim_and_an_initiative(page, size):
     check(page, f"moderation-initiatives-{size}")
     page.get_by_role("link", name="Chantier d'insertion des Portes-Ferrées").click()
     page.get_by_role("button", name="Demander des modifications").click()
-    assert page.get_by_role("alert").is_visible()  # the reason is required, said in French
+    expect(page.get_by_role("alert")).to_be_visible()  # the reason is required, said in French
     assert "motif" in page.get_by_role("alert").inner_text().lower()
     page.get_by_label("Commentaire").fill("Précisez le nombre de salariés en insertion.")
     page.get_by_role("button", name="Demander des modifications").click()
@@ -144,4 +145,6 @@ def test_the_cress_decides_on_a_claim_and_an_initiative(page, size):
     # Anyone now reads it.
     page.context.clear_cookies()
     page.goto(initiative.get_absolute_url())
-    assert page.get_by_role("heading", name="Chantier d'insertion des Portes-Ferrées").is_visible()
+    expect(
+        page.get_by_role("heading", name="Chantier d'insertion des Portes-Ferrées")
+    ).to_be_visible()

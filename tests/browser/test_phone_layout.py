@@ -5,6 +5,7 @@ import io
 import re
 
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from .conftest import axe_violations, screenshot
 
@@ -42,21 +43,23 @@ def test_the_phone_header_opens_its_menu_from_the_keyboard(page):
     page.goto("/")
     menu = page.get_by_role("button", name="Menu")
     sections = page.get_by_role("navigation", name="Sections de la plateforme")
-    assert menu.is_visible() and not sections.is_visible()
-    assert page.get_by_role("note", name="Contenu de démonstration").is_visible()
+    expect(menu).to_be_visible()
+    expect(sections).to_be_hidden()
+    expect(page.get_by_role("note", name="Contenu de démonstration")).to_be_visible()
     # The first result of a page is on the first screen: the header stays short.
     assert page.locator(".site-header").bounding_box()["height"] < 150
 
     menu.focus()
     page.keyboard.press("Enter")
     assert menu.get_attribute("aria-expanded") == "true"
-    assert sections.is_visible()
-    assert page.get_by_role("search").is_visible()
+    expect(sections).to_be_visible()
+    expect(page.get_by_role("search")).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, "telephone-menu-ouvert")
 
     page.set_viewport_size({"width": 1366, "height": 900})
-    assert not menu.is_visible() and sections.is_visible()
+    expect(menu).to_be_hidden()
+    expect(sections).to_be_visible()
 
 
 def test_on_a_desktop_the_sections_fit_one_line_aligned_with_the_content(page):

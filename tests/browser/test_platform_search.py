@@ -1,7 +1,10 @@
 """The platform search in a real browser: the header's box, /recherche/ grouped by kind,
 one kind page by page — on a desktop and on a phone, with axe-core."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from essor.support.enums import HelpKind, OfferStatus
 from essor.support.models import SupportOffer
@@ -45,21 +48,21 @@ def test_the_header_box_leads_to_results_grouped_by_kind_on_a_desktop(page, cont
     box.press("Enter")
     page.wait_for_url("**/recherche/?q=tiers-lieux")
 
-    assert page.get_by_role("heading", name="Recherche : « tiers-lieux »", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Recherche : « tiers-lieux »", level=1)).to_be_visible()
     kinds = page.get_by_role("navigation", name="Résultats par type")
-    assert kinds.get_by_role("link", name="Offres d'accompagnement (2)").is_visible()
-    assert kinds.get_by_role("link", name="Financements (1)").is_visible()
-    assert kinds.get_by_role("link", name="Structures de l'ESS (1)").is_visible()
+    expect(kinds.get_by_role("link", name="Offres d'accompagnement (2)")).to_be_visible()
+    expect(kinds.get_by_role("link", name="Financements (1)")).to_be_visible()
+    expect(kinds.get_by_role("link", name="Structures de l'ESS (1)")).to_be_visible()
     offers = page.get_by_role("region", name="Offres d'accompagnement (2)")
-    assert offers.get_by_role("link", name="Accompagner les tiers-lieux ruraux").is_visible()
+    expect(offers.get_by_role("link", name="Accompagner les tiers-lieux ruraux")).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, "recherche-bureau", full_page=True)
 
     # The list of kinds jumps to a group; a result opens its page.
     kinds.get_by_role("link", name="Financements (1)").click()
-    assert page.url.endswith("#type-financements")
+    expect(page).to_have_url(re.compile("#type-financements$"))
     page.get_by_role("link", name="Fonds d'amorçage des tiers-lieux").click()
-    assert page.get_by_role("heading", name="Fonds d'amorçage des tiers-lieux").is_visible()
+    expect(page.get_by_role("heading", name="Fonds d'amorçage des tiers-lieux")).to_be_visible()
 
 
 def test_one_kind_is_chosen_with_the_keyboard_and_reads_well_on_a_phone(page, content):
@@ -75,7 +78,7 @@ def test_one_kind_is_chosen_with_the_keyboard_and_reads_well_on_a_phone(page, co
     page.wait_for_url("**type=offres**")
     group = page.get_by_role("region", name="Offres d'accompagnement (2)")
     assert group.locator(".hit-title").count() == 2
-    assert page.get_by_role("link", name="Chercher dans tout ESSor").is_visible()
+    expect(page.get_by_role("link", name="Chercher dans tout ESSor")).to_be_visible()
     assert horizontal_overflow(page) <= 0
     assert axe_violations(page) == []
     screenshot(page, "recherche-un-type-telephone", full_page=True)

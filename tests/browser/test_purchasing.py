@@ -6,6 +6,7 @@ import datetime
 
 from django.core import mail
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from essor.directory.enums import LabelKind
 from essor.purchasing.categories import sync_categories
@@ -97,8 +98,8 @@ def test_a_need_is_posted_moderated_notified_answered_by_a_consortium_and_closed
     log_in(page, buyer_user, f"/achats/besoins/{need.pk}/")
     answers = page.locator("article.answer")
     assert answers.count() == 1
-    assert answers.get_by_text("Taille des haies (30 %)").is_visible()
-    assert answers.get_by_text("Tonte (70 %)").is_visible()
+    expect(answers.get_by_text("Taille des haies (30 %)")).to_be_visible()
+    expect(answers.get_by_text("Tonte (70 %)")).to_be_visible()
     assert axe_violations(page) == []
     page.get_by_role("button", name="Retenu", exact=True).click()
     page.get_by_text("Chantier Vert : retenu.", exact=True).wait_for()

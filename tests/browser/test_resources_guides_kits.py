@@ -3,6 +3,7 @@ guide's contents, its « sur la plateforme » section and PDF link, the page it 
 « Cité dans les guides », then an awareness kit with its figures and downloads."""
 
 import pytest
+from playwright.sync_api import expect
 
 from essor.financing.enums import Instrument
 from tests.factories.financing import ToolFactory
@@ -22,7 +23,7 @@ def test_a_reader_goes_from_a_guide_to_a_cited_page_and_to_a_kit(page, size):
     page.set_viewport_size(SIZES[size])
     page.goto("/ressources/")
     page.get_by_role("link", name="Financer son projet").click()
-    assert page.get_by_role("heading", level=1, name="Financer son projet").is_visible()
+    expect(page.get_by_role("heading", level=1, name="Financer son projet")).to_be_visible()
     contents = page.get_by_role("navigation", name="Sommaire")
     assert contents.get_by_role("link", name="Sur la plateforme").count() == 1
     assert (
@@ -36,14 +37,14 @@ def test_a_reader_goes_from_a_guide_to_a_cited_page_and_to_a_kit(page, size):
 
     page.get_by_role("link", name="La SCIC").click()
     cited = page.get_by_role("region", name="Cité dans les guides")
-    assert cited.get_by_role("link", name="Financer son projet").is_visible()
+    expect(cited.get_by_role("link", name="Financer son projet")).to_be_visible()
     assert axe_violations(page) == []
 
     page.goto("/ressources/")
     page.get_by_role("link", name="Kits de sensibilisation").click()
     page.get_by_role("link", name="Kit pour les élus et leurs services").click()
-    assert page.get_by_role("heading", name="Plan de présentation").is_visible()
-    assert page.get_by_role("link", name="Les chiffres clés (CSV)").is_visible()
+    expect(page.get_by_role("heading", name="Plan de présentation")).to_be_visible()
+    expect(page.get_by_role("link", name="Les chiffres clés (CSV)")).to_be_visible()
     assert horizontal_overflow(page) <= 0
     assert axe_violations(page) == []
     screenshot(page, f"kit-elus-{size}", full_page=True)

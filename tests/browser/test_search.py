@@ -4,6 +4,7 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories.directory import EssOrganisationFactory, EstablishmentFactory
 from tests.factories.territories import BORDEAUX, LIMOGES, SAINT_JUNIEN, commune
@@ -111,7 +112,7 @@ def test_search_in_this_zone_filters_the_list_by_the_map(page, directory):
     page.wait_for_url(re.compile(r"commune=Limoges"))
     page.get_by_role("button", name="Rechercher dans cette zone").click()
     page.wait_for_url(re.compile(r"zone="))
-    assert page.get_by_text("Résultats limités à la zone choisie sur la carte").is_visible()
+    expect(page.get_by_text("Résultats limités à la zone choisie sur la carte")).to_be_visible()
     page.get_by_role("link", name="Retirer cette zone").click()
     page.wait_for_function("!location.search.includes('zone=')")
     assert axe_violations(page) == []
@@ -124,9 +125,9 @@ def test_the_search_works_without_javascript(browser, live_server, directory):
     page.get_by_label("Nom, sigle, activité, SIREN…").fill("coop")
     page.get_by_label("Département").select_option("87")
     page.get_by_role("search", name="Rechercher une structure").get_by_role("button").click()
-    assert "departement=87" in page.url
+    expect(page).to_have_url(re.compile("departement=87"))
     assert re.search(r"2\s+structures", page.locator("#search-results-title").inner_text())
-    assert page.get_by_text("La carte s'affiche quand JavaScript est activé").is_visible()
+    expect(page.get_by_text("La carte s'affiche quand JavaScript est activé")).to_be_visible()
     context.close()
 
 
@@ -137,16 +138,18 @@ def test_on_a_phone_the_filters_fold_the_criteria_are_chips_and_the_map_is_a_tog
     page.goto("/annuaire/?q=coop&departement=87")
     filters = page.get_by_role("button", name="Filtrer (2 actifs)")
     family = page.get_by_role("group", name="Famille de l'ESS")
-    assert filters.is_visible() and not family.is_visible()
+    expect(filters).to_be_visible()
+    expect(family).to_be_hidden()
     # The first result is on the first screen.
     first = page.locator(".search-result").first
     assert first.bounding_box()["y"] < 844
 
     filters.click()
-    assert filters.get_attribute("aria-expanded") == "true" and family.is_visible()
+    expect(filters).to_have_attribute("aria-expanded", "true")
+    expect(family).to_be_visible()
     # A criterion removed from its chip: the search without it.
     chips = page.get_by_role("list", name="Critères de la recherche")
-    assert chips.get_by_role("link", name="« coop » : retirer ce critère").is_visible()
+    expect(chips.get_by_role("link", name="« coop » : retirer ce critère")).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, "annuaire-telephone-filtres")
     chips.get_by_role("link", name="Département : Haute-Vienne : retirer ce critère").click()
@@ -154,18 +157,19 @@ def test_on_a_phone_the_filters_fold_the_criteria_are_chips_and_the_map_is_a_tog
     assert re.search(r"3\s+structures", page.locator("#search-results-title").inner_text())
 
     # The list or the map, one at a time; the map is drawn at its size when shown.
-    assert not page.locator(".search-map").is_visible()
+    expect(page.locator(".search-map")).to_be_hidden()
     page.get_by_role("button", name="Carte").click()
     page.locator(".leaflet-container").wait_for()
     assert page.locator(".search-map-canvas").bounding_box()["width"] > 300
-    assert not page.locator("#search-dynamic").is_visible()
+    expect(page.locator("#search-dynamic")).to_be_hidden()
     page.get_by_role("button", name="Liste").click()
-    assert page.locator("#search-dynamic").is_visible()
+    expect(page.locator("#search-dynamic")).to_be_visible()
 
     # On a desktop everything is shown at once.
     page.set_viewport_size({"width": 1366, "height": 900})
-    assert not page.get_by_role("button", name="Carte").is_visible()
-    assert family.is_visible() and page.locator(".search-map").is_visible()
+    expect(page.get_by_role("button", name="Carte")).to_be_hidden()
+    expect(family).to_be_visible()
+    expect(page.locator(".search-map")).to_be_visible()
 
 
 @pytest.mark.parametrize("tiles", ["", "http://127.0.0.1:9/{z}/{x}/{y}.png"])
