@@ -209,3 +209,69 @@ def test_a_named_team_member_runs_the_process_and_others_get_a_404(client):
     )
     process.refresh_from_db()
     assert (process.title, process.access) == ("Nouveau titre", "members")
+
+
+def test_sections_are_renamed_moved_and_deleted_until_answered(cress):
+    q = questionnaire()
+    first, second = q.sections.order_by("order")
+    edit = reverse("consultation:section_edit", args=[q.process.slug, q.pk, second.pk])
+    response = cress.post(edit, {"title": "", "order": 0})
+    assert response.status_code == 400 and "Indiquez le titre de la section." in text(response)
+    cress.post(edit, {"title": "Vos financements", "order": 0})
+    second.refresh_from_db()
+    assert (second.title, second.order) == ("Vos financements", 0)
+    assert [s.pk for s in q.sections.all()] == [second.pk, first.pk]
+
+    # Nobody has answered yet: the section goes with its questions.
+    delete = reverse("consultation:section_delete", args=[q.process.slug, q.pk, second.pk])
+    n_questions = second.questions.count()
+    assert n_questions > 0
+    assert cress.post(delete).status_code == 302
+    assert not q.sections.filter(pk=second.pk).exists()
+    assert Question.objects.filter(section_id=second.pk).count() == 0
+
+    # Once a question of the section is answered, it stays, answers and all.
+    qs.save_response(questionnaire=q, user=UserFactory(), data={q.q_support.field_name: "oui"})
+    delete = reverse("consultation:section_delete", args=[q.process.slug, q.pk, first.pk])
+    response = cress.post(delete)
+    assert response.status_code == 409
+    assert "elle ne peut plus être supprimée" in text(response)
+    assert q.sections.filter(pk=first.pk).exists()
+
+
+def test_a_section_of_another_questionnaire_is_not_found(cress):
+    mine, other = questionnaire(), questionnaire()
+    foreign = other.sections.first()
+    for name in ("section_edit", "section_delete"):
+        url = reverse(f"consultation:{name}", args=[mine.process.slug, mine.pk, foreign.pk])
+        response = cress.post(url, {"title": "Prise", "order": 1})
+        assert response.status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.title != "Prise"
+
+
+def test_the_cress_names_the_team_a_team_member_cannot(client):
+    process = ProcessFactory(draft=True)
+    member, newcomer = UserFactory(), UserFactory(email="Claire.Martin@example.org")
+    process.team.add(member)
+    add = reverse("consultation:team_add", args=[process.slug])
+    # A team member runs the process but does not choose who else does.
+    client.force_login(member)
+    assert client.post(add, {"email": newcomer.email}).status_code == 403
+    assert list(process.team.all()) == [member]
+    assert "Ajouter à l'équipe" not in text(
+        client.get(reverse("consultation:manage", args=[process.slug]))
+    )
+
+    client.force_login(UserFactory(cress_staff=True))
+    response = client.post(add, {"email": "personne@example.org"})
+    assert response.status_code == 404 and "Aucun compte actif n'a cette adresse" in text(response)
+    response = client.post(add, {"email": "  claire.martin@EXAMPLE.org "})
+    assert response.url.endswith("#equipe")
+    assert set(process.team.all()) == {member, newcomer}
+    remove = reverse("consultation:team_remove", args=[process.slug, member.pk])
+    client.post(remove)
+    assert list(process.team.all()) == [newcomer]
+    # The removed member no longer sees the draft process.
+    client.force_login(member)
+    assert client.get(reverse("consultation:manage", args=[process.slug])).status_code == 404

@@ -502,6 +502,52 @@ def workshop_unlink(*, process, by, event_id):
     process.workshops.remove(event_id)
 
 
+# The team and the questionnaires' sections
+
+
+def can_edit_team(user):
+    """The roster is the CRESS staff's to set: a team member runs the process, not its team."""
+    return perms.can_create_process(user)
+
+
+def team_add(*, process, by, email):
+    """Name an existing account, by its e-mail, to the process's team."""
+    from django.contrib.auth import get_user_model
+
+    if not can_edit_team(by):
+        raise _forbidden()
+    email = (email or "").strip()
+    if not email:
+        raise ConsultationError("Indiquez l'adresse e-mail d'un compte ESSor.")
+    person = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
+    if person is None:
+        raise ConsultationError(
+            "Aucun compte actif n'a cette adresse : la personne crée d'abord son compte.", 404
+        )
+    process.team.add(person)
+    return person
+
+
+def team_remove(*, process, by, user_id):
+    if not can_edit_team(by):
+        raise _forbidden()
+    if not str(user_id).isdigit() or not process.team.filter(pk=user_id).exists():
+        raise ConsultationError("Cette personne n'est pas dans l'équipe de la concertation.", 404)
+    process.team.remove(user_id)
+
+
+def section_delete(section):
+    """A section goes with its questions while nobody has answered them; once answered,
+    the answers keep their questions (the results would lose them)."""
+    if section.questions.filter(answers__isnull=False).exists():
+        raise ConsultationError(
+            "Des réponses ont déjà été données à une question de cette section : "
+            "elle ne peut plus être supprimée.",
+            409,
+        )
+    section.delete()
+
+
 # Following
 
 

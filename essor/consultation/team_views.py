@@ -21,7 +21,7 @@ from essor.search.registry import reindex
 from . import perms, services
 from .enums import ProcessStatus
 from .forms import PhaseForm, ProcessForm, QuestionForm, QuestionnaireForm, SectionForm
-from .models import Phase, Process, Question, Questionnaire
+from .models import Phase, Process, Question, Questionnaire, Section
 
 
 def _managed_process(request, slug):
@@ -71,6 +71,8 @@ def manage(request, slug):
             "phases": phases,
             "questionnaires": process.questionnaires.select_related("phase"),
             "published": process.is_published,
+            "team": process.team.order_by("last_name", "first_name", "pk"),
+            "can_edit_team": services.can_edit_team(request.user),
             "workshops": events_services.workshop_rows(
                 process.workshops.all(), request.user, unpublished=True
             ),
@@ -260,6 +262,51 @@ def section_create(request, slug, pk):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+def section_edit(request, slug, pk, section_pk):
+    """Rename or move a section."""
+    questionnaire = _managed_questionnaire(request, slug, pk)
+    section = get_object_or_404(Section, pk=section_pk, questionnaire=questionnaire)
+    form = SectionForm(request.POST or None, instance=section)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "La section est enregistrée.")
+        return redirect(
+            reverse("consultation:questionnaire_manage", args=[slug, questionnaire.pk])
+            + f"#section-{section.pk}"
+        )
+    return _form_page(
+        request,
+        "consultation/team/section_form.html",
+        {
+            "form": form,
+            "process": questionnaire.process,
+            "questionnaire": questionnaire,
+            "section": section,
+        },
+    )
+
+
+@require_POST
+@login_required
+def section_delete(request, slug, pk, section_pk):
+    questionnaire = _managed_questionnaire(request, slug, pk)
+    section = get_object_or_404(Section, pk=section_pk, questionnaire=questionnaire)
+    back = reverse("consultation:questionnaire_manage", args=[slug, questionnaire.pk])
+    try:
+        services.section_delete(section)
+    except services.ConsultationError as error:
+        return render(
+            request,
+            "consultation/refused.html",
+            {"message": error.message, "back": back},
+            status=error.status_code,
+        )
+    messages.success(request, f"La section « {section.title} » est supprimée.")
+    return redirect(back)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
 def question_edit(request, slug, pk, question_pk=None):
     questionnaire = _managed_questionnaire(request, slug, pk)
     question = (
@@ -346,3 +393,39 @@ def workshop_unlink(request, slug, event_pk):
         request, "L'événement n'est plus un atelier de la concertation (il reste dans l'agenda)."
     )
     return redirect(_manage_url(process, "#ateliers"))
+
+
+@require_POST
+@login_required
+def team_add(request, slug):
+    process = _managed_process(request, slug)
+    try:
+        person = services.team_add(
+            process=process, by=request.user, email=request.POST.get("email")
+        )
+    except services.ConsultationError as error:
+        return render(
+            request,
+            "consultation/refused.html",
+            {"message": error.message, "back": _manage_url(process, "#equipe")},
+            status=error.status_code,
+        )
+    messages.success(request, f"{person} fait partie de l'équipe de la concertation.")
+    return redirect(_manage_url(process, "#equipe"))
+
+
+@require_POST
+@login_required
+def team_remove(request, slug, user_pk):
+    process = _managed_process(request, slug)
+    try:
+        services.team_remove(process=process, by=request.user, user_id=user_pk)
+    except services.ConsultationError as error:
+        return render(
+            request,
+            "consultation/refused.html",
+            {"message": error.message, "back": _manage_url(process, "#equipe")},
+            status=error.status_code,
+        )
+    messages.success(request, "La personne ne fait plus partie de l'équipe de la concertation.")
+    return redirect(_manage_url(process, "#equipe"))

@@ -49,6 +49,16 @@ urlpatterns = [
         name="section_create",
     ),
     path(
+        "<slug:slug>/questionnaires/<int:pk>/sections/<int:section_pk>/",
+        team_views.section_edit,
+        name="section_edit",
+    ),
+    path(
+        "<slug:slug>/questionnaires/<int:pk>/sections/<int:section_pk>/suppression/",
+        team_views.section_delete,
+        name="section_delete",
+    ),
+    path(
         "<slug:slug>/questionnaires/<int:pk>/questions/nouvelle/",
         team_views.question_edit,
         name="question_create",
@@ -63,6 +73,8 @@ urlpatterns = [
         team_views.question_delete,
         name="question_delete",
     ),
+    path("<slug:slug>/equipe/", team_views.team_add, name="team_add"),
+    path("<slug:slug>/equipe/<int:user_pk>/retrait/", team_views.team_remove, name="team_remove"),
     path("<slug:slug>/ateliers/", team_views.workshop_link, name="workshop_link"),
     path(
         "<slug:slug>/ateliers/<int:event_pk>/retrait/",

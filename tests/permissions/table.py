@@ -33,6 +33,14 @@ def _questionnaire(w):
     return {"slug": w.consultation.process.slug, "pk": w.consultation.pk}
 
 
+def _section(w):
+    return {
+        "slug": w.consultation.process.slug,
+        "pk": w.consultation.pk,
+        "section_pk": w.consultation.sections.first().pk,
+    }
+
+
 def _question(w):
     question = w.consultation.ordered_questions()[-1]
     return {
@@ -357,6 +365,12 @@ ROUTES = {
     "consultation:questionnaire_manage": tenant(_questionnaire, ok=["cress"]),
     "consultation:questionnaire_edit": tenant(_questionnaire, ok=["cress"]),
     "consultation:section_create": tenant(_questionnaire, cress=BAD_REQUEST, method="post"),
+    "consultation:section_edit": tenant(_section, ok=["cress"]),
+    "consultation:section_delete": tenant(_section, ok=["cress"], method="post"),
+    "consultation:team_add": tenant(_process, cress=BAD_REQUEST, method="post"),
+    "consultation:team_remove": tenant(
+        lambda w: {**_process(w), "user_pk": w.person.pk}, cress=MISSING, method="post"
+    ),
     "consultation:question_create": tenant(_questionnaire, ok=["cress"]),
     "consultation:question_edit": tenant(_question, ok=["cress"]),
     "consultation:question_delete": tenant(_question, ok=["cress"], method="post"),
