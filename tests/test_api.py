@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from essor.core.models import Export
-from essor.directory.enums import AdministrativeStatus, Diffusion, EssFamily
+from essor.directory.enums import AdministrativeStatus, Diffusion, EssFamily, LabelKind
 from essor.territories.models import Commune
 from tests.factories.accounts import UserFactory
 from tests.factories.directory import (
@@ -117,6 +117,28 @@ def test_structures_filter_by_family_label_and_esus(client):
     assert names(client.get(STRUCTURES, {"label": "esat"})) == []
     assert names(client.get(STRUCTURES, {"esus": "true"})) == ["SCOP ESUS"]
     assert names(client.get(STRUCTURES, {"esus": "false"})) == ["Association ACI", "Fondation"]
+
+
+def test_structures_filter_by_kind_of_place_of_the_ess_with_its_counts(client):
+    tiers = LabelFactory(code="lieu-tiers-lieu", name="Tiers-lieu", kind=LabelKind.PLACE)
+    aci = LabelFactory(code="aci")
+    EssOrganisationFactory(name="Tiers-lieu ACI", labels=[tiers, aci])
+    EssOrganisationFactory(name="Tiers-lieu", labels=[tiers])
+    EssOrganisationFactory(name="Association ACI", labels=[aci])
+
+    assert names(client.get(STRUCTURES, {"lieu": "lieu-tiers-lieu"})) == [
+        "Tiers-lieu",
+        "Tiers-lieu ACI",
+    ]
+    assert names(client.get(STRUCTURES, {"lieu": "lieu-tiers-lieu", "label": "aci"})) == [
+        "Tiers-lieu ACI"
+    ]
+    # A label proper is no kind of place; an unknown kind finds nothing.
+    assert names(client.get(STRUCTURES, {"lieu": "aci"})) == []
+    assert names(client.get(STRUCTURES, {"lieu": "lieu-inconnu"})) == []
+    page = client.get(STRUCTURES, {"facettes": "true", "label": "aci"}).json()
+    assert page["facettes"]["lieu"] == {"lieu-tiers-lieu": 1}
+    assert page["facettes"]["label"] == {"aci": 2}
 
 
 def test_structures_filter_by_territory_and_activity_of_their_active_establishments(

@@ -42,19 +42,34 @@ def tiers_lieu():
 
 
 def test_places_are_a_facet_of_the_directory_and_a_layer_of_its_map(client, tiers_lieu):
-    page = client.get(reverse("search:directory")).content.decode()
-    assert "Lieu de l&#x27;ESS : tiers-lieu" in page
-    filtered = client.get(
-        reverse("search:directory"), {"label": "lieu-tiers-lieu"}
-    ).content.decode()
-    assert "La Quincaillerie numérique" in filtered
-    assert "Une autre association" not in filtered
+    page = client.get(reverse("search:directory"))
+    assert page.context["result"].facets["lieu"].options == [
+        ("lieu-tiers-lieu", "Tiers-lieu", 1, False)
+    ]
+    assert page.context["result"].facets["label"].options == []
+    filtered = client.get(reverse("search:directory"), {"lieu": "lieu-tiers-lieu"})
+    assert dict(filtered.context["chips"]) == {"Lieu de l'ESS : Tiers-lieu": ""}
+    assert "La Quincaillerie numérique" in filtered.content.decode()
+    assert "Une autre association" not in filtered.content.decode()
     layer = json.loads(
         client.get(
-            reverse("search:map"), {"bbox": REGION, "zoom": 7, "label": "lieu-tiers-lieu"}
+            reverse("search:map"), {"bbox": REGION, "zoom": 7, "lieu": "lieu-tiers-lieu"}
         ).content
     )
     assert layer["total"] == 1
+    api = client.get("/api/structures/", {"lieu": "lieu-tiers-lieu", "facettes": "true"}).json()
+    assert [s["nom"] for s in api["resultats"]] == ["La Quincaillerie numérique"]
+    assert api["facettes"]["lieu"] == {"lieu-tiers-lieu": 1}
+    assert api["facettes"]["label"] == {}
+
+
+def test_a_place_that_changes_kind_changes_facet(client, tiers_lieu):
+    tiers_lieu.kind = "ptce"
+    save_place(tiers_lieu)
+    labels = set(tiers_lieu.organisation.labels.values_list("code", flat=True))
+    assert labels == {"lieu-ptce"}
+    facet = client.get(reverse("search:directory")).context["result"].facets["lieu"]
+    assert [(code, count) for code, _, count, _ in facet.options] == [("lieu-ptce", 1)]
 
 
 def test_search_finds_places_by_their_kind(tiers_lieu):
@@ -99,4 +114,5 @@ def test_the_demo_quotes_the_report_and_labels_what_is_illustrative(client):
     assert Listing.objects.filter(is_demo=True).count() == 6
     page = client.get(lcube.get_absolute_url()).content.decode()
     assert "Ce qu'en dit l'état des lieux 2016" in page
+    assert f"{reverse('search:directory')}?lieu=lieu-tiers-lieu" in page
     assert "Démonstration" in client.get(reverse("cooperation:index")).content.decode()

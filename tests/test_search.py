@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from essor.directory.enums import AdministrativeStatus, EssFamily
+from essor.directory.enums import AdministrativeStatus, EssFamily, LabelKind
 from essor.directory.models import Establishment, Label, Organisation
 from essor.search.backends import BBox, Near, SearchFilters, get_backend
 from essor.search.backends.text import light_stem, terms
@@ -237,21 +237,24 @@ def test_the_index_can_be_rebuilt_from_the_tables():
 @pytest.fixture
 def directory():
     """A small directory with every facet represented, some organisations on several
-    départements, one without establishment."""
+    départements, one without establishment; two kinds of place of the ESS (labels of
+    kind « place », the « Lieux de l'ESS » facet)."""
     aci = LabelFactory(code="test-aci", name="Atelier chantier test")
     ea = LabelFactory(code="test-ea", name="Entreprise adaptée test")
+    tiers = LabelFactory(code="test-tiers-lieu", name="Tiers-lieu test", kind=LabelKind.PLACE)
+    ptce = LabelFactory(code="test-ptce", name="PTCE test", kind=LabelKind.PLACE)
     rows = [
-        ("Coopérative Limousin Actif", EssFamily.COOPERATIVE, True, [aci],
+        ("Coopérative Limousin Actif", EssFamily.COOPERATIVE, True, [aci, tiers],
          [(LIMOGES, "64.19Z", "11"), (GUERET, "64.19Z", "01")]),
-        ("Coopérative d'habitants", EssFamily.COOPERATIVE, False, [],
+        ("Coopérative d'habitants", EssFamily.COOPERATIVE, False, [tiers, ptce],
          [(SAINT_JUNIEN, "41.20A", "02")]),
         ("Association d'aide à domicile", EssFamily.ASSOCIATION, False, [aci, ea],
          [(LIMOGES, "88.10A", "21"), (LIMOGES, "88.10A", "12"), (TULLE, "88.10A", "11")]),
-        ("Association sportive", EssFamily.ASSOCIATION, True, [],
+        ("Association sportive", EssFamily.ASSOCIATION, True, [ptce],
          [(BORDEAUX, "93.12Z", "01")]),
         ("Mutuelle de santé", EssFamily.MUTUAL, False, [ea],
          [(GUERET, "65.12Z", "22")]),
-        ("Fondation pour la coopération", EssFamily.FOUNDATION, False, [], []),
+        ("Fondation pour la coopération", EssFamily.FOUNDATION, False, [tiers], []),
     ]  # fmt: skip
     for name, family, esus, labels, sites in rows:
         organisation = EssOrganisationFactory(name=name, ess_family=family, is_esus=esus)
@@ -265,10 +268,10 @@ def directory():
                 headcount_band=band,
                 is_head_office=index == 0,
             )
-    return {"aci": aci, "ea": ea}
+    return {"aci": aci, "ea": ea, "tiers": tiers, "ptce": ptce}
 
 
-FIELD_VALUE = {"esus": lambda v: v == "1", "label": int}
+FIELD_VALUE = {"esus": lambda v: v == "1", "label": int, "place": int}
 
 
 def assert_facet_counts_are_result_counts(filters):
@@ -295,10 +298,21 @@ def assert_facet_counts_are_result_counts(filters):
         SearchFilters(departement="87", section="Q"),
         SearchFilters(text="association", band="11"),
         SearchFilters(near=Near(45.8336, 1.2476, 40), sector="action_sociale"),
+        SearchFilters(place="tiers"),
+        SearchFilters(text="coop", place="tiers", label="aci"),
+        SearchFilters(place="tiers", departement="87"),
     ],
-    ids=["all", "text", "family", "esus", "territory+section", "text+band", "radius+sector"],
-)
+    ids=[
+        "all", "text", "family", "esus", "territory+section", "text+band", "radius+sector",
+        "place", "text+place+label", "place+dep",
+    ],
+)  # fmt: skip
 def test_facet_counts_equal_the_counts_of_the_filtered_result(directory, filters):
+    # Labels are named in the parameters and created by the fixture: their ids here.
+    ids = {name: label.pk for name, label in directory.items()}
+    filters = replace(
+        filters, label=ids.get(filters.label, filters.label), place=ids.get(filters.place)
+    )
     _, checked = assert_facet_counts_are_result_counts(filters)
     assert checked >= 3
 
@@ -317,6 +331,28 @@ def test_facets_count_organisations_not_establishments(directory):
         str(directory["aci"].pk): 2,
         str(directory["ea"].pk): 2,
     }
+    # The places of the ESS are their own facet, not labels.
+    assert result.facets["place"] == {
+        str(directory["tiers"].pk): 3,
+        str(directory["ptce"].pk): 2,
+    }
+
+
+def test_a_place_and_a_label_narrow_the_result_together(directory):
+    backend = get_backend()
+    tiers, aci = directory["tiers"].pk, directory["aci"].pk
+    result = backend.search(SearchFilters(place=tiers), sort="name")
+    assert [Organisation.objects.get(pk=pk).name for pk in result.ids] == [
+        "Coopérative d'habitants", "Coopérative Limousin Actif", "Fondation pour la coopération",
+    ]  # fmt: skip
+    # Each facet counted with every filter but its own: the label's alternatives stay.
+    assert result.facets["place"] == {str(tiers): 3, str(directory["ptce"].pk): 2}
+    assert result.facets["label"] == {str(aci): 1}
+    assert result.facets["family"] == {"cooperative": 2, "foundation": 1}
+    both = backend.search(SearchFilters(place=tiers, label=aci))
+    assert both.total == 1
+    assert both.facets["place"] == {str(tiers): 1}
+    assert both.facets["label"] == {str(aci): 1}
 
 
 def test_establishment_filters_apply_to_one_same_establishment(directory):
@@ -377,6 +413,8 @@ def test_the_memory_index_and_sql_give_the_same_answers(directory, settings, fil
     a person must not see the difference — same totals, counts, order, map."""
     label = directory["aci"]
     filters_with_label = replace(filters, label=label.pk) if filters.text == "coop" else filters
+    if filters.family and filters.zone:
+        filters_with_label = replace(filters_with_label, place=directory["tiers"].pk)
     settings.ESSOR_SEARCH_MEMORY = "off"
     in_sql = _everything(filters_with_label, sort)
     settings.ESSOR_SEARCH_MEMORY = "inline"
@@ -539,6 +577,7 @@ def test_htmx_gets_the_results_fragment_and_the_canonical_url(client, directory)
         ({"departement": "999"}, "Ce département est inconnu."),
         ({"epci": "123"}, "SIREN (9 chiffres)"),
         ({"label": "inconnu"}, "Ce label ou agrément est inconnu."),
+        ({"lieu": "inconnu"}, "Ce type de lieu de l&#x27;ESS est inconnu."),
         ({"zone": "1,2,3"}, "ouest,sud,est,nord"),
         ({"zone": "3,2,1,4"}, "l&#x27;ouest doit être avant l&#x27;est"),
         ({"rayon": "10"}, "Choisissez la commune autour de laquelle chercher."),
@@ -707,3 +746,34 @@ def test_each_criterion_is_a_chip_that_removes_it_and_a_radius_goes_with_its_com
 def test_a_label_renamed_by_a_queryset_update_is_searched_by_its_new_name(directory):
     Label.objects.filter(code="test-ea").update(name="Entreprise adaptée renommée")
     assert set(found("renommee")) == {"Association d'aide à domicile", "Mutuelle de santé"}
+
+
+def test_places_of_the_ess_are_a_facet_with_exact_counts_and_a_chip(client, directory):
+    url = reverse("search:directory")
+    page = client.get(url, {"famille": "cooperative"})
+    facet = page.context["result"].facets["lieu"]
+    assert facet.label == "Lieu de l'ESS"
+    assert facet.options == [
+        ("test-ptce", "PTCE test", 1, False),
+        ("test-tiers-lieu", "Tiers-lieu test", 2, False),
+    ]
+    # The labels proper no longer list the places.
+    assert [o[0] for o in page.context["result"].facets["label"].options] == ["test-aci"]
+    html = page.content.decode()
+    assert '<select name="lieu" id="id_lieu">' in html
+    assert '<option value="test-tiers-lieu">Tiers-lieu test (2)</option>' in html
+    chosen = client.get(url, {"famille": "cooperative", "lieu": "test-ptce"})
+    assert chosen.context["result"].total == 1
+    assert [i["organisation"].name for i in chosen.context["result"].items] == [
+        "Coopérative d'habitants"
+    ]
+    chips = dict(chosen.context["chips"])
+    assert chips["Lieu de l'ESS : PTCE test"] == "famille=cooperative"
+    assert '<option value="test-ptce" selected>PTCE test (1)</option>' in (chosen.content.decode())
+    # A label proper is not a kind of place.
+    assert client.get(url, {"lieu": "test-aci"}).status_code == 400
+    # The map draws the establishments of the places chosen.
+    layer = client.get(
+        reverse("search:map"), {"bbox": "-1.8,42.7,2.7,47.3", "zoom": 7, "lieu": "test-ptce"}
+    ).json()
+    assert layer["total"] == 2

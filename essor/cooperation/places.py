@@ -2,10 +2,12 @@
 recycleries, coworking spaces and PTCE, and « where can I work, meet or be hosted near
 here? »."""
 
+from essor.directory.enums import LabelKind
+from essor.directory.models import Label
 from essor.territories.areas import Place, distance_km
 
 from .enums import Direction, Kind
-from .models import EssPlace, Listing, ListingArea
+from .models import EssPlace, Listing, ListingArea, PlaceKind
 
 NEAR_KM = 30
 
@@ -54,25 +56,16 @@ def where_to_work(epci):
     return {"places": places_near(place), "offers": list(premises_offers_near(place)[:20])}
 
 
-def organisation_ids_of_kinds(kinds):
-    """Ids of the organisations that are a place of one of these kinds (the directory's
-    facet)."""
-    return EssPlace.objects.filter(kind__in=kinds).values_list("organisation_id", flat=True)
-
-
 def place_label(kind):
-    """The directory label that makes a kind of place a facet of /annuaire/ and a layer of
-    its map (the directory search filters and counts labels, and draws what it finds)."""
-    from essor.directory.enums import LabelKind
-    from essor.directory.models import Label
-
-    from .models import PlaceKind
-
+    """The directory label of a kind of place: the « Lieux de l'ESS » facet of /annuaire/
+    and a layer of its map (the directory search filters and counts the labels of kind
+    « place » apart from the others, and draws what it finds)."""
+    name = PlaceKind(kind).label
     label, _ = Label.objects.get_or_create(
         code=f"lieu-{kind}",
         defaults={
-            "name": "Lieu de l'ESS : " + PlaceKind(kind).label,
-            "kind": LabelKind.LABEL,
+            "name": name[:1].upper() + name[1:],
+            "kind": LabelKind.PLACE,
             "description": "Lieu de l'ESS recensé par le module Coopération d'ESSor.",
         },
     )
@@ -80,9 +73,15 @@ def place_label(kind):
 
 
 def save_place(place):
-    """Save a place of the ESS and give its organisation the label of its kind."""
+    """Save a place of the ESS and give its organisation the label of its kind (and
+    take back the one of its former kind)."""
+    former = None
+    if place.pk:
+        former = type(place).objects.filter(pk=place.pk).values_list("kind", flat=True).first()
     place.save()
     organisation = place.organisation
+    if former and former != place.kind:
+        organisation.labels.remove(place_label(former))
     organisation.labels.add(place_label(place.kind))
     organisation.refresh_search_text()
     organisation.save()

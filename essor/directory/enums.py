@@ -65,6 +65,9 @@ class LabelKind(models.TextChoices):
     AGREMENT = "agrement", "Agrément"
     LABEL = "label", "Label"
     NETWORK = "network", "Réseau"
+    # A kind of place of the ESS (tiers-lieu, PTCE, recyclerie…): the directory's
+    # « Lieux de l'ESS » facet, apart from the labels proper.
+    PLACE = "place", "Lieu de l'ESS"
 
 
 class ClaimStatus(models.TextChoices):

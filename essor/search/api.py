@@ -34,6 +34,7 @@ from essor.directory.api import (
     Structure,
     organisation_row,
 )
+from essor.directory.enums import LabelKind
 from essor.directory.models import Label, Organisation
 
 from .backends import SearchFilters, get_backend
@@ -47,6 +48,7 @@ FACET_NAMES = {
     "family": "famille",
     "esus": "esus",
     "label": "label",
+    "place": "lieu",
     "section": "section",
     "sector": "secteur",
     "band": "effectif",
@@ -72,6 +74,16 @@ LabelParam = Annotated[
         pattern=LABEL_PATTERN,
         examples=["aci"],
         description="Code d'un label ou agrément (ex. « aci »).",
+    ),
+]
+LieuParam = Annotated[
+    str,
+    Query(
+        None,
+        pattern=LABEL_PATTERN,
+        examples=["lieu-tiers-lieu"],
+        description="Code d'un type de lieu de l'ESS (ex. « lieu-tiers-lieu », « lieu-ptce », "
+        "« lieu-recyclerie ») : le filtre « Lieu de l'ESS » de l'annuaire.",
     ),
 ]
 EsusParam = Annotated[
@@ -133,9 +145,9 @@ PageStructures = page_schema(
         dict[str, dict[str, int]] | None,
         Field(
             None,
-            description="Avec `facettes=true` : pour chaque filtre (famille, esus, label, "
-            "section, secteur, effectif, departement, epci), le nombre de structures par "
-            "valeur, compté avec tous les autres filtres.",
+            description="Avec `facettes=true` : pour chaque filtre (famille, esus, lieu, "
+            "label, section, secteur, effectif, departement, epci), le nombre de structures "
+            "par valeur, compté avec tous les autres filtres.",
         ),
     ),
 )
@@ -152,14 +164,19 @@ def search_text(q):
 
 
 def organisation_filters(*, q=None, famille=None, departement=None, epci=None, commune=None,
-                         naf=None, label=None, esus=None, section=None, secteur=None,
+                         naf=None, label=None, lieu=None, esus=None, section=None, secteur=None,
                          effectif=None):  # fmt: skip
     """The directory engine's filters for the API's parameters; None when they can match
-    nothing (an unknown label)."""
-    label_id = None
+    nothing (an unknown label or kind of place)."""
+    label_id = place_id = None
     if label:
         label_id = Label.objects.filter(code__iexact=label).values_list("pk", flat=True).first()
         if label_id is None:
+            return None
+    if lieu:
+        places = Label.objects.filter(code__iexact=lieu, kind=LabelKind.PLACE)
+        place_id = places.values_list("pk", flat=True).first()
+        if place_id is None:
             return None
     return SearchFilters(
         text=search_text(q),
@@ -167,6 +184,7 @@ def organisation_filters(*, q=None, famille=None, departement=None, epci=None, c
         esus=esus is True,
         not_esus=esus is False,
         label=label_id,
+        place=place_id,
         departement=(departement or "").upper(),
         epci=epci or "",
         commune=(commune or "").upper(),
@@ -217,12 +235,12 @@ class OrganisationsExport(ApiExport):
 
 
 def facet_counts(counts):
-    """The engine's facet counts under the API's names; labels by their code."""
+    """The engine's facet counts under the API's names; labels and places by their code."""
     named = {FACET_NAMES[facet]: values for facet, values in counts.items()}
-    codes = dict(
-        Label.objects.filter(pk__in=[int(k) for k in named["label"]]).values_list("pk", "code")
-    )
-    named["label"] = {codes[int(k)]: n for k, n in named["label"].items() if int(k) in codes}
+    ids = [int(k) for name in ("label", "lieu") for k in named[name]]
+    codes = dict(Label.objects.filter(pk__in=ids).values_list("pk", "code"))
+    for name in ("label", "lieu"):
+        named[name] = {codes[int(k)]: n for k, n in named[name].items() if int(k) in codes}
     return named
 
 
@@ -251,6 +269,7 @@ def list_organisations(
     commune: CommuneParam = None,
     naf: NafParam = None,
     label: LabelParam = None,
+    lieu: LieuParam = None,
     esus: EsusParam = None,
     section: SectionParam = None,
     secteur: SecteurParam = None,
@@ -263,7 +282,7 @@ def list_organisations(
 ):
     params = {
         "q": q, "famille": famille, "departement": departement, "epci": epci,
-        "commune": commune, "naf": naf, "label": label, "esus": esus, "section": section,
+        "commune": commune, "naf": naf, "label": label, "lieu": lieu, "esus": esus, "section": section,
         "secteur": secteur, "effectif": effectif,
     }  # fmt: skip
     if wants_csv(request):

@@ -12,7 +12,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
 from essor.directory import nomenclatures
-from essor.directory.enums import EssFamily
+from essor.directory.enums import EssFamily, LabelKind
 from essor.directory.models import Label, Organisation
 from essor.territories.forms import CommuneField
 from essor.territories.models import Commune, Departement, Epci
@@ -31,8 +31,8 @@ SORTS = {"pertinence": "relevance", "distance": "distance", "nom": "name"}
 SORT_LABELS = {"pertinence": "Pertinence", "distance": "Distance", "nom": "Nom"}
 # The query parameters of the page, in the order the canonical URL writes them.
 STATE_PARAMS = [
-    "q", "commune", "rayon", "famille", "esus", "label", "section", "secteur", "effectif",
-    "departement", "epci", "zone", "tri", "carte",
+    "q", "commune", "rayon", "famille", "esus", "lieu", "label", "section", "secteur",
+    "effectif", "departement", "epci", "zone", "tri", "carte",
 ]  # fmt: skip
 
 NUMBER = r"-?\d{1,3}(?:\.\d{1,7})?"
@@ -73,6 +73,7 @@ class SearchForm(forms.Form):
         label="Famille de l'ESS", required=False, choices=[("", "Toutes"), *EssFamily.choices]
     )
     esus = forms.BooleanField(label="Agrément ESUS", required=False)
+    lieu = forms.SlugField(label="Lieu de l'ESS", required=False, max_length=30)
     label = forms.SlugField(label="Label ou agrément", required=False, max_length=30)
     section = forms.ChoiceField(label="Secteur d'activité (NAF)", required=False)
     secteur = forms.ChoiceField(label="Secteur de l'ESS", required=False)
@@ -106,6 +107,15 @@ class SearchForm(forms.Form):
         self.fields["page"].error_messages["max_value"] = (
             "Affinez la recherche : seules les %(limit_value)s premières pages sont proposées."
         )
+
+    def clean_lieu(self):
+        code = self.cleaned_data["lieu"]
+        if not code:
+            return None
+        place = Label.objects.filter(code=code, kind=LabelKind.PLACE).first()
+        if place is None:
+            raise forms.ValidationError("Ce type de lieu de l'ESS est inconnu.", code="unknown")
+        return place
 
     def clean_label(self):
         code = self.cleaned_data["label"]
@@ -169,6 +179,7 @@ class SearchForm(forms.Form):
             family=data.get("famille") or "",
             esus=bool(data.get("esus")),
             label=data["label"].pk if data.get("label") else None,
+            place=data["lieu"].pk if data.get("lieu") else None,
             section=data.get("section") or "",
             sector=data.get("secteur") or "",
             band=data.get("effectif") or "",
@@ -208,7 +219,7 @@ class SearchForm(forms.Form):
                 continue
             if name == "commune":
                 value = value.label
-            elif name in ("label", "departement", "epci"):
+            elif name in ("lieu", "label", "departement", "epci"):
                 value = value.code
             elif name == "esus":
                 value = "1"
@@ -224,8 +235,8 @@ class SearchForm(forms.Form):
 
     # The criteria shown as removable chips above the results, in this order.
     CHIP_PARAMS = [
-        "q", "commune", "rayon", "famille", "esus", "label", "section", "secteur", "effectif",
-        "departement", "epci", "zone",
+        "q", "commune", "rayon", "famille", "esus", "lieu", "label", "section", "secteur",
+        "effectif", "departement", "epci", "zone",
     ]  # fmt: skip
 
     def active_filters(self):
@@ -245,7 +256,7 @@ class SearchForm(forms.Form):
                 text = value.label
             elif name == "rayon":
                 text = dict(field.choices)[str(value)]
-            elif name in ("label", "departement", "epci"):
+            elif name in ("lieu", "label", "departement", "epci"):
                 text = f"{field.label} : {value.name}"
             else:
                 text = f"{field.label} : {dict(field.choices).get(str(value), value)}"
@@ -438,21 +449,28 @@ def _facets(form, counts):
         data.get("effectif") or "",
     )
 
-    selected_label = data.get("label")
-    label_counts = {int(k): v for k, v in counts.get("label", {}).items()}
-    label_ids = set(label_counts) | ({selected_label.pk} if selected_label else set())
-    labels = (
-        Label.objects.filter(pk__in=label_ids).order_by("name").values_list("pk", "code", "name")
-    )
-    facets["label"] = Facet(
-        "label",
-        "Label ou agrément",
-        [
-            (code, name, label_counts.get(pk, 0), bool(selected_label) and selected_label.pk == pk)
-            for pk, code, name in labels
-        ],
-        selected_label.code if selected_label else "",
-    )
+    def labelled(name, label, facet):
+        """A facet of labels (the labels proper, or the places of the ESS), by code."""
+        selected = data.get(name)
+        label_counts = {int(k): v for k, v in counts.get(facet, {}).items()}
+        label_ids = set(label_counts) | ({selected.pk} if selected else set())
+        labels = (
+            Label.objects.filter(pk__in=label_ids)
+            .order_by("name")
+            .values_list("pk", "code", "name")
+        )
+        return Facet(
+            name,
+            label,
+            [
+                (code, title, label_counts.get(pk, 0), bool(selected) and selected.pk == pk)
+                for pk, code, title in labels
+            ],
+            selected.code if selected else "",
+        )
+
+    facets["lieu"] = labelled("lieu", "Lieu de l'ESS", "place")
+    facets["label"] = labelled("label", "Label ou agrément", "label")
 
     selected_dep = data["departement"].code if data.get("departement") else ""
     dep_counts = counts.get("departement", {})

@@ -6,7 +6,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories.directory import EssOrganisationFactory, EstablishmentFactory
+from essor.directory.enums import LabelKind
+from tests.factories.directory import EssOrganisationFactory, EstablishmentFactory, LabelFactory
 from tests.factories.territories import BORDEAUX, LIMOGES, SAINT_JUNIEN, commune
 
 from .conftest import axe_violations, screenshot
@@ -18,6 +19,7 @@ BLANK_TILE = "data:image/gif;base64,R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAAB
 def directory(geography, settings):
     # No tile server in tests: every tile is this blank image, no request at all.
     settings.ESSOR_TILE_URL = BLANK_TILE
+    tiers_lieu = LabelFactory(code="lieu-tiers-lieu", name="Tiers-lieu", kind=LabelKind.PLACE)
     for name, code, family in [
         ("Coopérative Limousin Actif", LIMOGES, "cooperative"),
         ("Coopérative du Pays de la Porcelaine", SAINT_JUNIEN, "cooperative"),
@@ -25,8 +27,11 @@ def directory(geography, settings):
         ("Association des jardins de Limoges", LIMOGES, "association"),
     ]:
         place = commune(code)
+        organisation = EssOrganisationFactory(name=name, ess_family=family)
+        if "Porcelaine" in name:
+            organisation.labels.add(tiers_lieu)
         EstablishmentFactory(
-            organisation=EssOrganisationFactory(name=name, ess_family=family),
+            organisation=organisation,
             commune=place,
             latitude=place.latitude + 0.002,
             longitude=place.longitude + 0.002,
@@ -116,6 +121,26 @@ def test_search_in_this_zone_filters_the_list_by_the_map(page, directory):
     page.get_by_role("link", name="Retirer cette zone").click()
     page.wait_for_function("!location.search.includes('zone=')")
     assert axe_violations(page) == []
+
+
+def test_a_kind_of_place_of_the_ess_narrows_the_list_and_the_map(page, directory):
+    page.goto("/annuaire/?q=coop")
+    page.wait_for_function("document.querySelector('[data-search-map]').dataset.loaded === '3'")
+    place = page.get_by_label("Lieu de l'ESS")
+    expect(place.locator("option")).to_have_text(["Tous", "Tiers-lieu (1)"])
+    place.select_option("lieu-tiers-lieu")
+    page.wait_for_url(re.compile(r"lieu=lieu-tiers-lieu"))
+    page.wait_for_function(
+        "document.querySelector('#search-results-title').textContent.includes('1 structure')"
+    )
+    expect(page.locator(".search-results")).to_contain_text("Coopérative du Pays de la Porcelaine")
+    page.wait_for_function("document.querySelector('[data-search-map]').dataset.loaded === '1'")
+    chip = page.get_by_role("link", name=re.compile("Lieu de l'ESS : Tiers-lieu"))
+    expect(chip).to_be_visible()
+    assert axe_violations(page) == []
+    chip.click()
+    page.wait_for_function("!location.search.includes('lieu=')")
+    page.wait_for_function("document.querySelector('[data-search-map]').dataset.loaded === '3'")
 
 
 def test_the_search_works_without_javascript(browser, live_server, directory):

@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.core.cache import cache
 
+from essor.directory.enums import LabelKind
+
 EARTH_RADIUS_KM = 6371.0088
 # Every write to the directory bumps this generation (triggers); cached results carry it.
 BUMP = "UPDATE directory_search_state SET generation = generation + 1 WHERE id = 1"
@@ -67,6 +69,9 @@ class SearchFilters:
     # The open-data API's complement of `esus`: organisations without the agrément.
     not_esus: bool = False
     label: int | None = None
+    # A label of kind LabelKind.PLACE: a kind of place of the ESS (tiers-lieu, PTCE…),
+    # its own facet beside the labels proper.
+    place: int | None = None
     section: str = ""
     sector: str = ""
     band: str = ""
@@ -81,7 +86,10 @@ class SearchFilters:
     origin: tuple | None = None
 
 
-ORG_FACETS = ("family", "esus", "label")
+ORG_FACETS = ("family", "esus", "label", "place")
+# The « place » facet counts the labels of this kind, the « label » facet the others (a
+# plain string: the SQL parameter).
+PLACE_LABEL_KIND = LabelKind.PLACE.value
 # facet name -> column of directory_search_site
 SITE_FACETS = {
     "section": "section",
@@ -329,14 +337,15 @@ class SqlSearchBackend(SearchBackend):
             conditions.append(Sql(f"{alias}.esus = %s", [True]))
         if filters.not_esus and exclude != "esus":
             conditions.append(Sql(f"{alias}.esus = %s", [False]))
-        if filters.label and exclude != "label":
-            conditions.append(
-                Sql(
-                    f"{alias}.org_id IN (SELECT organisation_id FROM "
-                    "directory_organisation_labels WHERE label_id = %s)",
-                    [filters.label],
+        for facet in ("label", "place"):
+            if getattr(filters, facet) and exclude != facet:
+                conditions.append(
+                    Sql(
+                        f"{alias}.org_id IN (SELECT organisation_id FROM "
+                        "directory_organisation_labels WHERE label_id = %s)",
+                        [getattr(filters, facet)],
+                    )
                 )
-            )
         return conditions
 
     def _site_conditions(self, filters, alias, exclude=None):
@@ -424,15 +433,23 @@ class SqlSearchBackend(SearchBackend):
                     where.params,
                 )
             )
-        where = org_where("label")
-        branches.append(
-            Sql(
-                "SELECT 'label', CAST(ol.label_id AS VARCHAR(20)), 0, COUNT(*) "
-                f"FROM {org_from} JOIN directory_organisation_labels ol "
-                f"ON ol.organisation_id = o.org_id{where.sql} GROUP BY ol.label_id",
-                where.params,
+        # Labels and places of the ESS: the same pairs, told apart by the label's kind.
+        for facet, test in (("label", "<>"), ("place", "=")):
+            where = _where(
+                [
+                    Sql(f"l.kind {test} %s", [PLACE_LABEL_KIND]),
+                    *self._org_scope(filters, text, facet),
+                ]
             )
-        )
+            branches.append(
+                Sql(
+                    f"SELECT '{facet}', CAST(ol.label_id AS VARCHAR(20)), 0, COUNT(*) "
+                    f"FROM {org_from} JOIN directory_organisation_labels ol "
+                    "ON ol.organisation_id = o.org_id "
+                    f"JOIN directory_label l ON l.id = ol.label_id{where.sql} GROUP BY ol.label_id",
+                    where.params,
+                )
+            )
         # Establishment facets: from `m` (the establishments of the organisations the
         # text and organisation filters select, read once) when those narrow the
         # search; from the table and its (column, org_id) indexes otherwise.

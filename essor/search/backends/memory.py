@@ -43,7 +43,7 @@ import numpy as np
 from django.conf import settings
 from django.db import connections
 
-from .base import EARTH_RADIUS_KM, ORG_FACETS, SITE_FACETS, Cell, Sql
+from .base import EARTH_RADIUS_KM, ORG_FACETS, PLACE_LABEL_KIND, SITE_FACETS, Cell, Sql
 
 logger = logging.getLogger(__name__)
 
@@ -85,9 +85,11 @@ class Snapshot:
     name_length: np.ndarray
     name_rank: np.ndarray  # position in the name order
     by_name: np.ndarray  # organisation indexes in name order
-    # (organisation index, label id) pairs.
+    # (organisation index, label id) pairs, and whether the label is a place of the ESS
+    # (the « place » facet) or a label proper (the « label » facet).
     label_org: np.ndarray
     label_id: np.ndarray
+    label_place: np.ndarray
     # Establishments, grouped by organisation.
     site_org: np.ndarray
     est_id: np.ndarray
@@ -123,10 +125,11 @@ class Snapshot:
             mask &= self.esus
         if filters.not_esus and exclude != "esus":
             mask &= ~self.esus
-        if filters.label and exclude != "label":
-            labelled = np.zeros(self.size, bool)
-            labelled[self.label_org[self.label_id == filters.label]] = True
-            mask &= labelled
+        for facet in ("label", "place"):
+            if getattr(filters, facet) and exclude != facet:
+                labelled = np.zeros(self.size, bool)
+                labelled[self.label_org[self.label_id == getattr(filters, facet)]] = True
+                mask &= labelled
         return mask
 
     def site_conditions(self, filters, exclude=None):
@@ -227,9 +230,10 @@ class Snapshot:
                 n = int(np.count_nonzero(scope & self.esus))
                 counts["esus"] = {"1": n} if n else {}
             else:
-                chosen = scope[self.label_org]
+                kind = self.label_place if facet == "place" else ~self.label_place
+                chosen = scope[self.label_org] & kind
                 labels, found = np.unique(self.label_id[chosen], return_counts=True)
-                counts["label"] = {
+                counts[facet] = {
                     str(k): int(n) for k, n in zip(labels.tolist(), found.tolist(), strict=True)
                 }
         for facet, column in SITE_FACETS.items():
@@ -348,7 +352,13 @@ def load(backend, generation):
             "JOIN directory_establishment e ON e.id = s.est_id ORDER BY s.org_id, s.est_id"
         )
     )
-    labels = rows(Sql("SELECT organisation_id, label_id FROM directory_organisation_labels"))
+    labels = rows(
+        Sql(
+            "SELECT ol.organisation_id, ol.label_id, CASE WHEN l.kind = %s THEN 1 ELSE 0 END "
+            "FROM directory_organisation_labels ol JOIN directory_label l ON l.id = ol.label_id",
+            [PLACE_LABEL_KIND],
+        )
+    )
     if backend.generation() != generation:
         return None
 
@@ -361,9 +371,10 @@ def load(backend, generation):
     by_name[name_rank] = np.arange(len(order), dtype=np.int32)
     families, family = _codes([r[1] for r in orgs])
 
-    pairs = np.array(labels, dtype=np.int64).reshape(-1, 2)
+    pairs = np.array(labels, dtype=np.int64).reshape(-1, 3)
     label_org, found = _positions(org_id, pairs[:, 0])
     label_id = pairs[found, 1]
+    label_place = pairs[found, 2].astype(bool)
 
     site_org, found = _positions(org_id, [r[0] for r in sites])
     kept = [r for r, keep in zip(sites, found.tolist(), strict=True) if keep]
@@ -382,6 +393,7 @@ def load(backend, generation):
         by_name=by_name,
         label_org=label_org.astype(np.int32),
         label_id=label_id,
+        label_place=label_place,
         site_org=site_org,
         est_id=np.array([r[1] for r in kept], dtype=np.int64),
         lat=np.array([np.nan if r[2] is None else r[2] for r in kept], dtype=np.float64),
@@ -398,9 +410,9 @@ def load(backend, generation):
 # --- files shared by the processes of a machine -----------------------------------------
 
 # Bump when the arrays of a Snapshot change: files of another layout are never mapped.
-FILES_LAYOUT = "1"
+FILES_LAYOUT = "2"
 ARRAYS = ("org_id", "family", "esus", "name_length", "name_rank", "by_name", "label_org",
-          "label_id", "site_org", "est_id", "lat", "lon")  # fmt: skip
+          "label_id", "label_place", "site_org", "est_id", "lat", "lon")  # fmt: skip
 _folders = {}
 
 
