@@ -3,6 +3,7 @@
 import re
 import threading
 import unicodedata
+from html import unescape as html_unescape
 
 import markdown
 import nh3
@@ -39,6 +40,58 @@ def render_markdown(text):
         link_rel="noopener noreferrer nofollow",
     )
     return mark_safe(clean)  # noqa: S308 - nh3 has just sanitised it
+
+
+# The anchors of a long text's headings: prefixed, so that a writer's title never takes
+# the id of an element of the page around it.
+ANCHOR_PREFIX = "partie-"
+
+
+def _anchor(value, separator):
+    from markdown.extensions.toc import slugify_unicode
+
+    return ANCHOR_PREFIX + (slugify_unicode(value, separator) or "titre")
+
+
+def _keep_anchor(tag, attribute, value):
+    if attribute == "id":
+        return value if tag in ("h2", "h3") and value.startswith(ANCHOR_PREFIX) else None
+    return value
+
+
+def _flat(tokens):
+    for token in tokens:
+        yield token
+        yield from _flat(token["children"])
+
+
+def render_markdown_with_toc(text):
+    """A long text (a guide) in Markdown: (sanitised HTML, its table of contents). Its
+    titles start at <h2> (the page has the <h1>) and carry anchors; the table of contents
+    is [(anchor, title)] of its <h2> (« ## »). Sanitised as render_markdown(), ids
+    included (an <h1>, « # », is kept as plain text: the page has its own)."""
+    converter = getattr(_local, "toc_converter", None)
+    if converter is None:
+        converter = _local.toc_converter = markdown.Markdown(
+            extensions=["tables", "sane_lists", "toc"],
+            extension_configs={"toc": {"slugify": _anchor, "toc_depth": "1-3"}},
+        )
+    converter.reset()
+    html = converter.convert(text or "")
+    toc = [
+        (token["id"], html_unescape(token["name"]))
+        for token in _flat(converter.toc_tokens)
+        if token["level"] == 2
+    ]
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes={**ALLOWED_ATTRIBUTES, "h2": {"id"}, "h3": {"id"}},
+        attribute_filter=_keep_anchor,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+    return mark_safe(clean), toc  # noqa: S308 - nh3 has just sanitised it
 
 
 def fold(text):

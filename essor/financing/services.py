@@ -536,3 +536,10 @@ def instruments_by_phase():
         ]
         rows.append({"phase": phase.value, "label": phase.label, "instruments": instruments})
     return rows
+
+
+def published_tool_links():
+    """[(path, label)] of the published financing tools, for the pages of other apps that
+    link to them (a guide's related links)."""
+    tools = FinancingTool.objects.published().order_by("title", "pk")
+    return [(tool.get_absolute_url(), tool.title) for tool in tools]

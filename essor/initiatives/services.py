@@ -324,3 +324,10 @@ USER_LINKS = [
     ),
     in_role("initiatives.ContentReport.decided_by"),
 ]
+
+
+def published_initiative_links():
+    """[(path, label)] of the published initiatives, for the pages of other apps that link
+    to them (a guide's related links)."""
+    initiatives = Initiative.objects.published().order_by("title", "pk")
+    return [(i.get_absolute_url(), i.title) for i in initiatives]

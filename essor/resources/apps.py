@@ -35,6 +35,17 @@ class ResourcesConfig(AppConfig):
                 ),
                 in_role("resources.Training.decided_by"),
                 in_role("resources.TrainingTransition.actor"),
+                # A guide stays with the organisation (or the CRESS team) that writes it.
+                UserLink(
+                    "resources.AuthoredGuide.created_by",
+                    DETACH,
+                    export="ressources_guides_commences",
+                ),
+                UserLink(
+                    "resources.GuideVersion.created_by", DETACH, export="ressources_guides_ecrits"
+                ),
+                in_role("resources.GuideVersion.decided_by"),
+                in_role("resources.GuideVersionTransition.actor"),
             ],
         )
         page_sections.register(

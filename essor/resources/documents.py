@@ -13,7 +13,7 @@ from django.urls import reverse
 from essor.search.registry import Document, IndexedKind, ModelKind
 
 from . import guides, legal_forms, purchasing_guide
-from .models import Page, Study, Training
+from .models import AuthoredGuide, Page, Study, Training
 from .views import FAMILIES
 
 
@@ -176,13 +176,17 @@ class ResourceKind(IndexedKind):
     def _pages(self):
         return Page.objects.filter(is_published=True)
 
+    def _written_guides(self):
+        return AuthoredGuide.objects.published().select_related("published_version", "organisation")
+
     def documents(self, keys=None):
         static = _static_documents()
-        pages = self._pages()
+        pages, written = self._pages(), self._written_guides()
         if keys is not None:
             keys = {str(key) for key in keys}
             static = {key: doc for key, doc in static.items() if key in keys}
-            pages = pages.filter(slug__in=[k.removeprefix("guide-") for k in keys])
+            slugs = [k.removeprefix("guide-") for k in keys]
+            pages, written = pages.filter(slug__in=slugs), written.filter(slug__in=slugs)
         yield from static.values()
         for page in pages:
             yield Document(
@@ -193,7 +197,19 @@ class ResourceKind(IndexedKind):
                 url=page.get_absolute_url(),
                 context="Guide",
             )
+        for guide in written:
+            version = guide.published_version
+            yield Document(
+                key=f"guide-{guide.slug}",
+                title=version.title,
+                keywords=f"guide {guide.author_label}",
+                summary=version.summary,
+                body=version.body,
+                url=guide.get_absolute_url(),
+                context=f"Guide · {guide.author_label}",
+            )
 
     def fingerprint(self):
         found = self._pages().aggregate(n=Count("pk"), keys=Sum("pk"), last=Max("updated_at"))
-        return f"{found['n']}:{found['keys']}:{found['last']}"
+        written = self._written_guides().aggregate(n=Count("pk"), keys=Sum("published_version"))
+        return f"{found['n']}:{found['keys']}:{found['last']}:{written['n']}:{written['keys']}"

@@ -54,3 +54,23 @@ class PdfStatus(models.TextChoices):
     PENDING = "pending", "En préparation"
     READY = "ready", "Prêt"
     FAILED = "failed", "Échec"
+
+
+class GuideVersionStatus(models.TextChoices):
+    """The life of one version of a guide written on the portal (workflow.GUIDE_VERSIONS)."""
+
+    DRAFT = "draft", "Brouillon"
+    SUBMITTED = "submitted", "Soumise à la CRESS"
+    CHANGES_REQUESTED = "changes_requested", "Modifications demandées"
+    REFUSED = "refused", "Refusée"
+    PUBLISHED = "published", "Publiée"
+    SUPERSEDED = "superseded", "Remplacée"
+
+
+class GuideLinkKind(models.TextChoices):
+    """What a guide written on the portal links to on the platform."""
+
+    OFFER = "offer", "Offres d'accompagnement"
+    TOOL = "tool", "Outils de financement"
+    LEGAL_FORM = "legal_form", "Formes juridiques"
+    INITIATIVE = "initiative", "Initiatives"

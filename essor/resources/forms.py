@@ -6,7 +6,7 @@ from django.utils.text import slugify
 
 from essor.territories.models import Departement, Region
 
-from .enums import StudyKind, StudyTheme, TrainingAudience, TrainingFormat
+from .enums import GuideLinkKind, StudyKind, StudyTheme, TrainingAudience, TrainingFormat
 from .legal_forms import QUESTIONS
 from .models import Study, Training
 
@@ -272,3 +272,85 @@ class TrainingForm(forms.ModelForm):
         training.departement_id = code[2:] if code.startswith("d-") else None
         training.epci = None
         return training
+
+
+# --- guides written on the portal ---------------------------------------------------------
+
+MAX_GUIDE_CHARS = 60_000
+CRESS_TEAM = "cress"  # the organisation choice of a guide the CRESS team writes itself
+
+
+class GuideForm(forms.Form):
+    """A guide's version: its text in Markdown and the platform pages it links to, picked
+    from the published offers, financing tools, legal forms and initiatives."""
+
+    organisation = forms.ChoiceField(label="Guide écrit au nom de")
+    title = forms.CharField(label="Titre", max_length=200)
+    summary = forms.CharField(
+        label="Résumé", max_length=300, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Une ou deux phrases, montrées dans les listes et sous le titre.",
+    )  # fmt: skip
+    body = forms.CharField(
+        label="Contenu (Markdown)",
+        max_length=MAX_GUIDE_CHARS,
+        widget=forms.Textarea(attrs={"rows": 18}),
+        help_text="« ## Titre » pour une partie (elles forment le sommaire), « ### » pour une "
+        "sous-partie, « - » pour une liste, [texte](https://adresse) pour un lien.",
+    )
+
+    LINK_FIELDS = {
+        "offers": (GuideLinkKind.OFFER, "Offres d'accompagnement citées"),
+        "tools": (GuideLinkKind.TOOL, "Outils de financement cités"),
+        "legal_forms": (GuideLinkKind.LEGAL_FORM, "Formes juridiques citées"),
+        "initiatives": (GuideLinkKind.INITIATIVE, "Initiatives citées"),
+    }
+
+    def __init__(self, *args, organisations=None, link_choices, **kwargs):
+        """`organisations`: the choices of a new guide ([Organisation or None for the
+        CRESS team]); None when the guide exists (its organisation does not change)."""
+        super().__init__(*args, **kwargs)
+        if organisations is None:
+            del self.fields["organisation"]
+        else:
+            self.organisations = {
+                str(o.pk) if o is not None else CRESS_TEAM: o for o in organisations
+            }
+            self.fields["organisation"].choices = [
+                (key, o.display_name if o is not None else "L'équipe de la CRESS")
+                for key, o in self.organisations.items()
+            ]
+            self.fields["organisation"].error_messages["invalid_choice"] = (
+                "Choisissez une des structures pour lesquelles vous écrivez."
+            )
+        self.labels = {}
+        for name, (kind, label) in self.LINK_FIELDS.items():
+            choices = link_choices.get(kind, [])
+            self.labels[kind] = dict(choices)
+            widget = (
+                forms.CheckboxSelectMultiple
+                if kind == GuideLinkKind.LEGAL_FORM
+                else forms.SelectMultiple(attrs={"size": min(8, max(2, len(choices)))})
+            )
+            self.fields[name] = forms.MultipleChoiceField(
+                label=label, choices=choices, required=False, widget=widget,
+                error_messages={"invalid_choice": "Ce lien n'est pas une page publiée."},
+            )  # fmt: skip
+
+    def clean_organisation(self):
+        return self.organisations[self.cleaned_data["organisation"]]
+
+    @classmethod
+    def initial_from(cls, version):
+        """The form's values from a version: the text and its links by kind."""
+        initial = {"title": version.title, "summary": version.summary, "body": version.body}
+        for name, (kind, _) in cls.LINK_FIELDS.items():
+            initial[name] = [link.path for link in version.links.all() if link.kind == kind]
+        return initial
+
+    def links(self):
+        """[(kind, path, label)] in the form's order."""
+        return [
+            (kind, path, self.labels[kind][path])
+            for name, (kind, _) in self.LINK_FIELDS.items()
+            for path in self.cleaned_data.get(name, [])
+        ]

@@ -11,6 +11,8 @@ from essor.directory.models import Organisation
 from essor.territories.models import Departement, Epci, Region
 
 from .enums import (
+    GuideLinkKind,
+    GuideVersionStatus,
     PdfStatus,
     PublicationStatus,
     StudyKind,
@@ -18,7 +20,7 @@ from .enums import (
     TrainingAudience,
     TrainingFormat,
 )
-from .workflow import STUDIES, TRAININGS
+from .workflow import GUIDE_VERSIONS, STUDIES, TRAININGS
 
 
 class Page(models.Model):
@@ -344,3 +346,171 @@ class GuidePdf(models.Model):
     @property
     def is_ready(self):
         return self.status == PdfStatus.READY and self.pdf is not None
+
+
+# --- guides written on the portal by support actors and the CRESS team ---------------------
+
+WORDS_PER_MINUTE = 200
+# A version still being written or read by the CRESS: a guide has one at most.
+OPEN_VERSION_STATUSES = (
+    GuideVersionStatus.DRAFT,
+    GuideVersionStatus.SUBMITTED,
+    GuideVersionStatus.CHANGES_REQUESTED,
+)
+
+
+class AuthoredGuideQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_version__isnull=False)
+
+
+class AuthoredGuide(models.Model):
+    """A guide written on the portal (/ressources/guides/<slug>/) in an organisation's name,
+    or the CRESS team's. Its content lives in versions (GuideVersion): the public page shows
+    `published_version`, while the next one is written and moderated."""
+
+    slug = models.SlugField("adresse", max_length=120, unique=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="written_guides",
+        verbose_name="structure qui l'écrit",
+        help_text="Vide : l'équipe de la CRESS.",
+    )
+    published_version = models.ForeignKey(
+        "GuideVersion",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="version publiée",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="resources_authored_guides",
+        verbose_name="commencé par",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AuthoredGuideQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "guide écrit sur la plateforme"
+        verbose_name_plural = "guides écrits sur la plateforme"
+        ordering = ["slug"]
+
+    def __str__(self):
+        return self.slug
+
+    def get_absolute_url(self):
+        return reverse("resources:page", args=[self.slug])
+
+    def workspace_url(self):
+        return reverse("resources:guide_workspace", args=[self.pk])
+
+    @property
+    def author_label(self):
+        return self.organisation.display_name if self.organisation else "L'équipe de la CRESS"
+
+    def open_version(self):
+        """The version being written or read by the CRESS, or None."""
+        return self.versions.filter(status__in=OPEN_VERSION_STATUSES).first()
+
+    def latest_version(self):
+        return self.versions.order_by("-number").first()
+
+
+class GuideVersion(Decision, models.Model):
+    """One version of a guide written on the portal, with its own moderation
+    (workflow.GUIDE_VERSIONS). Published versions are kept: the guide's history."""
+
+    guide = models.ForeignKey(AuthoredGuide, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField("version")
+    title = models.CharField("titre", max_length=200)
+    summary = models.CharField("résumé", max_length=300)
+    body = models.TextField("contenu (Markdown)")
+    status = models.CharField(
+        "état",
+        max_length=20,
+        choices=GuideVersionStatus.choices,
+        default=GuideVersionStatus.DRAFT,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="resources_guide_versions",
+        verbose_name="écrite par",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    workflow = GUIDE_VERSIONS
+
+    class Meta:
+        verbose_name = "version d'un guide"
+        verbose_name_plural = "versions des guides"
+        ordering = ["guide", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["guide", "number"], name="guide_version_number"),
+            # Editing a guide continues its open version; a second one would fork it.
+            models.UniqueConstraint(
+                fields=["guide"],
+                condition=models.Q(status__in=OPEN_VERSION_STATUSES),
+                name="guide_one_open_version",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} (version {self.number})"
+
+    def get_absolute_url(self):
+        return reverse("resources:guide_version", args=[self.guide_id, self.number])
+
+    @property
+    def slug(self):
+        return self.guide.slug
+
+    @property
+    def is_editable(self):
+        return self.status in (GuideVersionStatus.DRAFT, GuideVersionStatus.CHANGES_REQUESTED)
+
+    @property
+    def reading_minutes(self):
+        return max(1, round(len(self.body.split()) / WORDS_PER_MINUTE))
+
+    @property
+    def reviewed_on(self):
+        """The day the CRESS published this version: the guide's last review."""
+        return self.decided_at.date() if self.decided_at else None
+
+    def related(self):
+        return [(link.label, link.path) for link in self.links.all()]
+
+
+class GuideLink(models.Model):
+    """A platform page a version of a guide links to (« Pour aller plus loin »); the
+    linked pages show the published guides that cite them (« Cité dans les guides »)."""
+
+    version = models.ForeignKey(GuideVersion, on_delete=models.CASCADE, related_name="links")
+    kind = models.CharField("type", max_length=20, choices=GuideLinkKind.choices)
+    path = models.CharField("adresse", max_length=300, db_index=True)
+    label = models.CharField("intitulé", max_length=250)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "lien d'un guide"
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.label
+
+
+class GuideVersionTransition(TransitionLog):
+    version = models.ForeignKey(GuideVersion, on_delete=models.CASCADE, related_name="transitions")

@@ -8,9 +8,11 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from essor.core.text import render_markdown_with_toc
+
 from . import guides, kits, services
 from .enums import PdfStatus
-from .models import GuidePdf, Page
+from .models import AuthoredGuide, GuidePdf, Page
 
 KIT_PREFIX = "kit-"  # awareness kits' PDFs are kept beside the guides', under this prefix
 
@@ -47,6 +49,19 @@ def printable(slug):
                 }
                 for row in services.guide_catalogue(guide)
             ],
+        }
+    elif written := (
+        AuthoredGuide.objects.published()
+        .select_related("published_version", "organisation")
+        .filter(slug=slug)
+        .first()
+    ):
+        version = written.published_version
+        context = {
+            "written": written,
+            "version": version,
+            "body": render_markdown_with_toc(version.body)[0],
+            "related": [(label, base + url) for label, url in version.related()],
         }
     else:
         page = Page.objects.filter(slug=slug, is_published=True).first()

@@ -1,8 +1,9 @@
 """Who may publish and edit in the resource centre. Built on the platform roles
 (essor.accounts.perms) and the organisation rules (essor.directory.perms)."""
 
+from essor.accounts.enums import PlatformRole
 from essor.accounts.perms import can_moderate, is_cress_staff
-from essor.directory.perms import is_member
+from essor.directory.perms import acts_as, is_member
 
 
 def can_publish_for(user, organisation):
@@ -34,3 +35,20 @@ def can_edit_training(user, training):
 
 def can_see_training(user, training):
     return training.is_published or can_edit_training(user, training)
+
+
+def can_write_guides_for(user, organisation):
+    """Write guides in an organisation's name: its members who are support actors (as for
+    support offers), and CRESS staff; `None` is the CRESS team itself, for its staff."""
+    if organisation is None:
+        return is_cress_staff(user)
+    return is_cress_staff(user) or acts_as(user, PlatformRole.SUPPORT_ACTOR, organisation)
+
+
+def can_edit_guide(user, guide):
+    return can_write_guides_for(user, guide.organisation)
+
+
+def can_follow_guide(user, guide):
+    """The guide's workspace (versions, history, steps): its writers and the moderators."""
+    return can_edit_guide(user, guide) or can_moderate(user)

@@ -5,20 +5,25 @@ import logging
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from essor.accounts.perms import is_cress_staff
 from essor.core import report
-from essor.core.workflow import decide
+from essor.core.workflow import TransitionError, WorkflowError, decide
 from essor.financing import services as financing_services
+from essor.initiatives import services as initiatives_services
 from essor.observatory import services as observatory_services
 from essor.search.registry import reindex
 from essor.support import services as support_services
 
-from .enums import PublicationStatus, StudyKind, StudyTheme
-from .models import Study, Training
-from .workflow import STUDIES, TRAININGS
+from . import guides, legal_forms
+from .enums import GuideLinkKind, GuideVersionStatus, PublicationStatus, StudyKind, StudyTheme
+from .models import AuthoredGuide, GuideLink, GuideVersion, Page, Study, Training
+from .sections import forget_written_cited_paths
+from .workflow import GUIDE_VERSIONS, STUDIES, TRAININGS
 
 logger = logging.getLogger(__name__)
 
@@ -229,7 +234,16 @@ def personal_data(user):
             {"titre": s.title, "structure": s.organisation.name if s.organisation else "",
              "etat": s.get_status_display(), "le": s.created_at}
             for s in user.resources_studies.select_related("organisation")
-        ]
+        ],
+        "ressources_guides_ecrits": [
+            {"titre": v.title, "version": v.number, "auteur": v.guide.author_label,
+             "etat": v.get_status_display(), "le": v.created_at}
+            for v in user.resources_guide_versions.select_related("guide__organisation")
+        ],
+        "ressources_guides_commences": [
+            {"adresse": g.slug, "auteur": g.author_label, "le": g.created_at}
+            for g in user.resources_authored_guides.select_related("organisation")
+        ],
     }  # fmt: skip
 
 
@@ -279,3 +293,110 @@ def kit_figures_rows(figures):
              figures["source"], as_of)
         )  # fmt: skip
     return rows
+
+
+# --- guides written on the portal (support actors and the CRESS team) ---------------------
+
+# Addresses under /ressources/guides/ that are pages, not guides.
+RESERVED_GUIDE_SLUGS = {"ecrire", "mes-guides", "redaction"}
+
+
+class GuideLocked(WorkflowError):
+    """The guide's version is with the CRESS: it is withdrawn before it is edited (409)."""
+
+    status_code = 409
+
+
+def guide_link_choices():
+    """{GuideLinkKind: [(path, label)]}: what a guide may link to on the platform."""
+    return {
+        GuideLinkKind.OFFER: support_services.published_offer_links(),
+        GuideLinkKind.TOOL: financing_services.published_tool_links(),
+        GuideLinkKind.LEGAL_FORM: [
+            (reverse("resources:legal_form", args=[form.slug]), form.name)
+            for form in legal_forms.LEGAL_FORMS
+        ],
+        GuideLinkKind.INITIATIVE: initiatives_services.published_initiative_links(),
+    }
+
+
+def unique_guide_slug(title):
+    base = slugify(title)[:100] or "guide"
+    taken = RESERVED_GUIDE_SLUGS | set(guides.BY_SLUG)
+    slug, n = base, 1
+    while (
+        slug in taken
+        or AuthoredGuide.objects.filter(slug=slug).exists()
+        or Page.objects.filter(slug=slug).exists()
+    ):
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def guide_save(*, author, title, summary, body, links, guide=None, organisation=None, submit=False):
+    """Write a new guide in `organisation`'s name (None: the CRESS team), or change one:
+    its open version (a draft, or one the CRESS asked changes of) is edited; a guide with
+    none gets a new draft version while its published one stays online. `links` are
+    (GuideLinkKind, path, label). `submit` sends the version to the CRESS at once.
+    Returns the version written."""
+    with transaction.atomic():
+        if guide is None:
+            guide = AuthoredGuide.objects.create(
+                slug=unique_guide_slug(title), organisation=organisation, created_by=author
+            )
+        else:
+            # Under lock: two writers saving at once never open two versions.
+            guide = AuthoredGuide.objects.select_for_update().get(pk=guide.pk)
+        version = guide.open_version()
+        if version is not None and not version.is_editable:
+            raise GuideLocked(
+                "Cette version est soumise à la CRESS : reprenez-la en brouillon pour la modifier."
+            )
+        created = version is None
+        if created:
+            number = (guide.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+            version = GuideVersion(guide=guide, number=number, created_by=author)
+        version.title, version.summary, version.body = title, summary, body
+        version.save()
+        version.links.all().delete()
+        GuideLink.objects.bulk_create(
+            GuideLink(version=version, kind=kind, path=path, label=label[:250], position=i)
+            for i, (kind, path, label) in enumerate(links)
+        )
+        if created:
+            GUIDE_VERSIONS.record(version, "create", by=author, from_status="")
+        else:
+            GUIDE_VERSIONS.record(version, "edit", by=author)
+        if submit:
+            decide(version, "submit", by=author)
+    return version
+
+
+def guide_decide(*, guide, by, transition, comment=""):
+    """Take a step on the guide's open version. Publishing it replaces the published
+    version (kept, « remplacée ») and has the guide's PDF made again."""
+    with transaction.atomic():
+        guide = AuthoredGuide.objects.select_for_update().get(pk=guide.pk)
+        version = guide.open_version()
+        if version is None:
+            raise TransitionError("Aucune version de ce guide n'attend cette action.")
+        decide(version, transition, by=by, comment=comment)
+        if version.status == GuideVersionStatus.PUBLISHED:
+            previous = guide.published_version
+            if previous is not None:
+                previous.status = GuideVersionStatus.SUPERSEDED
+                previous.save(update_fields=["status", "updated_at"])
+                GUIDE_VERSIONS.record(
+                    previous, "supersede", by=by, from_status=GuideVersionStatus.PUBLISHED,
+                    comment=f"Remplacée par la version {version.number}.",
+                )  # fmt: skip
+            guide.published_version = version
+            guide.save(update_fields=["published_version"])
+            reindex("ressources", [f"guide-{guide.slug}"])
+            from .tasks import make_guide_pdf
+
+            slug = guide.slug
+            transaction.on_commit(lambda: make_guide_pdf.enqueue(slug))
+            transaction.on_commit(forget_written_cited_paths)
+    return version

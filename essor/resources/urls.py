@@ -18,6 +18,17 @@ urlpatterns = [
     path("formations/<int:pk>/", views.training, name="training"),
     path("formations/<int:pk>/modifier/", views.training_edit, name="training_edit"),
     path("formations/<int:pk>/etape/", views.training_step, name="training_step"),
+    # Before guides/<slug>/: services.RESERVED_GUIDE_SLUGS keeps these names from guides.
+    path("guides/ecrire/", views.guide_create, name="guide_create"),
+    path("guides/mes-guides/", views.my_guides, name="my_guides"),
+    path("guides/redaction/<int:pk>/", views.guide_workspace, name="guide_workspace"),
+    path("guides/redaction/<int:pk>/modifier/", views.guide_edit, name="guide_edit"),
+    path("guides/redaction/<int:pk>/etape/", views.guide_step, name="guide_step"),
+    path(
+        "guides/redaction/<int:pk>/versions/<int:number>/",
+        views.guide_version,
+        name="guide_version",
+    ),
     path("guides/<slug:slug>/", views.page, name="page"),
     path("guides/<slug:slug>/guide.pdf", views.page_pdf, name="page_pdf"),
     path("kits/", views.kits_index, name="kits"),

@@ -13,10 +13,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from essor.accounts.perms import is_cress_staff
 from essor.core import report
 from essor.core.csv import csv_response
 from essor.core.storage import private_file_response
-from essor.core.text import fold
+from essor.core.text import fold, render_markdown_with_toc
 from essor.core.workflow import WorkflowError
 from essor.directory.enums import EssFamily
 from essor.purchasing import services as purchasing
@@ -25,8 +26,9 @@ from essor.search.registry import get as get_kind
 from essor.territories.models import Departement
 
 from . import guides, kits, legal_forms, pdf, purchasing_guide, services
-from .enums import PdfStatus, PublicationStatus, StudyKind, StudyTheme
+from .enums import GuideVersionStatus, PdfStatus, PublicationStatus, StudyKind, StudyTheme
 from .forms import (
+    GuideForm,
     LegalFormChooserForm,
     StudyDecisionForm,
     StudyForm,
@@ -34,16 +36,19 @@ from .forms import (
     TrainingForm,
     TrainingSearchForm,
 )
-from .models import GuidePdf, Page, Study, Training
+from .models import AuthoredGuide, GuidePdf, GuideVersion, Page, Study, Training
 from .perms import (
+    can_edit_guide,
     can_edit_study,
     can_edit_training,
+    can_follow_guide,
     can_moderate_resources,
     can_see_study,
     can_see_training,
+    can_write_guides_for,
 )
 from .tasks import make_guide_pdf
-from .workflow import STUDIES, TRAININGS
+from .workflow import GUIDE_VERSIONS, STUDIES, TRAININGS
 
 PER_PAGE = 20
 
@@ -64,6 +69,9 @@ def index(request):
         {
             "pages": Page.objects.filter(is_published=True),
             "guides": guides.GUIDES,
+            "written_guides": AuthoredGuide.objects.published()
+            .select_related("published_version", "organisation")
+            .order_by("published_version__title"),
             "training_count": Training.objects.published().count(),
         },
     )
@@ -238,14 +246,34 @@ def page(request, slug):
             {"guide": guide, "related": guide.related(),
              "catalogue": services.guide_catalogue(guide)},
         )  # fmt: skip
+    written = _published_written_guide(slug)
+    if written is not None:
+        version = written.published_version
+        body, toc = render_markdown_with_toc(version.body)
+        return render(
+            request, "resources/written_guide.html",
+            {"guide": written, "version": version, "body": body, "toc": toc,
+             "related": version.related(), "can_edit": can_edit_guide(request.user, written)},
+        )  # fmt: skip
     page = get_object_or_404(Page, slug=slug, is_published=True)
     return render(request, "resources/page.html", {"page": page})
+
+
+def _published_written_guide(slug):
+    return (
+        AuthoredGuide.objects.published()
+        .select_related("published_version", "organisation")
+        .filter(slug=slug)
+        .first()
+    )
 
 
 @require_GET
 def page_pdf(request, slug):
     """The guide's PDF as it reads now."""
-    guide = guides.BY_SLUG.get(slug)
+    guide = guides.BY_SLUG.get(slug) or getattr(
+        _published_written_guide(slug), "published_version", None
+    )
     title = guide.title if guide else get_object_or_404(Page, slug=slug, is_published=True).title
     return _pdf(request, slug, title, reverse("resources:page", args=[slug]))
 
@@ -584,11 +612,196 @@ def moderation(request):
     if not can_moderate_resources(request.user):
         raise PermissionDenied
     pending = Study.objects.filter(status=PublicationStatus.PENDING).select_related("organisation")
+    written = GuideVersion.objects.filter(status=GuideVersionStatus.SUBMITTED).select_related(
+        "guide__organisation"
+    )
     trainings = Training.objects.filter(status=PublicationStatus.PENDING).select_related(
         "organiser"
     )
     return render(
         request,
         "resources/moderation.html",
-        {"studies": pending.order_by("created_at"), "trainings": trainings.order_by("created_at")},
+        {
+            "studies": pending.order_by("created_at"),
+            "trainings": trainings.order_by("created_at"),
+            "guide_versions": written.order_by("updated_at"),
+        },
     )
+
+
+# --- guides written on the portal by support actors and the CRESS team --------------------
+
+
+def _guide_organisations(user):
+    """In whose name the person may write a guide: their organisations where they are a
+    support actor; CRESS staff also for the CRESS team (None)."""
+    mine = [o for o in _my_organisations(user) if can_write_guides_for(user, o)]
+    return ([None] if is_cress_staff(user) else []) + mine
+
+
+def _guide_or_404(request, pk):
+    """The guide, to its writers and the moderators; to anyone else, no such page."""
+    guide = get_object_or_404(AuthoredGuide.objects.select_related("organisation"), pk=pk)
+    if not can_follow_guide(request.user, guide):
+        raise Http404
+    return guide
+
+
+def _workspace(request, guide, *, error=None, status=200):
+    versions = list(
+        guide.versions.select_related("created_by", "decided_by").prefetch_related(
+            "transitions__actor"
+        )
+    )
+    open_version = next((v for v in versions if v.status in GUIDE_OPEN), None)
+    return render(
+        request,
+        "resources/guide_workspace.html",
+        {
+            "guide": guide,
+            "versions": versions,
+            "published": next((v for v in versions if v.pk == guide.published_version_id), None),
+            "open_version": open_version,
+            "steps": GUIDE_VERSIONS.available(open_version, request.user) if open_version else [],
+            "can_edit": can_edit_guide(request.user, guide),
+            "error": error,
+        },
+        status=status,
+    )
+
+
+GUIDE_OPEN = {
+    GuideVersionStatus.DRAFT,
+    GuideVersionStatus.SUBMITTED,
+    GuideVersionStatus.CHANGES_REQUESTED,
+}
+
+
+def _guide_form(request, guide):
+    """Write a new guide (guide None) or its next version; « Enregistrer et soumettre »
+    sends the version to the CRESS at once."""
+    if guide is None:
+        organisations = _guide_organisations(request.user)
+        if not organisations:
+            return render(request, "resources/study_no_organisation.html", {"what": "guide"})
+        initial = {}
+    else:
+        organisations = None
+        source = guide.open_version() or guide.published_version or guide.latest_version()
+        initial = GuideForm.initial_from(source) if source else {}
+    form = GuideForm(
+        request.POST or None, initial=initial, organisations=organisations,
+        link_choices=services.guide_link_choices(),
+    )  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        submit = "submit" in request.POST
+        try:
+            version = services.guide_save(
+                author=request.user, title=data["title"], summary=data["summary"],
+                body=data["body"], links=form.links(), guide=guide,
+                organisation=data.get("organisation"), submit=submit,
+            )  # fmt: skip
+        except WorkflowError as error:
+            return _workspace(request, guide, error=error.message, status=error.status_code)
+        if submit:
+            message = "Guide soumis à la CRESS : il sera publié après sa relecture."
+        else:
+            message = "Brouillon enregistré."
+        if version.guide.published_version_id:
+            message += " La version publiée reste en ligne d'ici là."
+        messages.success(request, message)
+        return redirect(version.guide.workspace_url())
+    return render(
+        request, "resources/guide_form.html", {"form": form, "guide": guide},
+        status=400 if form.errors else 200,
+    )  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def guide_create(request):
+    return _guide_form(request, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def guide_edit(request, pk):
+    guide = _guide_or_404(request, pk)
+    if not can_edit_guide(request.user, guide):
+        raise Http404  # a moderator moderates; CRESS staff may edit any guide
+    open_version = guide.open_version()
+    if open_version is not None and not open_version.is_editable:
+        error = services.GuideLocked(
+            "Cette version est soumise à la CRESS : reprenez-la en brouillon pour la modifier."
+        )
+        return _workspace(request, guide, error=error.message, status=error.status_code)
+    return _guide_form(request, guide)
+
+
+@login_required
+@require_GET
+def my_guides(request):
+    """The guides of the person's organisations (and the CRESS team's, for its staff)."""
+    organisations = _guide_organisations(request.user)
+    if not organisations:
+        return render(request, "resources/study_no_organisation.html", {"what": "guide"})
+    ids = [o.pk for o in organisations if o is not None]
+    found = Q(organisation_id__in=ids)
+    if None in organisations:
+        found |= Q(organisation__isnull=True)
+    written = (
+        AuthoredGuide.objects.filter(found)
+        .select_related("organisation", "published_version")
+        .prefetch_related("versions")
+        .order_by("slug")
+    )
+    return render(request, "resources/my_guides.html", {"written_guides": written})
+
+
+@login_required
+@require_GET
+def guide_workspace(request, pk):
+    return _workspace(request, _guide_or_404(request, pk))
+
+
+@login_required
+@require_POST
+def guide_step(request, pk):
+    """A step on the guide's open version. A forged step (no transition, an overlong
+    comment) is refused as the workflow refuses an unknown one: the page, with the error."""
+    guide = _guide_or_404(request, pk)
+    form = StudyDecisionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise GUIDE_VERSIONS.unknown()
+        version = services.guide_decide(
+            guide=guide, by=request.user, transition=form.cleaned_data["transition"],
+            comment=form.cleaned_data["comment"],
+        )  # fmt: skip
+    except WorkflowError as error:
+        return _workspace(request, guide, error=error.message, status=error.status_code)
+    messages.success(
+        request, f"« {version.title} », version {version.number} : "
+        f"{version.get_status_display().lower()}."
+    )  # fmt: skip
+    return redirect(guide.workspace_url())
+
+
+@login_required
+@require_GET
+def guide_version(request, pk, number):
+    """One version as it reads (the CRESS reads the submitted one here), with its history."""
+    guide = _guide_or_404(request, pk)
+    version = get_object_or_404(
+        guide.versions.select_related("created_by").prefetch_related("links"), number=number
+    )
+    body, toc = render_markdown_with_toc(version.body)
+    return render(
+        request, "resources/guide_version.html",
+        {"guide": guide, "version": version, "body": body, "toc": toc,
+         "related": version.related(),
+         "transitions": version.transitions.select_related("actor"),
+         "steps": GUIDE_VERSIONS.available(version, request.user)
+         if version.status in GUIDE_OPEN else []},
+    )  # fmt: skip

@@ -7,13 +7,23 @@
              rejected, archived ─ resubmit (the organisation edits it) ─▶ pending
 
 A new study is pending, or published at once when CRESS staff file it; the file it
-carries stays private until then."""
+carries stays private until then.
+
+    guide version  draft ─ submit ─▶ submitted ─ publish ─▶ published ─(next one published)─▶ superseded
+                   changes_requested ─ submit ┘   ├─ ask_changes ─▶ changes_requested
+                   submitted ─ withdraw ─▶ draft  └─ refuse ──────▶ refused
+
+A guide written on the portal lives in versions: each one is written, submitted, then
+published by the CRESS (never by its own writer). Editing a published guide writes a new
+draft version; the published one stays online until the CRESS publishes the new one
+(services.guide_decide then marks the old one superseded)."""
 
 from essor.accounts.perms import moderator_kind
 from essor.core.workflow import MODERATOR, Transition, Workflow
 
+from .enums import GuideVersionStatus as G
 from .enums import PublicationStatus as S
-from .perms import can_edit_study, can_edit_training
+from .perms import can_edit_guide, can_edit_study, can_edit_training
 
 # A member of the organisation that publishes the study (CRESS staff included).
 PUBLISHER = "publisher"
@@ -75,3 +85,36 @@ TRAININGS = Workflow(
         "cette action.",
     },
 )
+
+
+# A support actor of the organisation that writes the guide (CRESS staff included).
+WRITER = "writer"
+
+
+def guide_version_actors(user, version):
+    return moderator_kind(user) | ({WRITER} if can_edit_guide(user, version.guide) else set())
+
+
+GUIDE_VERSIONS = Workflow(
+    Transition(
+        "submit", {G.DRAFT, G.CHANGES_REQUESTED}, G.SUBMITTED, {WRITER}, "Soumettre à la CRESS"
+    ),
+    Transition("withdraw", {G.SUBMITTED}, G.DRAFT, {WRITER}, "Reprendre en brouillon"),
+    Transition("publish", {G.SUBMITTED}, G.PUBLISHED, {MODERATOR}, "Publier cette version"),
+    Transition(
+        "ask_changes", {G.SUBMITTED}, G.CHANGES_REQUESTED, {MODERATOR},
+        "Demander des modifications", comment_required=True,
+    ),
+    Transition("refuse", {G.SUBMITTED}, G.REFUSED, {MODERATOR}, "Refuser", comment_required=True),
+    actors=guide_version_actors,
+    authors=lambda version: {version.created_by_id} - {None},
+    log="resources.GuideVersionTransition",
+    events={"create": "Rédaction", "edit": "Modification", "supersede": "Remplacée"},
+    messages={
+        "stale": "Cette version est « {state} » : cette action n'est plus possible.",
+        "comment": "Indiquez le motif : il est envoyé à l'auteur du guide.",
+        WRITER: "Seuls les acteurs de l'accompagnement de la structure qui écrit ce guide "
+        "peuvent faire cette action.",
+    },
+    on_step="essor.resources.notifications.on_guide_step",
+)  # fmt: skip

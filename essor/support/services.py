@@ -367,3 +367,10 @@ def offers_by_phase(*, providers_shown=4):
             }
         )
     return rows
+
+
+def published_offer_links():
+    """[(path, label)] of the published offers, for the pages of other apps that link to
+    them (a guide's related links)."""
+    offers = SupportOffer.objects.published().select_related("provider").order_by("title", "pk")
+    return [(o.get_absolute_url(), f"{o.title} — {o.provider.display_name}") for o in offers]

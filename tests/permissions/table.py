@@ -233,6 +233,23 @@ ROUTES = {
         note="the CRESS moderates, but no step is named",
         method="post",
     ),
+    "resources:guide_create": signed_in(
+        note="without an organisation where one is a support actor, the page says how"
+    ),
+    "resources:my_guides": signed_in(
+        note="without an organisation where one is a support actor, the page says how"
+    ),
+    "resources:guide_workspace": tenant(lambda w: {"pk": w.written_guide.pk}, ok=["cress"]),
+    "resources:guide_edit": tenant(lambda w: {"pk": w.written_guide.pk}, ok=["cress"]),
+    "resources:guide_step": tenant(
+        lambda w: {"pk": w.written_guide.pk},
+        cress=BAD_REQUEST,
+        note="the CRESS moderates, but no step is named (and no version waits)",
+        method="post",
+    ),
+    "resources:guide_version": tenant(
+        lambda w: {"pk": w.written_guide.pk, "number": 1}, ok=["cress"]
+    ),
     "resources:page": public(lambda w: {"slug": w.page.slug}),
     "resources:page_pdf": public(lambda w: {"slug": w.page.slug}),
     "resources:kits": public(),

@@ -22,8 +22,8 @@ from essor.financing.enums import DocumentKind, ToolStatus
 from essor.financing.models import OrganisationDocument, SavedSearch
 from essor.financing.services import dossier_submit
 from essor.initiatives.models import ContentReport
-from essor.resources.enums import TrainingAudience, TrainingFormat
-from essor.resources.models import Page, Training
+from essor.resources.enums import GuideVersionStatus, TrainingAudience, TrainingFormat
+from essor.resources.models import AuthoredGuide, GuideVersion, Page, Training
 from essor.support.enums import OfferStatus
 from essor.support.models import Parcours, SupportRequest
 from tests.factories.accounts import UserFactory
@@ -337,6 +337,23 @@ class World:
     @cached_property
     def page(self):
         return Page.objects.create(title="Guide", slug="guide", body="…", is_published=True)
+
+    @cached_property
+    def written_guide(self):
+        """A guide the organisation's support actor wrote, published by the CRESS (version
+        1), with no version in progress."""
+        writer = UserFactory(support_actor=True)
+        MembershipFactory(user=writer, organisation=self.organisation)
+        guide = AuthoredGuide.objects.create(
+            slug="guide-d-un-autre", organisation=self.organisation, created_by=writer
+        )
+        version = GuideVersion.objects.create(
+            guide=guide, number=1, title="Guide d'un autre", summary="…", body="## Partie\n\n…",
+            status=GuideVersionStatus.PUBLISHED, created_by=writer, decided_at=timezone.now(),
+        )  # fmt: skip
+        guide.published_version = version
+        guide.save()
+        return guide
 
     @cached_property
     def study(self):
