@@ -534,6 +534,175 @@ def test_every_error_is_counted_and_the_first_ones_listed(tmp_path, imported, mo
     assert len(re.findall(r"ligne \d+ :", message)) == 2
 
 
+# The checks in columns (the columnar reader) give what the row by row checks give
+
+
+def errors_of(**options):
+    with pytest.raises(ImportRejected) as rejected:
+        run(**options)
+    return rejected.value.errors.items, rejected.value.report
+
+
+@pytest.mark.parametrize(
+    ("fixture", "key", "changes", "expected"),
+    [
+        (
+            UNITS,
+            MUTUELLE,
+            {"dateCreationUniteLegale": "2023-02-30"},
+            "date invalide « 2023-02-30 »",
+        ),
+        (
+            UNITS,
+            MUTUELLE,
+            {"dateCreationUniteLegale": "12/03/1985"},
+            "date invalide « 12/03/1985 »",
+        ),
+        (
+            UNITS,
+            MUTUELLE,
+            {"etatAdministratifUniteLegale": "X"},
+            "état administratif inconnu « X »",
+        ),
+        (UNITS, MUTUELLE, {"siren": "50312367"}, "SIREN invalide « 50312367 »"),
+        (
+            ESTABLISHMENTS,
+            LIVRE_HEAD,
+            {"siret": "77512345800018"},
+            "SIRET invalide « 77512345800018 »",
+        ),
+        (
+            ESTABLISHMENTS,
+            LIVRE_HEAD,
+            {"etatAdministratifEtablissement": "C", "dateDebut": "2024-13-01"},
+            "état administratif inconnu « C »",
+        ),
+        (
+            ESTABLISHMENTS,
+            LIVRE_HEAD,
+            {"etatAdministratifEtablissement": "F", "dateDebut": "2024-13-01"},
+            "date invalide « 2024-13-01 »",
+        ),
+        (
+            ESTABLISHMENTS,
+            LIVRE_HEAD,
+            {"coordonneeLambertAbscisseEtablissement": "abc"},
+            "coordonnées invalides « abc ;",
+        ),
+    ],
+)
+def test_a_wrong_value_is_rejected_alike_by_both_readers(
+    tmp_path, imported, fixture, key, changes, expected
+):
+    name = "units" if fixture == UNITS else "establishments"
+    path = edit(fixture, tmp_path / f"{name}.csv", key, **changes)
+
+    columnar, columnar_report = errors_of(**{name: path})
+    by_lines, lines_report = errors_of(**{name: path}, line_reader=True)
+
+    assert columnar == by_lines
+    assert len(columnar) == 1 and expected in columnar[0], columnar
+    assert columnar_report["rejected"] == lines_report["rejected"] == 1
+    assert snapshot() == imported
+
+
+def test_a_key_seen_twice_is_rejected_alike_by_both_readers(tmp_path, imported):
+    lines = ESTABLISHMENTS.read_text(encoding="utf-8").splitlines(keepends=True)
+    twice = line_of(ESTABLISHMENTS, LIVRE_SAINT_JUNIEN)
+    establishments = tmp_path / "etab.csv"
+    establishments.write_text("".join([*lines, lines[twice - 1]]), encoding="utf-8")
+
+    columnar, _ = errors_of(establishments=establishments)
+    by_lines, _ = errors_of(establishments=establishments, line_reader=True)
+
+    assert (
+        columnar
+        == by_lines
+        == [
+            f"etab.csv, ligne {len(lines) + 1} : SIRET « {LIVRE_SAINT_JUNIEN} » en double "
+            f"(déjà ligne {twice})."
+        ]
+    )
+
+
+def test_a_file_cut_in_the_middle_of_a_line_is_rejected(tmp_path, imported):
+    data = ESTABLISHMENTS.read_bytes()
+    establishments = tmp_path / "etab.csv"
+    establishments.write_bytes(data[: len(data) - 150])
+    last = len(data.splitlines())
+
+    columnar, _ = errors_of(establishments=establishments)
+    by_lines, _ = errors_of(establishments=establishments, line_reader=True)
+
+    assert columnar == by_lines
+    assert f"ligne {last} : " in columnar[0] and "au lieu de 54" in columnar[0], columnar
+
+
+def test_a_missing_column_is_rejected_before_any_row_is_read(tmp_path, imported):
+    with UNITS.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    drop = rows[0].index("dateDebut")
+    units = tmp_path / "ul.csv"
+    with units.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(
+            [field for i, field in enumerate(row) if i != drop] for row in rows
+        )
+
+    assert_rejected(imported, "colonne obligatoire absente : « dateDebut ».", units=units)
+
+
+def test_valid_rows_never_become_python_rows_in_the_validation(monkeypatch):
+    checked = []
+    for name in ("clean_unit", "clean_establishment"):
+        original = getattr(SireneImporter, name)
+
+        def spy(self, row, original=original, name=name):
+            if not self.writing:
+                checked.append((name, row.line))
+            return original(self, row)
+
+        monkeypatch.setattr(SireneImporter, name, spy)
+
+    report = run()
+
+    assert checked == []
+    assert report["organisations"]["created"] == 8
+
+
+def test_the_identifier_checks_in_columns_agree_with_the_row_checks():
+    import numpy as np
+    import pyarrow as pa
+
+    from essor.core.readers import KeySet, digits
+    from essor.directory.identifiers import is_valid_siren, luhn_valid_array
+    from essor.directory.importers.base import parse_date, valid_dates
+
+    values = ["775123458", "775123459", "77512345", "7751234580", "77512345a", "", " 775123458"]
+    numbers, well_formed = digits(pa.array(values), 9)
+    in_columns = well_formed & luhn_valid_array(numbers, 9)
+    assert in_columns.tolist() == [is_valid_siren(v) for v in values]
+
+    dates = ["2024-02-29", "2023-02-29", "2023-02-30", "2023-1-01", "0000-01-01", "", "[ND]"]
+    surely = valid_dates(pa.array(dates)).tolist()
+    for date, sure in zip(dates, surely, strict=True):
+        if sure:
+            parse_date(date)  # never raises for what the columns accept
+    assert surely == [True, False, False, False, False, True, True]
+
+    keys = KeySet(9)
+    keys.add_array(np.array([775123458, 421987652]))
+    keys.add("503123671")
+    assert "775123458" in keys and "503123671" in keys and "100000000" not in keys
+    assert keys.mask(pa.array(["421987652", "42198765", "503123671", "x"])).tolist() == [
+        True,
+        False,
+        True,
+        False,
+    ]
+    assert sorted(keys & {"775123458", "999999999"}) == ["775123458"]
+    assert len(keys | {"999999999"}) == 4
+
+
 # Coordinates
 
 
@@ -589,7 +758,9 @@ def test_the_command_prints_its_report_and_progress(capsys, monkeypatch):
     out, err = capsys.readouterr()
     assert "Structures : 8 créé(s), 0 mis à jour, 0 inchangé(s), 0 fermé(s)" in out
     assert "Établissements : 10 créé(s)" in out
-    assert "unités légales (contrôle) : 5 lignes" in err
+    # Checked in columns, the progress comes by block of lines (here the whole file).
+    assert "unités légales (contrôle) : 13 lignes" in err
+    assert "unités légales (écriture) : 5 lignes" in err
     assert "établissements (contrôle) : " in err
     run = ImportRun.objects.get()
     assert (run.kind, run.status) == ("sirene", ImportStatus.SUCCEEDED)

@@ -103,6 +103,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -199,6 +200,14 @@ class Input:
     # rows whose `column` is not in the set, in a vectorised pass, before they become
     # rows; the line reader leaves them to `clean` (which must skip them too).
     column_filter: tuple = None
+    # Validation in columns, with a columnar reader: called with each Arrow batch of rows
+    # (those the filters kept) and their line numbers, it checks them as arrays and
+    # returns (keys, their lines, positions): the int64 keys of the rows it found valid
+    # (the row key must be a number, as SIREN and SIRET), and the positions of the rows
+    # it cannot vouch for, which go through `clean` one by one for the exact message.
+    # No Python object is made for the other rows. Counts its skips itself.
+    check_batch: callable = None
+    key_width: int = 0  # the digits of a key checked in columns, to write it back
 
 
 # Errors
@@ -459,13 +468,18 @@ class Importer:
         )
         what = f"{source.label} ({'écriture' if self.writing else 'contrôle'})"
         started = time.monotonic()
-        tally = {"rows": 0, "filtered": 0, "kept": 0}
+        tally = {"rows": 0, "filtered": 0, "kept": 0, "keys": []}
         seen, batch = {}, []
+        in_columns = not self.writing and source.check_batch and getattr(reader, "columnar", False)
         with reader.members() as members:
             for label, stream in members:
                 columns = self._open(source, reader, stream, label)
                 if columns is None:
                     return
+                if in_columns:
+                    self._check_batches(source, reader, columns, label, what, started, tally)
+                    tally["filtered"] += reader.filtered
+                    continue
                 for row in self._rows(reader, columns, label, what, started, tally):
                     values = self._clean(source.clean, row, label)
                     if values is None:
@@ -482,6 +496,8 @@ class Importer:
                 tally["filtered"] += reader.filtered
         if batch:
             self._write(source, batch)
+        if in_columns:
+            self._check_duplicates(source, reader.label, tally)
         self._count_pass(source, reader, what, started, tally)
 
     def _open(self, source, reader, stream, label):
@@ -524,6 +540,57 @@ class Importer:
             elif not self.writing:
                 reader.wrong_length(fields)
                 self.report["rejected"] += 1
+
+    def _check_batches(self, source, reader, columns, label, what, started, tally):
+        """Validation in columns (Input.check_batch): only the rows it cannot vouch for
+        become Python rows, checked by `clean` as with the line reader."""
+        every = self.progress.every
+        next_report = every
+        names = reader.header
+        for batch, lines in reader.batches():
+            if reader.line > next_report:
+                self.progress(what, reader.line - 1, started)
+                next_report += every
+            tally["rows"] += batch.num_rows
+            keys, key_lines, doubtful = source.check_batch(batch, lines)
+            tally["keys"].append((keys, key_lines))
+            if not len(doubtful):
+                continue
+            picked = batch.take(doubtful)
+            values_of = [picked.column(name).to_pylist() for name in names]
+            found_keys, found_lines = [], []
+            for fields, line in zip(
+                zip(*values_of, strict=True), lines[doubtful].tolist(), strict=True
+            ):
+                row = Row(list(fields), columns, line)
+                values = self._clean(source.clean, row, label)
+                if values is not None:
+                    found_keys.append(int(source.key(values)))
+                    found_lines.append(line)
+            tally["keys"].append((np.array(found_keys, np.int64), np.array(found_lines, np.int64)))
+
+    def _check_duplicates(self, source, label, tally):
+        """The keys seen twice, as the row by row check reports them (`_is_first`)."""
+        parts = tally.pop("keys")
+        keys = np.concatenate([np.asarray(k, np.int64) for k, _ in parts] or [[]])
+        lines = np.concatenate([np.asarray(n, np.int64) for _, n in parts] or [[]])
+        order = np.lexsort((lines, keys))
+        keys, lines = keys[order], lines[order]
+        twice = np.flatnonzero(keys[1:] == keys[:-1]) + 1
+        tally["kept"] += len(keys) - len(twice)
+        if not len(twice):
+            return
+        # For each position, the first of its run of equal keys: the line seen first.
+        starts = np.r_[True, keys[1:] != keys[:-1]]
+        first = np.maximum.accumulate(np.where(starts, np.arange(len(keys)), 0))
+        for position in sorted(twice.tolist(), key=lambda p: lines[p]):
+            key = f"{int(keys[position]):0{source.key_width}d}"
+            self.errors.add(
+                label,
+                int(lines[position]),
+                f"{source.key_label} « {key} » en double (déjà ligne {int(lines[first[position]])}).",
+            )
+            self.report["rejected"] += 1
 
     def _clean(self, clean, row, label):
         """The declaration's values for a row; None when skipped or wrong (logged)."""

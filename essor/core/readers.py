@@ -15,6 +15,8 @@ import zipfile
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
+
 # Real SIRENE rows run to a few hundred characters; the default limit (128 KiB) stays.
 csv.field_size_limit(1 << 20)
 
@@ -363,20 +365,14 @@ class ArrowCsvFile(CsvFile):
             self.header = [name for name in self._file_header if name in wanted]
         return True
 
-    def __iter__(self):
+    def batches(self):
+        """The rows kept by the filters, in columns: (Arrow RecordBatch of the projected
+        columns, numpy array of their line numbers). What the skeleton validates in
+        columns (Input.check_batch); iterating gives the same rows as lists."""
         import pyarrow as pa
-        import pyarrow.compute as pc
         from pyarrow import csv as arrow_csv
 
         projected = self.header
-        keep = self.keep_first
-        filters = []
-        if keep is not None:
-            filters.append((0, pa.array(list(keep), pa.string())))
-        if self.keep_column is not None:
-            filters.append(
-                (projected.index(self.keep_column), pa.array(list(self.keep_values), pa.string()))
-            )
         malformed = []
 
         def invalid(row):
@@ -403,28 +399,76 @@ class ArrowCsvFile(CsvFile):
             )
             for batch in reader:
                 if malformed:
+                    # This block held a malformed line (or the next one, read ahead):
+                    # it is read again, line by line, from its start.
                     break
                 size = batch.num_rows
-                if filters:
-                    mask = None
-                    for index, values in filters:
-                        inside = pc.is_in(batch.column(index), value_set=values)
-                        mask = inside if mask is None else pc.and_(mask, inside)
-                    positions = pc.indices_nonzero(mask).to_pylist()
-                    self.filtered += size - len(positions)
-                    batch = batch.filter(mask)
-                else:
-                    positions = range(size)
-                columns = [column.to_pylist() for column in batch.columns]
-                for position, fields in zip(positions, zip(*columns, strict=True), strict=True):
-                    self.line = number + 1 + position
-                    yield list(fields)
+                lines = np.arange(number + 1, number + 1 + size)
                 number += size
                 self.line = number
+                yield self._filter(batch, lines)
         except pa.ArrowInvalid:
             malformed.append(None)
         if malformed:
-            yield from self._fallback(number)
+            yield from self._fallback_batches(number, projected)
+
+    def __iter__(self):
+        for batch, lines in self.batches():
+            end = self.line
+            columns = [column.to_pylist() for column in batch.columns]
+            for line, fields in zip(lines.tolist(), zip(*columns, strict=True), strict=True):
+                self.line = line
+                yield list(fields)
+            self.line = end
+
+    def _filter(self, batch, lines):
+        """Drop, in columns, the rows whose first field is not in `keep_first` and those
+        whose `keep_column` is not in `keep_values`."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        mask = None
+        if self.keep_first is not None:
+            if not isinstance(self.keep_first, (KeySet, pa.Array)):
+                self.keep_first = pa.array(list(self.keep_first), pa.string())
+            mask = member_mask(batch.column(0), self.keep_first)
+        if self.keep_column is not None:
+            if not isinstance(self.keep_values, pa.Array):
+                self.keep_values = pa.array(list(self.keep_values), pa.string())
+            index = batch.schema.get_field_index(self.keep_column)
+            inside = pc.is_in(batch.column(index), value_set=self.keep_values).to_numpy(
+                zero_copy_only=False
+            )
+            mask = inside if mask is None else mask & inside
+        if mask is None:
+            return batch, lines
+        self.filtered += len(mask) - int(np.count_nonzero(mask))
+        return batch.filter(pa.array(mask)), lines[mask]
+
+    def _fallback_batches(self, after, projected, size=1000):
+        """The rows of _fallback, gathered into small batches (a rejected file only)."""
+        import pyarrow as pa
+
+        rows, lines = [], []
+
+        def batch():
+            columns = [pa.array(list(c), pa.string()) for c in zip(*rows, strict=True)]
+            if not columns:
+                columns = [pa.array([], pa.string()) for _ in projected]
+            return self._filter(
+                pa.RecordBatch.from_arrays(columns, names=projected), np.array(lines, np.int64)
+            )
+
+        for fields in self._fallback(after):
+            if not fields:
+                continue  # a wrong line, already logged
+            rows.append(fields)
+            lines.append(self.line)
+            if len(rows) >= size:
+                yield batch()
+                rows, lines = [], []
+        if rows:
+            yield batch()
 
     def _fallback(self, after):
         """A malformed line (wrong number of fields, bytes that are not UTF-8): the lines
@@ -459,3 +503,110 @@ def reader_for(encoding, *, columnar):
     if columnar and codecs.lookup(encoding).name == "utf-8":
         return ArrowCsvFile
     return CsvFile
+
+
+# Identifiers in columns: SIREN (9 digits), SIRET (14), checked and joined as integers.
+
+
+def digits(column, width):
+    """(int64 values, validity) of an Arrow string column of `width`-digit numbers: a
+    value that is not exactly `width` ASCII digits is invalid (its value is 0)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    valid = pc.and_(
+        pc.equal(pc.binary_length(column), width), pc.ascii_is_decimal(column)
+    ).to_numpy(zero_copy_only=False)
+    if valid.all():
+        values = pc.cast(column, pa.int64())
+    else:
+        values = pc.cast(pc.if_else(pa.array(valid), column, "0"), pa.int64())
+    return values.to_numpy(zero_copy_only=False), valid
+
+
+def member_mask(column, keys):
+    """Whether each value of an Arrow string column is in `keys` (a KeySet, an Arrow
+    array or a set of strings), as a numpy array of booleans."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(keys, KeySet):
+        return keys.mask(column)
+    if not isinstance(keys, pa.Array):
+        keys = pa.array(list(keys), pa.string())
+    return pc.is_in(column, value_set=keys).to_numpy(zero_copy_only=False)
+
+
+class KeySet:
+    """A set of identifiers written in `width` digits (SIREN, SIRET), kept as a sorted
+    int64 array: 8 bytes a key where a Python set of strings costs about 90 (the national
+    stock keeps millions of them, and its memory must stay under 1 GB), and membership
+    tested on a whole Arrow column at once (`mask`, a binary search in numpy: pyarrow's
+    is_in would build its hash table again for every block). `in`, `|` and `&` work
+    with strings as on a set."""
+
+    def __init__(self, width, values=()):
+        self.width = width
+        self._parts = [np.asarray(values, np.int64)]
+        self._pending = []
+        self._sorted = None
+
+    @classmethod
+    def of(cls, width, strings):
+        keys = cls(width)
+        for value in strings:
+            keys.add(value)
+        return keys
+
+    def add(self, key):
+        if len(key) == self.width and key.isdigit():
+            self._pending.append(int(key))
+            self._sorted = None
+
+    def add_array(self, values):
+        if len(values):
+            self._parts.append(np.asarray(values, np.int64))
+            self._sorted = None
+
+    @property
+    def values(self):
+        if self._sorted is None:
+            if self._pending:
+                self._parts.append(np.array(self._pending, np.int64))
+                self._pending = []
+            self._sorted = np.unique(np.concatenate(self._parts))
+            self._parts = [self._sorted]
+        return self._sorted
+
+    def contains(self, values):
+        """Whether each int64 of `values` is in the set (numpy booleans)."""
+        keys = self.values
+        if not len(keys):
+            return np.zeros(len(values), bool)
+        at = np.searchsorted(keys, values)
+        at[at == len(keys)] = 0
+        return keys[at] == values
+
+    def mask(self, column):
+        values, valid = digits(column, self.width)
+        return valid & self.contains(values)
+
+    def __contains__(self, key):
+        if len(key) != self.width or not key.isdigit():
+            return False
+        return bool(self.contains(np.array([int(key)], np.int64))[0])
+
+    def __len__(self):
+        return len(self.values)
+
+    def __iter__(self):
+        return (f"{value:0{self.width}d}" for value in self.values.tolist())
+
+    def _other(self, other):
+        return other.values if isinstance(other, KeySet) else KeySet.of(self.width, other).values
+
+    def __or__(self, other):
+        return KeySet(self.width, np.union1d(self.values, self._other(other)))
+
+    def __and__(self, other):
+        return KeySet(self.width, np.intersect1d(self.values, self._other(other)))

@@ -2,6 +2,8 @@
 
 import re
 
+import numpy as np
+
 # La Poste's establishments share SIREN 356000000 and do not satisfy Luhn; INSEE
 # documents that their SIRET digits sum to a multiple of 5 instead.
 LA_POSTE_SIREN = "356000000"
@@ -43,3 +45,18 @@ def with_luhn_key(prefix):
         if luhn_valid(prefix + digit):
             return prefix + digit
     raise ValueError(prefix)  # unreachable: one digit always fits
+
+
+def luhn_valid_array(values, width):
+    """Whether each number of an int64 numpy array, written in `width` digits,
+    satisfies Luhn: luhn_valid on millions of SIRENE identifiers at once."""
+    total = np.zeros(len(values), np.int64)
+    rest = np.array(values, np.int64)
+    for position in range(width):
+        digit = rest % 10
+        rest //= 10
+        if position % 2:
+            digit *= 2
+            digit -= 9 * (digit > 9)
+        total += digit
+    return total % 10 == 0

@@ -69,6 +69,30 @@ def clean(value):
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
+def valid_dates(column, *, empty=("", ND)):
+    """Which values of an Arrow string column parse_date surely accepts (numpy
+    booleans): empty, or a real YYYY-MM-DD date. The others may still be right (a space
+    around it) and go through parse_date."""
+    import pyarrow.compute as pc
+
+    well_formed = pc.match_substring_regex(column, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+    # Arrow's strptime takes 2023-02-30 for 2 March: a real date reads back the same.
+    parsed = pc.strptime(column, format="%Y-%m-%d", unit="s", error_is_null=True)
+    same = pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), column)
+    real = pc.and_(
+        pc.and_(well_formed, pc.fill_null(same, False)), pc.greater_equal(column, "0001")
+    )
+    return pc.or_(real, pc.is_in(column, value_set=pa_strings(empty))).to_numpy(
+        zero_copy_only=False
+    )
+
+
+def pa_strings(values):
+    import pyarrow as pa
+
+    return pa.array(list(values), pa.string())
+
+
 def parse_date(value, *, empty=("",)):
     """A YYYY-MM-DD date, or None when empty; ValueError when malformed."""
     value = clean(value)

@@ -13,24 +13,37 @@ of essor.core.importing, like every importer."""
 import functools
 import re
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from essor.core.importing import File, Input, Option, register
-from essor.core.readers import reader_for
+from essor.core.readers import KeySet, digits, reader_for
 
 from ..enums import AdministrativeStatus, CoordinatePrecision, Diffusion, Source
 from ..ess import ess_family
-from ..identifiers import is_valid_rna, is_valid_siren, is_valid_siret
+from ..identifiers import (
+    LA_POSTE_SIREN,
+    is_valid_rna,
+    is_valid_siren,
+    is_valid_siret,
+    luhn_valid_array,
+)
 from ..models import Establishment, Organisation
 from ..nomenclatures import headcount_bands
 from .base import (
     ALL_REGIONS,
     DATA_EXTENSIONS,
+    ND,
     Communes,
     DirectoryImporter,
     changed_fields,
     clean,
     configured_region,
     format_address,
+    pa_strings,
     parse_date,
+    valid_dates,
 )
 from .formats import ESTABLISHMENT_HEADER, UNIT_HEADER
 from .geo import sirene_to_wgs84
@@ -97,6 +110,20 @@ ESTABLISHMENT_FIELDS = [
     "is_head_office", "status", "diffusion", "created_on", "closed_on",
 ]  # fmt: skip
 NAF_PATTERN = re.compile(r"^\d{2}\.\d{2}[A-Z]$")
+# What the checks in columns accept as is (anything else goes through clean_*).
+FLAGS, UNIT_STATES, ESTABLISHMENT_STATES = ("O", "N", ""), ("A", "C"), ("A", "F")
+NO_COMMUNE, NO_COORDINATE = ("", ND), ("", ND)
+NUMBER = r"^-?[0-9]+([.,][0-9]*)?$"
+
+
+def _isin(column, values):
+    if not isinstance(values, pa.Array):
+        values = pa.array(values, pa.string())
+    return pc.is_in(column, value_set=values).to_numpy(zero_copy_only=False)
+
+
+def _matches(column, pattern):
+    return pc.match_substring_regex(column, pattern).to_numpy(zero_copy_only=False)
 
 
 @register
@@ -154,15 +181,34 @@ class SireneImporter(DirectoryImporter):
         self.ess_categories = {
             f"{n:04d}" for n in range(10_000) if ess_family(f"{n:04d}", "O") is not None
         }
-        self.kept = set()  # SIRENs of the ESS perimeter
-        self.located = set()  # kept SIRENs with an establishment in scope
-        self.seen_sirets = set()
-        self.known_sirens = set(
-            Organisation.objects.exclude(siren=None).values_list("siren", flat=True)
+        # The identifiers kept: Python sets for the line reader (its hot path tests
+        # one string at a time), sorted integer arrays for the columnar one (millions of
+        # keys in a few tens of MB, tested a whole column at a time).
+        self.kept = set() if self.line_reader else KeySet(9)  # SIRENs of the ESS perimeter
+        self.located = set() if self.line_reader else KeySet(9)  # those with a place in scope
+        self.seen_sirets = set() if self.line_reader else KeySet(14)
+        sirens = Organisation.objects.exclude(siren=None).values_list("siren", flat=True)
+        sirets = Establishment.objects.exclude(siret=None).values_list("siret", flat=True)
+        if self.line_reader:
+            self.known_sirens, self.known_sirets = set(sirens), set(sirets)
+        else:
+            self.known_sirens = KeySet.of(9, sirens.iterator(chunk_size=10_000))
+            self.known_sirets = KeySet.of(14, sirets.iterator(chunk_size=10_000))
+        # The checks in columns: the (category, ESS flag) pairs of the ESS, the
+        # communes in scope and those known outside it.
+        self.ess_pairs = pa_strings(
+            category + flag
+            for category in self.ess_categories
+            for flag in ("O", "N", "")
+            if ess_family(category, flag) is not None
         )
-        self.known_sirets = set(
-            Establishment.objects.exclude(siret=None).values_list("siret", flat=True)
+        self.scope_codes = pa_strings(
+            code for code in self.communes.region_of if self.communes.scope(code) == "in"
         )
+        self.outside_codes = pa_strings(
+            code for code in self.communes.region_of if self.communes.scope(code) == "out"
+        )
+        self.region_departements = pa_strings(self.communes.region_departements)
 
     def inputs(self):
         # The stock files are UTF-8: Arrow reads them in columns, and the semi-join on
@@ -190,6 +236,8 @@ class SireneImporter(DirectoryImporter):
                 ),
                 # Writing: only the units to write are split.
                 prefilter=("siren", lambda: self.to_write if self.writing else None, ""),
+                check_batch=self.check_units,
+                key_width=9,
             ),
             Input(
                 "etablissements",
@@ -209,12 +257,94 @@ class SireneImporter(DirectoryImporter):
                     lambda: self.located if self.writing else self.kept,
                     "establishments_outside_perimeter",
                 ),
+                check_batch=self.check_establishments,
+                key_width=14,
             ),
         ]
 
     def validated(self):
         self._count_departures()
         self.to_write = self.located | (self.kept & self.known_sirens)
+
+    # Validation in columns (the columnar reader): the checks of clean_unit and
+    # clean_establishment on whole Arrow batches. A row they cannot vouch for (a bad
+    # identifier, date or state, an unknown commune, a space too many) goes through
+    # clean_* for the exact message; a valid row never becomes a Python object.
+
+    def check_units(self, batch, lines):
+        column = batch.column
+        category, flag = (
+            column("categorieJuridiqueUniteLegale"),
+            column("economieSocialeSolidaireUniteLegale"),
+        )
+        plain = (
+            pc.equal(pc.binary_length(category), 4).to_numpy(zero_copy_only=False)
+            & pc.ascii_is_decimal(category).to_numpy(zero_copy_only=False)
+            & _isin(flag, FLAGS)
+        )
+        ess = _isin(pc.binary_join_element_wise(category, flag, ""), self.ess_pairs)
+        sirens, ok = digits(column("siren"), 9)
+        ok &= luhn_valid_array(sirens, 9)
+        state = column("etatAdministratifUniteLegale")
+        ok &= _isin(state, UNIT_STATES)
+        ok &= valid_dates(column("dateCreationUniteLegale"))
+        closed = pc.equal(state, "C").to_numpy(zero_copy_only=False)
+        ok &= ~closed | valid_dates(column("dateDebut"))
+        good = plain & ess & ok
+        self.skip_many("units_outside_ess", int(np.count_nonzero(plain & ~ess)))
+        self.kept.add_array(sirens[good])
+        return sirens[good], lines[good], np.flatnonzero(~plain | (ess & ~ok))
+
+    def check_establishments(self, batch, lines):
+        column = batch.column
+        code = column("codeCommuneEtablissement")
+        inside = _isin(code, self.scope_codes)
+        outside = _isin(code, self.outside_codes)
+        unlocated = _isin(code, NO_COMMUNE)
+        sirets, ok = digits(column("siret"), 14)
+        # An establishment already known that moved out of the region is followed (a
+        # SIRET that is not 14 plain digits: clean_establishment decides).
+        followed = outside & ok & self.known_sirets.contains(sirets)
+        unsure = outside & ~ok
+        inside |= followed
+        outside &= ~(followed | unsure)
+        if self.region:
+            # A commune missing from the geography, in a département of another region
+            # (a foreign or former code): out of scope, as Communes.scope says.
+            plain = pc.and_(pc.equal(pc.binary_length(code), 5), pc.ascii_is_alnum(code))
+            departement = pc.if_else(
+                pc.starts_with(code, "97"),
+                pc.utf8_slice_codeunits(code, 0, 3),
+                pc.utf8_slice_codeunits(code, 0, 2),
+            )
+            outside |= (
+                plain.to_numpy(zero_copy_only=False)
+                & ~(inside | unsure | unlocated)
+                & ~_isin(departement, self.region_departements)
+            )
+        sirens, siren_ok = digits(column("siren"), 9)
+        heads = sirets // 100_000
+        ok &= siren_ok & (heads == sirens) & (heads != int(LA_POSTE_SIREN))
+        ok &= luhn_valid_array(sirets, 14) & luhn_valid_array(heads, 9)
+        state = column("etatAdministratifEtablissement")
+        ok &= _isin(state, ESTABLISHMENT_STATES)
+        ok &= valid_dates(column("dateCreationEtablissement"))
+        closed = pc.equal(state, "F").to_numpy(zero_copy_only=False)
+        ok &= ~closed | valid_dates(column("dateDebut"))
+        x = column("coordonneeLambertAbscisseEtablissement")
+        y = column("coordonneeLambertOrdonneeEtablissement")
+        ok &= (
+            _isin(x, NO_COORDINATE)
+            | _isin(y, NO_COORDINATE)
+            | (_matches(x, NUMBER) & _matches(y, NUMBER))
+        )
+        good = inside & ok
+        self.skip_many("establishments_outside_region", int(np.count_nonzero(outside)))
+        self.skip_many("establishments_unlocated", int(np.count_nonzero(unlocated)))
+        self.seen_sirets.add_array(sirets[good])
+        self.located.add_array(heads[good])
+        doubtful = ~(inside | outside | unlocated) | (inside & ~ok) | unsure
+        return sirets[good], lines[good], np.flatnonzero(doubtful)
 
     # Unités légales
 
