@@ -777,3 +777,14 @@ def test_places_of_the_ess_are_a_facet_with_exact_counts_and_a_chip(client, dire
         reverse("search:map"), {"bbox": "-1.8,42.7,2.7,47.3", "zoom": 7, "lieu": "test-ptce"}
     ).json()
     assert layer["total"] == 2
+
+
+def test_a_label_that_becomes_a_place_moves_to_the_places_facet(directory):
+    """The in-memory index reads each label's kind: a change of kind, even by a queryset
+    update, moves the generation (the cached counts and the snapshot are read again)."""
+    ea = str(directory["ea"].pk)
+    assert ea in get_backend().search(SearchFilters()).facets["label"]
+    Label.objects.filter(code="test-ea").update(kind=LabelKind.PLACE)
+    facets = get_backend().search(SearchFilters()).facets
+    assert ea not in facets["label"]
+    assert facets["place"][ea] == 2
