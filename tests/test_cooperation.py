@@ -2,9 +2,11 @@
 an organisation's first publication, and who may do what."""
 
 import datetime
+import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -346,3 +348,18 @@ def test_expired_listings_leave_the_open_list():
     assert services.expire_past(today=TODAY + datetime.timedelta(days=2)) == 1
     listing.refresh_from_db()
     assert listing.status == Status.EXPIRED
+
+
+def test_the_daily_command_expires_what_has_ended():
+    ended = ListingFactory(title="Bureau du mois dernier")
+    Listing.objects.filter(pk=ended.pk).update(
+        starts_on=TODAY - datetime.timedelta(days=40), ends_on=TODAY - datetime.timedelta(days=10)
+    )
+    running = ListingFactory(ends_on=TODAY + datetime.timedelta(days=10))
+    out = io.StringIO()
+    call_command("expire_cooperation_listings", stdout=out)
+    assert out.getvalue().strip() == "1 offre(s) ou besoin(s) expiré(s)."
+    ended.refresh_from_db()
+    running.refresh_from_db()
+    assert (ended.status, running.status) == (Status.EXPIRED, Status.OPEN)
+    assert ended.transitions.filter(transition="expire").count() == 1
