@@ -140,6 +140,45 @@ def test_a_funders_new_application_link_waits_for_the_cress(client):
     assert PHISHING in client.get(tool.get_absolute_url()).content.decode()
 
 
+def test_a_refused_link_change_is_told_to_the_funder_with_the_reason_and_kept_in_history(client):
+    from essor.accounts.models import Notification
+
+    user, funder = funder_member()
+    client.force_login(user)
+    data = {
+        "title": "Fonds de proximité", "summary": "Dans la Vienne.", "instrument": "grant",
+        "call_kind": "permanent", "envelope": "open", "apply_mode": "external",
+        "departements": ["86"], "external_url": GOOD,
+    }  # fmt: skip
+    client.post(reverse("financing:tool_create", args=[funder.pk]), data)
+    tool = FinancingTool.objects.get()
+    client.post(reverse("financing:tool_publish", args=[tool.pk]))
+    edit = reverse("financing:tool_edit", args=[tool.pk])
+    client.post(edit, {**data, "external_url": PHISHING})
+    page = client.get(edit).content.decode()
+    assert "Modifications en attente de relecture" in page and PHISHING in page
+
+    client.force_login(UserFactory(cress_staff=True))
+    client.post(
+        reverse("financing:tool_refuse_changes", args=[tool.pk]),
+        {"reason": "Ce domaine n'est pas celui du financeur."},
+    )
+    tool.refresh_from_db()
+    assert (tool.external_url, tool.held_changes) == (GOOD, {})
+    notice = Notification.objects.get(recipient=user)
+    assert notice.message == "Vos modifications de « Fonds de proximité » sont refusées"
+    assert notice.detail == "Motif : Ce domaine n'est pas celui du financeur."
+    assert [(t.transition, t.comment) for t in tool.transitions.all()] == [
+        ("hold", ""),
+        ("refuse_changes", "Ce domaine n'est pas celui du financeur."),
+    ]
+    client.force_login(user)
+    page = client.get(edit).content.decode()
+    assert "Modifications en attente de relecture" not in page
+    assert "Liens ou contacts modifiés, soumis à relecture" in page
+    assert "Refuser les modifications : Ce domaine n&#x27;est pas celui du financeur." in page
+
+
 # Initiatives: a published initiative is not edited in place at all.
 
 

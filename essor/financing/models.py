@@ -597,3 +597,14 @@ class FundingRequestTransition(TransitionLog):
     class Meta(TransitionLog.Meta):
         verbose_name = "étape d'instruction"
         verbose_name_plural = "historique de l'instruction"
+
+
+class ToolTransition(TransitionLog):
+    """The log of a published tool's held links and contacts: held at an edit, then
+    published or refused by the CRESS team, with the reason the funder reads."""
+
+    tool = models.ForeignKey(FinancingTool, on_delete=models.CASCADE, related_name="transitions")
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = "étape d'un outil"
+        verbose_name_plural = "historique des outils"

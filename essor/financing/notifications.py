@@ -6,6 +6,8 @@ logged step, inside its transaction: the funder's members hear of a new dossier 
 answered request for documents; the applicant's members of every step the funder takes,
 with its reason. Nobody is told of what they did themselves."""
 
+from django.urls import reverse
+
 from essor.accounts.enums import PlatformRole
 from essor.accounts.models import User
 from essor.accounts.services import notify
@@ -78,3 +80,21 @@ def on_instruction_step(request, name, *, by, comment, previous):
             dossier.get_absolute_url() + "#demandes",
             detail=f"{label} : {comment}" if comment else "",
         )
+
+
+def on_tool_changes_step(tool, name, *, by, comment, previous):
+    """The funder learns what became of the links and contacts it changed on a published
+    tool; a refusal comes with the CRESS team's reason."""
+    if name not in {"accept_changes", "refuse_changes"}:
+        return
+    people = [p for funder in tool.funders.all() for p in funder_people(funder)]
+    if name == "accept_changes":
+        message = f"Vos modifications de « {tool.title} » sont publiées"
+    else:
+        message = f"Vos modifications de « {tool.title} » sont refusées"
+    notify(
+        _without(people, by),
+        message,
+        reverse("financing:tool_edit", args=[tool.pk]),
+        detail=f"Motif : {comment}" if comment else "",
+    )

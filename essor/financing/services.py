@@ -49,7 +49,9 @@ def tool_save(*, tool, areas, by=None):
     moderator (held_changes) and the published ones stay."""
     if by is not None and tool.pk and tool.status == ToolStatus.PUBLISHED and not can_moderate(by):
         before = FinancingTool.objects.get(pk=tool.pk)
-        hold_link_changes(tool, before, workflow.TOOL_LINK_FIELDS, workflow.TOOL_TEXT_FIELDS)
+        held = hold_link_changes(tool, before, workflow.TOOL_LINK_FIELDS, workflow.TOOL_TEXT_FIELDS)
+        if held:
+            workflow.TOOL_CHANGES.record(tool, "hold", by=by)
     tool.refresh_index()
     tool.save()
     replace_areas(tool, areas)
@@ -515,6 +517,7 @@ USER_LINKS = [
     UserLink("financing.DossierVersion.created_by", DETACH, export="versions_dossiers_envoyees"),
     UserLink("financing.OrganisationDocument.uploaded_by", DETACH, export="pieces_deposees"),
     in_role("financing.FundingRequestTransition.actor"),
+    in_role("financing.ToolTransition.actor"),
 ]
 
 

@@ -310,7 +310,13 @@ def tool_edit(request, pk):
         else:
             messages.success(request, "Outil modifié.")
         return redirect(tool)
-    return render(request, "financing/tool_form.html", {"form": form, "tool": tool})
+    context = {
+        "form": form,
+        "tool": tool,
+        "held_rows": held_changes_rows(tool),
+        "history": tool.transitions.order_by("-created_at", "-pk")[:20],
+    }
+    return render(request, "financing/tool_form.html", context)
 
 
 @login_required

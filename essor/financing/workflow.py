@@ -95,7 +95,10 @@ def available(status, actor):
 TOOL_CHANGES = Workflow(
     *held_changes_transitions(ToolStatus.PUBLISHED),
     actors=lambda user, tool: moderator_kind(user),
-    messages={"comment": "Indiquez le motif du refus."},
+    log="financing.ToolTransition",
+    events={"hold": "Liens ou contacts modifiés, soumis à relecture"},
+    messages={"comment": "Indiquez le motif du refus : il est envoyé au financeur."},
+    on_step="essor.financing.notifications.on_tool_changes_step",
 )
 TOOL_LINK_FIELDS = ("external_url",)
 TOOL_TEXT_FIELDS = ("contact", "summary", "description")
