@@ -1,4 +1,5 @@
 import io
+import math
 import re
 
 import pytest
@@ -10,14 +11,20 @@ from essor.purchasing.categories import read_tree
 from essor.purchasing.enums import ProfileStatus, SupplierKind
 from essor.purchasing.models import PurchaseCategory, SupplierArea, SupplierProfile
 from essor.purchasing.sourcing import Criteria, search
+from essor.search import index
 from essor.search.platform import search_everything
+from essor.search.registry import get as get_kind
+from essor.territories.areas import EARTH_RADIUS_KM
 from tests.factories.accounts import UserFactory
 from tests.factories.directory import EssOrganisationFactory, MembershipFactory
 from tests.factories.purchasing import ANGOULEME, CHARENTE, COGNAC, supplier
+from tests.factories.territories import NIORT, commune
 
 pytestmark = pytest.mark.django_db
 
 LA_COURONNE = "16113"  # 7 km from Angoulême
+MAREUIL = "24253"  # Mareuil en Périgord (Dordogne), 32 km from Angoulême
+BEAUVAIS_SUR_MATHA = "17037"  # Charente-Maritime, 37 km from Angoulême
 SOURCING = reverse("purchasing:sourcing")
 
 
@@ -148,6 +155,85 @@ def test_sourcing_words_go_through_the_platform_search_engine(angouleme_supplier
     groups = {r.kind.name: r for r in search_everything("jardins").groups}
     assert [h.title for h in groups["fournisseurs"].hits] == ["EA des Jardins"]
     assert search(Criteria(text="brouillon")).total == 0
+
+
+def test_sourcing_words_narrow_the_other_filters_and_fall_back_to_approximate_matches(
+    angouleme_suppliers,
+):
+    green = PurchaseCategory.objects.get(code="entretien-espaces-verts")
+    around = Criteria(text="jardins", category=green, commune=commune(ANGOULEME), radius_km=30)
+    assert [m.profile for m in search(around).matches] == [angouleme_suppliers["ea_near"]]
+    # No document holds « jardinss »: the approximate matches answer, as on /recherche/.
+    assert [m.profile for m in search(Criteria(text="jardinss")).matches] == [
+        angouleme_suppliers["ea_near"]
+    ]
+    # The condition the sourcing filters on keeps the keys the engine gives, on SQLite
+    # (the keys as one parameter) and PostgreSQL (each supplier's own document).
+    kind = get_kind("fournisseurs")
+    for text in ("jardins", "chantiers d'insertion", "jardinss", "brouillon", "zzqxw"):
+        kept = SupplierProfile.objects.filter(index.matching(kind, text))
+        assert set(kept.values_list("pk", flat=True)) == {
+            int(key) for key in index.matching_keys(kind, text)
+        }, text
+    assert index.matching(kind, " ; ") is None
+
+
+def _place(profile, latitude, longitude):
+    SupplierProfile.objects.filter(pk=profile.pk).update(latitude=latitude, longitude=longitude)
+    return profile
+
+
+def test_the_radius_keeps_suppliers_at_its_edge_and_drops_those_just_outside_its_circle():
+    """The box the radius is first narrowed to (an index range) must hold the whole
+    circle: a supplier a metre inside 35 km is found, whatever the direction."""
+    centre = commune(ANGOULEME)
+    lat, lon = centre.latitude, centre.longitude
+    far = [("commune", NIORT)]  # its perimeter does not reach Angoulême
+
+    def north(km):
+        return lat + math.degrees(km / EARTH_RADIUS_KM), lon
+
+    def east(km):
+        half = math.sin(km / (2 * EARTH_RADIUS_KM)) / math.cos(math.radians(lat))
+        return lat, lon + math.degrees(2 * math.asin(half))
+
+    inside = [
+        _place(supplier(name=f"Au bord {n}", commune_code=NIORT, areas=far), *point)
+        for n, point in enumerate([north(34.999), east(34.999)])
+    ]
+    for n, point in enumerate([north(35.001), east(35.001)]):
+        _place(supplier(name=f"Juste dehors {n}", commune_code=NIORT, areas=far), *point)
+    # The corner of the box around the circle is 49 km away.
+    corner = (lat + math.degrees(34.9 / EARTH_RADIUS_KM), east(34.9)[1])
+    _place(supplier(name="Dans le coin", commune_code=NIORT, areas=far), *corner)
+
+    results = search(Criteria(commune=centre, radius_km=35))
+    assert {m.profile for m in results.matches} == set(inside)
+    assert all(34.99 < m.distance_km <= 35 for m in results.matches)
+    assert all(not m.area for m in results.matches)
+
+
+def test_the_radius_crosses_departement_borders_and_perimeters_reach_beyond_it():
+    # Mareuil en Périgord (Dordogne) is 32 km from Angoulême, Beauvais-sur-Matha
+    # (Charente-Maritime) 37 km, Niort (Deux-Sèvres) 90 km.
+    over_the_border = supplier(
+        name="Périgord proche", commune_code=MAREUIL, areas=[("commune", MAREUIL)]
+    )
+    supplier(name="Saintonge", commune_code=BEAUVAIS_SUR_MATHA, areas=[("departement", "17")])
+    serving_charente = supplier(name="Niort pour la Charente", commune_code=NIORT, areas=[CHARENTE])
+    radius_over_angouleme = supplier(
+        name="Rayon depuis Mareuil", commune_code=NIORT, areas=[("radius", MAREUIL, 40)]
+    )
+    supplier(name="Rayon trop court", commune_code=NIORT, areas=[("radius", MAREUIL, 30)])
+
+    results = search(Criteria(commune=commune(ANGOULEME), radius_km=35))
+    by_profile = {m.profile: m for m in results.matches}
+    assert set(by_profile) == {over_the_border, serving_charente, radius_over_angouleme}
+    # Nearest first; the perimeter says why a far supplier is there.
+    assert [m.profile for m in results.matches][0] == over_the_border
+    assert by_profile[serving_charente].area.label == "Charente (16)"
+    assert by_profile[radius_over_angouleme].area.level == "radius"
+    assert results.ids == [m.profile.pk for m in results.matches]
 
 
 def test_sourcing_exports_csv_and_xlsx_with_the_same_filters(client, angouleme_suppliers):

@@ -10,9 +10,10 @@ from django.db.models import Q
 
 from essor.search import index
 from essor.search.registry import get as get_kind
-from essor.territories.areas import KM_PER_DEGREE_LAT, Place, distance_km, most_local
+from essor.territories.areas import EARTH_RADIUS_KM, Place, distance_km, most_local
 
 from .eligibility import KIND_FIELDS, RESERVATION_FIELDS, RESERVATIONS
+from .enums import ProfileStatus
 from .models import PurchaseCategory, SupplierArea, SupplierProfile
 
 PAGE_SIZE = 20
@@ -107,15 +108,23 @@ def filtered(criteria):
     for code in criteria.reservations:
         profiles = profiles.filter(**{RESERVATION_FIELDS[code]: True})
     if criteria.text:
-        keys = index.matching_keys(get_kind("fournisseurs"), criteria.text)
-        if keys is not None:
-            profiles = profiles.filter(pk__in=index.keys_in(keys))
+        words = index.matching(get_kind("fournisseurs"), criteria.text)
+        if words is not None:
+            profiles = profiles.filter(words)
     return profiles
 
 
+# Degrees of latitude per km on distance_km's sphere (111.19 km a degree).
+DEGREES_PER_KM = 180 / (math.pi * EARTH_RADIUS_KM)
+
+
 def _box(commune, radius_km):
-    dlat = radius_km / KM_PER_DEGREE_LAT
-    dlon = radius_km / (KM_PER_DEGREE_LAT * max(math.cos(math.radians(commune.latitude)), 0.01))
+    """The latitude and longitude ranges around the commune that hold its radius: a
+    prefilter the (status, latitude, longitude) index answers; the exact distance
+    decides after. A little wider than the circle (1 %), so that no supplier the
+    distance keeps is cut by the box's rounding, up to MAX_RADIUS_KM."""
+    dlat = radius_km * 1.01 * DEGREES_PER_KM
+    dlon = dlat / max(math.cos(math.radians(commune.latitude)), 0.01)
     return Q(
         latitude__gte=commune.latitude - dlat,
         latitude__lte=commune.latitude + dlat,
@@ -133,12 +142,19 @@ def ranked_ids(criteria):
         ordered = profiles.order_by("organisation__name", "pk").values_list("pk", flat=True)
         return [(pk, None, False) for pk in ordered]
     covering = SupplierArea.objects.covering(criteria.place).values("supplier_id")
-    condition = Q(pk__in=covering)
     radius = criteria.radius_km
     located = radius and commune.latitude is not None
     if located:
-        condition |= _box(commune, radius)
-    rows = profiles.filter(condition).values_list(
+        # Those serving the place, and those in the radius's box, as one set: a union
+        # rather than an OR, which PostgreSQL can only answer by testing every supplier;
+        # the box's half is a range scan of the (status, latitude, longitude) index.
+        boxed = SupplierProfile.objects.filter(
+            _box(commune, radius), status=ProfileStatus.PUBLISHED
+        )
+        candidates = covering.union(boxed.values("pk"), all=True)
+    else:
+        candidates = covering
+    rows = profiles.filter(pk__in=candidates).values_list(
         "pk", "latitude", "longitude", "organisation__name"
     )
     serving = set(covering.values_list("supplier_id", flat=True)) if located else None

@@ -22,7 +22,9 @@ import time
 import nh3
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import BooleanField, CharField, Exists, Expression, OuterRef, Q
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
 
 from essor.core.text import render_markdown
 
@@ -234,26 +236,81 @@ def matching_keys(kind, text, *, ensure=True):
     """The keys of `kind`'s documents that `text` matches (approximately when nothing
     matches exactly), unranked, or None when the query has no words: for a module that
     filters its items on its own columns and takes the words from the platform engine
-    (the suppliers' sourcing)."""
+    (the studies of /ressources/)."""
     groups = parse(text)
     if not groups:
         return None
     if ensure:
         ensure_current([kind])
-    backend = get_backend()
-    scorer = _sqlite_scored if connection.vendor == "sqlite" else _pg_scored
     for fuzzy in (False, True):
-        scored = scorer(backend.text_query(groups, fuzzy=fuzzy), [kind.name], normalise(text))
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT d.key FROM search_document d WHERE d.id IN (SELECT s.id FROM "
-                f"({scored.sql}) s)",
-                scored.params,
-            )
-            keys = [row[0] for row in cursor.fetchall()]
+        keys = _keys(kind, groups, text, fuzzy)
         if keys:
             return keys
     return []
+
+
+def _keys(kind, groups, text, fuzzy):
+    scorer = _sqlite_scored if connection.vendor == "sqlite" else _pg_scored
+    scored = scorer(get_backend().text_query(groups, fuzzy=fuzzy), [kind.name], normalise(text))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT d.key FROM search_document d WHERE d.id IN (SELECT s.id FROM "
+            f"({scored.sql}) s)",
+            scored.params,
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def matching(kind, text, *, ensure=True):
+    """A condition for `.filter()` on the model of `kind` (its documents' keys are the
+    items' primary keys) that keeps the items `text` matches — the same items as
+    matching_keys() — or None when the query has no words: for a module whose own
+    filters (a category, a place) narrow the items more than the words do (the
+    suppliers' sourcing).
+
+    On PostgreSQL, when some document of the kind matches exactly, the words are tested
+    on each remaining item's own document (an EXISTS probing the (kind, key) index),
+    not on every document of the index: a broad word (« solidaires ») matches thousands
+    of documents, and reading them all cost more than the rest of the search. Elsewhere,
+    and for the approximate matches (a few dozen), the keys travel as one parameter."""
+    groups = parse(text)
+    if not groups:
+        return None
+    if ensure:
+        ensure_current([kind])
+    if connection.vendor == "postgresql":
+        query = tsquery(get_backend().text_query(groups))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT 1 FROM search_document d WHERE d.kind = %s "
+                f"AND d.document @@ ({query.sql}) LIMIT 1",
+                [kind.name, *query.params],
+            )
+            exact = cursor.fetchone() is not None
+        if exact:
+            own = Document.objects.filter(
+                kind=kind.name, key=Cast(OuterRef("pk"), output_field=CharField())
+            )
+            return Exists(own.filter(_DocumentMatches(query)))
+        keys = _keys(kind, groups, text, fuzzy=True)
+    else:
+        keys = matching_keys(kind, text, ensure=False)
+    return Q(pk__in=keys_in(keys))
+
+
+class _DocumentMatches(Expression):
+    """`document @@ query` on a Document queryset's table, whatever its alias (U0 in a
+    subquery): the tsvector column is not a model field (migration 0001 adds it)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, query):
+        super().__init__()
+        self.query = query
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        return f"{table}.document @@ ({self.query.sql})", list(self.query.params)
 
 
 def keys_in(keys):

@@ -58,6 +58,7 @@ from django.db.models.lookups import LessThanOrEqual
 from .models import Commune, Departement, Epci, Region
 
 KM_PER_DEGREE_LAT = 111.2
+EARTH_RADIUS_KM = 6371
 MAX_RADIUS_KM = 200
 NATIONAL_CODE = "FR"
 
@@ -93,7 +94,7 @@ def distance_km(lat1, lon1, lat2, lon2):
     dphi = phi2 - phi1
     dlambda = math.radians(lon2 - lon1)
     a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * 6371 * math.asin(math.sqrt(a))
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
 
 
 # --- Place -----------------------------------------------------------------------------
