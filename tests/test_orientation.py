@@ -2,8 +2,6 @@
 step by step without JavaScript, the fallbacks, and the parcours du créateur in PDF."""
 
 import re
-import shutil
-import subprocess
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -18,7 +16,7 @@ from essor.support.parcours import optional_url
 from essor.territories.areas import Place
 from essor.territories.models import Commune
 from tests.factories.support import SupportOfferFactory
-from tests.utils import DB_TASKS, run_queued_tasks
+from tests.utils import DB_TASKS, pdf_text, run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -465,17 +463,6 @@ def test_the_legal_forms_guide_is_linked_only_when_it_exists():
 # --- Parcours du créateur ----------------------------------------------------------------
 
 
-def pdf_text(data, tmp_path):
-    pdftotext = shutil.which("pdftotext")
-    if pdftotext is None:
-        pytest.skip("pdftotext (poppler-utils) est absent")
-    path = tmp_path / "parcours.pdf"
-    path.write_bytes(data)
-    return subprocess.run(
-        [pdftotext, "-layout", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
-
-
 def test_the_parcours_pdf_is_made_in_the_background_and_names_the_commune_and_actors(
     demo_offers, client, settings, tmp_path
 ):
@@ -500,7 +487,7 @@ def test_the_parcours_pdf_is_made_in_the_background_and_names_the_commune_and_ac
     assert download["Content-Type"] == "application/pdf"
     assert download.content.startswith(b"%PDF")
 
-    text = pdf_text(download.content, tmp_path)
+    text = pdf_text(download.content, tmp_path, layout=True)
     assert "Guéret" in text
     assert "URSCOP Limousin" in text and "CRESS Limousin" in text
     assert "Sources" in text and "état des lieux" in text.lower()

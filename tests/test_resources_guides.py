@@ -3,8 +3,6 @@ l'ESS » and « Financer son projet » quote the 2016 report word for word, draw
 each phase » section from the support and financing catalogues, and link the platform."""
 
 import html
-import shutil
-import subprocess
 
 import pytest
 from django.urls import reverse
@@ -17,7 +15,7 @@ from tests.factories.accounts import UserFactory
 from tests.factories.directory import OrganisationFactory
 from tests.factories.financing import ToolFactory
 from tests.factories.support import SupportOfferFactory
-from tests.utils import DB_TASKS, run_queued_tasks
+from tests.utils import DB_TASKS, pdf_text, run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -99,17 +97,6 @@ def test_the_new_guides_are_found_by_the_platform_search(client):
 
 
 # PDF
-
-
-def pdf_text(data, tmp_path):
-    pdftotext = shutil.which("pdftotext")
-    if pdftotext is None:
-        pytest.skip("pdftotext (poppler-utils) est absent")
-    path = tmp_path / "guide.pdf"
-    path.write_bytes(data)
-    return subprocess.run(
-        [pdftotext, str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
 
 
 def flat(words):

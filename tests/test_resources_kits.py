@@ -6,8 +6,6 @@ import csv
 import html
 import io
 import re
-import shutil
-import subprocess
 
 import pytest
 from django.urls import reverse
@@ -18,6 +16,7 @@ from essor.observatory.refresh import refresh_indicators
 from essor.resources.kits import KITS
 from essor.resources.services import REPORT_TEXT
 from tests.observatory_fixtures import make_establishments
+from tests.utils import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -34,17 +33,6 @@ def plain(response):
 
 def flat(words):
     return " ".join(words.replace("\u202f", " ").replace("\xa0", " ").split())
-
-
-def pdf_text(data, tmp_path):
-    pdftotext = shutil.which("pdftotext")
-    if pdftotext is None:
-        pytest.skip("pdftotext (poppler-utils) est absent")
-    path = tmp_path / "kit.pdf"
-    path.write_bytes(data)
-    return subprocess.run(
-        [pdftotext, str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
 
 
 @pytest.fixture

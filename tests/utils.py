@@ -1,3 +1,7 @@
+import shutil
+import subprocess
+
+import pytest
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
@@ -49,3 +53,17 @@ def svg_drawings(html):
                     assert len([float(v) for v in value.split()]) == 4, value
             shapes += element.tag.rsplit("}", 1)[-1] in {"circle", "rect", "path", "polygon"}
     return shapes
+
+
+def pdf_text(data, tmp_path, *, layout=False):
+    """The text of a PDF (bytes) by poppler's pdftotext; the test is skipped without it.
+    `layout` keeps the columns where they are on the page."""
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        pytest.skip("pdftotext (poppler-utils) est absent")
+    path = tmp_path / "document.pdf"
+    path.write_bytes(data)
+    options = ["-layout"] if layout else []
+    return subprocess.run(
+        [pdftotext, *options, str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
