@@ -12,13 +12,14 @@ from essor.accounts.models import Notification
 from essor.accounts.services import delete_account, personal_data
 from essor.core.text import render_markdown_with_toc
 from essor.core.workflow import TransitionError, TransitionForbidden
-from essor.resources import services
+from essor.resources import pdf, services
 from essor.resources.enums import GuideLinkKind
 from essor.resources.enums import GuideVersionStatus as G
 from essor.resources.models import AuthoredGuide, GuideVersion
 from essor.resources.pdf import printable
 from tests.factories.accounts import UserFactory
 from tests.factories.directory import EssOrganisationFactory, MembershipFactory
+from tests.utils import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -358,3 +359,27 @@ def test_a_cited_page_says_cited_in_the_published_guide(
     forget_written_cited_paths()
     page = text(client.get(scic))
     assert "Cité dans les guides" in page and "Financer une SCIC" in page
+
+
+def test_the_pdf_is_made_again_for_a_new_version_and_served_without_rendering(
+    client, actor, organisation, moderator, tmp_path, monkeypatch
+):
+    version = write(actor, organisation)
+    guide = version.guide
+    services.guide_decide(guide=guide, by=moderator, transition="publish")
+    url = reverse("resources:page_pdf", args=[guide.slug])
+    first = client.get(url)  # the immediate backend of the tests makes it at once
+    assert first["Content-Type"] == "application/pdf"
+    assert "Financer une SCIC" in pdf_text(first.content, tmp_path)
+
+    def render_refused(slug):
+        raise AssertionError("the PDF link rendered the printable page")
+
+    monkeypatch.setattr(pdf, "printable", render_refused)
+    assert client.get(url)["Content-Type"] == "application/pdf"
+    monkeypatch.undo()
+
+    write(actor, None, guide=guide, body="## Neuf\n\nTexte neuf.")
+    assert "Texte neuf" not in pdf_text(client.get(url).content, tmp_path)  # held
+    services.guide_decide(guide=guide, by=moderator, transition="publish")
+    assert "Texte neuf" in pdf_text(client.get(url).content, tmp_path)

@@ -71,3 +71,12 @@ def key_figures():
         "d'effectif)",
         "url": reverse("observatory:index"),
     }
+
+
+def figures_stamp():
+    """Which computation of the observatory's figures is current ('' before the first):
+    what depends on the figures (the awareness kits' PDFs) is made again when it moves."""
+    from .figures import last_refresh
+
+    refresh = last_refresh()
+    return f"{refresh.pk}:{refresh.finished_at.isoformat()}" if refresh else ""

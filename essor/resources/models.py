@@ -325,8 +325,9 @@ class TrainingTransition(TransitionLog):
 
 class GuidePdf(models.Model):
     """The PDF of a guide, made by a background task (tasks.make_guide_pdf) from the printable
-    page and kept while that page stays the same: `digest` is the hash of the HTML it was
-    made from, so a guide edited or a catalogue changed gets a new PDF."""
+    page and kept while that page stays the same: `digest` is the fingerprint of what it
+    was made from (pdf.fingerprint), so a guide edited, a new version published or a
+    catalogue changed gets a new PDF."""
 
     slug = models.CharField("guide", max_length=120, unique=True)
     digest = models.CharField("empreinte de la page imprimée", max_length=64)

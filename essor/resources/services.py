@@ -276,6 +276,11 @@ def kit_figures():
     return observatory_services.key_figures()
 
 
+def kit_figures_stamp():
+    """Moves whenever the observatory's figures are computed again (kit PDFs)."""
+    return observatory_services.figures_stamp()
+
+
 def kit_figures_rows(figures):
     """The kit's figures as CSV rows: (indicator, value, source, date)."""
     as_of = figures["as_of"].date().isoformat() if figures["as_of"] else ""

@@ -281,10 +281,9 @@ def page_pdf(request, slug):
 def _pdf(request, key, title, back):
     """A guide's or a kit's PDF (pdf.py): served when made from the same printable page,
     otherwise made in the background while this page says « en préparation »."""
-    html = pdf.printable(key)
-    if html is None:
+    digest = pdf.fingerprint(key)  # cheap: the printable page is rendered by the task only
+    if digest is None:
         raise Http404
-    digest = pdf.digest(html)
     made = GuidePdf.objects.filter(slug=key).first()
     if made is None or made.digest != digest or made.status == PdfStatus.FAILED:
         GuidePdf.objects.update_or_create(
