@@ -72,6 +72,12 @@ def test_a_place_that_changes_kind_changes_facet(client, tiers_lieu):
     assert [(code, count) for code, _, count, _ in facet.options] == [("lieu-ptce", 1)]
 
 
+def test_the_organisation_page_links_its_place_of_the_ess(client, tiers_lieu):
+    page = client.get(tiers_lieu.organisation.get_absolute_url()).content.decode()
+    assert f'<a href="{tiers_lieu.get_absolute_url()}">La Quincaillerie numérique</a>' in page
+    assert "(tiers-lieu, Limoges)" in page
+
+
 def test_search_finds_places_by_their_kind(tiers_lieu):
     groups = search_everything("tiers-lieu").groups
     assert [h.title for g in groups if g.kind.name == "lieux-ess" for h in g.hits] == [

@@ -3,6 +3,7 @@ organisation's open offers and needs; on a territory's page and the observatory'
 portrait, the « coopération » section (concluded exchanges and what they brought, the
 open offers and needs and the places of the ESS around)."""
 
+from essor.directory.enums import LabelKind
 from essor.territories.areas import Place
 from essor.territories.models import Commune, Departement, Epci, Region
 
@@ -12,13 +13,20 @@ SHOWN = 6
 
 
 def organisation_listings(request, organisation):
+    """Its open offers and needs, and the places of the ESS it runs."""
     listings = list(
         Listing.objects.active()
         .filter(organisation=organisation)
         .select_related("organisation", "commune")
         .order_by("-created_at")[:SHOWN]
     )
-    return {"cooperation_listings": listings} if listings else None
+    # The page prefetched the labels: only a place of the ESS costs a query more.
+    places = []
+    if any(label.kind == LabelKind.PLACE for label in organisation.labels.all()):
+        places = list(organisation.ess_places.select_related("commune"))
+    if not (listings or places):
+        return None
+    return {"cooperation_listings": listings, "ess_places": places}
 
 
 def _place(territory):
