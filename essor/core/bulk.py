@@ -19,6 +19,10 @@ from django.db import connections, router
 _names = count()
 
 
+def connection_for(model):
+    return connections[router.db_for_write(model)]
+
+
 def uses_copy(model):
     return connections[router.db_for_write(model)].vendor == "postgresql"
 
@@ -83,6 +87,20 @@ def update(model, objects, field_names):
             f"WHERE t.{quote(pk.column)} = s.{quote(pk.column)}"
         )
         cursor.execute(f"DROP TABLE {staging}")
+
+
+def stage(model, select, rows):
+    """A temporary table shaped by `select` (a SELECT on the model's tables, its types,
+    no constraint), filled by COPY with `rows`: for an importer to compare a whole
+    batch with what is stored in one query. PostgreSQL only (uses_copy)."""
+    connection = connections[router.db_for_write(model)]
+    staging = f"essor_staging_{next(_names)}"
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE {staging} ON COMMIT DROP AS {select} WITH NO DATA")
+        with cursor.copy(f"COPY {staging} FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    return staging
 
 
 def _stage(cursor, table, columns, rows):
