@@ -77,7 +77,11 @@ def digest(text):
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-PRINTABLE_TEMPLATES = ("resources/guide_pdf.html", "resources/kit_pdf.html")
+PRINTABLE_TEMPLATES = (
+    "resources/guide_pdf.html",
+    "resources/kit_pdf.html",
+    "core/_pdf_head.html",
+)
 
 
 @functools.cache
