@@ -920,8 +920,11 @@ def _read_needs(folded, phase, phase_words, form, topics):
         for _, _, why, implied in topics[:1]:
             needs = [(need, why) for need in implied]
     # In difficulty or before a merger, the first need is a diagnosis with someone,
-    # whatever words the sentence used (« nous avons perdu une subvention »).
-    _add_needs(needs, [(need, phase_words) for need in PHASE_NEEDS.get(phase, [])])
+    # whatever words the sentence used (« nous avons perdu une subvention »). A sentence
+    # that names no need keeps none: the phase's usual needs (matching.DEFAULT_NEEDS,
+    # which start with these) apply, as through the questions — not these alone.
+    if needs:
+        _add_needs(needs, [(need, phase_words) for need in PHASE_NEEDS.get(phase, [])])
     # The CAE's own help, and a takeover's legal and financial expertise, come with the
     # words « CAE » and « reprendre » even when no need is named.
     if form == SupportLegalForm.CAE:

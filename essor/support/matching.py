@@ -37,7 +37,9 @@ DEFAULT_NEEDS = {
     Phase.TEST: [HelpKind.CAE, HelpKind.INCUBATION, HelpKind.INDIVIDUAL],
     Phase.CREATION: [HelpKind.INDIVIDUAL, HelpKind.FUNDING, HelpKind.FIRST_INFO],
     Phase.DEVELOPMENT: [HelpKind.INDIVIDUAL, HelpKind.FUNDING, HelpKind.NETWORKING],
-    Phase.SCALING: [HelpKind.INDIVIDUAL, HelpKind.FUNDING, HelpKind.NETWORKING],
+    # Changing scale is financed growth: the report sends it to solidarity finance's
+    # financial expertise as much as to funding and partners.
+    Phase.SCALING: [HelpKind.INDIVIDUAL, HelpKind.FINANCIAL, HelpKind.FUNDING, HelpKind.NETWORKING],
     Phase.CONSOLIDATION: [HelpKind.INDIVIDUAL, HelpKind.FINANCIAL, HelpKind.HR],
     Phase.DIFFICULTY: [HelpKind.INDIVIDUAL, HelpKind.FINANCIAL, HelpKind.FUNDING],
     Phase.TRANSFER: [HelpKind.INDIVIDUAL, HelpKind.LEGAL, HelpKind.FINANCIAL, HelpKind.FUNDING],
@@ -706,9 +708,13 @@ def pick_entry_point(matches):
 
 
 def top_five(ranked, entry_point=None):
-    """(the five best offers, each of another actor and none the entry point, the rest)."""
+    """(the five best offers, each of another actor and none the entry point's, the rest)."""
     top, seen = [], set()
     skip = entry_point.offer.pk if entry_point is not None else None
+    if entry_point is not None:
+        # The entry point's actor is already shown first: its other offers are folded,
+        # not given one of the five places another actor could hold.
+        seen.add(entry_point.offer.provider.pk)
     for match in ranked:
         if len(top) == SHOWN_FIRST:
             break
