@@ -388,6 +388,17 @@ def test_bad_parameters_get_a_400_in_french(client, params, message):
     assert message in response.content.decode()
 
 
+def test_approximate_names_stand_in_only_when_no_kind_matches_the_words():
+    organisation("Zorbacoop Solidaire")
+    results = search_everything("Zorbacop")
+    assert results.fuzzy
+    assert found("Zorbacop") == {"structures": ["Zorbacoop Solidaire"]}
+    # An initiative holds the word exactly: the approximate names are not mixed in.
+    initiative("Zorbacop, une coopérative de quartier")
+    assert found("Zorbacop") == {"initiatives": ["Zorbacop, une coopérative de quartier"]}
+    assert not search_everything("Zorbacop").fuzzy
+
+
 def test_nothing_found_says_so(client):
     content = client.get(reverse("portal:search"), {"q": "zzzzqqq"}).content.decode()
     assert "Aucun résultat pour «&nbsp;zzzzqqq&nbsp;»" in content

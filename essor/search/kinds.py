@@ -22,9 +22,9 @@ class OrganisationKind(Kind):
     singular, plural = "structure", "structures"
     order = 10
 
-    def search(self, text, *, offset=0, limit=5):
+    def search(self, text, *, offset=0, limit=5, approximate=True):
         backend = get_backend()
-        filters = SearchFilters(text=text)
+        filters = SearchFilters(text=text, approximate=approximate)
         result = backend.search(filters, offset=offset, limit=limit, facets=False)
         organisations = Organisation.objects.in_bulk(result.ids)
         places = backend.summaries(filters, result.ids)

@@ -54,13 +54,12 @@ def search_everything(query, *, per_kind=PER_KIND):
                 query,
                 [Results(registry.get(name), *rest) for name, *rest in cached],
             )
-    found = {
-        result.kind.name: result
-        for result in index.search(indexed, query, limit=per_kind, ensure=False)
-    }
-    for kind in kinds:
-        if kind.name not in found:
-            found[kind.name] = kind.search(query, limit=per_kind)
+    found = _search_kinds(kinds, indexed, query, per_kind, approximate=False)
+    if not any(result.total for result in found.values()):
+        # Approximate matches only when nothing at all matches the words: beside exact
+        # results of another kind they are noise, and a dear trigram scan of 180,000
+        # names on PostgreSQL.
+        found = _search_kinds(kinds, indexed, query, per_kind, approximate=True)
     groups = [found[kind.name] for kind in kinds if found[kind.name].total]
     groups.sort(key=lambda group: (not (group.hits and group.hits[0].in_title), group.kind.order))
     results = PlatformResults(query, groups)
@@ -68,6 +67,21 @@ def search_everything(query, *, per_kind=PER_KIND):
         cached = [(g.kind.name, g.total, g.hits, g.fuzzy) for g in groups]
         cache.set(key, cached, CACHE_SECONDS)
     return results
+
+
+def _search_kinds(kinds, indexed, query, per_kind, *, approximate):
+    """{kind name: Results}: the kinds of the document index in one query, then the
+    others (the directory) each through its own engine."""
+    found = {
+        result.kind.name: result
+        for result in index.search(
+            indexed, query, limit=per_kind, ensure=False, approximate=approximate
+        )
+    }
+    for kind in kinds:
+        if kind.name not in found:
+            found[kind.name] = kind.search(query, limit=per_kind, approximate=approximate)
+    return found
 
 
 def search_kind(kind, query, *, page=1, per_page=PER_PAGE):

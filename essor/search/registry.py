@@ -128,8 +128,9 @@ class Kind:
     plural = ""
     order = 100
 
-    def search(self, text, *, offset=0, limit=5):
-        """Results for the query `text` (as typed), best first."""
+    def search(self, text, *, offset=0, limit=5, approximate=True):
+        """Results for the query `text` (as typed), best first; with `approximate`,
+        approximate matches when nothing matches the words exactly."""
         raise NotImplementedError
 
     def search_url(self, query):
@@ -157,10 +158,10 @@ class IndexedKind(Kind):
         keep it in step)."""
         return None
 
-    def search(self, text, *, offset=0, limit=5):
+    def search(self, text, *, offset=0, limit=5, approximate=True):
         from . import index
 
-        return index.search([self], text, offset=offset, limit=limit)[0]
+        return index.search([self], text, offset=offset, limit=limit, approximate=approximate)[0]
 
 
 class ModelKind(IndexedKind):

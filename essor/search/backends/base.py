@@ -84,6 +84,9 @@ class SearchFilters:
     zone: BBox | None = None
     # The point distances are measured from (the chosen commune's centre).
     origin: tuple | None = None
+    # Whether approximate names stand in when no organisation matches the words (the
+    # platform search asks for them only when no kind matches at all).
+    approximate: bool = True
 
 
 ORG_FACETS = ("family", "esus", "label", "place")
@@ -257,6 +260,12 @@ class SqlSearchBackend(SearchBackend):
         """Whether any organisation matches `text` (a TextQuery)."""
         raise NotImplementedError
 
+    def text_hits_with_tiers(self, text, candidates=None):
+        """(ids of the matches, of the second tier, of the first) of an exact `text` read
+        at once, for a page ordered by relevance; None when the backend reads the tiers
+        apart (text_tiers)."""
+        return None
+
     # --- shared -------------------------------------------------------------------------
 
     def resolve_text(self, filters):
@@ -268,7 +277,9 @@ class SqlSearchBackend(SearchBackend):
         if not groups:
             return None
         exact = self.text_query(groups)
-        return exact if self.has_text_match(exact) else self.text_query(groups, fuzzy=True)
+        if not filters.approximate or self.has_text_match(exact):
+            return exact
+        return self.text_query(groups, fuzzy=True)
 
     def text_query(self, groups, fuzzy=False):
         return TextQuery(groups, fuzzy)
@@ -533,7 +544,7 @@ class SqlSearchBackend(SearchBackend):
 
     def search(self, filters, *, sort="relevance", offset=0, limit=20, facets=True):
         generation = self.generation()
-        plan = _Plan(self, filters, generation)
+        plan = _Plan(self, filters, generation, relevance=sort == "relevance" and limit > 0)
         key = self._cache_key(generation, filters, "facets" if facets else "count")
         summary = cache.get(key)
         if summary is None:
@@ -647,11 +658,13 @@ class _Plan:
     """One search's text (resolved once, on demand) and the in-memory snapshot of the
     index when it is up to date (memory.py); without it, everything runs in SQL."""
 
-    def __init__(self, backend, filters, generation):
+    def __init__(self, backend, filters, generation, *, relevance=False):
         # memory.py builds on this module: imported when first needed.
         from . import memory
 
         self.backend, self.filters = backend, filters
+        # A page ordered by relevance follows: the tiers may be read with the matches.
+        self.relevance = relevance
         self.snapshot = memory.current(backend, generation)
         self._text = self._text_mask = self._rank = self._matched = _UNRESOLVED
 
@@ -678,11 +691,22 @@ class _Plan:
             place = snapshot.in_place(self.filters)
             if place is not None and np.count_nonzero(place) <= FEW_TEXT_CANDIDATES:
                 candidates = snapshot.org_id[place]
-        ids, ranks = self.backend.text_hits(self.text, candidates)
+        read = None
+        if self.relevance and not self.text.fuzzy:
+            read = self.backend.text_hits_with_tiers(self.text, candidates)
+        if read is not None:
+            ids, second, first = read
+            ranks = None
+        else:
+            ids, ranks = self.backend.text_hits(self.text, candidates)
         positions, found = snapshot.org_indexes(ids)
         self._text_mask = np.zeros(snapshot.size, bool)
         self._text_mask[positions] = True
-        if ranks is not None:
+        if read is not None:
+            self._rank = np.full(snapshot.size, 2.0)
+            for tier, tier_ids in ((1, second), (0, first)):
+                self._rank[snapshot.org_indexes(tier_ids)[0]] = tier
+        elif ranks is not None:
             self._rank = np.full(snapshot.size, np.inf)
             self._rank[positions] = np.asarray(ranks, dtype=np.float64)[found]
 

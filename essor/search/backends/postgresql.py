@@ -175,6 +175,24 @@ class PostgreSQLSearchBackend(SqlSearchBackend):
         )
         return id_list(rows[0][0]), None
 
+    def text_hits_with_tiers(self, text, candidates=None):
+        # One reading of the matches for a page by relevance: their rows (and tsvectors)
+        # are fetched once, the tiers checked on them, rather than a second scan.
+        query, first, second = tsquery(text), tsquery(text, "A"), tsquery(text, "AB")
+        scope = Sql("")
+        if candidates is not None:
+            scope = Sql("org_id = ANY(%s) AND ", [list(map(int, candidates))])
+        row = self._execute(
+            Sql(
+                "SELECT string_agg(org_id::text, ','), "
+                f"string_agg(org_id::text, ',') FILTER (WHERE document @@ ({second.sql})), "
+                f"string_agg(org_id::text, ',') FILTER (WHERE document @@ ({first.sql})) "
+                f"FROM directory_search_org WHERE {scope.sql}document @@ ({query.sql})",
+                second.params + first.params + scope.params + query.params,
+            )
+        )[0]
+        return id_list(row[0]), id_list(row[1]), id_list(row[2])
+
     def text_tiers(self, text, candidates):
         # Weights are not in the GIN index: each tier is checked on the documents,
         # those of the page's candidates when they are few.
