@@ -259,10 +259,28 @@ def test_the_sourcing_url_is_the_search_to_share_and_the_page_keeps_its_filters(
     page = response.content.decode()
     assert 'value="30"' in page
     assert "format=csv" in page and "rayon=30" in page
+    assert '<option value="" selected>Toutes les catégories</option>' in page
     assert {m.profile for m in response.context["results"].matches} == {
         angouleme_suppliers["ea_near"],
         angouleme_suppliers["ea_cleaning"],
     }
+
+
+def test_the_category_select_groups_the_tree_and_keeps_the_chosen_category(client):
+    response = client.get(SOURCING, {"categorie": "entretien-espaces-verts"})
+    page = response.content.decode()
+    select = page[page.index('<select name="categorie"') : page.index("</select>")]
+    assert select.count("<optgroup ") == 12 and select.count("<option ") == 1 + 12 + 60
+    assert '<optgroup label="Espaces verts et environnement">' in select
+    assert (
+        '<option value="espaces-verts-environnement">Espaces verts et environnement '
+        "(toute la famille)</option>"
+    ) in select
+    # Chosen, and escaped as Django's own templates write it.
+    assert (
+        '<option value="entretien-espaces-verts" selected>Entretien d&#x27;espaces verts<' in select
+    )
+    assert 'id="id_categorie"' in select and select.count(" selected") == 1
 
 
 def test_a_shared_sourcing_url_with_a_bare_insee_code_searches_around_that_commune(client):

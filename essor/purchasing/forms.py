@@ -1,4 +1,6 @@
 from django import forms
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from essor.territories.areas import MAX_RADIUS_KM
 from essor.territories.forms import AreaPickerForm, CommuneField
@@ -25,8 +27,49 @@ def _amount_field(label):
     )
 
 
+def _attributes(attrs):
+    """Django's widgets/attrs.html, in Python."""
+    return format_html_join(
+        "",
+        " {}{}",
+        (
+            (name, "" if value is True else format_html('="{}"', value))
+            for name, value in attrs.items()
+            if value is not False
+        ),
+    )
+
+
+class GroupedSelect(forms.Select):
+    """A <select> written in Python, the markup of Django's templates less their blank
+    lines: those render one template per option, and the sourcing page, whose speed is
+    a target, has 73."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [format_html('<select name="{}"{}>', widget["name"], _attributes(widget["attrs"]))]
+        for group_name, options, _ in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('\n  <optgroup label="{}">', group_name))
+            for option in options:
+                parts.append(
+                    format_html(
+                        '\n  <option value="{}"{}>{}</option>',
+                        option["value"],
+                        _attributes(option["attrs"]),
+                        option["label"],
+                    )
+                )
+            if group_name:
+                parts.append(mark_safe("\n  </optgroup>"))  # noqa: S308 - a fixed string
+        parts.append(mark_safe("\n</select>"))  # noqa: S308 - a fixed string
+        return mark_safe("".join(parts))  # noqa: S308 - each part is escaped above
+
+
 class CategoryChoiceField(forms.ModelChoiceField):
     """A category, or a whole family, picked in the tree (grouped options)."""
+
+    widget = GroupedSelect
 
     def __init__(self, **kwargs):
         kwargs.setdefault("queryset", PurchaseCategory.objects.all())
