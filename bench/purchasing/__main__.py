@@ -141,6 +141,31 @@ def generate(count, seed):
     return len(profiles), len(links), len(areas)
 
 
+def server_cpu():
+    """A function giving the CPU time (ms) the PostgreSQL process serving this connection
+    has used, read from /proc when the server runs on this machine (None otherwise): on
+    a busy machine, wall times measure the queue for a core, CPU times the work. Parallel
+    workers are other processes: their time is not in it."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        stat = Path(f"/proc/{cursor.fetchone()[0]}/stat")
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def read():
+        fields = stat.read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) * 1000 / tick  # utime + stime
+
+    try:
+        read()
+    except OSError:
+        return None
+    return read
+
+
 def percentile(values, share):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
@@ -222,12 +247,16 @@ def main(argv=None):
     client, url = Client(), reverse("purchasing:sourcing")
     for warm_up in queries[:10]:
         client.get(url, warm_up)
-    page, engine, totals, page_cpu, engine_cpu = [], [], [], [], []
+    page, engine, totals, page_cpu, engine_cpu, page_server = [], [], [], [], [], []
+    server = server_cpu()
     for query in queries:
+        s0 = server() if server else 0
         t0, c0 = time.perf_counter(), time.process_time()
         response = client.get(url, query)
         page.append((time.perf_counter() - t0) * 1000)
         page_cpu.append((time.process_time() - c0) * 1000)
+        if server:
+            page_server.append(server() - s0)
         assert response.status_code == 200, (query, response.status_code)
         form = SourcingForm(query)
         assert form.is_valid(), form.errors
@@ -260,6 +289,11 @@ def main(argv=None):
     )
     print(summary("Page /achats/fournisseurs/ (client de test)", page))
     print(summary("  temps CPU", page_cpu))
+    if page_server:
+        # /proc counts in clock ticks (10 ms): only the sums and the high percentiles say much.
+        print(summary("  temps CPU du serveur PostgreSQL (par tranches de 10 ms)", page_server))
+        both = [a + b for a, b in zip(page_cpu, page_server, strict=True)]
+        print(summary("  temps CPU des deux", both) + f", total {sum(both) / 1000:.1f} s")
     slowest = sorted(zip(page, queries, totals, strict=True), key=lambda t: -t[0])[:3]
     for ms, query, total in slowest:
         print(f"  lente : {ms:.0f} ms, {total} résultats, {query}")
