@@ -383,3 +383,13 @@ def test_the_pdf_is_made_again_for_a_new_version_and_served_without_rendering(
     assert "Texte neuf" not in pdf_text(client.get(url).content, tmp_path)  # held
     services.guide_decide(guide=guide, by=moderator, transition="publish")
     assert "Texte neuf" in pdf_text(client.get(url).content, tmp_path)
+
+
+def test_the_database_refuses_a_second_version_in_progress(actor, organisation):
+    from django.db import IntegrityError, transaction
+
+    version = write(actor, organisation, submit=False)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        GuideVersion.objects.create(
+            guide=version.guide, number=2, title="Fork", summary="…", body="…", created_by=actor
+        )
