@@ -2,6 +2,7 @@
 
     python bench/national/measure.py read  [--database-url URL]   # SIRENE: read and filter
     python bench/national/measure.py rna   --database-url URL     # RNA: 1.5 M, then monthly
+    python bench/national/measure.py rna   --database-url URL --first 10  # a prefix
     python bench/national/measure.py read-once --reader arrow|lines  # one reading (a process)
 
 `read` times, in the same run and each in its own process under /usr/bin/time -v, the
@@ -27,6 +28,7 @@ import re
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -145,12 +147,29 @@ def read(env):
     print(f"Fichiers : {units.name}, {establishments.name} ({lines:,} lignes en tout)")
 
 
-def rna(env):
+def first_members(path, first):
+    """A zip of the first `first` département files of `path` (a prefix of the national
+    file, to measure on a busy machine and scale up)."""
+    if not first:
+        return path
+    target = path.with_name(f"{path.stem}_first{first}.zip")
+    if not target.exists():
+        with zipfile.ZipFile(path) as source, zipfile.ZipFile(target, "w") as out:
+            for name in sorted(source.namelist())[:first]:
+                out.writestr(name, source.read(name))
+    return target
+
+
+def rna(env, first=0):
     essor = [sys.executable, "-m", "essor"]
     subprocess.run([*essor, "shell", "-c", EMPTY], env=env, cwd=ROOT, check=True)
     for label, path in (
-        ("RNA national, base vide", OUT / "rna_waldec_national.zip"),
-        ("RNA un mois après (1 % changé)", OUT / "rna_monthly.zip"),
+        ("RNA national, base vide", first_members(OUT / "rna_waldec_national.zip", first)),
+        ("RNA un mois après (1 % changé)", first_members(OUT / "rna_monthly.zip", first)),
+        (
+            "RNA un mois après, encore (rien ne change)",
+            first_members(OUT / "rna_monthly.zip", first),
+        ),
     ):
         wall, cpu, peak, output = timed(
             [*essor, "import_rna", "--skip-checks", "--all-regions", "--json", str(path)], env
@@ -169,6 +188,9 @@ def main():
     parser.add_argument("what", choices=["read", "rna", "read-once"])
     parser.add_argument("--database-url", default="")
     parser.add_argument("--reader", choices=["arrow", "lines"], default="arrow")
+    parser.add_argument(
+        "--first", type=int, default=0, help="rna : les N premiers départements seulement"
+    )
     args = parser.parse_args()
     if args.what == "read-once":
         read_once(args.reader)
@@ -177,7 +199,7 @@ def main():
     else:
         if not args.database_url.startswith("postgres"):
             sys.exit("--database-url postgres://… : la cible de 10 minutes est sur PostgreSQL")
-        rna(environment(args.database_url))
+        rna(environment(args.database_url), args.first)
 
 
 if __name__ == "__main__":

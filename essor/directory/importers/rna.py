@@ -291,6 +291,8 @@ class RnaImporter(DirectoryImporter):
             )
         )  # fmt: skip
         with connection_for(Organisation).cursor() as cursor:
+            # A fresh table has no statistics: without them the planner guesses.
+            cursor.execute(f"ANALYZE {staging}")
             cursor.execute(
                 # What write_batch and _write_head_offices would leave as is: an
                 # organisation not from SIRENE, whose SIREN stays (or none comes) and
@@ -302,7 +304,9 @@ class RnaImporter(DirectoryImporter):
                 JOIN LATERAL (
                     SELECT * FROM {establishment} e
                     WHERE e.organisation_id = o.id AND e.siret IS NULL AND e.source = %s
-                    ORDER BY e.id LIMIT 1
+                    -- "+ 0": ordered by the primary key's index, PostgreSQL would walk
+                    -- the whole table for each row instead of the organisation's few.
+                    ORDER BY e.id + 0 LIMIT 1
                 ) e ON true
                 WHERE o.source <> %s
                   AND (o.siren IS NOT NULL OR s.siren IS NULL)
