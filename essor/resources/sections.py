@@ -39,11 +39,13 @@ def _cited_paths():
 # The pages a guide written on the portal may link to (forms.GuideForm): only these ask.
 CITABLE_VIEWS = {"support:offer", "financing:tool", "resources:legal_form", "initiatives:detail"}
 WRITTEN_CITED_KEY = "resources:written-guides-cited"
+WRITTEN_CITED_SECONDS = 300
 
 
 def _written_cited_paths():
     """{path: [{slug, title, summary}]}: the pages the published written guides link to,
-    kept in the cache until a guide is published (services.guide_decide forgets it)."""
+    kept in the cache until a guide is published (services.guide_decide forgets it), five
+    minutes at most."""
     cited = cache.get(WRITTEN_CITED_KEY)
     if cited is None:
         cited = {}
@@ -54,7 +56,8 @@ def _written_cited_paths():
             entry = {"slug": slug, "title": title, "summary": summary}
             if entry not in cited.setdefault(path, []):
                 cited[path].append(entry)
-        cache.set(WRITTEN_CITED_KEY, cited, None)
+        # Bounded: without a shared cache (REDIS_URL), the other processes forget it late.
+        cache.set(WRITTEN_CITED_KEY, cited, WRITTEN_CITED_SECONDS)
     return cited
 
 
