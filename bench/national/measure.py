@@ -175,6 +175,8 @@ def rna(env, first=0):
             [*essor, "import_rna", "--skip-checks", "--all-regions", "--json", str(path)], env
         )
         report = json.loads(output)
+        # A database in service has its planner statistics; one just filled has none.
+        subprocess.run([*essor, "dbshell", "--", "-c", "ANALYZE"], env=env, cwd=ROOT, check=True)
         print(
             f"{label} : {wall:.1f} s ({cpu:.1f} s de processeur du processus), pic {peak:.0f} Mo ; "
             f"lignes {report['read']:,}, structures {report['organisations']}, "
