@@ -148,3 +148,21 @@ def test_a_fresh_checkout_gets_its_data_folder_for_the_embedded_database(tmp_pat
         env=env, check=True, timeout=60,
     )  # fmt: skip
     assert (data_dir / "essor.sqlite3").exists()
+
+
+def test_reverse_one_gives_what_reverse_gives_for_listed_links():
+    from django.urls import set_script_prefix
+
+    from essor.core.reversing import reverse_one
+
+    for name, arg in [("territories:commune", "2A004"), ("territories:epci", "200054781"),
+                      ("territories:departement", "2B"), ("directory:organisation", 42)]:  # fmt: skip
+        assert reverse_one(name, arg) == reverse(name, args=[arg])
+    set_script_prefix("/sous-dossier/")
+    try:
+        assert reverse_one("territories:commune", "87085") == reverse(
+            "territories:commune", args=["87085"]
+        )
+        assert reverse_one("territories:commune", "87085").startswith("/sous-dossier/")
+    finally:
+        set_script_prefix("/")

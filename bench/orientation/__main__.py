@@ -40,13 +40,13 @@ def configure():
 def generate(count, seed):
     from django.db import transaction
 
+    from essor.directory.enums import Phase
     from essor.directory.models import Organisation
     from essor.support.enums import (
         Cost,
         Format,
         HelpKind,
         OfferStatus,
-        Phase,
         ProviderKind,
         SupportAudience,
         SupportLegalForm,

@@ -5,6 +5,7 @@ here? »."""
 from essor.directory.enums import LabelKind
 from essor.directory.models import Label
 from essor.territories.areas import Place, distance_km
+from essor.territories.models import Commune
 
 from .enums import Direction, Kind
 from .models import EssPlace, Listing, ListingArea, PlaceKind
@@ -24,11 +25,19 @@ def places_near(place, *, within_km=NEAR_KM):
     elif centre is None:
         found = list(places.filter(commune=place.commune))
     else:
-        found = [
-            p
-            for p in places.filter(commune__latitude__isnull=False)
-            if distance_km(*centre, p.commune.latitude, p.commune.longitude) <= within_km
-        ]
+        # Read from the places (hundreds) then their communes' positions, never through
+        # a join that a planner may start from the 35,000 communes (SQLite does).
+        communes = dict(EssPlace.objects.values_list("pk", "commune_id"))
+        positions = Commune.objects.filter(
+            code__in=set(communes.values()), latitude__isnull=False
+        ).values_list("code", "latitude", "longitude")
+        near = (
+            {code for code, lat, lon in positions if distance_km(*centre, lat, lon) <= within_km}
+            if communes
+            else set()
+        )
+        chosen = [pk for pk, code in communes.items() if code in near]
+        found = list(places.filter(pk__in=chosen)) if chosen else []
     for p in found:
         p.km = (
             distance_km(*centre, p.commune.latitude, p.commune.longitude)

@@ -2,9 +2,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.urls import reverse
 
 from essor.core.models import Decision, TransitionLog
+from essor.core.reversing import reverse_one
 from essor.core.text import fold
 from essor.territories.models import Commune
 
@@ -165,7 +165,7 @@ class Organisation(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("directory:organisation", args=[self.pk])
+        return reverse_one("directory:organisation", self.pk)
 
     @property
     def display_name(self):

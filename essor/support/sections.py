@@ -4,7 +4,7 @@ from essor.territories.models import Commune, Departement, Epci
 
 from .models import SupportOffer
 from .perms import can_manage_support_offers
-from .services import offers_for_territory
+from .services import offer_ids_for_territory, offers_in_order
 
 TERRITORY_OFFERS_SHOWN = 8
 
@@ -21,20 +21,20 @@ def provider_offers(request, organisation):
 def territory_offers(request, territory):
     """The offers serving a département, an EPCI or a commune, the most local first."""
     if isinstance(territory, Commune):
-        offers = offers_for_territory(commune=territory)
+        ids = offer_ids_for_territory(commune=territory)
         catalogue_departement = territory.departement_id
     elif isinstance(territory, Departement):
-        offers = offers_for_territory(departement=territory)
+        ids = offer_ids_for_territory(departement=territory)
         catalogue_departement = territory.code
     elif isinstance(territory, Epci):
-        offers = offers_for_territory(epci=territory)
+        ids = offer_ids_for_territory(epci=territory)
         catalogue_departement = ""
     else:
         return None
-    if not offers:
+    if not ids:
         return None
     return {
-        "offers": offers[:TERRITORY_OFFERS_SHOWN],
-        "more": max(len(offers) - TERRITORY_OFFERS_SHOWN, 0),
+        "offers": offers_in_order(ids[:TERRITORY_OFFERS_SHOWN]),
+        "more": max(len(ids) - TERRITORY_OFFERS_SHOWN, 0),
         "catalogue_departement": catalogue_departement,
     }

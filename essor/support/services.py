@@ -250,15 +250,34 @@ def offers_for_territory(departement=None, epci=None, commune=None):
     département's, the région's, the national ones; at one level, those serving fewer
     areas first. An offer serving one commune of an EPCI or a département serves part
     of it, and is listed."""
+    return offers_in_order(offer_ids_for_territory(departement, epci, commune))
+
+
+def offer_ids_for_territory(departement=None, epci=None, commune=None):
+    """The ids of offers_for_territory(), in its order, read as plain rows: a page that
+    shows a few of the hundreds that serve a commune at national scale (50,000 offers)
+    builds only those few."""
     for level, territory in (
         (AreaLevel.COMMUNE, commune),
         (AreaLevel.EPCI, epci),
         (AreaLevel.DEPARTEMENT, departement),
     ):
-        if territory is not None:
-            place = Place.of(level, getattr(territory, "code", territory))
-            return _nearest_first(OfferArea.objects.covering(place)) if place else []
+        if territory is None:
+            continue
+        if isinstance(territory, str):
+            place = Place.of(level, territory)
+        elif level == AreaLevel.COMMUNE:
+            place = Place.of_commune(territory)  # the page's commune: not read again
+        else:
+            place = Place(**{level: territory})
+        return _nearest_first(OfferArea.objects.covering(place)) if place else []
     return []
+
+
+def offers_in_order(ids):
+    """The offers of `ids`, in that order, with their provider."""
+    found = SupportOffer.objects.select_related("provider").in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
 
 
 def _nearest_first(areas):
@@ -266,16 +285,16 @@ def _nearest_first(areas):
     areas = areas.filter(offer__status=OfferStatus.PUBLISHED)
     for offer_id, level in areas.values_list("offer_id", "level"):
         nearest[offer_id] = min(nearest.get(offer_id, 9), _LEVEL_ORDER[level])
-    offers = (
+    if not nearest:
+        return []
+    rows = (
         SupportOffer.objects.filter(pk__in=nearest)
-        .select_related("provider")
         .annotate(area_count=models.Count("areas"))
+        .values_list("pk", "area_count", "provider__name", "title")
     )
     # At the same level, an offer for one département is nearer than one for five.
-    return sorted(
-        offers,
-        key=lambda o: (nearest[o.pk], o.area_count, o.provider.name.casefold(), o.title),
-    )
+    ordered = sorted(rows, key=lambda row: (nearest[row[0]], row[1], row[2].casefold(), row[3]))
+    return [row[0] for row in ordered]
 
 
 # --- Personal data -------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 
+from essor.core.reversing import reverse_one
 from essor.core.text import fold
 
 from .enums import CommuneKind, CoordinatePrecision, EpciKind
@@ -54,7 +54,7 @@ class Departement(models.Model):
         return f"{self.name} ({self.code})"
 
     def get_absolute_url(self):
-        return reverse("territories:departement", args=[self.code])
+        return reverse_one("territories:departement", self.code)
 
 
 class Epci(models.Model):
@@ -76,7 +76,7 @@ class Epci(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("territories:epci", args=[self.code])
+        return reverse_one("territories:epci", self.code)
 
 
 class CommuneQuerySet(TerritoryQuerySet):
@@ -159,7 +159,7 @@ class Commune(models.Model):
         return f"{self.name} ({self.departement_id})"
 
     def get_absolute_url(self):
-        return reverse("territories:commune", args=[self.code])
+        return reverse_one("territories:commune", self.code)
 
     @property
     def label(self):

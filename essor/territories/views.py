@@ -67,10 +67,14 @@ def commune(request, code):
     commune = get_object_or_404(
         Commune.objects.select_related("departement__region", "epci", "parent"), code=code
     )
+    # Sorted here: with ORDER BY, SQLite walks all 35,000 communes in code order rather
+    # than use the index on parent (almost every commune has none, so its statistics
+    # promise thousands of rows per parent).
+    arrondissements = sorted(commune.arrondissements.order_by(), key=lambda a: a.code)
     return render(
         request,
         "territories/commune.html",
-        {"commune": commune, "arrondissements": commune.arrondissements.order_by("code")},
+        {"commune": commune, "arrondissements": arrondissements},
     )
 
 
