@@ -187,3 +187,36 @@ def test_suggestions_list_the_communes_of_the_served_region_first(client):
     # Outside the region, still found when nothing of the region matches better.
     found = client.get(reverse("territories:commune_suggestions"), {"q": "Guera"}).json()
     assert [result["label"] for result in found["results"]] == ["Guérande (44069)"]
+
+
+def test_the_table_of_communes_of_a_departement_reads_as_its_template_loop_did():
+    from django.template import Context, Template
+
+    from essor.territories.templatetags.territories import commune_rows
+
+    communes = list(Commune.objects.filter(departement_id="23").select_related("epci")[:50])
+    communes[0].population, communes[1].epci = None, None
+    loop = Template(
+        '{% load humanize %}{% for commune in communes %}<tr><th scope="row"><a href="{{ commune.get_absolute_url }}">'
+        '{{ commune.name }}</a></th><td>{{ commune.code }}</td><td>{{ commune.postal_codes|join:", " }}</td>'
+        '<td>{{ commune.population|default_if_none:"—"|intcomma }}</td><td>{% if commune.epci %}<a href="'
+        '{{ commune.epci.get_absolute_url }}">{{ commune.epci.name }}</a>{% else %}—{% endif %}</td></tr>\n'
+        "{% endfor %}"
+    ).render(Context({"communes": communes}))
+    assert commune_rows(communes) + "\n" == loop
+
+
+def test_the_table_of_member_communes_of_an_epci_reads_as_its_template_loop_did():
+    from django.template import Context, Template
+
+    from essor.territories.templatetags.territories import member_rows
+
+    communes = list(Commune.objects.filter(epci_id="248719312").select_related("departement"))
+    communes[0].population = None
+    loop = Template(
+        '{% load humanize %}{% for commune in communes %}<tr><th scope="row"><a href="'
+        '{{ commune.get_absolute_url }}">{{ commune.name }}</a></th><td>{{ commune.code }}</td>'
+        "<td>{{ commune.departement.name }}</td><td>"
+        '{{ commune.population|default_if_none:"—"|intcomma }}</td></tr>\n{% endfor %}'
+    ).render(Context({"communes": communes}))
+    assert member_rows(communes) + "\n" == loop

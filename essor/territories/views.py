@@ -49,13 +49,15 @@ def departement(request, code):
 @require_GET
 def epci(request, code):
     epci = get_object_or_404(Epci, code=code)
-    communes = epci.communes.filter(parent__isnull=True).select_related("departement")
+    communes = list(
+        epci.communes.filter(parent__isnull=True).select_related("departement").order_by("name")
+    )
     return render(
         request,
         "territories/epci.html",
         {
             "epci": epci,
-            "communes": communes.order_by("name"),
+            "communes": communes,
             "departements": Departement.objects.filter(communes__epci=epci).distinct(),
             "population": sum(c.population or 0 for c in communes),
         },
