@@ -2,6 +2,9 @@
 indicators and the pages that read them take?
 
     .venv/bin/python -m bench.observatory [--establishments 250000] [--requests 60]
+    # national scale (issue 20): 2 million establishments over every commune of France
+    ESSOR_BENCH_DATABASE_URL=postgres://… .venv/bin/python -m bench.observatory \
+        --france --establishments 2000000
 
 It builds its own database (a temporary SQLite file, or ESSOR_BENCH_DATABASE_URL, which
 it migrates and fills: never point it at a database you care about; a second run on the
@@ -12,7 +15,9 @@ dates), runs the refresh twice, then times the regional dashboard and two portra
 (the largest département and the largest EPCI) through Django's test client, with
 their cached body dropped before each request (every request reads the cells and
 renders everything) and with it kept (what visitors get between two refreshes).
-Exits 1 if a target is missed: pages p95 ≤ 200 ms in both cases, refresh < 60 s."""
+Exits 1 if a target is missed: pages p95 ≤ 200 ms in both cases, refresh < 60 s (5 min
+with --france). On PostgreSQL the rows go in with COPY (bulk_create would take hours for
+2 million)."""
 
 import argparse
 import itertools
@@ -27,6 +32,7 @@ from pathlib import Path
 
 TARGET_PAGE_P95_MS = 200
 TARGET_REFRESH_S = 60
+TARGET_REFRESH_NATIONAL_S = 300  # issue 20: 2 million establishments over France
 
 FAMILIES = [("association", "9220", 78), ("cooperative", "5458", 10), ("mutual", "8210", 5)]
 FAMILIES += [("foundation", "9300", 2), ("commercial", "5710", 5)]
@@ -83,22 +89,61 @@ def _without_triggers():
             cursor.execute("SET session_replication_role = DEFAULT")
 
 
-def generate(count, seed):
-    """`count` establishments in the région's communes, ~1.6 per organisation."""
+def _load(model, rows):
+    """Write rows (dicts of column values; the model's defaults for the others): COPY on
+    PostgreSQL — 2 million establishments through bulk_create take hours on this
+    machine —, bulk_create elsewhere."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create([model(**row) for row in rows], batch_size=5000)
+        return
+    fields = model._meta.concrete_fields
+    prototype = model()
+    defaults = {
+        f.attname: f.get_db_prep_save(f.pre_save(prototype, True), connection) for f in fields
+    }
+    names = [f.attname for f in fields]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row([row.get(name, defaults[name]) for name in names])
+
+
+def _reset_sequences(*models):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in models:
+            table = model._meta.db_table
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608 - our table names
+                f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
+            )
+
+
+def generate(count, seed, *, france=False):
+    """`count` establishments in the région's communes (all of France's with `france`),
+    ~1.6 per organisation."""
     from django.conf import settings
-    from django.db import transaction
+    from django.db import connection, transaction
+    from django.db.models import Max
 
     from essor.directory.enums import AdministrativeStatus, Source
     from essor.directory.models import Establishment, Organisation
     from essor.territories.models import Commune
 
     rng = random.Random(seed)
-    communes = list(
-        Commune.objects.filter(region_id=settings.ESSOR_REGION, parent__isnull=True)
-        .exclude(population=None)
-        .order_by("code")
-        .values_list("code", "population")
-    )
+    communes = Commune.objects.filter(parent__isnull=True).exclude(population=None)
+    if not france:
+        communes = communes.filter(region_id=settings.ESSOR_REGION)
+    communes = list(communes.order_by("code").values_list("code", "population"))
     codes = [code for code, _ in communes]
     # Établissements follow population, with a floor so that small villages have some.
     cumulative = list(itertools.accumulate(max(population, 300) for _, population in communes))
@@ -111,6 +156,8 @@ def generate(count, seed):
     band = weighted(rng, BANDS)
     today = date.today()
     created = 0
+    next_organisation = (Organisation.objects.aggregate(m=Max("id"))["m"] or 0) + 1
+    next_establishment = (Establishment.objects.aggregate(m=Max("id"))["m"] or 0) + 1
     with transaction.atomic(), _without_triggers():
         while created < count:
             chunk = min(20_000, count - created)
@@ -118,20 +165,22 @@ def generate(count, seed):
             while sum(len(p) for p in plans) < chunk:
                 ess_family, category = family()
                 organisations.append(
-                    Organisation(
-                        name=f"Structure de mesure n°{created + len(organisations)}",
-                        legal_category=category,
-                        ess_family=ess_family,
-                        source=Source.SYNTHETIC,
-                        is_synthetic=True,
-                    )
+                    {
+                        "id": next_organisation,
+                        "name": f"Structure de mesure n°{created + len(organisations)}",
+                        "legal_category": category,
+                        "ess_family": ess_family,
+                        "source": Source.SYNTHETIC,
+                        "is_synthetic": True,
+                    }
                 )
+                next_organisation += 1
                 sites = rng.choices([1, 2, 3, 6], [70, 18, 8, 4])[0]
                 home = commune()
                 plans.append(
                     [home if i == 0 or rng.random() < 0.6 else commune() for i in range(sites)]
                 )
-            Organisation.objects.bulk_create(organisations, batch_size=5000)
+            _load(Organisation, organisations)
             establishments = []
             for organisation, sites in zip(organisations, plans, strict=True):
                 activity = naf()
@@ -140,29 +189,35 @@ def generate(count, seed):
                     opened = today - timedelta(days=int(rng.triangular(0, 70 * 365, 0)))
                     closed = rng.random() < 0.15
                     establishments.append(
-                        Establishment(
-                            organisation=organisation,
-                            name=organisation.name,
-                            commune_id=code,
-                            naf=activity if rng.random() < 0.8 else naf(),
-                            headcount_band=headcount,
-                            is_employer=headcount not in ("", "NN"),
-                            is_head_office=index == 0,
-                            status=AdministrativeStatus.CLOSED
+                        {
+                            "id": next_establishment,
+                            "organisation_id": organisation["id"],
+                            "name": organisation["name"],
+                            "commune_id": code,
+                            "naf": activity if rng.random() < 0.8 else naf(),
+                            "headcount_band": headcount,
+                            "is_employer": headcount not in ("", "NN"),
+                            "is_head_office": index == 0,
+                            "status": AdministrativeStatus.CLOSED
                             if closed
                             else AdministrativeStatus.ACTIVE,
-                            created_on=opened,
-                            closed_on=opened
+                            "created_on": opened,
+                            "closed_on": opened
                             + timedelta(days=rng.randrange(max((today - opened).days, 1)))
                             if closed
                             else None,
-                            source=Source.SYNTHETIC,
-                            is_synthetic=True,
-                        )
+                            "source": Source.SYNTHETIC,
+                            "is_synthetic": True,
+                        }
                     )
-            Establishment.objects.bulk_create(establishments, batch_size=5000)
+                    next_establishment += 1
+            _load(Establishment, establishments)
             created += len(establishments)
             print(f"  {created} établissements créés", flush=True)
+        _reset_sequences(Organisation, Establishment)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # a database in service has its statistics
+            cursor.execute("ANALYZE directory_organisation, directory_establishment")
     return created
 
 
@@ -178,15 +233,16 @@ def time_page(client, url, requests, *, cold):
 
     for _ in range(3):  # warm caches (nomenclatures, map data, templates)
         client.get(url)
-    timings = []
+    timings, cpu = [], []
     for _ in range(requests):
         if cold:
             cache.clear()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         response = client.get(url)
         timings.append((time.perf_counter() - t0) * 1000)
+        cpu.append((time.process_time() - c0) * 1000)
         assert response.status_code == 200, (url, response.status_code)
-    return timings
+    return timings, cpu
 
 
 def main(argv=None):
@@ -194,6 +250,11 @@ def main(argv=None):
     parser.add_argument("--establishments", type=int, default=250_000)
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--seed", type=int, default=2016)
+    parser.add_argument(
+        "--france",
+        action="store_true",
+        help="establishments over every commune of France (national scale: --establishments 2000000)",
+    )
     args = parser.parse_args(argv)
 
     configure()
@@ -216,7 +277,7 @@ def main(argv=None):
         load_territories()
     existing = Establishment.objects.count()
     if existing < args.establishments:
-        generate(args.establishments - existing, args.seed + existing)
+        generate(args.establishments - existing, args.seed + existing, france=args.france)
     print(
         f"Base {connection.vendor} prête en {time.perf_counter() - started:.0f} s : "
         f"{Establishment.objects.count()} établissements."
@@ -251,18 +312,25 @@ def main(argv=None):
     print(f"Pages, {args.requests} requêtes chacune (ms) :")
     for label, url in pages.items():
         for cold in (True, False):
-            timings = time_page(client, url, args.requests, cold=cold)
+            timings, cpu = time_page(client, url, args.requests, cold=cold)
             p95 = percentile(timings, 0.95)
             failed |= p95 > TARGET_PAGE_P95_MS
             mode = "sans cache" if cold else "avec cache"
+            # CPU: the process's time (time.process_time), which a busy machine does not
+            # inflate; on PostgreSQL the server's work is not in it.
             print(
                 f"  {label:<34} {mode:<10} p50 {percentile(timings, 0.5):6.1f}  "
-                f"p95 {p95:6.1f}  max {max(timings):6.1f}"
+                f"p95 {p95:6.1f}  max {max(timings):6.1f}   CPU p50 "
+                f"{percentile(cpu, 0.5):6.1f}  p95 {percentile(cpu, 0.95):6.1f}"
             )
     best_refresh = min(refreshes)
-    failed |= max(refreshes) >= TARGET_REFRESH_S
+    refresh_target = TARGET_REFRESH_NATIONAL_S if args.france else TARGET_REFRESH_S
+    failed |= max(refreshes) >= refresh_target
     print(
-        f"Objectifs : pages p95 ≤ {TARGET_PAGE_P95_MS} ms, recalcul < {TARGET_REFRESH_S} s "
+        f"Charge de la machine (load average) : {os.getloadavg()[0]:.1f} sur {os.cpu_count()} cœurs."
+    )
+    print(
+        f"Objectifs : pages p95 ≤ {TARGET_PAGE_P95_MS} ms, recalcul < {refresh_target} s "
         f"(mesuré : {', '.join(f'{r:.1f} s' for r in refreshes)}, meilleur {best_refresh:.1f} s) — "
         + ("MANQUÉ" if failed else "atteints")
     )
