@@ -18,6 +18,11 @@ def places_near(place, *, within_km=NEAR_KM):
     first (each annotated `km` from the place's centre when it has one)."""
     if not place:
         return []
+    # Read from the places (hundreds) first, never through a join that a planner may
+    # start from the 35,000 communes (SQLite does, for a place or a territory).
+    communes = dict(EssPlace.objects.values_list("pk", "commune_id"))
+    if not communes:
+        return []
     places = EssPlace.objects.select_related("commune", "organisation")
     centre = place.centre()
     if place.commune is None:
@@ -25,17 +30,10 @@ def places_near(place, *, within_km=NEAR_KM):
     elif centre is None:
         found = list(places.filter(commune=place.commune))
     else:
-        # Read from the places (hundreds) then their communes' positions, never through
-        # a join that a planner may start from the 35,000 communes (SQLite does).
-        communes = dict(EssPlace.objects.values_list("pk", "commune_id"))
         positions = Commune.objects.filter(
             code__in=set(communes.values()), latitude__isnull=False
         ).values_list("code", "latitude", "longitude")
-        near = (
-            {code for code, lat, lon in positions if distance_km(*centre, lat, lon) <= within_km}
-            if communes
-            else set()
-        )
+        near = {code for code, lat, lon in positions if distance_km(*centre, lat, lon) <= within_km}
         chosen = [pk for pk, code in communes.items() if code in near]
         found = list(places.filter(pk__in=chosen)) if chosen else []
     for p in found:
