@@ -35,6 +35,13 @@ def _manage_url(process, anchor=""):
     return reverse("consultation:manage", args=[process.slug]) + anchor
 
 
+def _refused(request, message, back, status):
+    """The team's page for a refused step: the French reason and the way back."""
+    return render(
+        request, "consultation/refused.html", {"message": message, "back": back}, status=status
+    )
+
+
 def _form_page(request, template, context):
     return render(request, template, context, status=400 if request.method == "POST" else 200)
 
@@ -102,18 +109,10 @@ def process_publish(request, slug):
     process = _managed_process(request, slug)
     wanted = request.POST.get("status")
     if wanted not in ProcessStatus.values:
-        return render(
-            request,
-            "consultation/refused.html",
-            {"message": "Cet état n'existe pas.", "back": _manage_url(process)},
-            status=400,
-        )
+        return _refused(request, "Cet état n'existe pas.", _manage_url(process), 400)
     if wanted == ProcessStatus.PUBLISHED and not process.phases.exists():
-        return render(
-            request,
-            "consultation/refused.html",
-            {"message": "Datez au moins une étape avant de publier.", "back": _manage_url(process)},
-            status=409,
+        return _refused(
+            request, "Datez au moins une étape avant de publier.", _manage_url(process), 409
         )
     with transaction.atomic():
         Process.objects.filter(pk=process.pk).update(status=wanted, updated_at=timezone.now())
@@ -161,24 +160,14 @@ def phase_toggle(request, slug, pk):
         done = "ouverte"
     elif action == "close":
         if not phase.is_open(today):
-            return render(
-                request,
-                "consultation/refused.html",
-                {"message": "Cette étape n'est pas ouverte.", "back": _manage_url(process)},
-                status=409,
-            )
+            return _refused(request, "Cette étape n'est pas ouverte.", _manage_url(process), 409)
         # Closed from tomorrow on: today's answers still count.
         phase.ends_on = today
         if phase.starts_on > today:
             phase.starts_on = today
         done = "close ce soir"
     else:
-        return render(
-            request,
-            "consultation/refused.html",
-            {"message": "Action inconnue.", "back": _manage_url(process)},
-            status=400,
-        )
+        return _refused(request, "Action inconnue.", _manage_url(process), 400)
     phase.save(update_fields=["starts_on", "ends_on"])
     messages.success(request, f"L'étape « {phase.label} » est {done}.")
     return redirect(_manage_url(process, "#etapes"))
@@ -295,12 +284,7 @@ def section_delete(request, slug, pk, section_pk):
     try:
         services.section_delete(section)
     except services.ConsultationError as error:
-        return render(
-            request,
-            "consultation/refused.html",
-            {"message": error.message, "back": back},
-            status=error.status_code,
-        )
+        return _refused(request, error.message, back, error.status_code)
     messages.success(request, f"La section « {section.title} » est supprimée.")
     return redirect(back)
 
@@ -341,15 +325,12 @@ def question_delete(request, slug, pk, question_pk):
     question = get_object_or_404(Question, pk=question_pk, section__questionnaire=questionnaire)
     back = reverse("consultation:questionnaire_manage", args=[slug, questionnaire.pk])
     if question.answers.exists():
-        return render(
+        return _refused(
             request,
-            "consultation/refused.html",
-            {
-                "message": "Des réponses ont déjà été données à cette question : "
-                "elle ne peut plus être supprimée.",
-                "back": back,
-            },
-            status=409,
+            "Des réponses ont déjà été données à cette question : "
+            "elle ne peut plus être supprimée.",
+            back,
+            409,
         )
     question.delete()
     messages.success(request, "La question est supprimée.")
@@ -366,11 +347,8 @@ def workshop_link(request, slug):
             process=process, by=request.user, reference=request.POST.get("evenement", "")
         )
     except services.ConsultationError as error:
-        return render(
-            request,
-            "consultation/refused.html",
-            {"message": error.message, "back": _manage_url(process, "#ateliers")},
-            status=error.status_code,
+        return _refused(
+            request, error.message, _manage_url(process, "#ateliers"), error.status_code
         )
     messages.success(request, f"« {event.title} » est un atelier de la concertation.")
     return redirect(_manage_url(process, "#ateliers"))
@@ -383,11 +361,8 @@ def workshop_unlink(request, slug, event_pk):
     try:
         services.workshop_unlink(process=process, by=request.user, event_id=event_pk)
     except services.ConsultationError as error:
-        return render(
-            request,
-            "consultation/refused.html",
-            {"message": error.message, "back": _manage_url(process, "#ateliers")},
-            status=error.status_code,
+        return _refused(
+            request, error.message, _manage_url(process, "#ateliers"), error.status_code
         )
     messages.success(
         request, "L'événement n'est plus un atelier de la concertation (il reste dans l'agenda)."
@@ -404,12 +379,7 @@ def team_add(request, slug):
             process=process, by=request.user, email=request.POST.get("email")
         )
     except services.ConsultationError as error:
-        return render(
-            request,
-            "consultation/refused.html",
-            {"message": error.message, "back": _manage_url(process, "#equipe")},
-            status=error.status_code,
-        )
+        return _refused(request, error.message, _manage_url(process, "#equipe"), error.status_code)
     messages.success(request, f"{person} fait partie de l'équipe de la concertation.")
     return redirect(_manage_url(process, "#equipe"))
 
@@ -421,11 +391,6 @@ def team_remove(request, slug, user_pk):
     try:
         services.team_remove(process=process, by=request.user, user_id=user_pk)
     except services.ConsultationError as error:
-        return render(
-            request,
-            "consultation/refused.html",
-            {"message": error.message, "back": _manage_url(process, "#equipe")},
-            status=error.status_code,
-        )
+        return _refused(request, error.message, _manage_url(process, "#equipe"), error.status_code)
     messages.success(request, "La personne ne fait plus partie de l'équipe de la concertation.")
     return redirect(_manage_url(process, "#equipe"))

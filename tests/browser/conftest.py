@@ -83,3 +83,20 @@ def axe_violations(page, impacts=("serious", "critical")):
 def screenshot(page, name, **kwargs):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), **kwargs)
+
+
+def log_in(page, user, next_url):
+    """Log in through the form as `user` (a factory user, PASSWORD) and land on `next_url`."""
+    from tests.factories.accounts import PASSWORD
+
+    page.context.clear_cookies()
+    page.goto(f"/compte/connexion/?next={next_url}")
+    page.get_by_label("Adresse e-mail").fill(user.email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(f"**{next_url}")
+
+
+def horizontal_overflow(page):
+    """How many pixels the page scrolls sideways (0 or less: none)."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")

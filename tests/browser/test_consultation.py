@@ -6,27 +6,14 @@ On a desktop and at 390 px, with axe-core."""
 from playwright.sync_api import expect
 
 from essor.consultation.models import Action, Comment, Proposal, Response, Support
-from tests.factories.accounts import PASSWORD, UserFactory
+from tests.factories.accounts import UserFactory
 from tests.factories.consultation import questionnaire
 from tests.factories.directory import MembershipFactory
 
-from .conftest import axe_violations, screenshot
+from .conftest import axe_violations, horizontal_overflow, log_in, screenshot
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-
-
-def log_in(page, user, next_url):
-    page.context.clear_cookies()
-    page.goto(f"/compte/connexion/?next={next_url}")
-    page.get_by_label("Adresse e-mail").fill(user.email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"**{next_url}")
-
-
-def horizontal_overflow(page):
-    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
 def test_answer_propose_moderate_retain_and_follow_the_progress(page):

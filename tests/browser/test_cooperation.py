@@ -8,24 +8,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from .conftest import axe_violations, screenshot
+from .conftest import axe_violations, horizontal_overflow, log_in, screenshot
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-
-
-def horizontal_overflow(page):
-    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-
-
-def log_in(page, user, next_url):
-    from tests.factories.accounts import PASSWORD
-
-    page.goto(f"/compte/connexion/?next={next_url}")
-    page.get_by_label("Adresse e-mail").fill(user.email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"**{next_url}")
 
 
 @pytest.fixture

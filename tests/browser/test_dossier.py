@@ -1,19 +1,10 @@
 """The dossier unique in a real browser, as an applicant fills it."""
 
 from essor.financing.models import Dossier, FundingLine
-from tests.factories.accounts import PASSWORD
 from tests.factories.directory import OrganisationFactory
 from tests.factories.financing import ToolFactory, applicant
 
-from .conftest import axe_violations, screenshot
-
-
-def log_in(page, user, next_url):
-    page.goto(f"/compte/connexion/?next={next_url}")
-    page.get_by_label("Adresse e-mail").fill(user.email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"**{next_url}")
+from .conftest import axe_violations, log_in, screenshot
 
 
 def test_the_tour_de_table_saves_one_line_and_ignores_the_blank_ones(page):

@@ -10,23 +10,13 @@ from playwright.sync_api import expect
 
 from essor.financing.enums import FundingRequestStatus, Instrument
 from essor.financing.models import Dossier, FundingRequest
-from tests.factories.accounts import PASSWORD
 from tests.factories.directory import OrganisationFactory
 from tests.factories.financing import ToolFactory, applicant, funder_member
 
-from .conftest import axe_violations, screenshot
+from .conftest import axe_violations, log_in, screenshot
 
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
-
-
-def log_in(page, user, next_url):
-    page.context.clear_cookies()
-    page.goto(f"/compte/connexion/?next={next_url}")
-    page.get_by_label("Adresse e-mail").fill(user.email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"**{next_url}")
 
 
 def check(page, name):

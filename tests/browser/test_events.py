@@ -9,24 +9,10 @@ from playwright.sync_api import expect
 from essor.events.enums import EventKind, RegistrationStatus, Theme
 from essor.events.models import Registration
 
-from .conftest import axe_violations, screenshot
+from .conftest import axe_violations, horizontal_overflow, log_in, screenshot
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-
-
-def horizontal_overflow(page):
-    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-
-
-def login(page, user, next_url):
-    from tests.factories.accounts import PASSWORD
-
-    page.goto(f"/compte/connexion/?next={next_url}")
-    page.get_by_label("Adresse e-mail").fill(user.email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"**{next_url}")
 
 
 def test_agenda_list_month_and_registration(page):
@@ -63,7 +49,7 @@ def test_agenda_list_month_and_registration(page):
         screenshot(page, f"agenda-mois-{name}", full_page=True)
 
     user = UserFactory()
-    login(page, user, event.get_absolute_url())
+    log_in(page, user, event.get_absolute_url())
     assert axe_violations(page) == []
     page.get_by_label("Votre structure (facultatif)").fill("SCOP des Monts")
     page.get_by_role("button", name="M'inscrire").click()
@@ -94,7 +80,7 @@ def test_an_espresso_from_creation_to_the_organisers_figures(page):
     page.set_viewport_size(DESKTOP)
 
     # 1. The organiser creates the event and its business meetings.
-    login(page, organiser, "/agenda/proposer/")
+    log_in(page, organiser, "/agenda/proposer/")
     start = (timezone.localtime() + timedelta(days=5)).replace(hour=8, minute=30)
     page.get_by_label("Titre", exact=True).fill("Espresso de Niort")
     page.get_by_label("Type", exact=True).select_option(EventKind.BUSINESS)
@@ -127,7 +113,7 @@ def test_an_espresso_from_creation_to_the_organisers_figures(page):
         (buyer, "Ville de Niort", "Acheteur", "Nettoyage de locaux", "Ce que vous recherchez"),
     ):
         logout(page)
-        login(page, user, event.get_absolute_url())
+        log_in(page, user, event.get_absolute_url())
         page.get_by_role("button", name="M'inscrire").click()
         page.get_by_role("link", name="Mes rendez-vous d'affaires").click()
         page.get_by_label("Structure représentée").fill(name)
@@ -151,7 +137,7 @@ def test_an_espresso_from_creation_to_the_organisers_figures(page):
 
     # 3. The organiser closes the requests, runs the scheduler and confirms the schedule.
     logout(page)
-    login(page, organiser, f"/agenda/{event.slug}/rendez-vous/organisation/")
+    log_in(page, organiser, f"/agenda/{event.slug}/rendez-vous/organisation/")
     page.get_by_role("button", name="Clore les demandes").click()
     page.get_by_role("button", name="Établir le planning").click()
     page.wait_for_url("**/rendez-vous/organisation/")
@@ -182,7 +168,7 @@ def test_an_espresso_from_creation_to_the_organisers_figures(page):
         request_deadline=meetings.request_deadline - shift,
     )
     logout(page)
-    login(page, buyer, f"/agenda/{event.slug}/rendez-vous/")
+    log_in(page, buyer, f"/agenda/{event.slug}/rendez-vous/")
     agenda = page.get_by_role("table", name="Mes rendez-vous, créneau par créneau")
     expect(agenda.get_by_role("link", name="Régie propreté du Marais")).to_be_visible()
     page.get_by_label("Suite du rendez-vous avec Régie propreté du Marais").select_option("devis")
@@ -193,7 +179,7 @@ def test_an_espresso_from_creation_to_the_organisers_figures(page):
 
     # 5. The organiser's figures, on a desktop and a phone.
     logout(page)
-    login(page, organiser, f"/agenda/{event.slug}/rendez-vous/organisation/")
+    log_in(page, organiser, f"/agenda/{event.slug}/rendez-vous/organisation/")
     figures = page.get_by_role("table", name="Suites des rendez-vous, par type de participant")
     assert (
         figures.get_by_role("row", name="Acheteur").get_by_role("cell").nth(1).inner_text() == "1"

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from essor.initiatives.report import load_report_initiatives
 
-from .conftest import axe_violations, screenshot
+from .conftest import axe_violations, horizontal_overflow, screenshot
 
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
@@ -16,10 +16,6 @@ CAPTION = "Comparaison des formes juridiques de l'ESS"
 def report_examples(geography):
     # Transactional tests empty the tables the data migration filled: load them again.
     load_report_initiatives()
-
-
-def horizontal_overflow(page):
-    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
 def test_legal_forms_table_passes_axe_and_scrolls_with_the_keyboard_on_a_desktop(page):

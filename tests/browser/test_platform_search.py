@@ -14,7 +14,7 @@ from tests.factories.directory import EssOrganisationFactory, EstablishmentFacto
 from tests.factories.financing import ToolFactory
 from tests.factories.territories import LIMOGES, commune
 
-from .conftest import axe_violations, screenshot
+from .conftest import axe_violations, horizontal_overflow, screenshot
 
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -34,10 +34,6 @@ def content(geography):
         )
         offer_set_areas(offer, [AreaSpec("departement", "87", "Haute-Vienne (87)")])
     ToolFactory(title="Fonds d'amorçage des tiers-lieux", funders=[gare])
-
-
-def horizontal_overflow(page):
-    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
 def test_the_header_box_leads_to_results_grouped_by_kind_on_a_desktop(page, content):

@@ -12,23 +12,14 @@ from essor.directory.enums import LabelKind
 from essor.purchasing.categories import sync_categories
 from essor.purchasing.enums import MemberStatus, NeedStatus, Outcome
 from essor.purchasing.models import Answer, PurchaseNeed
-from tests.factories.accounts import PASSWORD, UserFactory
+from tests.factories.accounts import UserFactory
 from tests.factories.directory import LabelFactory, MembershipFactory
 from tests.factories.purchasing import COGNAC, buyer, supplier
 
-from .conftest import axe_violations, screenshot
+from .conftest import axe_violations, log_in, screenshot
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
-
-
-def log_in(page, user, next_url):
-    page.context.clear_cookies()
-    page.goto(f"/compte/connexion/?next={next_url}")
-    page.get_by_label("Adresse e-mail").fill(user.email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"**{next_url}")
 
 
 def test_a_need_is_posted_moderated_notified_answered_by_a_consortium_and_closed(page):

@@ -8,13 +8,9 @@ from playwright.sync_api import expect
 from essor.financing.enums import Instrument
 from tests.factories.financing import ToolFactory
 
-from .conftest import axe_violations, screenshot
+from .conftest import axe_violations, horizontal_overflow, screenshot
 
 SIZES = {"bureau": {"width": 1280, "height": 900}, "telephone": {"width": 375, "height": 812}}
-
-
-def horizontal_overflow(page):
-    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
 @pytest.mark.parametrize("size", SIZES)

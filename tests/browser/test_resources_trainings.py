@@ -3,19 +3,10 @@ results for volunteers in its département show it — in a real browser."""
 
 from django.urls import reverse
 
-from tests.factories.accounts import PASSWORD, UserFactory
+from tests.factories.accounts import UserFactory
 from tests.factories.directory import EssOrganisationFactory, MembershipFactory
 
-from .conftest import axe_violations
-
-
-def log_in(page, user, next_url):
-    page.context.clear_cookies()
-    page.goto(f"/compte/connexion/?next={next_url}")
-    page.get_by_label("Adresse e-mail").fill(user.email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"**{next_url}")
+from .conftest import axe_violations, log_in
 
 
 def test_a_published_training_reaches_volunteers_orientation_in_its_departement(page):

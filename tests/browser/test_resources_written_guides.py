@@ -5,25 +5,12 @@ in a real browser, at desktop and phone sizes, with axe."""
 import pytest
 from django.urls import reverse
 
-from tests.factories.accounts import PASSWORD, UserFactory
+from tests.factories.accounts import UserFactory
 from tests.factories.directory import EssOrganisationFactory, MembershipFactory
 
-from .conftest import axe_violations
+from .conftest import axe_violations, horizontal_overflow, log_in
 
 SIZES = {"bureau": {"width": 1280, "height": 900}, "telephone": {"width": 390, "height": 844}}
-
-
-def log_in(page, user, next_url):
-    page.context.clear_cookies()
-    page.goto(f"/compte/connexion/?next={next_url}")
-    page.get_by_label("Adresse e-mail").fill(user.email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"**{next_url}")
-
-
-def horizontal_overflow(page):
-    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
 def check(page):
