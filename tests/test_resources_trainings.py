@@ -176,3 +176,38 @@ def test_the_publisher_s_trainings_are_in_their_export():
     )  # fmt: skip
     rows = personal_data(user)["ressources_formations_publiees"]
     assert [row["intitule"] for row in rows] == ["Gouvernance"]
+
+
+def test_a_session_registers_through_the_agenda_event_its_organiser_runs(client):
+    from tests.factories.events import EventFactory
+
+    organisation = EssOrganisationFactory(name="Ligue de l'enseignement 87 (test)")
+    client.force_login(MembershipFactory(organisation=organisation).user)
+    session = EventFactory(organiser=organisation, title="Trésorerie : session de mars")
+    elsewhere = EventFactory(title="Rencontre d'un autre organisme")
+    create = reverse("resources:training_create")
+
+    # Someone else's event, or no event at that address: a French error, nothing saved.
+    for reference, message in (
+        (elsewhere.get_absolute_url(), "Cet événement n'est pas organisé par Ligue"),
+        ("/agenda/nulle-part/", "Événement introuvable : indiquez l'adresse de sa page"),
+    ):
+        response = client.post(create, training_post(organisation, agenda=reference))
+        assert response.status_code == 400 and message in text(response)
+    assert not Training.objects.exists()
+
+    address = f"https://essor.example.org{session.get_absolute_url()}"
+    assert client.post(create, training_post(organisation, agenda=address)).status_code == 302
+    training = Training.objects.get()
+    assert training.event == session
+    training.status = PublicationStatus.PUBLISHED
+    training.save()
+    page = text(client.get(reverse("resources:training", args=[training.pk])))
+    assert "Inscription dans l'agenda" in page and session.get_absolute_url() in page
+
+    # An event that is not public (withdrawn, pending) is not linked from the page.
+    session.status = "pending"
+    session.save()
+    client.logout()
+    page = text(client.get(reverse("resources:training", args=[training.pk])))
+    assert "Inscription dans l'agenda" not in page

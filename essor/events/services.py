@@ -434,6 +434,14 @@ def find_event(reference):
     return event
 
 
+def published_event(event_id):
+    """The event if the public may see it (published), else None: what another module
+    links to (a training's session)."""
+    if event_id is None:
+        return None
+    return Event.objects.published().filter(pk=event_id).first()
+
+
 def workshop_rows(events, user, *, unpublished=False):
     """The events as a consultation lists its workshops: published ones (all of them for
     its team, `unpublished`), each with `n_confirmed`, `seats_left` and `mine` (the

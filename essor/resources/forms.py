@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.text import slugify
 
+from essor.events import services as events
 from essor.territories.models import Departement, Region
 
 from .enums import GuideLinkKind, StudyKind, StudyTheme, TrainingAudience, TrainingFormat
@@ -212,6 +213,13 @@ class TrainingForm(forms.ModelForm):
         required=False,
         help_text="Où la formation a lieu ; laissez vide pour une formation à distance.",
     )
+    agenda = forms.CharField(
+        label="Session dans l'agenda",
+        required=False,
+        max_length=500,
+        help_text="Facultatif : l'adresse de la page d'un événement de l'agenda que votre "
+        "organisme organise pour cette session. Les inscriptions se font alors par l'agenda.",
+    )
 
     class Meta:
         model = Training
@@ -240,6 +248,8 @@ class TrainingForm(forms.ModelForm):
         if self.instance.pk:
             if self.instance.organiser_id:
                 self.initial["organiser"] = str(self.instance.organiser_id)
+            if self.instance.event_id:
+                self.initial["agenda"] = self.instance.event.get_absolute_url()
             if self.instance.departement_id:
                 self.initial["territoire"] = f"d-{self.instance.departement_id}"
             elif self.instance.region_id:
@@ -255,7 +265,25 @@ class TrainingForm(forms.ModelForm):
             self.add_error("session_ends_on", "La session ne peut pas finir avant de commencer.")
         if ends and not starts:
             self.add_error("next_session", "Indiquez aussi la date de début de la session.")
+        data["event"] = self._agenda_event(data)
         return data
+
+    def _agenda_event(self, data):
+        """The agenda's event for the session: one the training's organiser organises."""
+        reference, organiser = data.get("agenda"), data.get("organiser")
+        if not reference:
+            return None
+        try:
+            event = events.find_event(reference)
+        except events.EventError as error:
+            self.add_error("agenda", error.message)
+            return None
+        if organiser is not None and event.organiser_id != organiser.pk:
+            self.add_error(
+                "agenda", f"Cet événement n'est pas organisé par {organiser.display_name}."
+            )
+            return None
+        return event
 
     def _post_clean(self):
         # The dates are checked above in French; the model's own clean() asks for an
@@ -266,6 +294,7 @@ class TrainingForm(forms.ModelForm):
     def save(self, commit=False):
         training = super().save(commit=False)
         training.organiser = self.cleaned_data["organiser"]
+        training.event = self.cleaned_data.get("event")
         training.organiser_name = ""
         code = self.cleaned_data.get("territoire") or ""
         training.region_id = code[2:] if code.startswith("r-") else None

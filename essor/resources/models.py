@@ -130,6 +130,15 @@ class Training(Decision, models.Model):
     )
     url = models.URLField("page de l'organisme", blank=True)
     registration_url = models.URLField("lien d'inscription", blank=True)
+    # Its session as an event of the agenda: people register there (places, waiting list).
+    event = models.ForeignKey(
+        "events.Event",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="session dans l'agenda",
+    )
     next_session = models.DateField("prochaine session : début", null=True, blank=True)
     session_ends_on = models.DateField("prochaine session : fin", null=True, blank=True)
     places = models.CharField(

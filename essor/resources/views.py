@@ -20,6 +20,7 @@ from essor.core.storage import private_file_response
 from essor.core.text import fold, render_markdown_with_toc
 from essor.core.workflow import WorkflowError
 from essor.directory.enums import EssFamily
+from essor.events import services as events
 from essor.purchasing import services as purchasing
 from essor.search import index as search_index
 from essor.search.registry import get as get_kind
@@ -223,6 +224,7 @@ def _training_context(request, training, **extra):
         "training": training,
         "can_edit": can_edit_training(request.user, training),
         "steps": TRAININGS.available(training, request.user),
+        "agenda_event": events.published_event(training.event_id),
         **extra,
     }
 
