@@ -393,3 +393,20 @@ def test_the_database_refuses_a_second_version_in_progress(actor, organisation):
         GuideVersion.objects.create(
             guide=version.guide, number=2, title="Fork", summary="…", body="…", created_by=actor
         )
+
+
+def test_the_demo_has_a_guide_waiting_in_the_cress_queue_once(client):
+    from essor.resources.demo import load_demo_guides
+
+    dla = EssOrganisationFactory(name="DLA 23")
+    actor = UserFactory(email="accompagnement@demo.example.org", support_actor=True)
+    MembershipFactory(user=actor, organisation=dla)
+    assert load_demo_guides() == 1
+    assert load_demo_guides() == 0  # idempotent
+    version = GuideVersion.objects.get()
+    assert version.status == G.SUBMITTED and version.guide.organisation == dla
+    assert "(guide de démonstration)" in version.title
+    client.force_login(UserFactory(cress_staff=True))
+    assert version.title in text(client.get(reverse("resources:moderation")))
+    # Not public until the CRESS publishes it.
+    assert client.get(version.guide.get_absolute_url()).status_code == 404

@@ -7,8 +7,8 @@ from essor.core.demo import demo_step
 from essor.territories.models import Departement
 
 from .enums import PublicationStatus
-from .models import Training
-from .services import REPORT_SLUG, load_report_study
+from .models import AuthoredGuide, Training
+from .services import REPORT_SLUG, guide_link_choices, guide_save, load_report_study
 
 FIELDS = ("description", "audiences", "theme", "places", "opco_fundable")
 
@@ -45,4 +45,33 @@ def load_demo_studies(data):
     for record in data["records"]:
         if record["slug"] == REPORT_SLUG:
             created += load_report_study()[1]
+    return created
+
+
+@demo_step("guides.json", order=52)
+def load_demo_guides(data):
+    """A guide the support actor's demo account wrote and submitted: the CRESS account
+    finds it in its queue to publish or send back. Returns how many guides were created."""
+    from django.contrib.auth import get_user_model
+
+    from essor.directory.models import Organisation
+
+    created = 0
+    choices = guide_link_choices()
+    for record in data["records"]:
+        author = get_user_model().objects.filter(email=record["author"]).first()
+        organisation = Organisation.objects.filter(name=record["organisation"]).first()
+        exists = AuthoredGuide.objects.filter(versions__title=record["title"]).exists()
+        if author is None or organisation is None or exists:
+            continue
+        links = [
+            (kind, path, label)
+            for kind in record["link_kinds"]
+            for path, label in choices[kind][:3]
+        ]
+        guide_save(
+            author=author, organisation=organisation, title=record["title"],
+            summary=record["summary"], body=record["body"], links=links, submit=True,
+        )  # fmt: skip
+        created += 1
     return created
