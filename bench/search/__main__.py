@@ -6,7 +6,12 @@ establishments, bench/search/generate.py), time the search and the map in-proces
 connections. Prints one JSON document and writes it to --out.
 
 --platform: the platform search instead (/recherche/, /api/recherche/ over every
-registered kind, worker.py platform), into bench/out/search/platform-results.json."""
+registered kind, worker.py platform), into bench/out/search/platform-results.json.
+
+--scale national: 1,500,000 organisations and 2,000,000 establishments, in places of
+their own (bench/out/search-national/ and the PostgreSQL database essor_bench_national,
+or BENCH_NATIONAL_POSTGRES_URL) so that the 250,000 ones stay. --prepare-only builds
+the databases and stops; a build that was stopped goes on where it was."""
 
 import argparse
 import json
@@ -30,6 +35,18 @@ DATABASES = {
         "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/essor_search_bench"
     ),
 }
+NATIONAL_VAR = ROOT / "bench" / "out" / "search-national"
+# (organisations, establishments, folder, databases)
+SCALES = {
+    "region": (180_000, 250_000, VAR, DATABASES),
+    "national": (1_500_000, 2_000_000, NATIONAL_VAR, {
+        "sqlite": f"sqlite:///{NATIONAL_VAR / 'search.sqlite3'}",
+        "postgresql": os.environ.get(
+            "BENCH_NATIONAL_POSTGRES_URL",
+            "postgres://postgres@127.0.0.1:5432/essor_bench_national",
+        ),
+    }),
+}  # fmt: skip
 
 
 def environment(database_url):
@@ -156,8 +173,10 @@ def throughput(env, seconds, workers, connections, settings="essor.settings"):
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--databases", default="sqlite,postgresql")
-    parser.add_argument("--organisations", type=int, default=180_000)
-    parser.add_argument("--establishments", type=int, default=250_000)
+    parser.add_argument("--scale", choices=sorted(SCALES), default="region")
+    parser.add_argument("--organisations", type=int)
+    parser.add_argument("--establishments", type=int)
+    parser.add_argument("--prepare-only", action="store_true", help="build, do not measure")
     parser.add_argument("--cases", type=int, default=60)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--wrk-seconds", type=int, default=30)
@@ -168,12 +187,20 @@ def main():
         action="store_true",
         help="only the platform search (/recherche/): p50/p95 over every registered kind",
     )
-    parser.add_argument("--out", default=str(VAR / "search-results.json"))
+    parser.add_argument("--out")
     args = parser.parse_args()
+    # The folder is read by every helper above: the scale chooses it once, here.
+    global VAR  # noqa: PLW0603
+    organisations, establishments, VAR, databases = SCALES[args.scale]
+    args.organisations = args.organisations or organisations
+    args.establishments = args.establishments or establishments
+    if not args.out:
+        name = "platform-results.json" if args.platform else "search-results.json"
+        args.out = str(VAR / name)
     VAR.mkdir(parents=True, exist_ok=True)
     report = {}
     for name in args.databases.split(","):
-        env = environment(DATABASES[name])
+        env = environment(databases[name])
         print(f"[{name}] préparation…", file=sys.stderr)
         size = [
             "--organisations",
@@ -182,6 +209,9 @@ def main():
             str(args.establishments),
         ]
         prepared = json.loads(worker("prepare", env, *size).strip().splitlines()[-1])
+        if args.prepare_only:
+            report[name] = {"prepared": prepared}
+            continue
         # DEBUG off: pages name their static files through the manifest.
         subprocess.run(
             [str(BIN / "essor"), "collectstatic", "--no-input", "-v", "0"],
@@ -217,9 +247,8 @@ def main():
             report[name]["throughput_no_cache"] = throughput(
                 env, args.wrk_seconds, args.workers, 16, "bench.search.settings_nocache"
             )
-    if args.platform and args.out == parser.get_default("out"):
-        args.out = str(VAR / "platform-results.json")
-    Path(args.out).write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    if not args.prepare_only:
+        Path(args.out).write_text(json.dumps(report, indent=2, ensure_ascii=False))
     print(json.dumps(report, indent=2, ensure_ascii=False))
 
 

@@ -1,15 +1,18 @@
 """A reproducible national directory: 180,000 organisations and 250,000 establishments
 (about all the ESS employer establishments of France) placed in real communes.
 
-Fixed seed, fixed vocabulary: two runs write the same rows. The rows go in through
-bulk_create, as an importer writes them, so that the search index is built by its
-database triggers — the time it takes is part of the report."""
+Fixed seed, fixed vocabulary: two runs write the same rows. The rows go in by batches,
+one statement per table and batch (PostgreSQL: COPY; SQLite: one prepared INSERT), so
+that the search index is built by its database triggers, as after an import — the time
+it takes is part of the report. A stopped build goes on from its last whole batch."""
 
+import enum
+import json
 import math
 import random
 import time
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 
 from essor.directory.enums import CoordinatePrecision, EssFamily, Source
 from essor.directory.identifiers import with_luhn_key
@@ -85,22 +88,9 @@ def _communes():
     return rows, weights
 
 
-def generate(organisations=180_000, establishments=250_000, out=print):
-    """Write the synthetic directory; returns {"seconds": ..., "rows": ...}."""
-    rng = random.Random(SEED)
-    communes, weights = _communes()
-    by_dep = {}
-    for index, row in enumerate(communes):
-        by_dep.setdefault(row[0][:3] if row[0].startswith("97") else row[0][:2], []).append(index)
-    labels = list(Label.objects.order_by("code").values_list("pk", flat=True))
-    cumulative = []
-    total = 0.0
-    for w in weights:
-        total += w
-        cumulative.append(total)
-
-    # Extra establishments go to one organisation in six; a few are large networks (the
-    # biggest ESS legal units have a thousand establishments and more).
+def _draws(rng, organisations, establishments):
+    """Extra establishments go to one organisation in six; a few are large networks (the
+    biggest ESS legal units have a thousand establishments and more)."""
     owners = rng.sample(range(organisations), k=organisations // 6)
     extra_counts = [0] * organisations
     remaining = establishments - organisations
@@ -108,87 +98,193 @@ def generate(organisations=180_000, establishments=250_000, out=print):
         size = min(int(rng.paretovariate(1.3)), MAX_NETWORK, remaining)
         extra_counts[rng.choice(owners)] += size
         remaining -= size
+    return extra_counts
 
+
+class _Rows:
+    """Rows of a table as tuples of every column but the id: a template of the model's
+    defaults (as the database stores them), the drawn columns put in."""
+
+    def __init__(self, model, drawn, **fixed):
+        instance = model(**fixed)
+        self.fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        self.template = []
+        for field in self.fields:
+            value = field.pre_save(instance, add=True)
+            if isinstance(field, models.JSONField):
+                value = json.dumps(value)
+            else:
+                value = field.get_db_prep_save(value, connection)
+            # A TextChoices member: its value (the driver would write an Enum's name).
+            self.template.append(value.value if isinstance(value, enum.Enum) else value)
+        names = [f.attname for f in self.fields]
+        self.positions = [names.index(name) for name in drawn]
+        self.table = model._meta.db_table
+
+    def row(self, values):
+        row = list(self.template)
+        for position, value in zip(self.positions, values, strict=True):
+            row[position] = value
+        return row
+
+    def write(self, rows, ids=None):
+        columns = [f.column for f in self.fields]
+        if ids is not None:
+            columns = ["id", *columns]
+            rows = [[i, *row] for i, row in zip(ids, rows, strict=True)]
+        quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # One COPY: the statement triggers index the whole batch at once.
+                with cursor.cursor.copy(f"COPY {self.table} ({quoted}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                marks = ", ".join(["%s"] * len(columns))
+                insert = f"INSERT INTO {self.table} ({quoted}) VALUES ({marks})"  # noqa: S608
+                cursor.executemany(insert, rows)
+
+
+ORG_DRAWN = ("siren", "name", "acronym", "legal_category", "ess_family", "is_esus", "description")
+SITE_DRAWN = ("organisation_id", "name", "commune_id", "postal_code", "latitude", "longitude",
+              "naf", "headcount_band", "is_head_office")  # fmt: skip
+
+
+def _next_id(model):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {model._meta.db_table}")  # noqa: S608
+        return cursor.fetchone()[0] + 1
+
+
+def _move_sequence(model):
+    """After ids written by hand, PostgreSQL's identity goes on after them."""
+    if connection.vendor == "postgresql":
+        table = model._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
+                f"(SELECT MAX(id) FROM {table}))"
+            )
+
+
+class _Places:
+    def __init__(self):
+        self.communes, weights = _communes()
+        self.by_dep = {}
+        for index, row in enumerate(self.communes):
+            key = row[0][:3] if row[0].startswith("97") else row[0][:2]
+            self.by_dep.setdefault(key, []).append(index)
+        self.cumulative = []
+        total = 0.0
+        for w in weights:
+            total += w
+            self.cumulative.append(total)
+        self.indexes = range(len(self.communes))
+
+    def draw(self, rng):
+        return rng.choices(self.indexes, cum_weights=self.cumulative)[0]
+
+
+def _organisation(rng, index, places, family_weights):
+    """(drawn columns, commune index, NAF weights) of the index-th organisation."""
+    family, _, categories, nafs = rng.choices(FAMILIES, weights=family_weights)[0]
+    commune_index = places.draw(rng)
+    commune = places.communes[commune_index]
+    theme = rng.choice(THEMES)
+    name = f"{rng.choice(NAME_HEADS[family])} {theme} de {commune[1]}"
+    if rng.random() < 0.3:
+        name = f"{rng.choice(NAME_HEADS[family])} {rng.choice(THEMES)} {theme}"[:250]
+    description = rng.choice(DESCRIPTIONS).format(
+        commune=commune[1], family=family.label.lower(), theme=theme
+    )
+    acronym = (
+        "".join(w[0] for w in name.split()[:4] if w[0].isalpha()).upper()
+        if rng.random() < 0.25
+        else ""
+    )
+    values = (
+        with_luhn_key(f"{80_000_000 + index:08d}"),
+        name,
+        acronym,
+        rng.choice(categories),
+        family.value,
+        rng.random() < 0.03,
+        description,
+    )
+    return values, commune_index, nafs
+
+
+def _establishments(rng, org_id, commune_index, nafs, more, places):
+    """The drawn columns of an organisation's establishments, its head office first."""
+    communes = places.communes
+    dep_key = communes[commune_index][0][:2]
+    rows = []
+    for n in range(1 + more):
+        if n == 0:
+            place = commune_index
+        elif rng.random() < 0.7 and places.by_dep.get(dep_key):
+            place = rng.choice(places.by_dep[dep_key])
+        else:
+            place = places.draw(rng)
+        code, _, _, lat, lon, postal_codes = communes[place]
+        # Within about 2 km of the commune's centre.
+        jitter_lat = rng.gauss(0, 0.012)
+        jitter_lon = rng.gauss(0, 0.012 / max(math.cos(math.radians(lat)), 0.2))
+        # Most establishments have no sign of their own.
+        name = f"{rng.choice(SIGNS)} de {communes[place][1]}" if n and rng.random() < 0.2 else ""
+        rows.append(
+            (org_id, name, code, postal_codes[0] if postal_codes else "",
+             round(lat + jitter_lat, 6), round(lon + jitter_lon, 6),
+             _weighted(rng, nafs), _weighted(rng, BANDS), n == 0)
+        )  # fmt: skip
+    return rows
+
+
+def generate(organisations=180_000, establishments=250_000, out=print):
+    """Write the synthetic directory; returns {"seconds": ..., "rows": ...}."""
+    rng = random.Random(SEED)
+    places = _Places()
+    labels = list(Label.objects.order_by("code").values_list("pk", flat=True))
+    extra_counts = _draws(rng, organisations, establishments)
+    # Restartable: batches are committed whole, so a stopped build left whole batches; the
+    # draws of those are made again (same seed, same rows) and their writes skipped.
+    done = Organisation.objects.filter(is_synthetic=True).count()
+    if done % BATCH or done > organisations:
+        raise RuntimeError(f"{done} structures déjà écrites : pas un nombre de lots entiers")
+    if done:
+        out(f"  reprise après {done:,} structures")
+    org_rows = _Rows(Organisation, ORG_DRAWN, source=Source.SYNTHETIC, is_synthetic=True)
+    site_rows = _Rows(
+        Establishment, SITE_DRAWN, source=Source.SYNTHETIC, is_synthetic=True,
+        is_employer=True, coordinate_precision=CoordinatePrecision.ADDRESS,
+    )  # fmt: skip
+    through = Organisation.labels.through
+    first_id = _next_id(Organisation)
     started = time.monotonic()
     family_weights = [f[1] for f in FAMILIES]
-    written = 0
     for start in range(0, organisations, BATCH):
         size = min(BATCH, organisations - start)
-        orgs, plans = [], []
-        for index in range(start, start + size):
-            family, _, categories, nafs = rng.choices(FAMILIES, weights=family_weights)[0]
-            commune_index = rng.choices(range(len(communes)), cum_weights=cumulative)[0]
-            commune = communes[commune_index]
-            theme = rng.choice(THEMES)
-            name = f"{rng.choice(NAME_HEADS[family])} {theme} de {commune[1]}"
-            if rng.random() < 0.3:
-                name = f"{rng.choice(NAME_HEADS[family])} {rng.choice(THEMES)} {theme}"[:250]
-            description = rng.choice(DESCRIPTIONS).format(
-                commune=commune[1], family=family.label.lower(), theme=theme
-            )
-            orgs.append(
-                Organisation(
-                    siren=with_luhn_key(f"{80_000_000 + index:08d}"),
-                    name=name,
-                    acronym="".join(w[0] for w in name.split()[:4] if w[0].isalpha()).upper()
-                    if rng.random() < 0.25
-                    else "",
-                    legal_category=rng.choice(categories),
-                    ess_family=family,
-                    is_esus=rng.random() < 0.03,
-                    description=description,
-                    source=Source.SYNTHETIC,
-                    is_synthetic=True,
-                )
-            )
-            plans.append((commune_index, nafs, extra_counts[index]))
+        skip = start < done
+        ids = range(first_id, first_id + size)
+        orgs, sites = [], []
+        for org_id, index in zip(ids, range(start, start + size), strict=True):
+            values, commune_index, nafs = _organisation(rng, index, places, family_weights)
+            orgs.append(org_rows.row(values))
+            sites += _establishments(rng, org_id, commune_index, nafs, extra_counts[index], places)
+        links = [
+            through(organisation_id=org_id, label_id=rng.choice(labels))
+            for org_id in ids
+            if labels and rng.random() < 0.04
+        ]
+        if skip:
+            continue
         with transaction.atomic():
-            Organisation.objects.bulk_create(orgs, batch_size=1000)
-            sites = []
-            for org, (commune_index, nafs, more) in zip(orgs, plans, strict=True):
-                dep_key = communes[commune_index][0][:2]
-                for n in range(1 + more):
-                    if n == 0:
-                        place = commune_index
-                    elif rng.random() < 0.7 and by_dep.get(dep_key):
-                        place = rng.choice(by_dep[dep_key])
-                    else:
-                        place = rng.choices(range(len(communes)), cum_weights=cumulative)[0]
-                    code, _, _, lat, lon, postal_codes = communes[place]
-                    # Within about 2 km of the commune's centre.
-                    jitter_lat = rng.gauss(0, 0.012)
-                    jitter_lon = rng.gauss(0, 0.012 / max(math.cos(math.radians(lat)), 0.2))
-                    sites.append(
-                        Establishment(
-                            organisation=org,
-                            # Most establishments have no sign of their own.
-                            name=f"{rng.choice(SIGNS)} de {communes[place][1]}"
-                            if n and rng.random() < 0.2
-                            else "",
-                            commune_id=code,
-                            postal_code=postal_codes[0] if postal_codes else "",
-                            latitude=round(lat + jitter_lat, 6),
-                            longitude=round(lon + jitter_lon, 6),
-                            coordinate_precision=CoordinatePrecision.ADDRESS,
-                            naf=_weighted(rng, nafs),
-                            headcount_band=_weighted(rng, BANDS),
-                            is_employer=True,
-                            is_head_office=n == 0,
-                            source=Source.SYNTHETIC,
-                            is_synthetic=True,
-                        )
-                    )
-            Establishment.objects.bulk_create(sites, batch_size=1000)
-            if labels:
-                through = Organisation.labels.through
-                Organisation.labels.through.objects.bulk_create(
-                    [
-                        through(organisation_id=org.pk, label_id=rng.choice(labels))
-                        for org in orgs
-                        if rng.random() < 0.04
-                    ]
-                )
-        written += size
+            org_rows.write(orgs, ids)
+            _move_sequence(Organisation)
+            site_rows.write([site_rows.row(values) for values in sites])
+            through.objects.bulk_create(links)
+        first_id += size
+        written = start + size
         if written % 20_000 == 0 or written == organisations:
             out(f"  {written:,} structures écrites ({time.monotonic() - started:.0f} s)")
     seconds = time.monotonic() - started

@@ -59,8 +59,9 @@ def prepare(args):
     if (organisations, establishments) == (args.organisations, args.establishments):
         print(json.dumps({"prepared": "existing", "organisations": organisations}))
         return
-    if organisations or establishments:
-        sys.exit("La base de mesure contient d'autres données : recréez-la (--regenerate).")
+    if organisations > args.organisations or establishments > args.establishments:
+        sys.exit("La base de mesure contient d'autres données : recréez-la.")
+    # A build that was stopped goes on from its last whole batch.
     report = generate(
         args.organisations, args.establishments, out=lambda m: print(m, file=sys.stderr)
     )
