@@ -426,6 +426,39 @@ def test_the_memory_index_and_sql_give_the_same_answers(directory, settings, fil
 @pytest.mark.parametrize(
     "filters",
     [
+        SearchFilters(),
+        SearchFilters(text="coop"),
+        SearchFilters(text="sante", family=EssFamily.MUTUAL),
+        SearchFilters(esus=True, departement="87"),
+        SearchFilters(text="association", sector="action_sociale", epci="248719312"),
+        SearchFilters(near=Near(45.8336, 1.2476, 40), origin=(45.8336, 1.2476)),
+        SearchFilters(zone=BBox(0.5, 45.0, 2.5, 46.5), family=EssFamily.COOPERATIVE),
+        SearchFilters(text="association", commune=LIMOGES, departement="87"),
+    ],
+    ids=["all", "text", "text+family", "esus+dep", "text+sector+epci", "radius",
+         "zone+family", "text+commune+dep"],
+)  # fmt: skip
+@pytest.mark.parametrize("sort", ["relevance", "name", "-name", "distance"])
+def test_the_memory_index_counts_over_whole_columns_as_over_few_establishments(
+    directory, settings, monkeypatch, filters, sort
+):
+    """At national scale a search that leaves many establishments is counted over whole
+    columns, one that leaves few over those alone: both give SQL's answers."""
+    from essor.search.backends import memory
+
+    settings.ESSOR_SEARCH_MEMORY = "off"
+    in_sql = _everything(filters, sort)
+    settings.ESSOR_SEARCH_MEMORY = "inline"
+    monkeypatch.setattr(memory, "FEW_SITES", 0)  # every search over whole columns
+    monkeypatch.setattr(memory, "NAME_SLICE", 1)  # a page in name order read in slices
+    memory.forget()
+    assert _everything(filters, sort) == in_sql
+    assert in_sql[0].total
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
         SearchFilters(naf="88", not_esus=True),
         SearchFilters(text="association", naf="88.10A", departement="87"),
         SearchFilters(naf="64.1", esus=True),

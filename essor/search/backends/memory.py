@@ -43,7 +43,7 @@ import numpy as np
 from django.conf import settings
 from django.db import connections
 
-from .base import EARTH_RADIUS_KM, ORG_FACETS, PLACE_LABEL_KIND, SITE_FACETS, Cell, Sql
+from .base import EARTH_RADIUS_KM, ORG_FACETS, PLACE_LABEL_KIND, SITE_FACETS, BBox, Cell, Sql
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +51,15 @@ logger = logging.getLogger(__name__)
 CODED = {"dep": "departement", "epci": "epci", "section": "section", "sector": "sector",
          "band": "band", "commune": "commune"}  # fmt: skip
 NO_VALUE = -1
+# A search whose words or place leave at most this many establishments is counted over
+# those alone (their indexes); beyond, over whole columns. At national scale (2 million
+# establishments) a pass over a column costs about a millisecond, and a count runs a
+# dozen of them per facet.
+FEW_SITES = 150_000
+# Site filters that are facets (excluded one at a time when counting), and the others.
+LABELS = ("label", "place")
+# A page in name order reads the order by slices from this size up.
+NAME_SLICE = 65_536
 
 
 def _codes(values):
@@ -110,6 +119,31 @@ class Snapshot:
         arrays += [*self.columns.values(), *self.pair_order.values()]
         return sum(a.nbytes for a in arrays)
 
+    def _derived(self, name, compute):
+        """What is computed once per process from the arrays (not kept in the files)."""
+        derived = self.__dict__.setdefault("_derived_values", {})
+        if name not in derived:
+            derived[name] = compute()
+        return derived[name]
+
+    @property
+    def site_start(self):
+        """The establishments of organisation i are site_start[i]:site_start[i + 1]."""
+        return self._derived(
+            "site_start",
+            lambda: np.concatenate(
+                ([0], np.cumsum(np.bincount(self.site_org, minlength=self.size)))
+            ),
+        )
+
+    def sites_of(self, org_indexes):
+        """The establishments of the given organisations (ascending indexes), in order."""
+        start = self.site_start
+        first, end = start[org_indexes], start[org_indexes + 1]
+        lengths = end - first
+        offsets = np.cumsum(lengths) - lengths
+        return np.arange(int(lengths.sum())) + np.repeat(first - offsets, lengths)
+
     # --- filters ---------------------------------------------------------------------
 
     def org_indexes(self, org_ids):
@@ -132,42 +166,63 @@ class Snapshot:
                 mask &= labelled
         return mask
 
-    def site_conditions(self, filters, exclude=None):
-        """The establishments matching the establishment filters but `exclude`; None when
-        there is no such filter (every establishment)."""
-        mask = None
+    def box_sites(self, box, among=None):
+        """The establishments (ascending indexes) in `box`, among `among` if given."""
+        lat = self.lat if among is None else self.lat[among]
+        inside = np.flatnonzero((lat >= box.south) & (lat <= box.north))
+        if among is not None:
+            inside = among[inside]
+        lon = self.lon[inside]
+        return inside[(lon >= box.west) & (lon <= box.east)]
 
-        def narrow(condition):
-            nonlocal mask
-            mask = condition if mask is None else mask & condition
-
-        for column, facet in CODED.items():
-            value = getattr(filters, facet)
-            if value and exclude != facet:
-                code = self.vocabularies[column].get(value, -2)
-                narrow(self.columns[column] == code)
-        if filters.naf:
-            codes = [c for v, c in self.vocabularies["naf"].items() if v.startswith(filters.naf)]
-            narrow(np.isin(self.columns["naf"], codes))
+    def place_sites(self, filters):
+        """The establishments (ascending indexes) in the chosen commune, radius and map
+        zone; None when none of these is chosen. The band of latitudes first: a radius
+        reads a tenth of the longitudes."""
+        sites = None
+        if filters.commune:
+            code = self.vocabularies["commune"].get(filters.commune, -2)
+            sites = np.flatnonzero(self.columns["commune"] == code)
         for box in (filters.zone, filters.near.bounding_box() if filters.near else None):
             if box:
-                narrow(self.in_box(box))
+                sites = self.box_sites(box, sites)
         if filters.near:
             near = filters.near
-            candidates = np.flatnonzero(mask)
-            within = np.zeros(len(self.lat), bool)
-            distances = self.distances(near.lat, near.lon, candidates)
-            within[candidates[distances <= near.radius_km]] = True
-            mask &= within
-        return mask
+            sites = sites[self.distances(near.lat, near.lon, sites) <= near.radius_km]
+        return sites
 
-    def in_box(self, box):
-        return (
-            (self.lat >= box.south)
-            & (self.lat <= box.north)
-            & (self.lon >= box.west)
-            & (self.lon <= box.east)
-        )
+    def candidate_sites(self, filters, text_mask):
+        """The establishments a search can involve (ascending indexes): those in the
+        chosen place, of the organisations matching the words; None when they are more
+        than FEW_SITES (the columns are then read whole)."""
+        sites = self.place_sites(filters)
+        if sites is not None:
+            if text_mask is not None:
+                sites = sites[text_mask[self.site_org[sites]]]
+        elif text_mask is not None and np.count_nonzero(text_mask) <= FEW_SITES:
+            sites = self.sites_of(np.flatnonzero(text_mask))
+        return sites if sites is not None and len(sites) <= FEW_SITES else None
+
+    def site_filters(self, filters, sites):
+        """{facet or "naf" or "place": mask over `sites`} of each establishment filter,
+        `sites` being indexes or None (all). "place" is absent when `sites` are the
+        candidates (already in the place)."""
+        conditions = {}
+        for column, facet in CODED.items():
+            value = getattr(filters, facet)
+            if value and facet != "commune":
+                codes = self.columns[column] if sites is None else self.columns[column][sites]
+                conditions[facet] = codes == self.vocabularies[column].get(value, -2)
+        if filters.naf:
+            codes = [c for v, c in self.vocabularies["naf"].items() if v.startswith(filters.naf)]
+            naf = self.columns["naf"] if sites is None else self.columns["naf"][sites]
+            conditions["naf"] = np.isin(naf, codes)
+        if sites is None:
+            place = self.place_sites(filters)
+            if place is not None:
+                conditions["place"] = np.zeros(len(self.lat), bool)
+                conditions["place"][place] = True
+        return conditions
 
     def distances(self, lat, lon, sites):
         """Haversine distances (km) from (lat, lon) to the given establishments, the
@@ -180,39 +235,82 @@ class Snapshot:
         )
         return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a))
 
-    def with_site(self, site_mask):
-        """Organisations having at least one of the establishments of site_mask."""
-        mask = np.zeros(self.size, bool)
-        mask[self.site_org[site_mask]] = True
-        return mask
-
     def in_place(self, filters):
         """Organisations with an establishment in the chosen commune, radius and map
         zone; None when none of these is chosen."""
-        if not (filters.commune or filters.near or filters.zone):
+        sites = self.place_sites(filters)
+        if sites is None:
             return None
-        place = replace(filters, section="", sector="", band="", departement="", epci="", naf="")
-        return self.with_site(self.site_conditions(place))
+        mask = np.zeros(self.size, bool)
+        mask[self.site_org[sites]] = True
+        return mask
 
     def matching(self, filters, text_mask):
         """(organisations of the result, their establishments that match, or None
         when no establishment filter applies)."""
         orgs = self.org_conditions(filters, text_mask)
-        sites = self.site_conditions(filters)
-        if sites is None:
+        chosen = self.matching_sites(filters, text_mask, orgs)
+        if chosen is None:
             return orgs, None
-        sites = sites & orgs[self.site_org]
-        return orgs & self.with_site(sites), sites
+        sites = np.zeros(len(self.site_org), bool)
+        sites[chosen] = True
+        result = np.zeros(self.size, bool)
+        result[self.site_org[chosen]] = True
+        return result, sites
+
+    def matching_sites(self, filters, text_mask, orgs):
+        """The establishments (ascending indexes) of the organisations `orgs` matching
+        every establishment filter; None when no establishment filter applies."""
+        if not self.has_site_filters(filters):
+            return None
+        candidates = self.candidate_sites(filters, text_mask)
+        sites = np.arange(len(self.site_org)) if candidates is None else candidates
+        ok = orgs[self.site_org[sites]]
+        for condition in self.site_filters(filters, candidates).values():
+            ok &= condition
+        return sites[ok]
+
+    def has_site_filters(self, filters):
+        return bool(
+            any(getattr(filters, facet) for facet in CODED.values())
+            or filters.naf
+            or filters.zone
+            or filters.near
+        )
 
     # --- counts ----------------------------------------------------------------------
 
     def facet_counts(self, filters, text_mask):
         """(total, {facet: {value: count}}): each facet counted with every filter but
         its own, in organisations — the base SQL path's meaning, see base.py."""
-        all_sites = self.site_conditions(filters)
+        unfiltered = not any(getattr(filters, f) for f in ("family", "esus", "not_esus", *LABELS))
+        if unfiltered and text_mask is None and not self.has_site_filters(filters):
+            # The landing page: every organisation counted, once per snapshot.
+            total, counts = self._derived("unfiltered", lambda: self._count_facets(filters, None))
+            return total, {facet: dict(values) for facet, values in counts.items()}
+        return self._count_facets(filters, text_mask)
+
+    def _count_facets(self, filters, text_mask):
+        # Over the few establishments of the words or the place when they are few
+        # (indexes), else over whole columns.
+        sites = self.candidate_sites(filters, text_mask)
+        conditions = self.site_filters(filters, sites)
+        owners = self.site_org if sites is None else self.site_org[sites]
         orgs = self.org_conditions(filters, text_mask)
+
+        def allowed(exclude=None):
+            mask = None
+            for facet, condition in conditions.items():
+                if facet != exclude:
+                    mask = condition if mask is None else mask & condition
+            return mask
+
         # Organisations with an establishment matching every establishment filter.
-        placed = None if all_sites is None else self.with_site(all_sites)
+        placed = None
+        if self.has_site_filters(filters):
+            every = allowed()
+            placed = np.zeros(self.size, bool)
+            placed[owners if every is None else owners[every]] = True
         results = orgs if placed is None else orgs & placed
         counts = {name: {} for name in ORG_FACETS + tuple(SITE_FACETS)}
         for facet in ORG_FACETS:
@@ -236,26 +334,64 @@ class Snapshot:
                 counts[facet] = {
                     str(k): int(n) for k, n in zip(labels.tolist(), found.tolist(), strict=True)
                 }
+        in_orgs = orgs[owners]
         for facet, column in SITE_FACETS.items():
-            sites = self.site_conditions(filters, exclude=facet)
-            selected = orgs[self.site_org] if sites is None else sites & orgs[self.site_org]
-            counts[facet] = self.distinct_pairs(column, selected)
+            mask = allowed(facet)
+            selected = in_orgs if mask is None else in_orgs & mask
+            if sites is None:
+                counts[facet] = self.distinct_pairs(column, selected)
+            else:
+                counts[facet] = self.distinct_among(column, sites[selected], owners[selected])
         return int(np.count_nonzero(results)), counts
 
-    def distinct_pairs(self, column, site_mask):
-        """{value: number of organisations having an establishment of site_mask with
-        that value}: the distinct (value, organisation) pairs, from the establishments
-        in (organisation, value) order."""
-        order = self.pair_order[column]
-        chosen = order[site_mask[order]]
-        values = self.columns[column][chosen]
-        owners = self.site_org[chosen]
-        new = np.ones(len(chosen), bool)
-        new[1:] = (values[1:] != values[:-1]) | (owners[1:] != owners[:-1])
-        values = values[new & (values != NO_VALUE)]
+    @property
+    def single_site(self):
+        """Whether each establishment is its organisation's only one (most are): its
+        (value, organisation) pair is distinct whatever the value."""
+        return self._derived("single_site", lambda: (np.diff(self.site_start) == 1)[self.site_org])
+
+    def _shared_pair_order(self, column):
+        """pair_order[column] without the establishments that are their organisation's only one."""
+
+        def compute():
+            order = self.pair_order[column]
+            return order[~self.single_site[order]]
+
+        return self._derived(f"pairs-{column}", compute)
+
+    def _counted(self, column, values):
+        values = values[values != NO_VALUE]
         found = np.bincount(values, minlength=len(self.vocabularies[column]))
         names = list(self.vocabularies[column])
         return {names[code]: int(found[code]) for code in np.flatnonzero(found).tolist()}
+
+    def distinct_pairs(self, column, site_mask):
+        """{value: number of organisations having an establishment of site_mask with
+        that value}: the distinct (value, organisation) pairs — of an organisation's only
+        establishment, its value; of the others, from the establishments in
+        (organisation, value) order."""
+        codes = self.columns[column]
+        alone = codes[site_mask & self.single_site]
+        order = self._shared_pair_order(column)
+        chosen = order[site_mask[order]]
+        values = codes[chosen]
+        owners = self.site_org[chosen]
+        new = np.ones(len(chosen), bool)
+        new[1:] = (values[1:] != values[:-1]) | (owners[1:] != owners[:-1])
+        return self._counted(column, np.concatenate((alone, values[new])))
+
+    def distinct_among(self, column, sites, owners):
+        """distinct_pairs over the establishments `sites` (ascending indexes) of `owners`."""
+        values = self.columns[column][sites]
+        same = owners[1:] == owners[:-1]
+        if same.any():
+            shared = np.zeros(len(owners), bool)
+            shared[1:] |= same
+            shared[:-1] |= same
+            width = len(self.vocabularies[column]) + 1  # codes from NO_VALUE
+            keys = np.unique(owners[shared].astype(np.int64) * width + values[shared] + 1)
+            values = np.concatenate((values[~shared], (keys % width - 1).astype(np.int32)))
+        return self._counted(column, values)
 
     # --- order -----------------------------------------------------------------------
 
@@ -285,17 +421,32 @@ class Snapshot:
             )
             chosen = candidates[np.lexsort(keys)[offset:end]]
             return self.org_id[chosen].tolist()
-        in_order = self.by_name[orgs[self.by_name]]
-        if sort == "-name":
-            in_order = in_order[::-1]
+        by_name = self.by_name if sort != "-name" else self.by_name[::-1]
+        if end is None:
+            return self.org_id[by_name[orgs[by_name]][offset:]].tolist()
+        # Name order, a page: read the order by slices until the page is full (the
+        # first slice when most organisations match, the landing page).
+        found, step, start = [], NAME_SLICE, 0
+        while start < len(by_name) and sum(map(len, found)) < end:
+            chunk = by_name[start : start + step]
+            found.append(chunk[orgs[chunk]])
+            start += step
+            step *= 4
+        in_order = np.concatenate(found) if found else by_name[:0]
         return self.org_id[in_order[offset:end]].tolist()
 
     # --- map -------------------------------------------------------------------------
 
     def sites_in_box(self, filters, text_mask, box):
-        orgs, sites = self.matching(filters, text_mask)
-        in_box = self.in_box(box) & orgs[self.site_org]
-        return np.flatnonzero(in_box if sites is None else in_box & sites)
+        # The map's box is one more zone: with the zone chosen, the two boxes' overlap.
+        zone = filters.zone
+        if zone is not None:
+            box = BBox(
+                max(box.west, zone.west), max(box.south, zone.south),
+                min(box.east, zone.east), min(box.north, zone.north),
+            )  # fmt: skip
+        filters = replace(filters, zone=box)
+        return self.matching_sites(filters, text_mask, self.org_conditions(filters, text_mask))
 
     def cells(self, filters, text_mask, box, cell_degrees):
         chosen = self.sites_in_box(filters, text_mask, box)
@@ -305,19 +456,17 @@ class Snapshot:
         # Anchored at (-90, -180) like the SQL path: a pan keeps the clusters.
         rows = np.floor((lat + 90.0) / cell_degrees).astype(np.int64)
         cols = np.floor((lon + 180.0) / cell_degrees).astype(np.int64)
-        keys, cell, count = np.unique(
-            rows * 1_000_000 + cols, return_inverse=True, return_counts=True
-        )
-        sums_lat = np.bincount(cell, weights=lat)
-        sums_lon = np.bincount(cell, weights=lon)
-        first = np.full(len(keys), np.iinfo(np.int64).max)
-        np.minimum.at(first, cell, self.est_id[chosen])
-        south, north = np.full(len(keys), np.inf), np.full(len(keys), -np.inf)
-        west, east = south.copy(), north.copy()
-        np.minimum.at(south, cell, lat)
-        np.maximum.at(north, cell, lat)
-        np.minimum.at(west, cell, lon)
-        np.maximum.at(east, cell, lon)
+        keys = rows * 1_000_000 + cols
+        # Establishments sorted by cell, each cell's values reduced over its slice.
+        order = np.argsort(keys, kind="stable")
+        keys, lat, lon = keys[order], lat[order], lon[order]
+        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+        count = np.diff(np.r_[starts, len(keys)])
+        sums_lat = np.add.reduceat(lat, starts)
+        sums_lon = np.add.reduceat(lon, starts)
+        first = np.minimum.reduceat(self.est_id[chosen][order], starts)
+        south, north = np.minimum.reduceat(lat, starts), np.maximum.reduceat(lat, starts)
+        west, east = np.minimum.reduceat(lon, starts), np.maximum.reduceat(lon, starts)
         stacked = (count > 1) & (south == north) & (west == east)
         return [
             Cell(float(a), float(b), int(n), int(e), bool(s))
