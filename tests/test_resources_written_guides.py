@@ -410,3 +410,23 @@ def test_the_demo_has_a_guide_waiting_in_the_cress_queue_once(client):
     assert version.title in text(client.get(reverse("resources:moderation")))
     # Not public until the CRESS publishes it.
     assert client.get(version.guide.get_absolute_url()).status_code == 404
+
+
+def test_the_guides_index_lists_every_published_guide(client, actor, organisation, moderator):
+    """/ressources/guides/ answers: the shipped guides, the written ones once published
+    (never while submitted), and each guide's page leads back to it."""
+    from essor.resources import guides as shipped
+
+    index = reverse("resources:guides")
+    guide = write(actor, organisation).guide
+    assert guide.get_absolute_url() not in client.get(index).content.decode()
+    services.guide_decide(guide=guide, by=moderator, transition="publish")
+    assert refresh(guide).get_absolute_url() in client.get(index).content.decode()
+
+    response = client.get(index)
+    assert response.status_code == 200
+    html = response.content.decode()
+    for guide in shipped.GUIDES:
+        assert reverse("resources:page", args=[guide.slug]) in html
+    page = client.get(reverse("resources:page", args=[shipped.GUIDES[0].slug])).content.decode()
+    assert f'href="{reverse("resources:guides")}"' in page

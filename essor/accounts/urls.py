@@ -30,6 +30,7 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/lues/", views.notifications_read, name="notifications_read"),
     path("notifications/<int:pk>/", views.notification_open, name="notification_open"),
+    path("moderation/", views.moderation_overview, name="moderation"),
     path("mes-donnees.json", views.export_data, name="export_data"),
     path("supprimer/", views.delete_account, name="delete_account"),
 ]

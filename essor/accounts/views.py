@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +14,7 @@ from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from essor.core.moderation import queue_states
 from essor.core.ratelimit import clear_login_failures, ratelimit
 
 from . import services
@@ -25,6 +27,7 @@ from .forms import (
     SignupForm,
 )
 from .models import Notification
+from .perms import can_moderate
 from .tokens import read_confirmation_token
 
 User = get_user_model()
@@ -188,3 +191,17 @@ def notifications_read(request):
         request, "Notification marquée comme lue." if chosen else "Tout est marqué comme lu."
     )
     return redirect("accounts:notifications")
+
+
+@login_required
+@require_GET
+def moderation_overview(request):
+    """Every moderation queue of the platform, with what waits in each."""
+    if not can_moderate(request.user):
+        raise PermissionDenied("Seule l'équipe de la CRESS modère les contenus de la plateforme.")
+    states = queue_states()
+    return render(
+        request,
+        "accounts/moderation.html",
+        {"queues": states, "waiting": sum(state.count for state in states)},
+    )

@@ -8,6 +8,7 @@ class ConsultationConfig(AppConfig):
 
     def ready(self):
         from essor.accounts.personal_data import declare
+        from essor.core import moderation
         from essor.search.registry import register
 
         # Registers the API's CSV exports: the worker knows them.
@@ -18,4 +19,20 @@ class ConsultationConfig(AppConfig):
         register(ProcessKind())
         register(ActionKind())
         register(ProposalKind())
+
+        from .enums import ProposalStatus
+        from .models import ContentReport, Proposal
+
+        moderation.register(
+            "Concertation : propositions",
+            "consultation:moderation",
+            lambda: Proposal.objects.filter(status=ProposalStatus.PENDING),
+            order=70,
+        )
+        moderation.register(
+            "Concertation : signalements",
+            "consultation:moderation",
+            lambda: ContentReport.objects.filter(resolved_at__isnull=True),
+            order=71,
+        )
         declare(personal_data, links=USER_LINKS)

@@ -8,7 +8,7 @@ class CooperationConfig(AppConfig):
 
     def ready(self):
         from essor.accounts.personal_data import declare
-        from essor.core import page_sections
+        from essor.core import moderation, page_sections
         from essor.search.registry import register
 
         from . import sections
@@ -30,3 +30,12 @@ class CooperationConfig(AppConfig):
         )
         register(ListingKind())
         register(PlaceDocumentKind())
+
+        from .services import pending_listings
+
+        moderation.register(
+            "Coopération : offres et besoins",
+            "cooperation:moderation",
+            pending_listings,
+            order=90,
+        )

@@ -8,6 +8,7 @@ class DirectoryConfig(AppConfig):
 
     def ready(self):
         from essor.accounts.personal_data import declare
+        from essor.core import moderation
 
         # Registers the API's establishments export: the worker knows it.
         from . import api  # noqa: F401
@@ -25,3 +26,19 @@ class DirectoryConfig(AppConfig):
         declare(personal_data, links=USER_LINKS)
         register_public_page_reason(closed_in_the_ess)
         register_public_page_reason(cited_by_the_report)
+
+        from .enums import ClaimStatus, SuggestionStatus
+        from .models import Claim, EditSuggestion
+
+        moderation.register(
+            "Annuaire : demandes de rattachement à une structure",
+            "directory:moderation",
+            lambda: Claim.objects.filter(status=ClaimStatus.PENDING),
+            order=10,
+        )
+        moderation.register(
+            "Annuaire : suggestions de correction",
+            "directory:moderation",
+            lambda: EditSuggestion.objects.filter(status=SuggestionStatus.PENDING),
+            order=11,
+        )

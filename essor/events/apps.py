@@ -11,7 +11,7 @@ class EventsConfig(AppConfig):
 
         from essor.accounts.models import User
         from essor.accounts.personal_data import declare
-        from essor.core import page_sections
+        from essor.core import moderation, page_sections
         from essor.search.registry import register
 
         from . import meetings, sections
@@ -33,6 +33,16 @@ class EventsConfig(AppConfig):
             context=sections.territory_events,
         )
         register(EventKindSearch())
+
+        from .enums import Status
+        from .models import Event
+
+        moderation.register(
+            "Agenda : événements proposés",
+            "events:moderation",
+            lambda: Event.objects.filter(status=Status.PENDING),
+            order=60,
+        )
         pre_delete.connect(
             release_before_deletion, sender=User, dispatch_uid="events_release_seats"
         )

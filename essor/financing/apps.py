@@ -8,6 +8,7 @@ class FinancingConfig(AppConfig):
 
     def ready(self):
         from essor.accounts.personal_data import declare
+        from essor.core import moderation
         from essor.directory.services import register_public_page_reason
         from essor.search.registry import register
 
@@ -24,6 +25,19 @@ class FinancingConfig(AppConfig):
         declare(personal_data, links=USER_LINKS)
         register_public_page_reason(funders_of_published_tools)
         register(ToolKind())
+
+        from .enums import ToolStatus
+        from .models import FinancingTool
+
+        moderation.register(
+            "Financement : modifications de dispositifs publiés",
+            "financing:tool_moderation",
+            lambda: FinancingTool.objects.filter(status=ToolStatus.PUBLISHED).exclude(
+                held_changes={}
+            ),
+            since="updated_at",
+            order=30,
+        )
 
 
 def funders_of_published_tools(organisations):

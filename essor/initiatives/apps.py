@@ -8,7 +8,7 @@ class InitiativesConfig(AppConfig):
 
     def ready(self):
         from essor.accounts.personal_data import declare
-        from essor.core import page_sections
+        from essor.core import moderation, page_sections
         from essor.directory.services import register_public_page_reason
         from essor.search.registry import register
 
@@ -31,6 +31,23 @@ class InitiativesConfig(AppConfig):
         )
         register_public_page_reason(carriers_of_published_initiatives)
         register(InitiativeKind())
+
+        from .enums import ReportStatus, Status
+        from .models import ContentReport, Initiative
+
+        moderation.register(
+            "Initiatives : fiches soumises",
+            "initiatives:moderation",
+            lambda: Initiative.objects.filter(status=Status.SUBMITTED),
+            since="updated_at",
+            order=50,
+        )
+        moderation.register(
+            "Initiatives : signalements",
+            "initiatives:moderation",
+            lambda: ContentReport.objects.filter(status=ReportStatus.OPEN),
+            order=51,
+        )
 
 
 def carriers_of_published_initiatives(organisations):

@@ -8,7 +8,7 @@ class PurchasingConfig(AppConfig):
 
     def ready(self):
         from essor.accounts.personal_data import declare
-        from essor.core import page_sections
+        from essor.core import moderation, page_sections
         from essor.search.registry import register
 
         # Registers the suppliers' importer: /gestion/ and ImportRun know it by its kind.
@@ -32,3 +32,13 @@ class PurchasingConfig(AppConfig):
         declare(personal_data, links=USER_LINKS)
         register(SupplierDocumentKind())
         register(NeedDocumentKind())
+
+        from .enums import NeedStatus
+        from .models import PurchaseNeed
+
+        moderation.register(
+            "Achats : besoins d'achat à publier",
+            "purchasing:moderation",
+            lambda: PurchaseNeed.objects.filter(status=NeedStatus.PENDING),
+            order=40,
+        )

@@ -3,7 +3,7 @@ from django.db import models
 
 from essor.core.admin import StaffAdmin
 
-from .models import Page, Training
+from .models import AuthoredGuide, GuideVersion, Page, Training
 
 
 @admin.register(Page)
@@ -49,3 +49,37 @@ class TrainingAdmin(StaffAdmin):
     def save_model(self, request, obj, form, change):
         obj.refresh_search_text()
         super().save_model(request, obj, form, change)
+
+
+class GuideVersionInline(admin.TabularInline):
+    model = GuideVersion
+    fields = ["number", "title", "status", "created_by", "updated_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuthoredGuide)
+class AuthoredGuideAdmin(StaffAdmin):
+    """Read-only: a written guide changes through its versions' workflow, on the portal
+    (/ressources/moderation/), which logs each step and tells the writer."""
+
+    list_display = ["__str__", "organisation", "published_version", "created_at"]
+    list_select_related = ["organisation", "published_version"]
+    search_fields = ["slug", "versions__title", "organisation__name"]
+    readonly_fields = ["slug", "organisation", "published_version", "created_by", "created_at"]
+    fields = readonly_fields
+    inlines = [GuideVersionInline]
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -8,7 +8,7 @@ class ResourcesConfig(AppConfig):
 
     def ready(self):
         from essor.accounts.personal_data import DETACH, UserLink, declare, in_role
-        from essor.core import page_sections
+        from essor.core import moderation, page_sections
         from essor.search.registry import register
 
         from .documents import ResourceKind, StudyDocumentKind, TrainingKind
@@ -63,3 +63,26 @@ class ResourcesConfig(AppConfig):
         register(TrainingKind())
         register(StudyDocumentKind())
         register(ResourceKind())
+
+        from .enums import GuideVersionStatus, PublicationStatus
+        from .models import GuideVersion, Study, Training
+
+        moderation.register(
+            "Ressources : guides soumis",
+            "resources:moderation",
+            lambda: GuideVersion.objects.filter(status=GuideVersionStatus.SUBMITTED),
+            since="updated_at",
+            order=80,
+        )
+        moderation.register(
+            "Ressources : formations",
+            "resources:moderation",
+            lambda: Training.objects.filter(status=PublicationStatus.PENDING),
+            order=81,
+        )
+        moderation.register(
+            "Ressources : études et rapports",
+            "resources:moderation",
+            lambda: Study.objects.filter(status=PublicationStatus.PENDING),
+            order=82,
+        )

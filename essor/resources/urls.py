@@ -19,6 +19,7 @@ urlpatterns = [
     path("formations/<int:pk>/modifier/", views.training_edit, name="training_edit"),
     path("formations/<int:pk>/etape/", views.training_step, name="training_step"),
     # Before guides/<slug>/: services.RESERVED_GUIDE_SLUGS keeps these names from guides.
+    path("guides/", views.guides_index, name="guides"),
     path("guides/ecrire/", views.guide_create, name="guide_create"),
     path("guides/mes-guides/", views.my_guides, name="my_guides"),
     path("guides/redaction/<int:pk>/", views.guide_workspace, name="guide_workspace"),

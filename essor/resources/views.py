@@ -64,18 +64,23 @@ def _url(name, fallback):
 
 @require_GET
 def index(request):
-    return render(
-        request,
-        "resources/index.html",
-        {
-            "pages": Page.objects.filter(is_published=True),
-            "guides": guides.GUIDES,
-            "written_guides": AuthoredGuide.objects.published()
-            .select_related("published_version", "organisation")
-            .order_by("published_version__title"),
-            "training_count": Training.objects.published().count(),
-        },
-    )
+    context = {**_guide_lists(), "training_count": Training.objects.published().count()}
+    return render(request, "resources/index.html", context)
+
+
+@require_GET
+def guides_index(request):
+    return render(request, "resources/guides.html", _guide_lists())
+
+
+def _guide_lists():
+    return {
+        "pages": Page.objects.filter(is_published=True),
+        "guides": guides.GUIDES,
+        "written_guides": AuthoredGuide.objects.published()
+        .select_related("published_version", "organisation")
+        .order_by("published_version__title"),
+    }
 
 
 # The ESS families of the law of 31 July 2014, article 1, in a sentence each.

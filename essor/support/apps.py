@@ -8,7 +8,7 @@ class SupportConfig(AppConfig):
 
     def ready(self):
         from essor.accounts.personal_data import declare
-        from essor.core import page_sections
+        from essor.core import moderation, page_sections
         from essor.directory.services import register_public_page_reason
         from essor.search.registry import register
 
@@ -31,6 +31,25 @@ class SupportConfig(AppConfig):
         )
         register_public_page_reason(providers_of_published_offers)
         register(OfferKind())
+
+        from .enums import OfferStatus
+        from .models import SupportOffer
+
+        moderation.register(
+            "Accompagnement : offres à publier",
+            "support:moderation",
+            lambda: SupportOffer.objects.filter(status=OfferStatus.PENDING),
+            order=20,
+        )
+        moderation.register(
+            "Accompagnement : modifications d'offres publiées",
+            "support:moderation",
+            lambda: SupportOffer.objects.filter(status=OfferStatus.PUBLISHED).exclude(
+                held_changes={}
+            ),
+            since="updated_at",
+            order=21,
+        )
 
 
 def providers_of_published_offers(organisations):

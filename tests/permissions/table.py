@@ -81,6 +81,7 @@ ROUTES = {
     "accounts:password_change": signed_in(),
     "accounts:profile": signed_in(),
     "accounts:export_data": signed_in(),
+    "accounts:moderation": staff(),
     "accounts:delete_account": signed_in(),
     "accounts:notifications": signed_in(),
     "accounts:notifications_read": signed_in(
@@ -216,6 +217,7 @@ ROUTES = {
     "initiatives:spread_requests": tenant(lambda w: {"slug": w.initiative.slug}, others=DENIED),
     # Resources
     "resources:index": public(),
+    "resources:guides": public(),
     "resources:what_is_ess": public(),
     "resources:legal_forms": public(),
     "resources:legal_form": public({"slug": "association"}),
