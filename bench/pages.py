@@ -4,13 +4,18 @@ client, on the database of bench/search (build it first: `python -m bench search
 --databases sqlite --skip-wrk`, or point BENCH_POSTGRES_URL / --database at it).
 
     .venv/bin/python -m bench pages [--database sqlite|postgresql] [--rounds 3] [--profile]
+                                    [--wrk SECONDS [--workers 4]]
 
 The cache is Django's dummy cache (bench.search.settings_nocache): every page computes
 its counts and renders every fragment. It prints, per kind of page, the median and p95 of
 the process's CPU time (time.process_time around the request: on a busy machine, the
 figure that does not wait for a core; on PostgreSQL the server's work is not in it), the
 wall time, and the number of SQL queries. --profile adds the functions that dominate
-(cProfile, CPU clock) for each kind of page."""
+(cProfile, CPU clock) for each kind of page.
+
+--wrk then serves the same pages with gunicorn (DEBUG off) and loads them with wrk, 16
+connections cycling through them: once with a private Redis as the cache (as in
+production), once with no cache (bench.search.settings_nocache)."""
 
 import argparse
 import cProfile
@@ -21,7 +26,11 @@ import statistics
 import sys
 import time
 
-from bench.search.__main__ import DATABASES, environment
+from bench.search.__main__ import DATABASES, VAR, environment, redis_cache, throughput
+
+# Ports of their own: bench/search may run at the same time.
+REDIS_PORT = "6392"
+GUNICORN_PORT = "8798"
 
 
 def percentile(values, share):
@@ -72,9 +81,18 @@ def main(argv=None):
     parser.add_argument("--pages", type=int, default=12, help="pages of each kind")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument(
+        "--wrk",
+        type=int,
+        default=0,
+        metavar="SECONDS",
+        help="then wrk for SECONDS, with the Redis cache and without any",
+    )
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (--wrk)")
     args = parser.parse_args(argv)
 
-    os.environ.update(environment(DATABASES[args.database]))
+    env = environment(DATABASES[args.database])
+    os.environ.update(env)
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.search.settings_nocache"
     os.environ["ESSOR_SEARCH_MEMORY"] = "inline"  # the facet index as a server holds it
     import django
@@ -124,7 +142,30 @@ def main(argv=None):
                 r"essor/|template/(loader_tags|defaulttags)|forms/(boundfield|widgets|renderers)",
                 30,
             )
+    if args.wrk:
+        served(env, [url for _, url in chosen], args.wrk, args.workers)
     return 0
+
+
+def served(env, urls, seconds, workers):
+    """Pages/s and latency of gunicorn serving `urls` in turn, with Redis then no cache."""
+    runs = {}
+    with redis_cache(env, REDIS_PORT) as cached:
+        runs["Redis"] = throughput(cached, seconds, workers, 16, urls=urls, port=GUNICORN_PORT,
+                                   urls_file=VAR / "wrk-pages-urls.txt")  # fmt: skip
+    runs["sans cache"] = throughput(env, seconds, workers, 16, "bench.search.settings_nocache",
+                                    urls=urls, port=GUNICORN_PORT,
+                                    urls_file=VAR / "wrk-pages-urls.txt")  # fmt: skip
+    print(
+        f"\nwrk, {len(urls)} pages en boucle, 16 connexions, gunicorn {workers} workers, {seconds} s"
+    )
+    print(f"{'cache':12} {'pages/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'non-2xx':>8} {'charge':>7}")
+    for name, run in runs.items():
+        print(
+            f"{name:12} {run['requests_per_second']:8.1f} {run['latency_p50_ms'] or 0:7.1f} "
+            f"{run['latency_p99_ms'] or 0:7.1f} {run['non_2xx']:8} {run['load_average'][0]:7.1f}"
+        )
+    return runs
 
 
 if __name__ == "__main__":

@@ -134,6 +134,32 @@ def test_markdown_excerpts_read_as_plain_text():
     assert markdown_text("Structure **fictive** <script>x</script>").strip() == "Structure fictive"
 
 
+def test_markdown_excerpts_are_the_rendered_text_cut_and_escaped_once():
+    from html import unescape
+
+    from django.template import Context, Template
+    from django.utils.html import escape, strip_tags
+    from django.utils.text import Truncator
+
+    from essor.core.text import render_markdown
+
+    text = "Ateliers **vélo** & réparation : [venez](https://exemple.fr) <b>x</b>\n\n" + "mot " * 80
+    shown = Template("{% load essor_text %}{{ t|markdown_text:220 }}").render(Context({"t": text}))
+    plain = Truncator(unescape(strip_tags(render_markdown(text)))).chars(220)
+    assert shown == escape(plain)
+    assert shown.startswith("Ateliers vélo &amp; réparation : venez x")
+    assert shown.endswith("…") and len(plain) == 220
+
+
+def test_a_markdown_excerpt_follows_an_edited_text():
+    """Excerpts are kept per process, keyed by the text: an edit is never shown stale."""
+    from essor.core.text import markdown_excerpt
+
+    assert markdown_excerpt("Jardins **partagés**", 220) == "Jardins partagés"
+    assert markdown_excerpt("Jardins **partagés**", 220) == "Jardins partagés"
+    assert markdown_excerpt("Jardins _familiaux_", 220) == "Jardins familiaux"
+
+
 def test_a_fresh_checkout_gets_its_data_folder_for_the_embedded_database(tmp_path):
     """`make demo` on a new machine: no var/ yet, and SQLite cannot create a folder."""
     import os

@@ -14,6 +14,7 @@ or BENCH_NATIONAL_POSTGRES_URL) so that the 250,000 ones stay. --prepare-only bu
 the databases and stops; a build that was stopped goes on where it was."""
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -28,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 VAR = ROOT / "bench" / "out" / "search"
 PYTHON = sys.executable
 REDIS_PORT = "6391"
+GUNICORN_PORT = "8799"
 BIN = Path(PYTHON).parent
 DATABASES = {
     "sqlite": f"sqlite:///{VAR / 'search.sqlite3'}",
@@ -110,18 +112,31 @@ def parse_wrk(output):
     }
 
 
-def start_redis():
+def start_redis(port=REDIS_PORT):
     """A private, memory-only Redis on loopback: the cache the gunicorn workers share,
     as in production (REDIS_URL). None when redis-server is not installed."""
     if not shutil.which("redis-server"):
         return None
     server = subprocess.Popen(
-        ["redis-server", "--port", REDIS_PORT, "--bind", "127.0.0.1", "--save", "",
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
          "--appendonly", "no", "--maxmemory", "256mb", "--maxmemory-policy", "allkeys-lru"],
         stdout=subprocess.DEVNULL,
     )  # fmt: skip
     time.sleep(1)
     return server
+
+
+@contextlib.contextmanager
+def redis_cache(env, port=REDIS_PORT):
+    """The environment of a server whose cache is a private Redis, for the time of the
+    block (the same environment, no cache server, when Redis is not installed)."""
+    redis = start_redis(port)
+    try:
+        yield {**env, "REDIS_URL": f"redis://127.0.0.1:{port}/0"} if redis else env
+    finally:
+        if redis:
+            redis.terminate()
+            redis.wait(timeout=30)
 
 
 def warm_up(port, urls):
@@ -133,10 +148,13 @@ def warm_up(port, urls):
     return round(time.monotonic() - started, 1)
 
 
-def throughput(env, seconds, workers, connections, settings="essor.settings"):
-    port = "8799"
-    urls = VAR / "wrk-urls.txt"
-    urls.write_text(worker("urls", env))
+def throughput(env, seconds, workers, connections, settings="essor.settings", urls=None,
+               port=GUNICORN_PORT, urls_file=VAR / "wrk-urls.txt"):  # fmt: skip
+    """wrk against gunicorn serving the database of `env`, cycling through `urls` (paths;
+    by default the search pages of worker.py urls). Returns wrk's figures."""
+    if urls is None:
+        urls = worker("urls", env).splitlines()
+    urls_file.write_text("\n".join(urls) + "\n")
     subprocess.run(
         [str(BIN / "essor"), "collectstatic", "--no-input", "-v", "0"],
         env=env,
@@ -154,18 +172,18 @@ def throughput(env, seconds, workers, connections, settings="essor.settings"):
         # Each page once: with the cache, this fills it; without, it makes every worker
         # read its in-memory index (in a thread, a second or two), as a server that has
         # been up for a while has.
-        warm = warm_up(port, urls.read_text().splitlines())
+        warm = warm_up(port, urls)
         time.sleep(5)
         result = subprocess.run(
             ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s",
              "-s", str(Path(__file__).parent / "wrk.lua"), f"http://127.0.0.1:{port}"],
-            env={**env, "BENCH_URLS": str(urls)}, capture_output=True, text=True, check=True,
+            env={**env, "BENCH_URLS": str(urls_file)}, capture_output=True, text=True, check=True,
         )  # fmt: skip
     finally:
         server.terminate()
         server.wait(timeout=30)
     return {**parse_wrk(result.stdout), "connections": connections, "gunicorn_workers": workers,
-            "seconds": seconds, "distinct_urls": len(urls.read_text().splitlines()),
+            "seconds": seconds, "distinct_urls": len(urls),
             "settings": settings, "warm_up_seconds": warm,
             "load_average": os.getloadavg()}  # fmt: skip
 
@@ -231,18 +249,10 @@ def main():
         report[name] = {"prepared": prepared, **measures}
         if not args.skip_wrk:
             print(f"[{name}] débit (wrk, {args.wrk_seconds} s)…", file=sys.stderr)
-            redis = start_redis()
-            try:
-                cached_env = (
-                    {**env, "REDIS_URL": f"redis://127.0.0.1:{REDIS_PORT}/0"} if redis else env
-                )
+            with redis_cache(env) as cached_env:
                 report[name]["throughput"] = throughput(
                     cached_env, args.wrk_seconds, args.workers, 16
                 )
-            finally:
-                if redis:
-                    redis.terminate()
-                    redis.wait(timeout=30)
             print(f"[{name}] débit sans cache (wrk, {args.wrk_seconds} s)…", file=sys.stderr)
             report[name]["throughput_no_cache"] = throughput(
                 env, args.wrk_seconds, args.workers, 16, "bench.search.settings_nocache"

@@ -1,5 +1,6 @@
 """Rendering of user-written text: Markdown in, sanitised HTML out; folding; the links a text holds."""
 
+import functools
 import re
 import threading
 import unicodedata
@@ -7,7 +8,9 @@ from html import unescape as html_unescape
 
 import markdown
 import nh3
+from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "a", "ul", "ol", "li", "blockquote", "code", "pre",
@@ -40,6 +43,26 @@ def render_markdown(text):
         link_rel="noopener noreferrer nofollow",
     )
     return mark_safe(clean)  # noqa: S308 - nh3 has just sanitised it
+
+
+# An excerpt shows a few lines: the start of a long text is all it needs to render.
+EXCERPT_SOURCE = 1000
+
+
+def markdown_excerpt(text, length=None):
+    """The start of a Markdown text as plain text, for a list of results: "**fictive**"
+    reads "fictive", "A &amp; B" reads "A & B" (the page escapes it again); cut at
+    `length` characters with an ellipsis."""
+    return _excerpt((text or "")[:EXCERPT_SOURCE], length)
+
+
+# Keyed by the text itself, so an edited description is a new key, never a stale
+# excerpt: rendering Markdown was a tenth of a search page's CPU (bench/README.md «
+# Pages sans cache »), and the same organisations come back page after page.
+@functools.lru_cache(maxsize=4096)
+def _excerpt(source, length):
+    plain = html_unescape(strip_tags(render_markdown(source)))
+    return Truncator(plain).chars(length) if length else plain
 
 
 # The anchors of a long text's headings: prefixed, so that a writer's title never takes

@@ -1,13 +1,8 @@
 from django import template
-from django.utils.html import strip_tags
 
-from essor.core.text import render_markdown
+from essor.core.text import markdown_excerpt, render_markdown
 
 register = template.Library()
-
-
-# An excerpt shows a few lines: the start of a long text is all it needs to render.
-EXCERPT_SOURCE = 1000
 
 
 @register.filter
@@ -17,6 +12,7 @@ def markdown(text):
 
 
 @register.filter
-def markdown_text(text):
-    """Markdown as plain text, for excerpts: "**fictive**" reads "fictive"."""
-    return strip_tags(render_markdown((text or "")[:EXCERPT_SOURCE]))
+def markdown_text(text, length=None):
+    """Markdown as plain text, for excerpts: "**fictive**" reads "fictive";
+    {{ text|markdown_text:220 }} cuts it at 220 characters (as truncatechars)."""
+    return markdown_excerpt(text, length)
