@@ -195,7 +195,7 @@ def test_the_table_of_communes_of_a_departement_reads_as_its_template_loop_did()
     from essor.territories.templatetags.territories import commune_rows
 
     communes = list(Commune.objects.filter(departement_id="23").select_related("epci")[:50])
-    communes[0].population, communes[1].epci = None, None
+    communes[0].population, communes[1].epci, communes[2].population = None, None, 1234567
     loop = Template(
         '{% load humanize %}{% for commune in communes %}<tr><th scope="row"><a href="{{ commune.get_absolute_url }}">'
         '{{ commune.name }}</a></th><td>{{ commune.code }}</td><td>{{ commune.postal_codes|join:", " }}</td>'
@@ -203,7 +203,19 @@ def test_the_table_of_communes_of_a_departement_reads_as_its_template_loop_did()
         '{{ commune.epci.get_absolute_url }}">{{ commune.epci.name }}</a>{% else %}—{% endif %}</td></tr>\n'
         "{% endfor %}"
     ).render(Context({"communes": communes}))
-    assert commune_rows(communes) + "\n" == loop
+    rows = [
+        (
+            c.code,
+            c.name,
+            c.postal_codes,
+            c.population,
+            c.epci and c.epci.code,
+            c.epci and c.epci.name,
+        )
+        for c in communes
+    ]
+    assert commune_rows(rows) + "\n" == loop
+    assert "1\xa0234\xa0567" in loop
 
 
 def test_the_table_of_member_communes_of_an_epci_reads_as_its_template_loop_did():
@@ -212,7 +224,7 @@ def test_the_table_of_member_communes_of_an_epci_reads_as_its_template_loop_did(
     from essor.territories.templatetags.territories import member_rows
 
     communes = list(Commune.objects.filter(epci_id="248719312").select_related("departement"))
-    communes[0].population = None
+    communes[0].population, communes[1].population = None, 25000
     loop = Template(
         '{% load humanize %}{% for commune in communes %}<tr><th scope="row"><a href="'
         '{{ commune.get_absolute_url }}">{{ commune.name }}</a></th><td>{{ commune.code }}</td>'

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.core.paginator import Page, Paginator
-from django.utils.html import format_html_join
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from essor.directory import nomenclatures
@@ -295,15 +295,15 @@ class Facet:
 
     @property
     def options_html(self):
-        # Built here rather than in a template loop: a page holds ~200 options and the
-        # template engine would spend most of the page's time on them.
-        return format_html_join(
-            "",
-            '<option value="{}"{}>{} ({})</option>',
-            (
-                (value, mark_safe(" selected") if selected else "", label, count_text(count))  # noqa: S308
+        # Built here rather than in a template loop, and with one escape() per text rather
+        # than format_html per option: a page holds ~200 options, which cost a sixth of a
+        # search page's CPU through format_html_join (bench/README.md « Pages sans cache »).
+        return mark_safe(  # noqa: S308 - values and labels are escaped here
+            "".join(
+                f'<option value="{escape(value)}"{" selected" if selected else ""}>'
+                f"{escape(label)} ({count_text(count)})</option>"
                 for value, label, count, selected in self.options
-            ),
+            )
         )
 
 

@@ -32,7 +32,10 @@ def index(request):
 @require_GET
 def departement(request, code):
     departement = get_object_or_404(Departement.objects.select_related("region"), code=code)
-    communes = departement.communes.filter(parent__isnull=True).select_related("epci")
+    # Rows, not model instances: the table only prints them (territories.commune_rows).
+    communes = departement.communes.filter(parent__isnull=True).values_list(
+        "code", "name", "postal_codes", "population", "epci_id", "epci__name"
+    )
     epcis = (
         Epci.objects.filter(communes__departement=departement)
         .annotate(commune_count=Count("communes"))
