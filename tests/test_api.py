@@ -94,6 +94,7 @@ def test_structure_rows_carry_documented_french_fields_and_no_personal_data(clie
         "date_creation": None,
         "site_web": "https://civ.example.org",
         "labels": [{"code": "aci", "nom": "Atelier et chantier d'insertion"}],
+        "lieux": [],
         "secteurs": ["insertion"],
         "source": "synthetic",
         "mise_a_jour_source": None,
@@ -406,7 +407,7 @@ def test_structures_csv_is_a_streamed_attachment_with_french_columns(client):
         "id", "siren", "rna", "nom", "sigle", "categorie_juridique",
         "categorie_juridique_libelle", "famille", "famille_libelle", "esus",
         "societe_a_mission", "utilite_publique", "date_creation", "site_web", "labels",
-        "secteurs", "source", "mise_a_jour_source", "fictif", "page",
+        "lieux", "secteurs", "source", "mise_a_jour_source", "fictif", "page",
     ]  # fmt: skip
     by_name = {row["nom"]: row for row in rows}
     assert by_name["Insertion & Co"]["labels"] == "aci|ei"

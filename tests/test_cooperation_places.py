@@ -61,6 +61,12 @@ def test_places_are_a_facet_of_the_directory_and_a_layer_of_its_map(client, tier
     assert [s["nom"] for s in api["resultats"]] == ["La Quincaillerie numérique"]
     assert api["facettes"]["lieu"] == {"lieu-tiers-lieu": 1}
     assert api["facettes"]["label"] == {}
+    # A place is not a label: the API gives it apart, as the facet does.
+    structure = api["resultats"][0]
+    assert structure["labels"] == []
+    assert structure["lieux"] == [{"code": "lieu-tiers-lieu", "nom": "Tiers-lieu"}]
+    detail = client.get(f"/api/structures/{structure['id']}/").json()
+    assert detail["lieux"] == structure["lieux"] and detail["labels"] == []
 
 
 def test_a_place_that_changes_kind_changes_facet(client, tiers_lieu):

@@ -36,7 +36,7 @@ from essor.api.params import (
 )
 from essor.api.responses import CSV_RESPONSE_DOC
 
-from .enums import AdministrativeStatus, EssFamily, Source
+from .enums import AdministrativeStatus, EssFamily, LabelKind, Source
 from .models import Establishment, Organisation
 
 API_PREFIX = "/"
@@ -135,6 +135,9 @@ class Structure(Schema):
     date_creation: date | None = Field(description="Date de création de l'unité légale.")
     site_web: str | None = Field(description="Site web.")
     labels: list[Label] = Field(description="Labels et agréments.")
+    lieux: list[Label] = Field(
+        description="Lieux de l'ESS que la structure anime (tiers-lieu, PTCE…), le filtre `lieu`."
+    )
     secteurs: list[str] = Field(description="Secteurs de l'ESS (codes).")
     source: str = Field(description=f"Provenance des données : {SOURCES_DOC}.")
     mise_a_jour_source: datetime | None = Field(
@@ -183,7 +186,16 @@ def organisation_row(organisation):
         "utilite_publique": organisation.is_public_utility,
         "date_creation": organisation.created_on,
         "site_web": _or_none(organisation.website),
-        "labels": [{"code": label.code, "nom": label.name} for label in organisation.labels.all()],
+        "labels": [
+            {"code": label.code, "nom": label.name}
+            for label in organisation.labels.all()
+            if label.kind != LabelKind.PLACE
+        ],
+        "lieux": [
+            {"code": label.code, "nom": label.name}
+            for label in organisation.labels.all()
+            if label.kind == LabelKind.PLACE
+        ],
         "secteurs": [str(sector) for sector in organisation.sectors or []],
         "source": organisation.source,
         "mise_a_jour_source": organisation.source_updated_at,
