@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 
 from essor.search.backends import memory
+from essor.support import catalogue
 from essor.territories.loader import load_territories
 
 SAMPLE_GEOGRAPHY = Path(__file__).parent / "data" / "territories_sample.json.gz"
@@ -33,9 +34,11 @@ def _clear_cache():
     # snapshots are keyed by a generation that a test's rollback takes back: dropped too.
     cache.clear()
     memory.forget()
+    catalogue.forget()  # the providers' names are keyed by the directory's generation
     yield
     cache.clear()
     memory.forget()
+    catalogue.forget()
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from essor.territories.areas import LOCALITY, AreaLevel, AreaSpec, Place, most_l
 from essor.territories.forms import CODE_IN_LABEL
 from essor.territories.models import Commune, Departement, Epci
 
+from . import catalogue
 from .enums import (
     CREATOR_PERSONAS,
     ORGANISATION_PERSONAS,
@@ -383,9 +384,13 @@ LISTED_FIELDS = [
 def published_offers():
     """Published offers as lists show them, each knowing whether its provider has members
     on ESSor (to receive requests) without one more query per offer."""
+    return listed_offers().published()
+
+
+def listed_offers():
+    """published_offers() before the published filter."""
     return (
-        SupportOffer.objects.published()
-        .select_related("provider")
+        SupportOffer.objects.select_related("provider")
         .only(*LISTED_FIELDS)
         .annotate(
             provider_has_members=Exists(
@@ -445,7 +450,22 @@ def with_areas(offers):
 
 def candidates(place):
     """The published offers that serve the place, as rows, each with `covering`: its
-    areas that serve the place, as (AreaSpec, partial)."""
+    areas that serve the place, as (AreaSpec, partial). Read from the process's copy of
+    the catalogue (catalogue.py); what read_candidates() reads from the database."""
+    held, names = catalogue.current()
+    offers = []
+    for offer_id, covering in held.covering(place).items():
+        values = held.offers[offer_id]
+        # The row's fields in ROW_FIELDS' order, the provider's current name spliced in.
+        offer = OfferRow(values[:2] + (names.get(values[1], ""),) + values[2:])
+        offer.covering = covering
+        offers.append(offer)
+    return offers
+
+
+def read_candidates(place):
+    """candidates() read from the database: the reference the in-memory copy is tested
+    against (tests/test_orientation_catalogue.py)."""
     covering = (
         OfferArea.objects.filter(offer__status=OfferStatus.PUBLISHED).covering(place).by_owner()
     )
@@ -461,10 +481,12 @@ def hydrate(matches):
     pending = [m for m in matches if getattr(m.offer, "is_row", False)]
     if not pending:
         return matches
-    offers = published_offers().in_bulk([m.offer.pk for m in pending])
+    # By primary key only: with the status in the WHERE clause, SQLite walks the status
+    # index over every published offer (12 ms at 50,000) instead.
+    offers = listed_offers().order_by().in_bulk([m.offer.pk for m in pending])
     for match in pending:
         offer = offers.get(match.offer.pk)
-        if offer is not None:  # unpublished meanwhile: keep the row
+        if offer is not None and offer.is_published:  # unpublished meanwhile: keep the row
             offer.area_list = match.offer.area_list
             match.offer = offer
     return matches
@@ -535,28 +557,36 @@ def _score_help(match, offer, needs):
         )
 
 
-def _score_phase(match, offer, phase, *, existing=False):
-    if not offer.phases:
-        match.score += 6
-    elif phase in offer.phases:
-        match.score += 20
-        match.reasons.append(f"Adapté à votre étape : {lower_first(Phase(phase).label)}")
-    elif existing and phase == Phase.CREATION and Phase.DEVELOPMENT in offer.phases:
+def phase_fit(phases, phase, *, existing=False):
+    """(points, reason or None) of an offer for the phases it serves at the person's
+    phase; None when it does not serve that phase."""
+    if not phases:
+        return 6, None
+    if phase in phases:
+        return 20, f"Adapté à votre étape : {lower_first(Phase(phase).label)}"
+    if existing and phase == Phase.CREATION and Phase.DEVELOPMENT in phases:
         # A structure that exists creates a new activity or a groupement d'employeurs
         # with its peers: for its supporters, that is a development.
-        match.score += 12
-        match.reasons.append("Accompagne les structures existantes qui créent une activité")
-    elif phase == Phase.SCALING and Phase.DEVELOPMENT in offer.phases:
+        return 12, "Accompagne les structures existantes qui créent une activité"
+    if phase == Phase.SCALING and Phase.DEVELOPMENT in phases:
         # Changing scale is a development: who supports one supports the other.
-        match.score += 12
-        match.reasons.append("Accompagne le développement, dont le changement d'échelle")
-    elif phase == Phase.TEST and {Phase.IDEA, Phase.CREATION} <= set(offer.phases):
+        return 12, "Accompagne le développement, dont le changement d'échelle"
+    if phase == Phase.TEST and {Phase.IDEA, Phase.CREATION} <= set(phases):
         # Testing an activity lies between the idea and the creation.
-        match.score += 12
-        match.reasons.append("Accompagne de l'idée à la création, test de l'activité compris")
-    else:
+        return 12, "Accompagne de l'idée à la création, test de l'activité compris"
+    return None
+
+
+def _score_phase(match, offer, phase, *, existing=False):
+    fit = phase_fit(offer.phases, phase, existing=existing)
+    if fit is None:
         match.fits = match.phase_fits = False
         match.cautions.append(f"Ne concerne pas l'étape « {lower_first(Phase(phase).label)} »")
+        return
+    points, reason = fit
+    match.score += points
+    if reason:
+        match.reasons.append(reason)
 
 
 def _score_legal_form(match, offer, criteria):
@@ -629,6 +659,30 @@ def _score_cost(match, offer):
         match.cautions.append("Sur devis")
 
 
+def may_fit(criteria):
+    """A test of an offer that is False only for offers evaluate() finds unfit, cheap
+    enough to run on the ~1,650 candidates of a national catalogue so that only the few
+    hundred that may fit are scored and explained in full."""
+    needs = set(criteria.effective_needs)
+    legal_form, sector = criteria.legal_form, criteria.sector
+    phase, existing = criteria.effective_phase, criteria.is_organisation
+
+    def test(offer):
+        # Unfit when it offers none of the needs, unless it may specialise in the form.
+        if needs.isdisjoint(offer.help_kinds) and not (legal_form and offer.legal_forms):
+            return False
+        if offer.sectors and sector and sector not in offer.sectors:
+            return False
+        return not phase or phase_fit(offer.phases, phase, existing=existing) is not None
+
+    return test
+
+
+def is_entry_candidate(offer):
+    """What pick_entry_point() chooses among."""
+    return HelpKind.FIRST_INFO in offer.help_kinds and not offer.is_ended
+
+
 def rank(criteria, place, offers):
     """All the offers evaluated, fitting ones first and best first."""
     matches = []
@@ -687,9 +741,7 @@ def pick_entry_point(matches):
     """The territory's first-level entry point: the most local offer of first information
     and orientation, generalists before specialists, one that suits the person's phase if
     there is one."""
-    entries = [
-        m for m in matches if HelpKind.FIRST_INFO in m.offer.help_kinds and not m.offer.is_ended
-    ]
+    entries = [m for m in matches if is_entry_candidate(m.offer)]
     if not entries:
         return None
     return min(
@@ -732,11 +784,15 @@ def orient(criteria, *, per_group=5):
     if not place:
         result.notes.append("Indiquez une commune ou un département pour trouver qui vous aide.")
         return result
-    matches = rank(criteria, place, candidates(place))
+    offers = candidates(place)
+    # Only what may fit, and what may be the entry point, is scored in full; the rest,
+    # only when nothing fits at all (result.others).
+    test = may_fit(criteria)
+    matches = rank(criteria, place, [o for o in offers if test(o) or is_entry_candidate(o)])
     result.ranked = [m for m in matches if m.fits]
     result.entry_point = pick_entry_point(matches)
     if len(result.ranked) < MIN_FITTING:
-        result.nearby = nearby_matches(criteria, place, exclude_ids=[m.offer.pk for m in matches])[
+        result.nearby = nearby_matches(criteria, place, exclude_ids=[o.pk for o in offers])[
             :per_group
         ]
         if result.entry_point is None:
@@ -748,6 +804,7 @@ def orient(criteria, *, per_group=5):
             )
     if not result.ranked and not result.nearby:
         # Nothing fits: show what the territory offers anyway, first-level help first.
+        matches = rank(criteria, place, offers)
         result.others = [m for m in matches if m.phase_fits][:per_group] or matches[:per_group]
         if result.others:
             result.notes.append(

@@ -14,7 +14,7 @@ from essor.core import report
 from essor.directory.enums import Phase
 
 from .enums import HelpKind
-from .matching import candidates, hydrate, orient, rank
+from .matching import candidates, hydrate, may_fit, orient, rank
 from .related import related_for
 
 PER_STEP = 3
@@ -166,7 +166,9 @@ def build(criteria):
         step_criteria = replace(
             criteria, phase=step.phase or criteria.phase, needs=list(step.kinds)
         )
-        matches = hydrate([m for m in rank(step_criteria, place, offers) if m.fits][:PER_STEP])
+        test = may_fit(step_criteria)
+        fitting = rank(step_criteria, place, [offer for offer in offers if test(offer)])
+        matches = hydrate([m for m in fitting if m.fits][:PER_STEP])
         steps.append(
             {
                 "step": step,

@@ -295,7 +295,7 @@ class Place:
 # --- Areas and the covering query --------------------------------------------------------
 
 
-def _squared_km(lat, lon, area_lat, area_lon):
+def squared_km(lat, lon, area_lat, area_lon):
     """The equirectangular distance, squared: exact enough below MAX_RADIUS_KM, and plain
     arithmetic that SQLite, PostgreSQL and Python compute alike."""
     dy = (area_lat - lat) * KM_PER_DEGREE_LAT
@@ -316,7 +316,7 @@ def _conditions(place):
     whole_keys, part_keys, point = place.keys()
     whole = _q(whole_keys)
     if point is not None:
-        within = _squared_km(*point, F("latitude"), F("longitude"))
+        within = squared_km(*point, F("latitude"), F("longitude"))
         whole |= Q(level=AreaLevel.RADIUS) & Q(
             LessThanOrEqual(within, F("radius_km") * F("radius_km"))
         )
@@ -362,7 +362,7 @@ def serving(place, areas):
                         found[area.pk] = (area, partial)
     if point is not None:
         for area in areas.get(AreaLevel.RADIUS, ()):
-            if _squared_km(*point, area.latitude, area.longitude) <= area.radius_km**2:
+            if squared_km(*point, area.latitude, area.longitude) <= area.radius_km**2:
                 found[area.pk] = (area, False)
     return list(found.values())
 
@@ -379,10 +379,15 @@ def index_areas(areas):
 
 def most_local(covering):
     """Of [(area, partial)] serving a place, the one to name: one that serves all of the
-    place before one that serves part, then the most local. (None, False) if none."""
+    place before one that serves part, then the most local; among equals (two communes
+    of a département, an EPCI and a radius), the first by level and code, whatever order
+    the areas were read in. (None, False) if none."""
     if not covering:
         return None, False
-    return max(covering, key=lambda item: (not item[1], LOCALITY[item[0].level]))
+    return min(
+        covering,
+        key=lambda item: (item[1], -LOCALITY[item[0].level], item[0].level, item[0].code),
+    )
 
 
 class Area(models.Model):
