@@ -11,7 +11,8 @@ into the directory does not rebuild the offers.
 
 Memory: each offer's scoring fields as one tuple (the JSON lists decoded once and shared:
 they come from small vocabularies), each (level, code) served as an array of offer ids
-with, most often, one shared AreaSpec; a few MB for 50,000 offers."""
+with, most often, one shared AreaSpec. For 50,000 offers and 100,000 areas: 38 MB per
+process, most of it the offers' tuples and titles; read in about 2.5 s of CPU."""
 
 import json
 import threading
