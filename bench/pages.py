@@ -25,6 +25,7 @@ import random
 import statistics
 import sys
 import time
+from urllib.parse import urlencode
 
 from bench.search.__main__ import DATABASES, VAR, environment, redis_cache, throughput
 
@@ -51,7 +52,8 @@ def pages(rng, count):
     departements = list(Departement.objects.values_list("code", flat=True))
     found = [("recherche (landing)", search)]
     for _ in range(count):
-        query = f"q={rng.choice(words)}&departement={rng.choice(departements)}"
+        # Encoded: wrk and urllib send the path as it is written.
+        query = urlencode({"q": rng.choice(words), "departement": rng.choice(departements)})
         found.append(("recherche (mots + facette)", f"{search}?{query}"))
     ids = list(Organisation.objects.publicly_listed().values_list("pk", flat=True)[:20_000])
     found += [

@@ -168,7 +168,8 @@ def throughput(env, seconds, workers, connections, settings="essor.settings", ur
     )  # fmt: skip
     warm = None
     try:
-        wait_until_up(f"http://127.0.0.1:{port}/annuaire/?q=coop")
+        # A deadline, not a wait: four workers start slowly on a busy machine.
+        wait_until_up(f"http://127.0.0.1:{port}/annuaire/?q=coop", seconds=300)
         # Each page once: with the cache, this fills it; without, it makes every worker
         # read its in-memory index (in a thread, a second or two), as a server that has
         # been up for a while has.
@@ -181,7 +182,11 @@ def throughput(env, seconds, workers, connections, settings="essor.settings", ur
         )  # fmt: skip
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
     return {**parse_wrk(result.stdout), "connections": connections, "gunicorn_workers": workers,
             "seconds": seconds, "distinct_urls": len(urls),
             "settings": settings, "warm_up_seconds": warm,
