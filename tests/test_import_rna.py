@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
 
 from essor.core import bulk
 from essor.core.importing import ImportRejected
 from essor.directory.enums import AdministrativeStatus, CoordinatePrecision, EssFamily, Source
+from essor.directory.identifiers import with_luhn_key
 from essor.directory.importers.rna import RnaImporter
 from essor.directory.importers.sirene import SireneImporter
 from essor.directory.models import Establishment, Organisation
@@ -228,17 +229,27 @@ def test_on_postgresql_only_the_changed_rows_reach_the_comparison_in_python(tmp_
     assert Organisation.objects.get(rna="W332004567").name == "JARDINS SOLIDAIRES DE LA GIRONDE"
 
 
-def test_rows_go_through_copy_on_postgresql_and_the_orm_on_sqlite(monkeypatch):
-    staged = []
-    stage = bulk._stage
-    monkeypatch.setattr(bulk, "_stage", lambda *args: staged.append(args[1]) or stage(*args))
+def test_new_associations_go_from_the_staging_table_on_postgresql_and_the_orm_on_sqlite(
+    monkeypatch,
+):
+    written = []
+    for name in ("insert", "insert_select"):
+        original = getattr(bulk, name)
+        monkeypatch.setattr(
+            bulk,
+            name,
+            lambda model, *args, _original=original, _name=name, **kwargs: (
+                written.append((_name, model.__name__)) or _original(model, *args, **kwargs)
+            ),
+        )
 
     run()
 
     if connection.vendor == "postgresql":
-        assert staged == ['"directory_organisation"', '"directory_establishment"']
+        # No model instance: INSERT … SELECT from the COPY-ed batch, then the head offices.
+        assert written == [("insert_select", "Organisation"), ("insert_select", "Establishment")]
     else:
-        assert staged == []
+        assert written == [("insert", "Organisation"), ("insert", "Establishment")]
     assert Organisation.objects.count() == Establishment.objects.count() == 8
     assert all(o.establishments.get().organisation_id == o.pk for o in Organisation.objects.all())
 
@@ -376,3 +387,107 @@ def test_the_command_reports_and_fails_on_bad_files(tmp_path, capsys):
     content[3] = content[3][:40] + "\r\n"
     with pytest.raises(CommandError, match="ligne 4 :"):
         call_command("import_rna", str(write(tmp_path / "rna.csv", content)))
+
+
+# From the staging table (PostgreSQL): what the comparison in Python wrote, row for row
+
+
+def rna_line(rna, *, siret="", title):
+    """A line of the test file for another association (the template: W332004567)."""
+    template = next(line for line in lines() if line.startswith("W332004567;"))
+    fields = template.split(";")
+    fields[0], fields[2], fields[11] = rna, siret, title
+    return ";".join(fields)
+
+
+def siret_of(siren):
+    return with_luhn_key(siren + "0001")
+
+
+def written():
+    """Organisations, head offices and search documents, by RNA number (ids and times apart)."""
+    rna_of = dict(Organisation.objects.values_list("pk", "rna"))
+    moments = {"id", "created_at", "updated_at", "source_updated_at"}
+    organisations = {
+        o["rna"]: {k: v for k, v in o.items() if k not in moments}
+        for o in Organisation.objects.values()
+    }
+    establishments = sorted(
+        (
+            rna_of[e.pop("organisation_id")],
+            sorted((k, str(v)) for k, v in e.items() if k not in moments),
+        )
+        for e in Establishment.objects.values()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM directory_search_org")
+        documents = sorted((rna_of[row[0]], *map(str, row[1:])) for row in cursor.fetchall())
+        cursor.execute("SELECT * FROM directory_search_site")
+        sites = sorted((rna_of[row[1]], *map(str, row[2:])) for row in cursor.fetchall())
+    return organisations, establishments, documents, sites
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite writes through the ORM")
+def test_a_first_import_from_the_staging_table_writes_what_the_orm_path_wrote(
+    tmp_path, monkeypatch
+):
+    # SIRENs held by an organisation with an RNA number of its own (a conflict), by one
+    # without (which adopts the association), twice in the file, and an update.
+    OrganisationFactory(siren="552100554", rna="W999000001", source=Source.RNA)
+    OrganisationFactory(siren="552100562", rna=None, source=Source.SIRENE)
+    OrganisationFactory(rna="W332004567", name="ANCIEN NOM", source=Source.RNA)
+    extra = [
+        rna_line("W872009001", siret=siret_of("552100554"), title="CONFLIT DE SIREN"),
+        rna_line("W872009002", siret=siret_of("552100562"), title="ADOPTEE PAR SIRENE"),
+        rna_line("W872009003", siret=siret_of("552100570"), title="PREMIERE AU SIREN"),
+        rna_line("W872009004", siret=siret_of("552100570"), title="SECONDE AU SIREN"),
+        rna_line("W872009005", siret=siret_of("552100588"), title="SEULE AU SIREN"),
+    ]
+    path = write(tmp_path / "rna.csv", [*lines(), *extra])
+
+    with transaction.atomic():
+        monkeypatch.setattr(RnaImporter, "_write_in_sql", lambda self, batch: batch)
+        through_orm = run(path, batch_size=4)
+        expected = written()
+        monkeypatch.undo()
+        transaction.set_rollback(True)
+
+    report = run(path, batch_size=4)
+
+    assert written() == expected
+    for key in ("organisations", "establishments", "siren_conflicts", "linked_to_sirene"):
+        assert report[key] == through_orm[key], key
+    assert report["siren_conflicts"] == 2  # W872009001, and W872009004 after W872009003
+    assert Organisation.objects.get(siren="552100562").rna == "W872009002"
+
+    again = run(path, batch_size=4)
+    assert written() == expected
+    assert again["organisations"]["created"] == again["organisations"]["updated"] == 0
+    assert again["establishments"]["created"] == again["establishments"]["updated"] == 0
+
+
+def test_a_file_with_an_error_in_its_last_batch_writes_nothing(tmp_path):
+    content = [*lines(), rna_line("W872009009", siret="12345678900000", title="SIRET FAUX")]
+
+    with pytest.raises(ImportRejected, match="SIRET invalide"):
+        run(write(tmp_path / "rna.csv", content), batch_size=2)
+
+    assert not Organisation.objects.exists() and not Establishment.objects.exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM directory_search_org")
+        assert cursor.fetchone()[0] == 0
+
+
+def test_statistics_are_refreshed_as_a_first_import_grows_the_directory(monkeypatch):
+    analyzed = []
+    monkeypatch.setattr("essor.directory.importers.rna.STATISTICS_FLOOR", 2)
+    monkeypatch.setattr(bulk, "analyze", lambda *tables: analyzed.append(tables))
+
+    run(batch_size=2)
+    first = len(analyzed)
+    run(batch_size=2)  # nothing new: no ANALYZE
+
+    if connection.vendor == "postgresql":
+        assert first >= 1 and len(analyzed) == first
+    else:
+        assert analyzed == []

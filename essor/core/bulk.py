@@ -10,7 +10,8 @@ the importer's batch transaction, so the skeleton's guarantees hold
 (essor.core.importing: validated first, a transaction per batch, idempotent).
 
     bulk.insert(Organisation, objects, key="rna")   # sets each object's pk
-    bulk.update(Organisation, objects, ["name", "status"])"""
+    bulk.update(Organisation, objects, ["name", "status"])
+    bulk.insert_select(Organisation, "FROM staging s", {"name": "s.name"}, {"source": "rna"})"""
 
 from itertools import count
 
@@ -87,6 +88,51 @@ def update(model, objects, field_names):
             f"WHERE t.{quote(pk.column)} = s.{quote(pk.column)}"
         )
         cursor.execute(f"DROP TABLE {staging}")
+
+
+def insert_select(model, source, expressions, values=None, *, params=(), order_by="", returning=""):
+    """One `INSERT INTO <model's table> SELECT … <source>` (PostgreSQL): the new rows
+    come straight from SQL (a staging table), without model instances. Each field is
+    given by `expressions` ({field: SQL on the source}), by `values` ({field: value}),
+    or else is what a model instance built without it would write (its default, the
+    time for auto_now fields), as bulk_create would. `params` are the source's. Returns
+    the rows of `returning` (column names, "id, rna")."""
+    connection = connection_for(model)
+    quote = connection.ops.quote_name
+    blank, values = model(), values or {}
+    columns, selected, constants = [], [], []
+    for field in model._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        columns.append(quote(field.column))
+        if field.name in expressions:
+            selected.append(expressions[field.name])
+            continue
+        value = values[field.name] if field.name in values else field.pre_save(blank, add=True)
+        selected.append("%s")
+        constants.append(field.get_db_prep_save(value, connection))
+    unknown = (set(expressions) | set(values)) - {f.name for f in model._meta.concrete_fields}
+    if unknown:
+        raise ValueError(f"Unknown fields of {model.__name__}: {', '.join(sorted(unknown))}")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(columns)}) "
+            f"SELECT {', '.join(selected)} {source}"
+            + (f" ORDER BY {order_by}" if order_by else "")
+            + (f" RETURNING {returning}" if returning else ""),
+            [*constants, *params],
+        )
+        return cursor.fetchall() if returning else []
+
+
+def analyze(model, *tables):
+    """Fresh planner statistics for the model's table and `tables` (PostgreSQL), e.g.
+    once they have grown several times over in one import: with the statistics of a
+    nearly empty table, PostgreSQL plans lookups by key as scans of the whole table."""
+    connection = connection_for(model)
+    tables = ", ".join(connection.ops.quote_name(t) for t in [model._meta.db_table, *tables])
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {tables}")
 
 
 def stage(model, select, rows):

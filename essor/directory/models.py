@@ -85,6 +85,11 @@ class OrganisationQuerySet(models.QuerySet):
         return self.filter(PUBLICLY_LISTED)
 
 
+def folded_search_text(name, acronym="", description=""):
+    """An organisation's `search_text` (importers writing rows without instances too)."""
+    return fold(" ".join(filter(None, [name, acronym, description])))
+
+
 class Organisation(models.Model):
     """A legal unit (unité légale) of the ESS."""
 
@@ -185,7 +190,7 @@ class Organisation(models.Model):
 
     def refresh_search_text(self):
         """The folded text the fallback search and the FTS index read."""
-        self.search_text = fold(" ".join(filter(None, [self.name, self.acronym, self.description])))
+        self.search_text = folded_search_text(self.name, self.acronym, self.description)
 
 
 class MembershipQuerySet(models.QuerySet):

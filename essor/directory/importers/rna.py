@@ -18,7 +18,7 @@ from essor.core.importing import File, Option, register
 
 from ..enums import AdministrativeStatus, Diffusion, EssFamily, Source
 from ..identifiers import is_valid_rna, is_valid_siret
-from ..models import Establishment, Organisation
+from ..models import Establishment, Organisation, folded_search_text
 from .base import (
     ALL_REGIONS,
     DATA_EXTENSIONS,
@@ -42,10 +42,13 @@ ORGANISATION_FIELDS = [
     "rna", "siren", "name", "acronym", "legal_category", "ess_family", "is_public_utility",
     "created_on", "closed_on", "status", "diffusion",
 ]  # fmt: skip
-ESTABLISHMENT_FIELDS = [
+# The head office's fields that come from the file (the others follow its organisation).
+PLACE_FIELDS = [
     "address", "postal_code", "commune_id", "latitude", "longitude", "coordinate_precision",
-    "is_head_office", "status", "created_on", "closed_on",
 ]  # fmt: skip
+# Created by this run beyond which its first ANALYZE comes (RnaImporter._refresh_statistics).
+STATISTICS_FLOOR = 10_000
+ESTABLISHMENT_FIELDS = [*PLACE_FIELDS, "is_head_office", "status", "created_on", "closed_on"]
 validate_url = URLValidator(schemes=["http", "https"])
 
 
@@ -86,6 +89,9 @@ class RnaImporter(DirectoryImporter):
         self.report["region"] = self.region or "toute la France"
         self.report |= {"linked_to_sirene": 0, "siren_conflicts": 0}
         self.communes = Communes(self.region)
+        if bulk.uses_copy(Organisation):
+            # (organisations at the last ANALYZE, created by this run then)
+            self._analyzed = (Organisation.objects.count(), 0)
 
     def clean_row(self, row):
         code = clean(row["adrs_codeinsee"])
@@ -162,7 +168,7 @@ class RnaImporter(DirectoryImporter):
 
     def write_batch(self, batch):
         if bulk.uses_copy(Organisation):
-            batch = self._drop_unchanged(batch)
+            batch = self._write_in_sql(batch)
         if batch:
             self._write_rows(batch)
 
@@ -241,94 +247,167 @@ class RnaImporter(DirectoryImporter):
             )
         self._write_head_offices(heads)
 
-    def _drop_unchanged(self, batch):
-        """The rows of `batch` that would change something. On PostgreSQL the batch is
-        copied into a staging table and compared with what is stored in one query; a
-        row that the loop below would count unchanged (its organisation, from the RNA,
-        and its head office, field by field) is counted here and goes no further. A
-        monthly update changes about 1 % of the rows: the other 99 % never become ORM
-        instances."""
+    def _write_in_sql(self, batch):
+        """PostgreSQL: the batch is copied into a staging table, then compared with what
+        is stored and its new associations written, each in one statement; returns the
+        rows left for the comparison in Python (`_write_rows`): those that change an
+        organisation, or whose SIREN needs a decision row by row. A first import writes
+        nearly all its rows here, a monthly update counts its 99 % unchanged rows here:
+        neither makes model instances of them."""
+        self._refresh_statistics()
+        staging = self._stage(batch)
+        with connection_for(Organisation).cursor() as cursor:
+            unchanged = self._unchanged(cursor, staging)
+            created = self._insert_new(staging, batch)
+            cursor.execute(f"DROP TABLE {staging}")
+        return [v for v in batch if v["rna"] not in unchanged and v["rna"] not in created]
+
+    def _refresh_statistics(self):
+        """ANALYZE the directory's tables each time this run has created more
+        organisations than there were at the last ANALYZE (about ten times in a first
+        national import, never in a monthly update): the plans of the statements below
+        and of the search index's triggers follow the tables' growth even where
+        autovacuum is off or behind."""
+        size, created_then = self._analyzed
+        created = self.report["organisations"]["created"]
+        if created - created_then > max(size, STATISTICS_FLOOR):
+            bulk.analyze(
+                Organisation,
+                Establishment._meta.db_table,
+                "directory_search_org",
+                "directory_search_site",
+            )
+            self._analyzed = (size + created - created_then, created)
+
+    def _stage(self, batch):
         organisation = Organisation._meta.db_table
         establishment = Establishment._meta.db_table
-        compared = ", ".join(f"o.{name}" for name in ORGANISATION_FIELDS if name != "rna")
         staged = [
-            "o.rna", compared, "o.website",
-            "e.address", "e.postal_code", "e.commune_id", "e.latitude", "e.longitude",
-            "e.coordinate_precision",
+            *(f"o.{name}" for name in ORGANISATION_FIELDS), "o.website", "o.search_text",
+            *(f"e.{name}" for name in PLACE_FIELDS), "0 AS ordinal",
         ]  # fmt: skip
-        staging = bulk.stage(
+        return bulk.stage(
             Organisation,
             f"SELECT {', '.join(staged)} FROM {organisation} o, {establishment} e",
             (
                 [
                     *(values[name] for name in ORGANISATION_FIELDS),
                     values["website"],
-                    *(
-                        values["establishment"][name]
-                        for name in (
-                            "address",
-                            "postal_code",
-                            "commune_id",
-                            "latitude",
-                            "longitude",
-                            "coordinate_precision",
-                        )
-                    ),  # fmt: skip
+                    folded_search_text(values["name"], values["acronym"]),
+                    *(values["establishment"][name] for name in PLACE_FIELDS),
+                    ordinal,
                 ]
-                for values in batch
+                for ordinal, values in enumerate(batch)
             ),
         )
+
+    def _unchanged(self, cursor, staging):
+        """The RNA numbers of the staged rows that the loop of `_write_rows` would count
+        unchanged (their organisation, from the RNA, and its head office, field by
+        field): counted here, they go no further."""
+        organisation = Organisation._meta.db_table
+        establishment = Establishment._meta.db_table
         same = " AND ".join(
             f"o.{name} IS NOT DISTINCT FROM s.{name}"
             for name in ORGANISATION_FIELDS
             if name not in ("rna", "siren")
         )
         same_place = " AND ".join(
-            f"e.{name} IS NOT DISTINCT FROM s.{name}"
-            for name in (
-                "address", "postal_code", "commune_id", "latitude", "longitude",
-                "coordinate_precision",
-            )
-        )  # fmt: skip
-        with connection_for(Organisation).cursor() as cursor:
-            # A fresh table has no statistics: without them the planner guesses.
-            cursor.execute(f"ANALYZE {staging}")
-            cursor.execute(
-                # What write_batch and _write_head_offices would leave as is: an
-                # organisation not from SIRENE, whose SIREN stays (or none comes) and
-                # is held by no other, no website to fill, the same fields, and the
-                # first RNA head office with the same address, state and dates.
-                f"""
-                SELECT s.rna FROM {staging} s
-                JOIN {organisation} o ON o.rna = s.rna
-                JOIN LATERAL (
-                    SELECT * FROM {establishment} e
-                    WHERE e.organisation_id = o.id AND e.source = %s
-                      AND num_nulls(e.siret) = 1
-                    -- Only the organisation's index: "+ 0" keeps PostgreSQL from walking
-                    -- the primary key's, and num_nulls from intersecting with the index
-                    -- of the (1.5 million) head offices without SIRET, for each row.
-                    ORDER BY e.id + 0 LIMIT 1
-                ) e ON true
-                WHERE o.source <> %s
-                  AND (o.siren IS NOT NULL OR s.siren IS NULL)
-                  AND (s.siren IS NULL OR NOT EXISTS (
-                      SELECT 1 FROM {organisation} x WHERE x.siren = s.siren AND x.id <> o.id
-                  ))
-                  AND (s.website = '' OR o.website <> '')
-                  AND {same} AND {same_place} AND e.is_head_office
-                  AND e.status = s.status
-                  AND e.created_on IS NOT DISTINCT FROM s.created_on
-                  AND e.closed_on IS NOT DISTINCT FROM s.closed_on
-                """,
-                [Source.RNA, Source.SIRENE],
-            )
-            unchanged = {rna for (rna,) in cursor.fetchall()}
-            cursor.execute(f"DROP TABLE {staging}")
+            f"e.{name} IS NOT DISTINCT FROM s.{name}" for name in PLACE_FIELDS
+        )
+        cursor.execute(
+            # What write_batch and _write_head_offices would leave as is: an
+            # organisation not from SIRENE, whose SIREN stays (or none comes) and is
+            # held by no other, no website to fill, the same fields, and the first RNA
+            # head office with the same address, state and dates.
+            f"""
+            SELECT s.rna FROM {staging} s
+            -- One lookup by key per staged row: a join let PostgreSQL hash the whole
+            -- table at each batch while it held less than a few hundred thousand rows.
+            JOIN LATERAL (
+                SELECT * FROM {organisation} o WHERE o.rna = s.rna LIMIT 1
+            ) o ON true
+            JOIN LATERAL (
+                SELECT * FROM {establishment} e
+                WHERE e.organisation_id = o.id AND e.source = %s
+                  AND num_nulls(e.siret) = 1
+                -- Only the organisation's index: "+ 0" keeps PostgreSQL from walking
+                -- the primary key's, and num_nulls from intersecting with the index
+                -- of the (1.5 million) head offices without SIRET, for each row.
+                ORDER BY e.id + 0 LIMIT 1
+            ) e ON true
+            WHERE o.source <> %s
+              AND (o.siren IS NOT NULL OR s.siren IS NULL)
+              AND (s.siren IS NULL OR NOT EXISTS (
+                  SELECT 1 FROM {organisation} x WHERE x.siren = s.siren AND x.id <> o.id
+              ))
+              AND (s.website = '' OR o.website <> '')
+              AND {same} AND {same_place} AND e.is_head_office
+              AND e.status = s.status
+              AND e.created_on IS NOT DISTINCT FROM s.created_on
+              AND e.closed_on IS NOT DISTINCT FROM s.closed_on
+            """,
+            [Source.RNA, Source.SIRENE],
+        )
+        unchanged = {rna for (rna,) in cursor.fetchall()}
         if unchanged:
             self.count("organisations", "unchanged", len(unchanged))
             self.count("establishments", "unchanged", len(unchanged))
-        return [values for values in batch if values["rna"] not in unchanged]
+        return unchanged
+
+    def _insert_new(self, staging, batch):
+        """The staged associations that no organisation holds yet, inserted with their
+        head offices straight from the staging table, as `_write_rows` would create
+        them: the RNA's values, its source, the folded search text; a SIREN already
+        held by an organisation with an RNA number of its own is left out and counted.
+        The rows whose SIREN is held by an organisation without RNA number (which
+        adopts the association) or comes twice in the batch stay for `_write_rows`.
+        Returns the RNA numbers written."""
+        organisation = Organisation._meta.db_table
+        rows = bulk.insert_select(
+            Organisation,
+            # Subqueries in the SELECT list: a lookup by key per staged row (as a join,
+            # PostgreSQL hashed the whole table while it was under ~300,000 rows).
+            f"""FROM (
+                SELECT s.*, count(*) OVER (PARTITION BY s.siren) AS sharing,
+                       (SELECT true FROM {organisation} o WHERE o.rna = s.rna) AS known,
+                       (SELECT x.rna IS NULL FROM {organisation} x
+                         WHERE x.siren = s.siren) AS held_without_rna
+                  FROM {staging} s
+            ) s
+            WHERE s.known IS NULL
+              AND (s.siren IS NULL OR (s.sharing = 1 AND s.held_without_rna IS NOT TRUE))""",
+            {
+                **{name: f"s.{name}" for name in [*ORGANISATION_FIELDS, "website", "search_text"]},
+                # Held by another organisation (a duplicate for staff to merge).
+                "siren": "CASE WHEN s.held_without_rna IS NULL THEN s.siren END",
+            },
+            {"source": Source.RNA, "source_updated_at": self.now},
+            order_by="s.ordinal",
+            returning="id, rna, siren",
+        )
+        if not rows:
+            return set()
+        sirens = {values["rna"]: values["siren"] for values in batch}
+        self.report["siren_conflicts"] += sum(
+            1 for _, rna, siren in rows if siren is None and sirens[rna]
+        )
+        self.count("organisations", "created", len(rows))
+        bulk.insert_select(
+            Establishment,
+            f"FROM unnest(%s::bigint[], %s::text[]) AS n(id, rna) JOIN {staging} s ON s.rna = n.rna",
+            {
+                "organisation": "n.id",
+                **{name.removesuffix("_id"): f"s.{name}" for name in PLACE_FIELDS},
+                # A head office shares its organisation's state and dates.
+                **{name: f"s.{name}" for name in ("status", "created_on", "closed_on")},
+            },
+            {"is_head_office": True, "source": Source.RNA, "source_updated_at": self.now},
+            params=[[pk for pk, _, _ in rows], [rna for _, rna, _ in rows]],
+            order_by="n.id",
+        )
+        self.count("establishments", "created", len(rows))
+        return {rna for _, rna, _ in rows}
 
     def _write_head_offices(self, heads):
         """The association's registered address, as an establishment without SIRET."""
