@@ -191,17 +191,21 @@ class Snapshot:
             sites = sites[self.distances(near.lat, near.lon, sites) <= near.radius_km]
         return sites
 
-    def candidate_sites(self, filters, text_mask):
+    def candidate_sites(self, filters, text_mask, most=FEW_SITES):
         """The establishments a search can involve (ascending indexes): those in the
         chosen place, of the organisations matching the words; None when they are more
-        than FEW_SITES (the columns are then read whole)."""
+        than `most` (the columns are then read whole). most=None: those of the place,
+        however many."""
         sites = self.place_sites(filters)
+        few = FEW_SITES if most is None else most
         if sites is not None:
             if text_mask is not None:
                 sites = sites[text_mask[self.site_org[sites]]]
-        elif text_mask is not None and np.count_nonzero(text_mask) <= FEW_SITES:
+            if most is None:
+                return sites
+        elif text_mask is not None and np.count_nonzero(text_mask) <= few:
             sites = self.sites_of(np.flatnonzero(text_mask))
-        return sites if sites is not None and len(sites) <= FEW_SITES else None
+        return sites if sites is not None and len(sites) <= few else None
 
     def site_filters(self, filters, sites):
         """{facet or "naf" or "place": mask over `sites`} of each establishment filter,
@@ -263,7 +267,9 @@ class Snapshot:
         every establishment filter; None when no establishment filter applies."""
         if not self.has_site_filters(filters):
             return None
-        candidates = self.candidate_sites(filters, text_mask)
+        # Every establishment filter applies here (none left out for a count): the
+        # place's establishments, however many, are fewer than all.
+        candidates = self.candidate_sites(filters, text_mask, most=None)
         sites = np.arange(len(self.site_org)) if candidates is None else candidates
         ok = orgs[self.site_org[sites]]
         for condition in self.site_filters(filters, candidates).values():
@@ -456,17 +462,24 @@ class Snapshot:
         # Anchored at (-90, -180) like the SQL path: a pan keeps the clusters.
         rows = np.floor((lat + 90.0) / cell_degrees).astype(np.int64)
         cols = np.floor((lon + 180.0) / cell_degrees).astype(np.int64)
-        keys = rows * 1_000_000 + cols
-        # Establishments sorted by cell, each cell's values reduced over its slice.
-        order = np.argsort(keys, kind="stable")
-        keys, lat, lon = keys[order], lat[order], lon[order]
-        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-        count = np.diff(np.r_[starts, len(keys)])
-        sums_lat = np.add.reduceat(lat, starts)
-        sums_lon = np.add.reduceat(lon, starts)
-        first = np.minimum.reduceat(self.est_id[chosen][order], starts)
-        south, north = np.minimum.reduceat(lat, starts), np.maximum.reduceat(lat, starts)
-        west, east = np.minimum.reduceat(lon, starts), np.maximum.reduceat(lon, starts)
+        # Cells numbered row by row over the box (a few thousand at most): counted by
+        # bincount, bounds by ufunc.at (fast since numpy 1.25), no sort.
+        width = int(cols.max() - cols.min()) + 1
+        local = (rows - rows.min()) * width + (cols - cols.min())
+        count = np.bincount(local)
+        size, used = len(count), np.flatnonzero(count)
+        count = count[used]
+        sums_lat = np.bincount(local, weights=lat, minlength=size)[used]
+        sums_lon = np.bincount(local, weights=lon, minlength=size)[used]
+        first = np.full(size, np.iinfo(np.int64).max)
+        np.minimum.at(first, local, self.est_id[chosen])
+        south, north = np.full(size, np.inf), np.full(size, -np.inf)
+        west, east = south.copy(), north.copy()
+        np.minimum.at(south, local, lat)
+        np.maximum.at(north, local, lat)
+        np.minimum.at(west, local, lon)
+        np.maximum.at(east, local, lon)
+        first, south, north, west, east = (a[used] for a in (first, south, north, west, east))
         stacked = (count > 1) & (south == north) & (west == east)
         return [
             Cell(float(a), float(b), int(n), int(e), bool(s))
