@@ -477,6 +477,95 @@ def test_the_open_data_api_filters_answer_the_same_in_memory_and_in_sql(
     assert in_sql[0].total
 
 
+@pytest.fixture
+def texts():
+    """Organisations whose words sit in each part of the document (name, acronym and
+    identifiers; activity: NAF labels, establishment names, labels; description), with
+    names whose length runs against the relevance tiers: a wrong tier shows."""
+    tiers = LabelFactory(code="test-tiers-lieu", name="Tiers-lieu test", kind=LabelKind.PLACE)
+    rows = [
+        ("Formation et emploi pour tous en Creuse", {}, "64.19Z", ""),
+        ("Centre Alpha", {}, "85.59A", ""),
+        ("Les amis", {"description": "Des formations au numérique."}, "93.12Z", ""),
+        ("Réseau des tiers-lieux ruraux du Limousin", {}, "93.12Z", ""),
+        ("Ouvrir un tiers-lieu", {}, "93.12Z", ""),
+        ("La Grange", {"description": "Un tiers-lieu rural."}, "93.12Z", ""),
+        ("Atelier partagé de Tulle", {}, "93.12Z", ""),
+        ("Le Quai", {}, "93.12Z", "Tiers lieu du Quai"),
+        ("Groupement d'employeurs agricoles de la Creuse", {}, "01.11Z", ""),
+        ("Gestion associative", {"acronym": "GEAS"}, "94.99Z", ""),
+        ("Chantier d'insertion du bâtiment", {}, "43.99C", ""),
+        ("Entreprise d'insertion", {"acronym": "EI87"}, "38.11Z", ""),
+        ("ÉCONOMIE SOCIALE ET SOLIDAIRE", {"siren": "552100554"}, "94.99Z", ""),
+        ("Économies d'énergie", {}, "94.99Z", ""),
+        ("Coopératives agricoles réunies", {}, "01.11Z", ""),
+        ("Limousin Actif", {}, "64.19Z", ""),
+        ("Moulin", {}, "93.12Z", ""),
+    ]
+    for name, fields, naf, establishment_name in rows:
+        organisation = EssOrganisationFactory(name=name, **fields)
+        EstablishmentFactory(
+            organisation=organisation,
+            commune=commune(LIMOGES),
+            unplaced=True,
+            naf=naf,
+            name=establishment_name,
+        )
+    Organisation.objects.get(name="Moulin").labels.add(tiers)
+
+
+TEXT_QUERIES = [
+    "formation", "formations", "FORM", "tiers-lieux", "tiers-lieu", "tiers lieux", "lieu",
+    "GE", "groupement d'employeurs", "SIAE", "insertion", "ei87", "économie", "ECONOMIES",
+    "economie solidaire", "552100554", "cooperatives", "coop agricole", "limouzin",
+    "atelier partagé tulle", "quai", "xyzzyq",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", TEXT_QUERIES)
+def test_the_words_match_alike_in_memory_and_in_sql(texts, settings, text):
+    """The in-memory index matches words with the postings of the database's own index:
+    the same organisations as SQL, in the same tiers."""
+    filters = SearchFilters(text=text)
+    settings.ESSOR_SEARCH_MEMORY = "off"
+    in_sql = _everything(filters, "relevance")
+    settings.ESSOR_SEARCH_MEMORY = "inline"
+    in_memory = _everything(filters, "relevance")
+    assert in_memory == in_sql
+    assert in_memory[0].fuzzy == in_sql[0].fuzzy
+    assert bool(in_sql[0].total) == (text != "xyzzyq")
+
+
+@pytest.mark.parametrize("mode", ["inline", "off"], ids=["in-memory", "sql"])
+def test_each_part_of_the_document_gives_its_tier(texts, settings, mode):
+    settings.ESSOR_SEARCH_MEMORY = mode
+    # Name, then activity (the NAF label), then description, whatever the name's length.
+    assert found("formation") == [
+        "Formation et emploi pour tous en Creuse",
+        "Centre Alpha",
+        "Les amis",
+    ]
+    # A plural finds the singular; a synonym (« atelier partagé ») is a name match too;
+    # the establishment's name and the label are the activity; the description last.
+    assert found("tiers-lieux") == [
+        "Ouvrir un tiers-lieu", "Atelier partagé de Tulle",
+        "Réseau des tiers-lieux ruraux du Limousin", "Moulin", "Le Quai", "La Grange",
+    ]  # fmt: skip
+    # An acronym is a whole word: « GE » is not the start of « GEAS » nor of « gestion ».
+    assert found("GE") == ["Groupement d'employeurs agricoles de la Creuse"]
+    assert found("ei87") == ["Entreprise d'insertion"]
+
+
+def test_the_memory_index_matches_words_without_asking_the_database(texts):
+    get_backend().search(SearchFilters(text="coop"))  # the snapshot is read
+    for text in ("formation", "tiers-lieux", "SIAE", "economie solidaire"):
+        with CaptureQueriesContext(connection) as queries:
+            result = get_backend().search(SearchFilters(text=text))
+        assert result.total
+        matching = [q["sql"] for q in queries if "MATCH" in q["sql"] or "@@" in q["sql"]]
+        assert matching == [], text
+
+
 def test_after_a_write_searches_run_in_sql_while_the_index_is_read_again(monkeypatch, settings):
     """In production the snapshot is read in a background thread: until it is ready the
     search runs in SQL (None here), and no second reading starts meanwhile."""

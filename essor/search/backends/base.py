@@ -208,18 +208,6 @@ def _where(fragments):
 # on PostgreSQL, the trigram similarity takes the place of the tier.
 
 
-def id_list(text):
-    """An array of the ids of a comma-separated list (SQL's group_concat, string_agg)."""
-    return np.fromstring(text or "", dtype=np.int64, sep=",")
-
-
-# Up to this many candidates, PostgreSQL reads the tiers of the candidates alone.
-FEW_CANDIDATES = 5000
-# Up to this many organisations in the chosen place (commune, radius, map zone), it
-# matches the words among them alone (a few µs each) rather than in the whole index.
-FEW_TEXT_CANDIDATES = 2000
-
-
 class SqlSearchBackend(SearchBackend):
     name_order = "o.name_sort, o.org_id"
     # The join that makes the planner start from the text matches `t` (a few thousand
@@ -228,8 +216,6 @@ class SqlSearchBackend(SearchBackend):
     # Facet counts and pages are cached under the index's generation, which every
     # write bumps (triggers of migration 0003): a hit is never stale.
     cache_seconds = 3600
-    # Whether text_hits can look among a list of candidates faster than everywhere.
-    text_candidates = False
 
     def __init__(self, connection):
         self.connection = connection
@@ -245,41 +231,49 @@ class SqlSearchBackend(SearchBackend):
         relevance (see above)."""
         raise NotImplementedError
 
-    def text_hits(self, text, candidates=None):
-        """(org ids, ranks) of the organisations matching `text` (a TextQuery): ranks
-        of relevance, lower is better, or None when they come from text_tiers. With
-        `candidates` (org ids), a backend may look only among them."""
-        raise NotImplementedError
-
-    def text_tiers(self, text, candidates):
-        """(ids of the second tier, ids of the first) among the matches of `text`; the
-        page's candidates (org ids) may restrict the reading."""
-        raise NotImplementedError
-
     def has_text_match(self, text):
         """Whether any organisation matches `text` (a TextQuery)."""
         raise NotImplementedError
 
-    def text_hits_with_tiers(self, text, candidates=None):
-        """(ids of the matches, of the second tier, of the first) of an exact `text` read
-        at once, for a page ordered by relevance; None when the backend reads the tiers
-        apart (text_tiers)."""
-        return None
-
     # --- shared -------------------------------------------------------------------------
 
-    def resolve_text(self, filters):
+    def text_postings(self):
+        """Rows (term, "key,key,...") of the database's text index, one per term, a key
+        being org_id * 8 + where the term occurs (memory.IN_NAME | IN_ACTIVITY |
+        ELSEWHERE): what the in-memory index matches words with."""
+        raise NotImplementedError
+
+    def term_lookups(self, text):
+        """A function of a Word of `text` giving the (prefix, exact) terms of the text
+        index that find it: what text_matches looks for."""
+        raise NotImplementedError
+
+    def text_hits_in_memory(self, text, snapshot):
+        """(mask, ranks) of the organisations of `snapshot` matching `text`, ranks being
+        the relevance tiers — what text_hits_with_tiers gives, from the postings."""
+        found, second, first = snapshot.text_masks(text.groups, self.term_lookups(text))
+        rank = np.full(snapshot.size, 2.0)
+        rank[second] = 1
+        rank[first] = 0
+        return found, rank
+
+    def resolve_text(self, filters, snapshot=None):
         """The text part of a search: exact (stemmed, prefix) matching, or — when nothing
-        at all matches the words — the approximate matching of the backend."""
+        at all matches the words — the approximate matching of the backend. With a
+        `snapshot` holding the postings, whether anything matches is read there."""
         from .text import parse
 
         groups = parse(filters.text)
         if not groups:
             return None
         exact = self.text_query(groups)
-        if not filters.approximate or self.has_text_match(exact):
+        if not filters.approximate:
             return exact
-        return self.text_query(groups, fuzzy=True)
+        if snapshot is not None:
+            matched = snapshot.text_masks(groups, self.term_lookups(exact))[0].any()
+        else:
+            matched = self.has_text_match(exact)
+        return exact if matched else self.text_query(groups, fuzzy=True)
 
     def text_query(self, groups, fuzzy=False):
         return TextQuery(groups, fuzzy)
@@ -292,6 +286,14 @@ class SqlSearchBackend(SearchBackend):
         with self.connection.cursor() as cursor:
             cursor.execute(sql.sql, sql.params)
             return cursor.fetchall()
+
+    def _stream(self, sql, size=2000):
+        """The rows of `sql`, read `size` at a time (a server-side cursor on PostgreSQL):
+        the text index's postings are never all in the client's memory at once."""
+        with self.connection.chunked_cursor() as cursor:
+            cursor.execute(sql.sql, sql.params)
+            while rows := cursor.fetchmany(size):
+                yield from rows
 
     def _with(self, text, driving=None):
         """The CTEs: `t`, the organisations matching the text; with `driving` (Sql on
@@ -544,7 +546,7 @@ class SqlSearchBackend(SearchBackend):
 
     def search(self, filters, *, sort="relevance", offset=0, limit=20, facets=True):
         generation = self.generation()
-        plan = _Plan(self, filters, generation, relevance=sort == "relevance" and limit > 0)
+        plan = _Plan(self, filters, generation)
         key = self._cache_key(generation, filters, "facets" if facets else "count")
         summary = cache.get(key)
         if summary is None:
@@ -658,20 +660,18 @@ class _Plan:
     """One search's text (resolved once, on demand) and the in-memory snapshot of the
     index when it is up to date (memory.py); without it, everything runs in SQL."""
 
-    def __init__(self, backend, filters, generation, *, relevance=False):
+    def __init__(self, backend, filters, generation):
         # memory.py builds on this module: imported when first needed.
         from . import memory
 
         self.backend, self.filters = backend, filters
-        # A page ordered by relevance follows: the tiers may be read with the matches.
-        self.relevance = relevance
         self.snapshot = memory.current(backend, generation)
         self._text = self._text_mask = self._rank = self._matched = _UNRESOLVED
 
     @property
     def text(self):
         if self._text is _UNRESOLVED:
-            self._text = self.backend.resolve_text(self.filters)
+            self._text = self.backend.resolve_text(self.filters, self.snapshot)
         return self._text
 
     @property
@@ -680,35 +680,9 @@ class _Plan:
         if self._text_mask is _UNRESOLVED:
             self._text_mask = self._rank = None
             if self.text is not None:
-                self._read_text_hits()
+                hits = self.backend.text_hits_in_memory(self.text, self.snapshot)
+                self._text_mask, self._rank = hits
         return self._text_mask
-
-    def _read_text_hits(self):
-        # Every count, page and map keeps the place filters (they are no facet):
-        # outside the place, whether the words match does not matter.
-        snapshot, candidates = self.snapshot, None
-        if self.backend.text_candidates:
-            place = snapshot.in_place(self.filters)
-            if place is not None and np.count_nonzero(place) <= FEW_TEXT_CANDIDATES:
-                candidates = snapshot.org_id[place]
-        read = None
-        if self.relevance and not self.text.fuzzy:
-            read = self.backend.text_hits_with_tiers(self.text, candidates)
-        if read is not None:
-            ids, second, first = read
-            ranks = None
-        else:
-            ids, ranks = self.backend.text_hits(self.text, candidates)
-        positions, found = snapshot.org_indexes(ids)
-        self._text_mask = np.zeros(snapshot.size, bool)
-        self._text_mask[positions] = True
-        if read is not None:
-            self._rank = np.full(snapshot.size, 2.0)
-            for tier, tier_ids in ((1, second), (0, first)):
-                self._rank[snapshot.org_indexes(tier_ids)[0]] = tier
-        elif ranks is not None:
-            self._rank = np.full(snapshot.size, np.inf)
-            self._rank[positions] = np.asarray(ranks, dtype=np.float64)[found]
 
     @property
     def matched(self):
@@ -718,16 +692,9 @@ class _Plan:
 
     @property
     def rank(self):
-        """Relevance ranks, the tiers read only when a page is ordered by relevance
-        (counts and maps never need them), for the organisations of the result."""
-        if self.text_mask is not None and self._rank is None:
-            snapshot = self.snapshot
-            self._rank = np.full(snapshot.size, 2.0)
-            orgs, _ = self.matched
-            second, first = self.backend.text_tiers(self.text, snapshot.org_id[orgs])
-            for tier, ids in ((1, second), (0, first)):
-                self._rank[snapshot.org_indexes(ids)[0]] = tier
-        return self._rank
+        """Relevance ranks of the organisations matching the words (tiers, or the
+        similarity of approximate matches); None without words."""
+        return None if self.text_mask is None else self._rank
 
     def ordered(self, sort, offset, limit):
         if self.snapshot is not None:

@@ -23,6 +23,7 @@ the others keep answering in SQL, then map what it wrote. When the folder cannot
 written, a process keeps its own copy in memory, as before.
 """
 
+import bisect
 import contextlib
 import ctypes
 import ctypes.util
@@ -83,6 +84,51 @@ def _positions(sorted_ids, ids):
     return positions[found], found
 
 
+# Where a term occurs in a document: the parts of the relevance tiers (base.py).
+IN_NAME, IN_ACTIVITY, ELSEWHERE = 1, 2, 4
+EVERYWHERE = IN_NAME | IN_ACTIVITY | ELSEWHERE
+# text_masks' masks: anywhere, then tier 1 (name or activity), then tier 0 (name).
+TIER_PARTS = (EVERYWHERE, IN_NAME | IN_ACTIVITY, IN_NAME)
+
+
+class _Terms:
+    """The sorted terms of a snapshot as a sequence of bytes, for bisect: read from the
+    mapped arrays, never copied whole."""
+
+    __slots__ = ("blob", "start")
+
+    def __init__(self, blob, start):
+        self.blob, self.start = blob, start
+
+    def __len__(self):
+        return len(self.start) - 1
+
+    def __getitem__(self, index):
+        return self.blob[self.start[index] : self.start[index + 1]].tobytes()
+
+
+def read_postings(rows):
+    """The postings arrays (Snapshot.term_bytes...posting_where, org_id-indexed later)
+    from rows (term, "key,key,..."), a key being org_id * 8 + where, a row per term."""
+    terms, lists = [], []
+    for term, keys in rows:
+        terms.append(term.encode())
+        lists.append(keys)
+    order = sorted(range(len(terms)), key=terms.__getitem__)
+    terms = [terms[i] for i in order]
+    keys = [np.fromstring(lists[i], dtype=np.int64, sep=",") for i in order]
+    del lists
+    counts = np.fromiter((len(k) for k in keys), dtype=np.int64, count=len(keys))
+    keys = np.concatenate(keys) if keys else np.zeros(0, np.int64)
+    lengths = np.fromiter((len(t) for t in terms), dtype=np.int64, count=len(terms))
+    return {
+        "term_bytes": np.frombuffer(b"".join(terms), dtype=np.uint8).copy(),
+        "term_start": np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64),
+        "posting_start": np.concatenate([[0], np.cumsum(counts)]).astype(np.int64),
+        "keys": keys,
+    }
+
+
 @dataclass
 class Snapshot:
     generation: int
@@ -108,6 +154,14 @@ class Snapshot:
     vocabularies: dict  # column -> {value: code}
     # column -> establishment order by (organisation, value): for distinct pairs.
     pair_order: dict
+    # The text index's postings, as the database's own index holds them (see TextIndex):
+    # the terms in byte order, concatenated (term_bytes, term_start), and for each term
+    # a slice (posting_start) of organisation indexes with where the term occurs.
+    term_bytes: np.ndarray
+    term_start: np.ndarray
+    posting_start: np.ndarray
+    posting_org: np.ndarray
+    posting_where: np.ndarray  # IN_NAME | IN_ACTIVITY | ELSEWHERE
 
     @property
     def size(self):
@@ -143,6 +197,72 @@ class Snapshot:
         lengths = end - first
         offsets = np.cumsum(lengths) - lengths
         return np.arange(int(lengths.sum())) + np.repeat(first - offsets, lengths)
+
+    # --- text ------------------------------------------------------------------------
+
+    def term_postings(self, prefix, exact):
+        """The slice of postings of the term `prefix` (`exact`) or of every term starting
+        with it: the terms are sorted, those sharing a prefix are contiguous."""
+        terms = _Terms(self.term_bytes, self.term_start)
+        key = prefix.encode()
+        low = bisect.bisect_left(terms, key)
+        if exact:
+            high = low + (low < len(terms) and terms[low] == key)
+        else:
+            # UTF-8 never uses the byte 0xff: every term starting with `key` sorts below.
+            high = bisect.bisect_left(terms, key + b"\xff", low)
+        return int(self.posting_start[low]), int(self.posting_start[high])
+
+    def text_masks(self, groups, lookups):
+        """(matches, matches in the name or activity, matches in the name): the
+        organisations where every group of `groups` (TextQuery.groups) is found, in the
+        whole document and within the relevance tiers' parts. `lookups(word)` gives the
+        (prefix, exact) terms to look for; a word is found when one of them is."""
+        words = {}
+
+        def word_masks(word):
+            if word not in words:
+                found = [np.zeros(self.size, bool) for _ in TIER_PARTS]
+                for prefix, exact in lookups(word):
+                    start, end = self.term_postings(prefix, exact)
+                    orgs, where = self.posting_org[start:end], self.posting_where[start:end]
+                    for mask, parts in zip(found, TIER_PARTS, strict=True):
+                        mask[orgs if parts == EVERYWHERE else orgs[(where & parts) != 0]] = True
+                words[word] = found
+            return words[word]
+
+        def all_of(masks):
+            result = masks[0].copy()
+            for mask in masks[1:]:
+                result &= mask
+            return result
+
+        def any_of(masks):
+            result = masks[0].copy()
+            for mask in masks[1:]:
+                result |= mask
+            return result
+
+        return tuple(
+            all_of(
+                [
+                    any_of([all_of([word_masks(w)[tier] for w in alt]) for alt in group])
+                    for group in groups
+                ]
+            )
+            for tier in range(len(TIER_PARTS))
+        )
+
+    def ranked_hits(self, ids, ranks=None):
+        """(mask, ranks or None) over the snapshot of organisation ids and their ranks."""
+        positions, found = self.org_indexes(ids)
+        mask = np.zeros(self.size, bool)
+        mask[positions] = True
+        rank = None
+        if ranks is not None:
+            rank = np.full(self.size, np.inf)
+            rank[positions] = np.asarray(ranks, dtype=np.float64)[found]
+        return mask, rank
 
     # --- filters ---------------------------------------------------------------------
 
@@ -238,16 +358,6 @@ class Snapshot:
             + math.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
         )
         return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a))
-
-    def in_place(self, filters):
-        """Organisations with an establishment in the chosen commune, radius and map
-        zone; None when none of these is chosen."""
-        sites = self.place_sites(filters)
-        if sites is None:
-            return None
-        mask = np.zeros(self.size, bool)
-        mask[self.site_org[sites]] = True
-        return mask
 
     def matching(self, filters, text_mask):
         """(organisations of the result, their establishments that match, or None
@@ -521,6 +631,7 @@ def load(backend, generation):
             [PLACE_LABEL_KIND],
         )
     )
+    postings = read_postings(backend.text_postings())
     if backend.generation() != generation:
         return None
 
@@ -544,7 +655,17 @@ def load(backend, generation):
     for position, column in enumerate([*CODED, "naf"], start=4):
         vocabularies[column], columns[column] = _codes([r[position] for r in kept])
     site_org = site_org.astype(np.int32)
+    keys = postings.pop("keys")
+    # A document without its organisation (the tables emptied by hand) is found by
+    # no search: its postings are dropped, as the SQL path's join drops it.
+    posting_org, found = _positions(org_id, keys >> 3)
+    before = np.concatenate([[0], np.cumsum(found)])
+    postings["posting_start"] = before[postings["posting_start"]]
+    keys = keys[found]
     return Snapshot(
+        **postings,
+        posting_org=posting_org.astype(np.int32),
+        posting_where=(keys & EVERYWHERE).astype(np.uint8),
         generation=generation,
         org_id=org_id,
         family=family[order].astype(np.int8),
@@ -572,9 +693,10 @@ def load(backend, generation):
 # --- files shared by the processes of a machine -----------------------------------------
 
 # Bump when the arrays of a Snapshot change: files of another layout are never mapped.
-FILES_LAYOUT = "2"
+FILES_LAYOUT = "3"
 ARRAYS = ("org_id", "family", "esus", "name_length", "name_rank", "by_name", "label_org",
-          "label_id", "label_place", "site_org", "est_id", "lat", "lon")  # fmt: skip
+          "label_id", "label_place", "site_org", "est_id", "lat", "lon", "term_bytes",
+          "term_start", "posting_start", "posting_org", "posting_where")  # fmt: skip
 _folders = {}
 
 

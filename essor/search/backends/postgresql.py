@@ -4,8 +4,10 @@
 index, ranked with ts_rank; trigram word similarity on the folded name (pg_trgm, GiST)
 when no organisation matches the words — "Limouzin" still finds "Limousin Actif"."""
 
-from .base import BUMP, FEW_CANDIDATES, Sql, SqlSearchBackend, TextQuery, _where, id_list
-from .text import light_stem
+from .base import BUMP, Sql, SqlSearchBackend, TextQuery, _where
+from .memory import ELSEWHERE, IN_ACTIVITY, IN_NAME
+from .synonyms import Word
+from .text import fuzzy_prefix, light_stem
 
 
 def tsquery(text, weights=""):
@@ -60,6 +62,11 @@ def tier(text):
 # pg_trgm's default threshold (0.6) misses "limouzin" / "limousin" (0.56).
 FUZZY_CANDIDATES = 50
 FUZZY_THRESHOLD = 0.45
+# In memory, the similarity is computed for the names holding a word that starts like a
+# typed one (text.fuzzy_prefix, the embedded backend's approximation: a typo past the
+# first 60 % of a word) — a few primary-key reads, where the KNN scan reads the whole
+# trigram index. Beyond this many such names, the KNN scan.
+FUZZY_SCAN = 5000
 
 
 def fuzzy_text(text):
@@ -78,7 +85,6 @@ def fuzzy_matches(text):
 
 class PostgreSQLSearchBackend(SqlSearchBackend):
     vendor = "postgresql"
-    text_candidates = True
     # Byte order, as SQLite sorts the folded names: both backends list alike.
     name_order = 'o.name_sort COLLATE "C", o.org_id'
 
@@ -148,69 +154,48 @@ class PostgreSQLSearchBackend(SqlSearchBackend):
             return Sql("-word_similarity(%s, name_folded)", [fuzzy_text(text)])
         return tier(text)
 
-    def text_hits(self, text, candidates=None):
-        if text.fuzzy:
-            nearest = fuzzy_matches(text)
-            rank = self._rank(text)
-            rows = self._execute(
-                Sql(
-                    f"SELECT org_id, {rank.sql} FROM directory_search_org "
-                    f"WHERE org_id IN ({nearest.sql})",
-                    rank.params + nearest.params,
-                )
-            )
-            return [row[0] for row in rows], [row[1] for row in rows]
-        # The ids as one comma-separated list: a row per match would cost more than
-        # the matching.
-        query = tsquery(text)
-        scope = Sql("")
-        if candidates is not None:
-            scope = Sql("org_id = ANY(%s) AND ", [list(map(int, candidates))])
-        rows = self._execute(
+    def term_lookups(self, text):
+        return lambda w: [(lexeme, w.exact) for lexeme in text.prefixes[w]]
+
+    def text_postings(self):
+        # One row per lexeme of the documents, the organisations aggregated by the
+        # server. Weights: A the name and identifiers, B the activity, D the rest.
+        def part(weights, value):
+            return f"CASE WHEN u.weights && '{{{weights}}}'::text[] THEN {value} ELSE 0 END"
+
+        where = " + ".join((part("A", IN_NAME), part("B", IN_ACTIVITY), part("C,D", ELSEWHERE)))
+        return self._stream(
             Sql(
-                "SELECT string_agg(org_id::text, ',') FROM directory_search_org "
-                f"WHERE {scope.sql}document @@ ({query.sql})",
-                scope.params + query.params,
+                f"SELECT u.lexeme, string_agg((o.org_id * 8 + {where})::text, ',') "
+                "FROM directory_search_org o, unnest(o.document) u GROUP BY u.lexeme"
             )
         )
-        return id_list(rows[0][0]), None
 
-    def text_hits_with_tiers(self, text, candidates=None):
-        # One reading of the matches for a page by relevance: their rows (and tsvectors)
-        # are fetched once, the tiers checked on them, rather than a second scan.
-        query, first, second = tsquery(text), tsquery(text, "A"), tsquery(text, "AB")
-        scope = Sql("")
-        if candidates is not None:
-            scope = Sql("org_id = ANY(%s) AND ", [list(map(int, candidates))])
-        row = self._execute(
-            Sql(
-                "SELECT string_agg(org_id::text, ','), "
-                f"string_agg(org_id::text, ',') FILTER (WHERE document @@ ({second.sql})), "
-                f"string_agg(org_id::text, ',') FILTER (WHERE document @@ ({first.sql})) "
-                f"FROM directory_search_org WHERE {scope.sql}document @@ ({query.sql})",
-                second.params + first.params + scope.params + query.params,
-            )
-        )[0]
-        return id_list(row[0]), id_list(row[1]), id_list(row[2])
-
-    def text_tiers(self, text, candidates):
-        # Weights are not in the GIN index: each tier is checked on the documents,
-        # those of the page's candidates when they are few.
-        first, second = tsquery(text, "A"), tsquery(text, "AB")
-        if len(candidates) <= FEW_CANDIDATES:
-            scope = Sql("org_id = ANY(%s)", [list(map(int, candidates))])
+    def text_hits_in_memory(self, text, snapshot):
+        if not text.fuzzy:
+            return super().text_hits_in_memory(text, snapshot)
+        # Organisations whose name holds a word starting like one of the typed words.
+        typed = (tuple((Word(term),) for term in text.terms),)
+        near = snapshot.text_masks(typed, lambda w: [(fuzzy_prefix(w.text), False)])[2]
+        candidates = snapshot.org_id[near]
+        if len(candidates) > FUZZY_SCAN:
+            nearest = fuzzy_matches(text)
         else:
-            query = tsquery(text)
-            scope = Sql(f"document @@ ({query.sql})", query.params)
-        row = self._execute(
-            Sql(
-                f"SELECT string_agg(org_id::text, ',') FILTER (WHERE document @@ ({second.sql})), "
-                f"string_agg(org_id::text, ',') FILTER (WHERE document @@ ({first.sql})) "
-                f"FROM directory_search_org WHERE {scope.sql}",
-                second.params + first.params + scope.params,
+            nearest = Sql(
+                "SELECT org_id FROM (SELECT org_id, word_similarity(%s, name_folded) AS "
+                "similarity FROM directory_search_org WHERE org_id = ANY(%s) "
+                "ORDER BY similarity DESC LIMIT %s) nearest WHERE similarity >= %s",
+                [fuzzy_text(text), candidates.tolist(), FUZZY_CANDIDATES, FUZZY_THRESHOLD],
             )
-        )[0]
-        return id_list(row[0]), id_list(row[1])
+        rank = self._rank(text)
+        rows = self._execute(
+            Sql(
+                f"SELECT org_id, {rank.sql} FROM directory_search_org "
+                f"WHERE org_id IN ({nearest.sql})",
+                rank.params + nearest.params,
+            )
+        )
+        return snapshot.ranked_hits([row[0] for row in rows], [row[1] for row in rows])
 
     def ranked_ids(self, text, conditions, offset, limit):
         if text.fuzzy:

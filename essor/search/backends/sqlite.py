@@ -7,10 +7,12 @@ and matched as a prefix, which gives both "stemming" and search-as-you-type. The
 approximate fallback shortens each term to a prefix of 60% of it: cruder than
 PostgreSQL's trigrams, it still forgives a typo near the end of a word."""
 
-from .base import BUMP, Sql, SqlSearchBackend, _where, id_list
+from .base import BUMP, Sql, SqlSearchBackend, _where
+from .memory import ELSEWHERE, IN_ACTIVITY, IN_NAME
 from .text import fuzzy_prefix, light_stem
 
 FTS = "directory_search_fts"
+VOCABULARY = "directory_search_fts_instance"
 # The columns of the relevance tiers (the relevance order of base.py): name and identifiers, then the
 # activity too; the description comes last.
 TIERS = ("name ident", "name ident activity")
@@ -57,29 +59,30 @@ class SQLiteSearchBackend(SqlSearchBackend):
     def _matches(self, expression):
         return Sql(f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s", [expression])
 
-    def text_hits(self, text, candidates=None):
-        # The ids as one comma-separated list: a row per match would cost more than
-        # the matching. FTS5 has no fast lookup by a list of rowids: the candidates
-        # are not used.
-        return id_list(self._one_list(match_expression(text))), None
+    def term_lookups(self, text):
+        shorten = fuzzy_prefix if text.fuzzy else light_stem
+        return lambda w: [(w.text, True)] if w.exact else [(shorten(w.text), False)]
 
-    def text_tiers(self, text, candidates):
-        # A column filter reads the same index as the match: the tiers of every match
-        # cost two short subqueries, whatever the candidates.
-        lists = f"(SELECT group_concat(rowid) FROM {FTS} WHERE {FTS} MATCH %s)"
-        first, second = self._execute(
-            Sql(
-                f"SELECT {lists}, {lists}",
-                [match_expression(text, columns) for columns in TIERS],
+    def text_postings(self):
+        # fts5vocab's instance table lists every occurrence (term, doc, column) of the
+        # FTS5 index itself: the in-memory index matches what MATCH matches.
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{VOCABULARY} "
+                f"USING fts5vocab(main, {FTS}, instance)"
             )
-        )[0]
-        return id_list(second), id_list(first)
-
-    def _one_list(self, expression):
-        rows = self._execute(
-            Sql(f"SELECT group_concat(rowid) FROM {FTS} WHERE {FTS} MATCH %s", [expression])
+        where = (
+            f"CASE col WHEN 'name' THEN {IN_NAME} WHEN 'ident' THEN {IN_NAME} "
+            f"WHEN 'activity' THEN {IN_ACTIVITY} ELSE {ELSEWHERE} END"
         )
-        return rows[0][0]
+        return self._stream(
+            Sql(
+                "SELECT term, group_concat(doc * 8 + parts) FROM ("
+                "SELECT term, doc, SUM(part) AS parts FROM ("
+                f"SELECT DISTINCT term, doc, {where} AS part FROM temp.{VOCABULARY}"
+                ") GROUP BY term, doc) GROUP BY term"
+            )
+        )
 
     def ranked_ids(self, text, conditions, offset, limit):
         where = _where([Sql(f"{FTS} MATCH %s", [match_expression(text)]), *conditions])
