@@ -252,10 +252,8 @@ class SqlSearchBackend(SearchBackend):
         """(mask, ranks) of the organisations of `snapshot` matching `text`, ranks being
         the relevance tiers — what text_hits_with_tiers gives, from the postings."""
         found, second, first = snapshot.text_masks(text.groups, self.term_lookups(text))
-        rank = np.full(snapshot.size, 2.0)
-        rank[second] = 1
-        rank[first] = 0
-        return found, rank
+        # The name's matches are among the name's or activity's: 0, 1 or 2.
+        return found, 2 - second.view(np.int8) - first.view(np.int8)
 
     def resolve_text(self, filters, snapshot=None):
         """The text part of a search: exact (stemmed, prefix) matching, or — when nothing

@@ -1,12 +1,22 @@
-"""The directory's facet index, in memory: what makes a search with exact facet counts
+"""The directory's search index, in memory: what makes a search with exact facet counts
 instant with every ESS establishment of France loaded.
 
-The database matches the words (FTS5, tsvector); everything else — the filters, the
-counts of every facet, the order of a page, the map's clusters — is computed here over
-columns of numbers: one entry per listed organisation, one per active establishment
-(the two tables the triggers of migration 0003 keep). A count over 250,000
-establishments is a few vectorised passes (milliseconds) where SQL would group and
-hash row by row (hundreds of milliseconds).
+Everything is computed here, over columns of numbers: one entry per listed
+organisation, one per active establishment (the two tables the triggers of migration
+0003 keep), and the postings of the text index. A count over 250,000 establishments is a
+few vectorised passes (milliseconds) where SQL would group and hash row by row
+(hundreds of milliseconds).
+
+The words are matched with the database's own text index, copied: at each reading, its
+postings (PostgreSQL: `unnest(document)`, aggregated by lexeme; SQLite: the `fts5vocab`
+instance table of the FTS5 index) become a sorted vocabulary of terms, each with a
+slice of organisation indexes and, per posting, where the term occurs (IN_NAME: weight A,
+the name and identifiers columns; IN_ACTIVITY: B, the activity; ELSEWHERE). A word is
+the terms its backend looks for (term_lookups: PostgreSQL's stems and prefixes, SQLite's
+light stem) — a prefix is a contiguous range of the sorted vocabulary, found by
+bisection —, so the matches and the relevance tiers are those of the SQL path
+(text_masks), in microseconds to a few milliseconds, without reading a row. About 35
+bytes per organisation of terms and 5 bytes per posting (bench/README.md).
 
 A snapshot belongs to one generation of the index, the counter every write bumps. When
 the generation moves, the snapshot is read again in a background thread (about two
@@ -200,10 +210,10 @@ class Snapshot:
 
     # --- text ------------------------------------------------------------------------
 
-    def term_postings(self, prefix, exact):
+    def term_postings(self, prefix, exact, terms=None):
         """The slice of postings of the term `prefix` (`exact`) or of every term starting
         with it: the terms are sorted, those sharing a prefix are contiguous."""
-        terms = _Terms(self.term_bytes, self.term_start)
+        terms = terms or _Terms(self.term_bytes, self.term_start)
         key = prefix.encode()
         low = bisect.bisect_left(terms, key)
         if exact:
@@ -218,14 +228,17 @@ class Snapshot:
         organisations where every group of `groups` (TextQuery.groups) is found, in the
         whole document and within the relevance tiers' parts. `lookups(word)` gives the
         (prefix, exact) terms to look for; a word is found when one of them is."""
+        # Plain views of the mapped arrays: a memmap's indexing costs microseconds.
+        terms = _Terms(np.asarray(self.term_bytes), np.asarray(self.term_start))
+        posting_org, posting_where = np.asarray(self.posting_org), np.asarray(self.posting_where)
         words = {}
 
         def word_masks(word):
             if word not in words:
                 found = [np.zeros(self.size, bool) for _ in TIER_PARTS]
                 for prefix, exact in lookups(word):
-                    start, end = self.term_postings(prefix, exact)
-                    orgs, where = self.posting_org[start:end], self.posting_where[start:end]
+                    start, end = self.term_postings(prefix, exact, terms)
+                    orgs, where = posting_org[start:end], posting_where[start:end]
                     for mask, parts in zip(found, TIER_PARTS, strict=True):
                         mask[orgs if parts == EVERYWHERE else orgs[(where & parts) != 0]] = True
                 words[word] = found
