@@ -15,12 +15,12 @@ the name and identifiers columns; IN_ACTIVITY: B, the activity; ELSEWHERE). A wo
 the terms its backend looks for (term_lookups: PostgreSQL's stems and prefixes, SQLite's
 light stem) — a prefix is a contiguous range of the sorted vocabulary, found by
 bisection —, so the matches and the relevance tiers are those of the SQL path
-(text_masks), in microseconds to a few milliseconds, without reading a row. About 35
-bytes per organisation of terms and 5 bytes per posting (bench/README.md).
+(text_masks), in about a millisecond, without reading a row. A term costs 17 bytes, a
+posting 5: 22–27 MB at 180,000 organisations (bench/README.md).
 
 A snapshot belongs to one generation of the index, the counter every write bumps. When
-the generation moves, the snapshot is read again in a background thread (about two
-seconds at national scale, at most one reading every READING_INTERVAL) and, until it is
+the generation moves, the snapshot is read again in a background thread (seconds of CPU,
+the text index's postings the dearest part; at most one reading every READING_INTERVAL) and, until it is
 ready, searches run in SQL (base.py): results are never stale, only slower for a moment
 after a write. Tests read it inline (ESSOR_SEARCH_MEMORY = "inline").
 
