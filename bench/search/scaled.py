@@ -5,8 +5,8 @@ The snapshot of a bench database (bench.search: --scale national while its build
 on, or the 250,000 one) is read, then repeated (copies with ids shifted: the same
 organisations, establishments and points k times) until it holds at least --organisations
 and --establishments. The searches of worker.py measure (60 text + 2 facets cases, 60
-radius cases, the landing page, the map views) run against it: the words are matched by
-the database once, on the original, and their organisations repeated. What is timed is
+radius cases, the landing page, the map views) run against it: the words are matched
+once, on the original snapshot, and their organisations repeated. What is timed is
 the in-memory part alone (counts of every facet, the page of 20 ids, the map's cells),
 not the database's matching of words nor the page's rendering.
 
@@ -64,7 +64,20 @@ def repeated(memory, base, times):
     name_rank = np.concatenate([base.name_rank.astype(np.int64) * times + i for i in range(times)])
     by_name = np.empty_like(name_rank)
     by_name[name_rank] = np.arange(len(name_rank))
+    text = {}
+    if hasattr(base, "posting_org"):
+        # Each term's postings, copy after copy (a stable sort by term keeps the copies' order).
+        terms = np.repeat(np.arange(len(base.posting_start) - 1), np.diff(base.posting_start))
+        order = np.argsort(tile(terms), kind="stable")
+        text = {
+            "term_bytes": base.term_bytes,
+            "term_start": base.term_start,
+            "posting_start": base.posting_start * times,
+            "posting_org": shifted(base.posting_org, n)[order],
+            "posting_where": tile(base.posting_where)[order],
+        }
     return memory.Snapshot(
+        **text,
         generation=base.generation,
         org_id=shifted(base.org_id, org_step),
         family=tile(base.family),
@@ -94,6 +107,7 @@ def run(args):
     import numpy as np
 
     from essor.search.backends import SearchFilters, get_backend
+    from essor.search.backends import memory as current_memory
     from essor.search.directory import SearchForm, cell_degrees
 
     memory = memory_module(args.commit)
@@ -121,13 +135,15 @@ def run(args):
         "megabytes": round(snapshot.nbytes / 2**20, 1),
     }  # fmt: skip
 
+    # The words are matched on the original snapshot with the working tree's text index
+    # (a snapshot of an older commit may hold no postings).
+    words = base if hasattr(base, "posting_org") else current_memory.load(backend, generation)
+
     def text_mask(filters):
-        text = backend.resolve_text(filters)
+        text = backend.resolve_text(filters, words)
         if text is None:
             return None
-        ids, _ = backend.text_hits(text)
-        mask = np.zeros(base.size, bool)
-        mask[base.org_indexes(ids)[0]] = True
+        mask, _ = backend.text_hits_in_memory(text, words)
         return np.concatenate([mask] * times)
 
     def prepared(params):
