@@ -574,6 +574,31 @@ def test_the_results_page_shows_the_five_best_once_with_the_actions_and_folds_th
     assert "/annuaire/?commune=Limoges+%2887085%29&amp;rayon=20" in same
 
 
+def test_many_fitting_offers_fold_twenty_whole_and_link_the_catalogue_for_the_rest(client):
+    # At national scale a commune has hundreds of fitting offers: the page shows the five
+    # best, folds the next FOLDED_SHOWN with everything an offer card says, and sends
+    # the rest to the catalogue filtered the same way.
+    for n in range(32):
+        SupportOfferFactory(title=f"Premier accueil n°{n:02d}", cost="paid", format="remote")
+    criteria = criteria_at("23096", phase="idea", needs=[HelpKind.FIRST_INFO])
+    result = orient(criteria)
+    assert len(result.top) == 5 and len(result.more) == 20
+    assert result.more_total == len(result.ranked) - 5 - (result.entry_point is not None)
+    assert result.more_hidden == result.more_total - 20 > 0
+
+    params = {"commune": "23096", "profil": "creator", "etape": "idea", "besoins": "first_info"}
+    html = client.get(reverse("support:results"), params).content.decode()
+    folded = html[html.index('class="more-offers"') : html.index("Pour la même situation")]
+    assert folded.count('class="match"') == 20
+    # Folded offers are whole: their cost and format, not empty badges.
+    assert folded.count('<span class="badge">Payant</span>') == 20
+    assert '<span class="badge"></span>' not in folded
+    link = re.search(r'href="(/accompagnement/offres/\?[^"]+)"', folded).group(1)
+    query = parse_qs(urlparse(link.replace("&amp;", "&")).query)
+    assert query == {"departement": ["23"], "etape": ["idea"], "aide": ["first_info"]}
+    assert f"Et {result.more_hidden} autres offres" in folded
+
+
 def test_free_text_results_offer_one_click_corrections(demo_offers, client):
     text = "Élue d'une commune de Haute-Vienne, je veux soutenir l'ESS sur notre territoire"
     response = client.get(reverse("support:understand"), {"texte": text}, follow=True)

@@ -7,6 +7,7 @@ Python against the answers. When too little fits, offers of the surrounding terr
 are added, and the page says so: the person never gets an empty answer."""
 
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.db.models import Exists, OuterRef, Q
 
@@ -352,7 +353,8 @@ class OrientationResult:
     groups: list = field(default_factory=list)  # [(HelpKind value, label, [Match])]
     entry_point: Match | None = None
     top: list = field(default_factory=list)  # the five best, one offer per actor
-    more: list = field(default_factory=list)  # the other fitting offers, folded
+    more: list = field(default_factory=list)  # the next fitting offers, folded
+    more_total: int = 0  # every fitting offer past the five best: `more` is their head
     nearby: list = field(default_factory=list)
     others: list = field(default_factory=list)
     notes: list = field(default_factory=list)
@@ -364,7 +366,25 @@ class OrientationResult:
     @property
     def folded_count(self):
         """The offers folded under the five best: the others, and the neighbours' ones."""
-        return len(self.more) + (len(self.nearby) if self.top else 0)
+        return self.more_total + (len(self.nearby) if self.top else 0)
+
+    @property
+    def more_hidden(self):
+        """The fitting offers past the folded ones: the catalogue lists them."""
+        return self.more_total - len(self.more)
+
+    def catalogue_query(self):
+        """The catalogue's filters (support:offers) for what the folded list leaves out."""
+        params = {}
+        departement = self.place.departement if self.place else None
+        if departement is not None:
+            params["departement"] = departement.code
+        if self.criteria.effective_phase:
+            params["etape"] = self.criteria.effective_phase
+        needs = self.criteria.effective_needs
+        if len(needs) == 1:
+            params["aide"] = needs[0]
+        return urlencode(params)
 
     @property
     def all_matches(self):
@@ -759,6 +779,10 @@ def pick_entry_point(matches):
     )
 
 
+# The fitting offers folded under the five best, before « see the catalogue ».
+FOLDED_SHOWN = 20
+
+
 def top_five(ranked, entry_point=None):
     """(the five best offers, each of another actor and none the entry point's, the rest)."""
     top, seen = [], set()
@@ -816,13 +840,16 @@ def orient(criteria, *, per_group=5):
                 "Aucune offre d'accompagnement n'est encore publiée pour ce territoire. "
                 "La CRESS peut vous orienter : écrivez-lui, et revenez bientôt."
             )
-    result.top, result.more = top_five(result.ranked, result.entry_point)
+    result.top, more = top_five(result.ranked, result.entry_point)
+    # At national scale a place has hundreds of fitting offers: the page folds the next
+    # FOLDED_SHOWN, whole, and links the catalogue for the rest.
+    result.more, result.more_total = more[:FOLDED_SHOWN], len(more)
     for need in criteria.effective_needs:
         members = [m for m in result.ranked if need in m.offer.help_kinds][:per_group]
         if not members:
             members = [m for m in result.nearby if need in m.offer.help_kinds][:per_group]
         result.groups.append((need, HelpKind(need).label, members))
-    shown = result.top + result.nearby + result.others
+    shown = result.top + result.more + result.nearby + result.others
     shown += [m for _, _, members in result.groups for m in members]
     if result.entry_point is not None:
         shown.append(result.entry_point)
