@@ -3,6 +3,7 @@ phase, writes a questionnaire with a commune question, publishes it; a member th
 the commune question with the picker's suggestions. At 1280 and 390 px, with axe-core."""
 
 import pytest
+from playwright.sync_api import expect
 
 from essor.consultation.models import Process, Response
 from tests.factories.accounts import UserFactory
@@ -53,9 +54,10 @@ def test_the_cress_creates_dates_writes_and_publishes_a_consultation(page, size)
     picker = page.get_by_role("combobox", name="Où êtes-vous installés ?")
     picker.press_sequentially("Tulle")
     page.get_by_role("option", name="Tulle").first.wait_for()
+    page.wait_for_load_state("networkidle")  # the answer to the whole word
     picker.press("ArrowDown")
     picker.press("Enter")
-    assert picker.input_value() == "Tulle (19272)"
+    expect(picker).to_have_value("Tulle (19272)")
     assert axe_violations(page) == []
     page.get_by_role("button", name="Envoyer mes réponses").click()
     page.get_by_text("Merci : votre réponse est envoyée.").wait_for()

@@ -38,7 +38,7 @@ def test_the_assistant_works_with_the_keyboard_only_and_passes_axe(page):
     page.wait_for_load_state("networkidle")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
-    assert field.input_value() == "Guéret (23096)"
+    expect(field).to_have_value("Guéret (23096)")
     page.keyboard.press("Enter")
     wait_for_step(page, 3)
     expect(page).to_have_url(re.compile("pas=1"))  # htmx pushed the URL of the answered step
