@@ -42,6 +42,18 @@ def query(page):
     return {k: v[0] for k, v in parse_qs(urlsplit(page.url).query).items()}
 
 
+def same_view(carte, expected):
+    """Whether two `carte` values (lat,lon,zoom) are the same view: same zoom, centres
+    within a pixel (0.0015° at zoom 10); a zoom's animation may end a fraction of a
+    pixel away from where the URL first said."""
+    (lat, lon, zoom), (lat2, lon2, zoom2) = (v.split(",") for v in (carte, expected))
+    return (
+        zoom == zoom2
+        and abs(float(lat) - float(lat2)) < 0.0015
+        and (abs(float(lon) - float(lon2)) < 0.0015)
+    )
+
+
 def test_search_filter_zoom_open_a_card_and_come_back(page, directory):
     page.goto("/annuaire/")
     page.get_by_role("heading", name="Carte des établissements").wait_for()
@@ -91,7 +103,7 @@ def test_search_filter_zoom_open_a_card_and_come_back(page, directory):
     page.wait_for_url(re.compile(r"departement=87"))
     page.locator(".leaflet-container").wait_for()
     assert query(page)["q"] == "coop"
-    assert query(page)["carte"] == carte
+    assert same_view(query(page)["carte"], carte)
     assert page.get_by_label("Nom, sigle, activité, SIREN…").input_value() == "coop"
     assert page.get_by_label("Département").input_value() == "87"
     assert re.search(r"2\s+structures", results.inner_text())
