@@ -148,12 +148,31 @@ def warm_up(port, urls):
     return round(time.monotonic() - started, 1)
 
 
+def static_path(env):
+    """The URL path of the site's stylesheet as pages name it (manifest's hashed name)."""
+    manifest = json.loads((Path(env["ESSOR_STATIC_ROOT"]) / "staticfiles.json").read_text())
+    return "/static/" + manifest["paths"]["css/essor.css"]
+
+
+def wrk(env, port, connections, seconds, urls_file):
+    result = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s",
+         "-s", str(Path(__file__).parent / "wrk.lua"), f"http://127.0.0.1:{port}"],
+        env={**env, "BENCH_URLS": str(urls_file)}, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return parse_wrk(result.stdout)
+
+
 def throughput(env, seconds, workers, connections, settings="essor.settings", urls=None,
-               port=GUNICORN_PORT, urls_file=VAR / "wrk-urls.txt"):  # fmt: skip
+               port=GUNICORN_PORT, urls_file=None, static_floor=False):  # fmt: skip
     """wrk against gunicorn serving the database of `env`, cycling through `urls` (paths;
-    by default the search pages of worker.py urls). Returns wrk's figures."""
+    by default the search pages of worker.py urls). Returns wrk's figures; with
+    `static_floor`, also those of the same server sending one static file (whitenoise),
+    the floor of what a request costs here, under "static_file"."""
     if urls is None:
         urls = worker("urls", env).splitlines()
+    # The scale's folder (main() sets VAR), not the one of the definition's time.
+    urls_file = urls_file or VAR / "wrk-urls.txt"
     urls_file.write_text("\n".join(urls) + "\n")
     subprocess.run(
         [str(BIN / "essor"), "collectstatic", "--no-input", "-v", "0"],
@@ -175,11 +194,11 @@ def throughput(env, seconds, workers, connections, settings="essor.settings", ur
         # been up for a while has.
         warm = warm_up(port, urls)
         time.sleep(5)
-        result = subprocess.run(
-            ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s",
-             "-s", str(Path(__file__).parent / "wrk.lua"), f"http://127.0.0.1:{port}"],
-            env={**env, "BENCH_URLS": str(urls_file)}, capture_output=True, text=True, check=True,
-        )  # fmt: skip
+        figures = wrk(env, port, connections, seconds, urls_file)
+        if static_floor:
+            static_file = urls_file.with_name("wrk-static.txt")
+            static_file.write_text(static_path(env) + "\n")
+            figures["static_file"] = wrk(env, port, connections, min(seconds, 10), static_file)
     finally:
         server.terminate()
         try:
@@ -187,7 +206,7 @@ def throughput(env, seconds, workers, connections, settings="essor.settings", ur
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
-    return {**parse_wrk(result.stdout), "connections": connections, "gunicorn_workers": workers,
+    return {**figures, "connections": connections, "gunicorn_workers": workers,
             "seconds": seconds, "distinct_urls": len(urls),
             "settings": settings, "warm_up_seconds": warm,
             "load_average": os.getloadavg()}  # fmt: skip
@@ -260,8 +279,9 @@ def main():
                 )
             print(f"[{name}] débit sans cache (wrk, {args.wrk_seconds} s)…", file=sys.stderr)
             report[name]["throughput_no_cache"] = throughput(
-                env, args.wrk_seconds, args.workers, 16, "bench.search.settings_nocache"
-            )
+                env, args.wrk_seconds, args.workers, 16, "bench.search.settings_nocache",
+                static_floor=True,
+            )  # fmt: skip
     if not args.prepare_only:
         Path(args.out).write_text(json.dumps(report, indent=2, ensure_ascii=False))
     print(json.dumps(report, indent=2, ensure_ascii=False))

@@ -180,6 +180,7 @@ def measure(args):
 
     from essor.search.backends import get_backend, memory
     from essor.search.backends.base import SqlSearchBackend
+    from essor.search.backends.text import parse
     from essor.search.directory import SearchForm
 
     rng = random.Random(42)
@@ -198,6 +199,14 @@ def measure(args):
         "establishments": len(snapshot.est_id),
     }
 
+    def engine_match(params):
+        # The database engine alone matching the words (its full-text index, no facet,
+        # no order): the floor under what a text search costs at this size.
+        query = backend.text_matches(backend.text_query(parse(params["q"])))
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({query.sql}) m", query.params)  # noqa: S608
+            return cursor.fetchone()[0]
+
     def backend_search(params):
         form = SearchForm(params)
         assert form.is_valid(), form.errors
@@ -211,6 +220,11 @@ def measure(args):
 
     text = text_cases(rng, args.cases)
     radius = radius_cases(rng, args.cases)
+    samples, cpu, matched = timed(engine_match, text, args.rounds)
+    results["engine_match"] = {
+        **percentiles(samples, cpu),
+        "median_matched": statistics.median(matched),
+    }
     for name, cases in (("text_two_facets", text), ("radius", radius), ("no_criteria", [{}])):
         rounds = args.rounds if len(cases) > 1 else args.rounds * 20
         # Cold: the cache off, every search computes its counts.
