@@ -439,17 +439,20 @@ def test_the_memory_index_and_sql_give_the_same_answers(directory, settings, fil
          "zone+family", "text+commune+dep"],
 )  # fmt: skip
 @pytest.mark.parametrize("sort", ["relevance", "name", "-name", "distance"])
+@pytest.mark.parametrize("few_counted", [0, 10**9], ids=["whole-facets", "facets-by-index"])
 def test_the_memory_index_counts_over_whole_columns_as_over_few_establishments(
-    directory, settings, monkeypatch, filters, sort
+    directory, settings, monkeypatch, filters, sort, few_counted
 ):
     """At national scale a search that leaves many establishments is counted over whole
-    columns, one that leaves few over those alone: both give SQL's answers."""
+    columns, one that leaves few over those alone, and over whole columns each facet
+    that the other filters leave few is counted over those: all give SQL's answers."""
     from essor.search.backends import memory
 
     settings.ESSOR_SEARCH_MEMORY = "off"
     in_sql = _everything(filters, sort)
     settings.ESSOR_SEARCH_MEMORY = "inline"
     monkeypatch.setattr(memory, "FEW_SITES", 0)  # every search over whole columns
+    monkeypatch.setattr(memory, "FEW_COUNTED", few_counted)
     monkeypatch.setattr(memory, "NAME_SLICE", 1)  # a page in name order read in slices
     memory.forget()
     assert _everything(filters, sort) == in_sql

@@ -154,8 +154,13 @@ def run(args):
 
     def search(case):
         filters, sort, mask = case
-        total, _ = snapshot.facet_counts(filters, mask)
-        matched = snapshot.matching(filters, mask)
+        # As the search does: the counts give the result, the distance order alone
+        # reads its establishments.
+        total, _, result = snapshot.counted(filters, mask)
+        if result is None or sort == "distance":
+            matched = snapshot.matching(filters, mask)
+        else:
+            matched = (result, None)
         rank = None if mask is None else np.where(mask, 2.0, np.inf)
         snapshot.ordered(filters, matched, rank, sort, 0, 20)
         return total

@@ -550,7 +550,7 @@ class SqlSearchBackend(SearchBackend):
         if summary is None:
             if plan.snapshot is not None:
                 if facets:
-                    total, counts = plan.snapshot.facet_counts(filters, plan.text_mask)
+                    total, counts, plan.result = plan.snapshot.counted(filters, plan.text_mask)
                 else:
                     total, counts = int(plan.matched[0].sum()), {}
             elif facets:
@@ -665,6 +665,8 @@ class _Plan:
         self.backend, self.filters = backend, filters
         self.snapshot = memory.current(backend, generation)
         self._text = self._text_mask = self._rank = self._matched = _UNRESOLVED
+        # The result's organisations when the counts gave them (in memory).
+        self.result = None
 
     @property
     def text(self):
@@ -697,7 +699,12 @@ class _Plan:
     def ordered(self, sort, offset, limit):
         if self.snapshot is not None:
             rank = self.rank if sort == "relevance" else None
-            return self.snapshot.ordered(self.filters, self.matched, rank, sort, offset, limit)
+            # Only the distance order reads the matching establishments.
+            if self.result is not None and sort != "distance":
+                matched = (self.result, None)
+            else:
+                matched = self.matched
+            return self.snapshot.ordered(self.filters, matched, rank, sort, offset, limit)
         sql = self.backend._page_sql(self.filters, self.text, sort, offset, limit or 10_000_000)
         return [row[0] for row in self.backend._execute(sql)]
 

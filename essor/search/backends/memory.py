@@ -38,6 +38,7 @@ import contextlib
 import ctypes
 import ctypes.util
 import fcntl
+import functools
 import hashlib
 import json
 import logging
@@ -67,6 +68,10 @@ NO_VALUE = -1
 # establishments) a pass over a column costs about a millisecond, and a count runs a
 # dozen of them per facet.
 FEW_SITES = 150_000
+# Counted over whole columns, a facet whose establishments (those passing every other
+# filter) are this few is counted over their indexes instead: a département's filter
+# leaves a hundredth of the columns to each other facet.
+FEW_COUNTED = FEW_SITES
 # Site filters that are facets (excluded one at a time when counting), and the others.
 LABELS = ("label", "place")
 # A page in name order reads the order by slices from this size up.
@@ -228,43 +233,56 @@ class Snapshot:
         organisations where every group of `groups` (TextQuery.groups) is found, in the
         whole document and within the relevance tiers' parts. `lookups(word)` gives the
         (prefix, exact) terms to look for; a word is found when one of them is."""
+        terms = {w: tuple(lookups(w)) for group in groups for alt in group for w in alt}
+        key = (repr(groups), tuple(sorted(terms.items(), key=repr)))
+        # A search asks twice (whether anything matches, then the matches): the last
+        # answer is kept, masks of 1.5 million organisations cost milliseconds a word.
+        last = self.__dict__.get("_last_text")
+        if last is not None and last[0] == key:
+            return last[1]
         # Plain views of the mapped arrays: a memmap's indexing costs microseconds.
-        terms = _Terms(np.asarray(self.term_bytes), np.asarray(self.term_start))
+        sorted_terms = _Terms(np.asarray(self.term_bytes), np.asarray(self.term_start))
         posting_org, posting_where = np.asarray(self.posting_org), np.asarray(self.posting_where)
-        words = {}
+        levels = {}
 
-        def word_masks(word):
-            if word not in words:
-                found = [np.zeros(self.size, bool) for _ in TIER_PARTS]
-                for prefix, exact in lookups(word):
-                    start, end = self.term_postings(prefix, exact, terms)
-                    orgs, where = posting_org[start:end], posting_where[start:end]
-                    for mask, parts in zip(found, TIER_PARTS, strict=True):
-                        mask[orgs if parts == EVERYWHERE else orgs[(where & parts) != 0]] = True
-                words[word] = found
-            return words[word]
+        def word_level(word):
+            # 0: not found; else 1 + the number of tier parts it is found in (nested:
+            # the name is within the name or activity, within everywhere).
+            if word not in levels:
+                slices = [sorted_terms_slice(prefix, exact) for prefix, exact in terms[word]]
+                level = np.zeros(self.size, np.int8)
+                for value, parts in enumerate(TIER_PARTS, start=1):
+                    for orgs, where in slices:
+                        # Higher levels are written after lower ones: an organisation
+                        # found twice keeps its best.
+                        level[orgs if parts == EVERYWHERE else orgs[(where & parts) != 0]] = value
+                levels[word] = level
+            return levels[word]
 
-        def all_of(masks):
-            result = masks[0].copy()
-            for mask in masks[1:]:
-                result &= mask
-            return result
+        def sorted_terms_slice(prefix, exact):
+            start, end = self.term_postings(prefix, exact, sorted_terms)
+            return posting_org[start:end], posting_where[start:end]
 
-        def any_of(masks):
-            result = masks[0].copy()
-            for mask in masks[1:]:
-                result |= mask
-            return result
+        def combined(arrays, ufunc):
+            return functools.reduce(ufunc, arrays)
 
-        return tuple(
-            all_of(
-                [
-                    any_of([all_of([word_masks(w)[tier] for w in alt]) for alt in group])
-                    for group in groups
-                ]
-            )
-            for tier in range(len(TIER_PARTS))
+        # Every word of an alternative (minimum), one alternative of a group (maximum),
+        # every group (minimum): a level is a tier reached by the whole query.
+        level = combined(
+            [
+                combined(
+                    [combined([word_level(w) for w in alt], np.minimum) for alt in group],
+                    np.maximum,
+                )
+                for group in groups
+            ],
+            np.minimum,
         )
+        masks = tuple(level >= value for value in range(1, len(TIER_PARTS) + 1))
+        for mask in masks:
+            mask.flags.writeable = False  # kept for the next call: never changed in place
+        self.__dict__["_last_text"] = (key, masks)
+        return masks
 
     def ranked_hits(self, ids, ranks=None):
         """(mask, ranks or None) over the snapshot of organisation ids and their ranks."""
@@ -312,7 +330,34 @@ class Snapshot:
         """The establishments (ascending indexes) in the chosen commune, radius and map
         zone; None when none of these is chosen. The band of latitudes first: a radius
         reads a tenth of the longitudes."""
-        sites = None
+        key = (filters.commune, filters.zone, filters.near)
+        # A search asks three times (counts, filters, page): the last answer is kept.
+        last = self.__dict__.get("_last_place")
+        if last is not None and last[0] == key:
+            return last[1]
+        sites, distance = self._place_sites(filters)
+        if sites is not None:
+            sites.flags.writeable = False
+        self.__dict__["_last_place"] = (key, sites, distance)
+        return sites
+
+    def site_distances(self, lat, lon, sites):
+        """distances(), read from those the last radius computed when it was around
+        (lat, lon) and held `sites`."""
+        last = self.__dict__.get("_last_place")
+        if last is not None and last[2] is not None:
+            (_, _, near), place, distance = last
+            if (near.lat, near.lon) == (lat, lon):
+                positions = np.searchsorted(place, sites)
+                if len(place) and np.array_equal(
+                    place[np.minimum(positions, len(place) - 1)], sites
+                ):
+                    return distance[positions]
+        return self.distances(lat, lon, sites)
+
+    def _place_sites(self, filters):
+        """(place_sites, their distances to a radius's centre or None)."""
+        sites = distance = None
         if filters.commune:
             code = self.vocabularies["commune"].get(filters.commune, -2)
             sites = np.flatnonzero(self.columns["commune"] == code)
@@ -321,24 +366,25 @@ class Snapshot:
                 sites = self.box_sites(box, sites)
         if filters.near:
             near = filters.near
-            sites = sites[self.distances(near.lat, near.lon, sites) <= near.radius_km]
-        return sites
+            distance = self.distances(near.lat, near.lon, sites)
+            inside = distance <= near.radius_km
+            sites, distance = sites[inside], distance[inside]
+        return sites, distance
 
-    def candidate_sites(self, filters, text_mask, most=FEW_SITES):
+    def candidate_sites(self, filters, text_mask, however_many=False):
         """The establishments a search can involve (ascending indexes): those in the
         chosen place, of the organisations matching the words; None when they are more
-        than `most` (the columns are then read whole). most=None: those of the place,
-        however many."""
+        than FEW_SITES (the columns are then read whole). however_many: those of the
+        place, however many."""
         sites = self.place_sites(filters)
-        few = FEW_SITES if most is None else most
         if sites is not None:
             if text_mask is not None:
                 sites = sites[text_mask[self.site_org[sites]]]
-            if most is None:
+            if however_many:
                 return sites
-        elif text_mask is not None and np.count_nonzero(text_mask) <= few:
+        elif text_mask is not None and np.count_nonzero(text_mask) <= FEW_SITES:
             sites = self.sites_of(np.flatnonzero(text_mask))
-        return sites if sites is not None and len(sites) <= few else None
+        return sites if sites is not None and len(sites) <= FEW_SITES else None
 
     def site_filters(self, filters, sites):
         """{facet or "naf" or "place": mask over `sites`} of each establishment filter,
@@ -392,7 +438,7 @@ class Snapshot:
             return None
         # Every establishment filter applies here (none left out for a count): the
         # place's establishments, however many, are fewer than all.
-        candidates = self.candidate_sites(filters, text_mask, most=None)
+        candidates = self.candidate_sites(filters, text_mask, however_many=True)
         sites = np.arange(len(self.site_org)) if candidates is None else candidates
         ok = orgs[self.site_org[sites]]
         for condition in self.site_filters(filters, candidates).values():
@@ -412,11 +458,20 @@ class Snapshot:
     def facet_counts(self, filters, text_mask):
         """(total, {facet: {value: count}}): each facet counted with every filter but
         its own, in organisations — the base SQL path's meaning, see base.py."""
+        total, counts, _ = self.counted(filters, text_mask)
+        return total, counts
+
+    def counted(self, filters, text_mask):
+        """facet_counts, and the mask of the result's organisations (None on the
+        landing page): the first part of matching(), which a page in relevance or name
+        order then need not compute again."""
         unfiltered = not any(getattr(filters, f) for f in ("family", "esus", "not_esus", *LABELS))
         if unfiltered and text_mask is None and not self.has_site_filters(filters):
             # The landing page: every organisation counted, once per snapshot.
-            total, counts = self._derived("unfiltered", lambda: self._count_facets(filters, None))
-            return total, {facet: dict(values) for facet, values in counts.items()}
+            total, counts, _ = self._derived(
+                "unfiltered", lambda: self._count_facets(filters, None)
+            )
+            return total, {facet: dict(values) for facet, values in counts.items()}, None
         return self._count_facets(filters, text_mask)
 
     def _count_facets(self, filters, text_mask):
@@ -467,11 +522,14 @@ class Snapshot:
         for facet, column in SITE_FACETS.items():
             mask = allowed(facet)
             selected = in_orgs if mask is None else in_orgs & mask
-            if sites is None:
-                counts[facet] = self.distinct_pairs(column, selected)
-            else:
+            if sites is not None:
                 counts[facet] = self.distinct_among(column, sites[selected], owners[selected])
-        return int(np.count_nonzero(results)), counts
+            elif mask is not None and np.count_nonzero(selected) <= FEW_COUNTED:
+                chosen = np.flatnonzero(selected)
+                counts[facet] = self.distinct_among(column, chosen, self.site_org[chosen])
+            else:
+                counts[facet] = self.distinct_pairs(column, selected)
+        return int(np.count_nonzero(results)), counts, results
 
     @property
     def single_site(self):
@@ -533,7 +591,7 @@ class Snapshot:
             candidates = np.flatnonzero(sites if sites is not None else orgs[self.site_org])
             if not len(candidates):
                 return []
-            distance = self.distances(*filters.origin, candidates)
+            distance = self.site_distances(*filters.origin, candidates)
             distance = np.where(np.isnan(distance), np.inf, distance)
             owners = self.site_org[candidates]
             starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
