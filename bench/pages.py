@@ -27,7 +27,8 @@ import sys
 import time
 from urllib.parse import urlencode
 
-from bench.search.__main__ import DATABASES, VAR, environment, redis_cache, throughput
+import bench.search.__main__ as search_bench
+from bench.search.__main__ import SCALES, environment, redis_cache, throughput
 
 # Ports of their own: bench/search may run at the same time.
 REDIS_PORT = "6392"
@@ -79,7 +80,13 @@ def pages(rng, count):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", choices=list(DATABASES), default="sqlite")
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument(
+        "--scale",
+        choices=sorted(SCALES),
+        default="region",
+        help="the database of bench.search at that scale (national: 1.5 M organisations)",
+    )
     parser.add_argument("--pages", type=int, default=12, help="pages of each kind")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--profile", action="store_true")
@@ -93,7 +100,10 @@ def main(argv=None):
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (--wrk)")
     args = parser.parse_args(argv)
 
-    env = environment(DATABASES[args.database])
+    _, _, folder, databases = SCALES[args.scale]
+    # environment() and throughput() read the scale's folder there (its index files).
+    search_bench.VAR = folder
+    env = environment(databases[args.database])
     os.environ.update(env)
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.search.settings_nocache"
     os.environ["ESSOR_SEARCH_MEMORY"] = "inline"  # the facet index as a server holds it
@@ -154,10 +164,10 @@ def served(env, urls, seconds, workers):
     runs = {}
     with redis_cache(env, REDIS_PORT) as cached:
         runs["Redis"] = throughput(cached, seconds, workers, 16, urls=urls, port=GUNICORN_PORT,
-                                   urls_file=VAR / "wrk-pages-urls.txt")  # fmt: skip
+                                   urls_file=search_bench.VAR / "wrk-pages-urls.txt")  # fmt: skip
     runs["sans cache"] = throughput(env, seconds, workers, 16, "bench.search.settings_nocache",
                                     urls=urls, port=GUNICORN_PORT,
-                                    urls_file=VAR / "wrk-pages-urls.txt")  # fmt: skip
+                                    urls_file=search_bench.VAR / "wrk-pages-urls.txt")  # fmt: skip
     print(
         f"\nwrk, {len(urls)} pages en boucle, 16 connexions, gunicorn {workers} workers, {seconds} s"
     )

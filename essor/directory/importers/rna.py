@@ -258,7 +258,7 @@ class RnaImporter(DirectoryImporter):
         staging = self._stage(batch)
         with connection_for(Organisation).cursor() as cursor:
             unchanged = self._unchanged(cursor, staging)
-            created = self._insert_new(staging, batch)
+            created = self._insert_new(staging, batch, unchanged)
             cursor.execute(f"DROP TABLE {staging}")
         return [v for v in batch if v["rna"] not in unchanged and v["rna"] not in created]
 
@@ -283,7 +283,7 @@ class RnaImporter(DirectoryImporter):
         organisation = Organisation._meta.db_table
         establishment = Establishment._meta.db_table
         staged = [
-            *(f"o.{name}" for name in ORGANISATION_FIELDS), "o.website", "o.search_text",
+            *(f"o.{name}" for name in ORGANISATION_FIELDS), "o.website",
             *(f"e.{name}" for name in PLACE_FIELDS), "0 AS ordinal",
         ]  # fmt: skip
         return bulk.stage(
@@ -293,7 +293,6 @@ class RnaImporter(DirectoryImporter):
                 [
                     *(values[name] for name in ORGANISATION_FIELDS),
                     values["website"],
-                    folded_search_text(values["name"], values["acronym"]),
                     *(values["establishment"][name] for name in PLACE_FIELDS),
                     ordinal,
                 ]
@@ -355,7 +354,7 @@ class RnaImporter(DirectoryImporter):
             self.count("establishments", "unchanged", len(unchanged))
         return unchanged
 
-    def _insert_new(self, staging, batch):
+    def _insert_new(self, staging, batch, unchanged):
         """The staged associations that no organisation holds yet, inserted with their
         head offices straight from the staging table, as `_write_rows` would create
         them: the RNA's values, its source, the folded search text; a SIREN already
@@ -364,6 +363,15 @@ class RnaImporter(DirectoryImporter):
         adopts the association) or comes twice in the batch stay for `_write_rows`.
         Returns the RNA numbers written."""
         organisation = Organisation._meta.db_table
+        # The folded search text of the rows that may be new only: a monthly update
+        # leaves 99 % of its rows unchanged, and folding 2 million names costs seconds.
+        texts = [
+            (ordinal, folded_search_text(values["name"], values["acronym"]))
+            for ordinal, values in enumerate(batch)
+            if values["rna"] not in unchanged
+        ]
+        if not texts:
+            return set()
         rows = bulk.insert_select(
             Organisation,
             # Subqueries in the SELECT list: a lookup by key per staged row (as a join,
@@ -375,14 +383,18 @@ class RnaImporter(DirectoryImporter):
                          WHERE x.siren = s.siren) AS held_without_rna
                   FROM {staging} s
             ) s
+            JOIN unnest(%s::integer[], %s::text[]) AS f(ordinal, search_text)
+              ON f.ordinal = s.ordinal
             WHERE s.known IS NULL
               AND (s.siren IS NULL OR (s.sharing = 1 AND s.held_without_rna IS NOT TRUE))""",
             {
-                **{name: f"s.{name}" for name in [*ORGANISATION_FIELDS, "website", "search_text"]},
+                **{name: f"s.{name}" for name in [*ORGANISATION_FIELDS, "website"]},
+                "search_text": "f.search_text",
                 # Held by another organisation (a duplicate for staff to merge).
                 "siren": "CASE WHEN s.held_without_rna IS NULL THEN s.siren END",
             },
             {"source": Source.RNA, "source_updated_at": self.now},
+            params=[[ordinal for ordinal, _ in texts], [text for _, text in texts]],
             order_by="s.ordinal",
             returning="id, rna, siren",
         )
