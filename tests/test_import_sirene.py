@@ -296,7 +296,12 @@ def test_a_zip_with_several_files_is_refused(tmp_path):
 # Idempotency
 
 
-def test_the_line_reader_and_the_columnar_reader_import_the_same():
+@pytest.mark.parametrize("block_size", [None, 512], ids=["one-block", "blocks-read-ahead"])
+def test_the_line_reader_and_the_columnar_reader_import_the_same(monkeypatch, block_size):
+    from essor.core.readers import ArrowCsvFile
+
+    if block_size:  # about ten blocks, each parsed in a thread while the last is checked
+        monkeypatch.setattr(ArrowCsvFile, "BLOCK_SIZE", block_size)
     columnar = run()
     stored = snapshot()
     Establishment.objects.all().delete()
@@ -636,6 +641,28 @@ def test_a_file_cut_in_the_middle_of_a_line_is_rejected(tmp_path, imported):
 
     assert columnar == by_lines
     assert f"ligne {last} : " in columnar[0] and "au lieu de 54" in columnar[0], columnar
+
+
+def test_small_blocks_read_ahead_give_the_same_rows_and_errors(tmp_path, imported, monkeypatch):
+    """The columnar reader parses the next block in a thread while a block is checked:
+    with blocks of 512 bytes (ten in this file), a malformed line in a later block is
+    found at its line, as by the line reader, and nothing is written."""
+    from essor.core.readers import ArrowCsvFile
+
+    monkeypatch.setattr(ArrowCsvFile, "BLOCK_SIZE", 512)
+    lines = ESTABLISHMENTS.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert sum(map(len, lines)) > 6 * 512  # several blocks before the broken line
+    broken = len(lines) - 3
+    lines[broken - 1] = ",".join(lines[broken - 1].split(",")[:10]) + "\n"
+    establishments = tmp_path / "etab.csv"
+    establishments.write_text("".join(lines), encoding="utf-8")
+
+    columnar, _ = errors_of(establishments=establishments)
+    by_lines, _ = errors_of(establishments=establishments, line_reader=True)
+
+    assert columnar == by_lines
+    assert f"ligne {broken} : " in columnar[0], columnar
+    assert snapshot() == imported
 
 
 def test_a_missing_column_is_rejected_before_any_row_is_read(tmp_path, imported):

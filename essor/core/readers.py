@@ -11,8 +11,10 @@ import codecs
 import csv
 import difflib
 import io
+import queue
+import threading
 import zipfile
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +26,45 @@ csv.field_size_limit(1 << 20)
 # such a file is checked line by line for what UTF-8 left in it.
 SINGLE_BYTE = {"iso8859-1", "iso8859-15", "cp1252"}
 DELIMITERS = (";", ",", "\t")
+
+
+def read_ahead(items, depth=2):
+    """The items of the iterator `items`, read ahead by a thread (at most `depth`
+    waiting): Arrow parses the next block, without the GIL, while this one is checked —
+    the two cores of a small server work at once. An exception of `items` is raised
+    here; closing this generator stops the thread before it returns."""
+    waiting = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    end = object()
+
+    def produce():
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        waiting.put((item, None), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            waiting.put((end, None))
+        except Exception as error:  # noqa: BLE001 - handed to the consumer, raised there
+            waiting.put((end, error))
+
+    thread = threading.Thread(target=produce, name="essor-read-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item, error = waiting.get()
+            if item is end:
+                if error is not None:
+                    raise error
+                return
+            yield item
+    finally:
+        stop.set()
+        thread.join()
 
 
 def encoding_problem(encoding):
@@ -397,16 +438,17 @@ class ArrowCsvFile(CsvFile):
                     quoted_strings_can_be_null=False,
                 ),
             )
-            for batch in reader:
-                if malformed:
-                    # This block held a malformed line (or the next one, read ahead):
-                    # it is read again, line by line, from its start.
-                    break
-                size = batch.num_rows
-                lines = np.arange(number + 1, number + 1 + size)
-                number += size
-                self.line = number
-                yield self._filter(batch, lines)
+            with closing(read_ahead(reader)) as parsed:
+                for batch in parsed:
+                    if malformed:
+                        # This block held a malformed line (or one read ahead did): it
+                        # is read again, line by line, from its start.
+                        break
+                    size = batch.num_rows
+                    lines = np.arange(number + 1, number + 1 + size)
+                    number += size
+                    self.line = number
+                    yield self._filter(batch, lines)
         except pa.ArrowInvalid:
             malformed.append(None)
         if malformed:
