@@ -228,6 +228,18 @@ class Snapshot:
             high = bisect.bisect_left(terms, key + b"\xff", low)
         return int(self.posting_start[low]), int(self.posting_start[high])
 
+    def _last(self, name, key, compute):
+        """compute(), kept until asked with another `key`: a search asks the same thing
+        several times (counts, filters, page); arrays kept are made read-only."""
+        last = self.__dict__.get(name)
+        if last is None or last[0] != key:
+            value = compute()
+            for array in value if isinstance(value, tuple) else (value,):
+                if isinstance(array, np.ndarray):
+                    array.flags.writeable = False
+            last = self.__dict__[name] = (key, value)
+        return last[1]
+
     def text_masks(self, groups, lookups):
         """(matches, matches in the name or activity, matches in the name): the
         organisations where every group of `groups` (TextQuery.groups) is found, in the
@@ -235,11 +247,11 @@ class Snapshot:
         (prefix, exact) terms to look for; a word is found when one of them is."""
         terms = {w: tuple(lookups(w)) for group in groups for alt in group for w in alt}
         key = (repr(groups), tuple(sorted(terms.items(), key=repr)))
-        # A search asks twice (whether anything matches, then the matches): the last
-        # answer is kept, masks of 1.5 million organisations cost milliseconds a word.
-        last = self.__dict__.get("_last_text")
-        if last is not None and last[0] == key:
-            return last[1]
+        # Asked twice a search (whether anything matches, then the matches): masks of
+        # 1.5 million organisations cost milliseconds a word.
+        return self._last("_last_text", key, lambda: self._text_masks(groups, terms))
+
+    def _text_masks(self, groups, terms):
         # Plain views of the mapped arrays: a memmap's indexing costs microseconds.
         sorted_terms = _Terms(np.asarray(self.term_bytes), np.asarray(self.term_start))
         posting_org, posting_where = np.asarray(self.posting_org), np.asarray(self.posting_where)
@@ -249,7 +261,10 @@ class Snapshot:
             # 0: not found; else 1 + the number of tier parts it is found in (nested:
             # the name is within the name or activity, within everywhere).
             if word not in levels:
-                slices = [sorted_terms_slice(prefix, exact) for prefix, exact in terms[word]]
+                slices = []
+                for prefix, exact in terms[word]:
+                    start, end = self.term_postings(prefix, exact, sorted_terms)
+                    slices.append((posting_org[start:end], posting_where[start:end]))
                 level = np.zeros(self.size, np.int8)
                 for value, parts in enumerate(TIER_PARTS, start=1):
                     for orgs, where in slices:
@@ -259,30 +274,20 @@ class Snapshot:
                 levels[word] = level
             return levels[word]
 
-        def sorted_terms_slice(prefix, exact):
-            start, end = self.term_postings(prefix, exact, sorted_terms)
-            return posting_org[start:end], posting_where[start:end]
-
-        def combined(arrays, ufunc):
-            return functools.reduce(ufunc, arrays)
-
         # Every word of an alternative (minimum), one alternative of a group (maximum),
         # every group (minimum): a level is a tier reached by the whole query.
-        level = combined(
+        reduce = functools.reduce
+        level = reduce(
+            np.minimum,
             [
-                combined(
-                    [combined([word_level(w) for w in alt], np.minimum) for alt in group],
+                reduce(
                     np.maximum,
+                    [reduce(np.minimum, [word_level(w) for w in alt]) for alt in group],
                 )
                 for group in groups
             ],
-            np.minimum,
         )
-        masks = tuple(level >= value for value in range(1, len(TIER_PARTS) + 1))
-        for mask in masks:
-            mask.flags.writeable = False  # kept for the next call: never changed in place
-        self.__dict__["_last_text"] = (key, masks)
-        return masks
+        return tuple(level >= value for value in range(1, len(TIER_PARTS) + 1))
 
     def ranked_hits(self, ids, ranks=None):
         """(mask, ranks or None) over the snapshot of organisation ids and their ranks."""
@@ -331,22 +336,15 @@ class Snapshot:
         zone; None when none of these is chosen. The band of latitudes first: a radius
         reads a tenth of the longitudes."""
         key = (filters.commune, filters.zone, filters.near)
-        # A search asks three times (counts, filters, page): the last answer is kept.
-        last = self.__dict__.get("_last_place")
-        if last is not None and last[0] == key:
-            return last[1]
-        sites, distance = self._place_sites(filters)
-        if sites is not None:
-            sites.flags.writeable = False
-        self.__dict__["_last_place"] = (key, sites, distance)
-        return sites
+        # Asked three times a search (counts, filters, page).
+        return self._last("_last_place", key, lambda: self._place_sites(filters))[0]
 
     def site_distances(self, lat, lon, sites):
         """distances(), read from those the last radius computed when it was around
         (lat, lon) and held `sites`."""
         last = self.__dict__.get("_last_place")
-        if last is not None and last[2] is not None:
-            (_, _, near), place, distance = last
+        if last is not None and last[1][1] is not None:
+            (_, _, near), (place, distance) = last
             if (near.lat, near.lon) == (lat, lon):
                 positions = np.searchsorted(place, sites)
                 if len(place) and np.array_equal(
@@ -455,16 +453,11 @@ class Snapshot:
 
     # --- counts ----------------------------------------------------------------------
 
-    def facet_counts(self, filters, text_mask):
-        """(total, {facet: {value: count}}): each facet counted with every filter but
-        its own, in organisations — the base SQL path's meaning, see base.py."""
-        total, counts, _ = self.counted(filters, text_mask)
-        return total, counts
-
     def counted(self, filters, text_mask):
-        """facet_counts, and the mask of the result's organisations (None on the
-        landing page): the first part of matching(), which a page in relevance or name
-        order then need not compute again."""
+        """(total, {facet: {value: count}}, result): each facet counted with every filter
+        but its own, in organisations — the base SQL path's meaning, see base.py — and
+        the mask of the result's organisations (None on the landing page), the first part
+        of matching(), which a page in relevance or name order need not compute again."""
         unfiltered = not any(getattr(filters, f) for f in ("family", "esus", "not_esus", *LABELS))
         if unfiltered and text_mask is None and not self.has_site_filters(filters):
             # The landing page: every organisation counted, once per snapshot.
